@@ -1,0 +1,43 @@
+# quantc: the two commands a new user needs.
+#
+#   make demo    install missing Debian packages, build, run the main job
+#   make check   install missing Debian packages, build, run every suite
+#
+# make check-asan runs the same suites built with AddressSanitizer and
+# UndefinedBehaviorSanitizer, in build-asan/.
+
+BUILD_DIR ?= build
+ASAN_BUILD_DIR ?= build-asan
+BUILD_TYPE ?= Release
+
+.PHONY: all deps build check demo check-asan build-asan clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+$(BUILD_DIR)/build.ninja: | deps
+	cmake -G Ninja -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
+
+build: deps $(BUILD_DIR)/build.ninja
+	cmake --build $(BUILD_DIR)
+
+check: build
+	@scripts/run-checks.sh $(BUILD_DIR)
+
+demo: build
+	@scripts/demo.sh $(BUILD_DIR)
+
+$(ASAN_BUILD_DIR)/build.ninja: | deps
+	cmake -G Ninja -S . -B $(ASAN_BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DQUANTC_ENABLE_SANITIZERS=ON
+
+build-asan: deps $(ASAN_BUILD_DIR)/build.ninja
+	cmake --build $(ASAN_BUILD_DIR)
+
+check-asan: build-asan
+	@scripts/run-checks.sh $(ASAN_BUILD_DIR)
+
+clean:
+	rm -rf $(BUILD_DIR) $(ASAN_BUILD_DIR)

@@ -1,0 +1,115 @@
+//===- QNNLinearOps.td - Convolution, matmul and gemm --------*- tablegen -*-===//
+//
+// The ops that carry nearly all of a network's arithmetic. Each accepts float
+// or quantized operands with real-valued semantics.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QUANTC_DIALECT_QNN_IR_QNNLINEAROPS_TD
+#define QUANTC_DIALECT_QNN_IR_QNNLINEAROPS_TD
+
+include "quantc/Dialect/QNN/IR/QNNBase.td"
+
+def QNN_ConvOp : QNN_Op<"conv", [QNN_SameExpressedType]> {
+  let summary = "N-d grouped, strided, dilated convolution";
+  let description = [{
+    ONNX `Conv` in NCHW layout with any number of spatial dimensions. The
+    input is `[N, C, D1 ... Dn]`, the weight `[M, C / group, K1 ... Kn]` and
+    the optional bias `[M]`. Each output spatial size is
+    `floor((D + pad_begin + pad_end - dilation * (K - 1) - 1) / stride) + 1`.
+    `pads` holds all begin pads, then all end pads.
+
+    ```mlir
+    %y = qnn.conv %x, %w, %b {strides = array<i64: 2, 2>,
+           dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>,
+           group = 1 : i64}
+         : (tensor<1x3x224x224xf32>, tensor<32x3x3x3xf32>, tensor<32xf32>)
+         -> tensor<1x32x112x112xf32>
+    ```
+
+    Constraints:
+    - (conv-C1) the input has rank 3 or more and the weight has the same rank;
+    - (conv-C2) `strides` and `dilations` have one entry per spatial
+      dimension and `pads` two;
+    - (conv-C3) strides, dilations and `group` are positive, pads are not
+      negative;
+    - (conv-C4) the input's channels equal the weight's dimension 1 times
+      `group`, and `group` divides the weight's dimension 0;
+    - (conv-C5) the bias, when present, has shape `[M]`;
+    - (conv-C6) the result's shape is `[N, M, ...]` with the spatial sizes
+      above, each at least 1;
+    - rule T1 (same expressed type).
+  }];
+  let arguments = (ins QNN_RealTensor:$input, QNN_RealTensor:$weight,
+                       Optional<QNN_RealTensor>:$bias,
+                       DenseI64ArrayAttr:$strides,
+                       DenseI64ArrayAttr:$dilations,
+                       DenseI64ArrayAttr:$pads,
+                       DefaultValuedAttr<I64Attr, "1">:$group);
+  let results = (outs QNN_RealTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def QNN_MatMulOp : QNN_Op<"matmul", [QNN_SameExpressedType]> {
+  let summary = "Batched matrix product with broadcasting";
+  let description = [{
+    ONNX `MatMul` (numpy `matmul`): a rank-1 operand is promoted to a matrix
+    and the promoted dimension is removed from the result; the batch
+    dimensions broadcast.
+
+    ```mlir
+    %y = qnn.matmul %a, %b : (tensor<2x?x64xf32>, tensor<64x128xf32>) -> tensor<2x?x128xf32>
+    ```
+
+    Constraints:
+    - (matmul-C1) both operands have rank 1 or more;
+    - (matmul-C2) the contracting dimensions are compatible;
+    - (matmul-C3) the batch dimensions broadcast;
+    - (matmul-C4) the result's shape is the broadcast batch shape followed by
+      the rows of `a` and the columns of `b`;
+    - rule T1 (same expressed type).
+  }];
+  let arguments = (ins QNN_RealTensor:$lhs, QNN_RealTensor:$rhs);
+  let results = (outs QNN_RealTensor:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def QNN_GemmOp : QNN_Op<"gemm", [QNN_SameExpressedType]> {
+  let summary = "General matrix product alpha * op(A) * op(B) + beta * C";
+  let description = [{
+    ONNX `Gemm`. `op(X)` is `X` transposed when the matching `trans_*` flag
+    is set. `C` broadcasts to `[M, N]`.
+
+    ```mlir
+    %y = qnn.gemm %a, %b, %c {trans_b = true}
+         : (tensor<1x512xf32>, tensor<10x512xf32>, tensor<10xf32>) -> tensor<1x10xf32>
+    ```
+
+    Constraints:
+    - (gemm-C1) `A` and `B` are matrices;
+    - (gemm-C2) the contracting dimensions of `op(A)` and `op(B)` are
+      compatible;
+    - (gemm-C3) `C`, when present, broadcasts to `[M, N]`;
+    - (gemm-C4) the result's shape is `[M, N]`;
+    - rule T1 (same expressed type).
+  }];
+  let arguments = (ins QNN_RealTensor:$a, QNN_RealTensor:$b,
+                       Optional<QNN_RealTensor>:$c,
+                       DefaultValuedAttr<F32Attr, "1.0f">:$alpha,
+                       DefaultValuedAttr<F32Attr, "1.0f">:$beta,
+                       DefaultValuedAttr<BoolAttr, "false">:$trans_a,
+                       DefaultValuedAttr<BoolAttr, "false">:$trans_b);
+  let results = (outs QNN_RealTensor:$result);
+  let assemblyFormat = [{
+    $a `,` $b (`,` $c^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+#endif // QUANTC_DIALECT_QNN_IR_QNNLINEAROPS_TD

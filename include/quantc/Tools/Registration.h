@@ -1,0 +1,24 @@
+//===- Registration.h - What quantc's tools register ------------*- C++ -*-===//
+//
+// The dialects the quantc tools parse, named once so that quant-opt and the
+// compiler driver agree. Only what the tools use is registered, never every
+// upstream dialect.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QUANTC_TOOLS_REGISTRATION_H
+#define QUANTC_TOOLS_REGISTRATION_H
+
+namespace mlir {
+class DialectRegistry;
+} // namespace mlir
+
+namespace quantc {
+
+/// Registers qnn and the upstream dialects qnn programs are written with:
+/// quant, func, arith, math, tensor and linalg.
+void registerQuantcDialects(mlir::DialectRegistry &registry);
+
+} // namespace quantc
+
+#endif // QUANTC_TOOLS_REGISTRATION_H

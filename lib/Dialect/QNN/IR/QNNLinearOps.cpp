@@ -1,0 +1,137 @@
+//===- QNNLinearOps.cpp - Convolution, matmul and gemm -------------------===//
+//
+// Verifiers of qnn.conv, qnn.matmul and qnn.gemm. Each check cites the
+// constraint it enforces in the op's description (docs/dialect.md).
+//
+//===----------------------------------------------------------------------===//
+
+#include "quantc/Dialect/QNN/IR/QNNOps.h"
+#include "quantc/Dialect/QNN/IR/ShapeInference.h"
+
+using namespace mlir;
+using namespace quantc;
+using namespace quantc::qnn;
+
+//===----------------------------------------------------------------------===//
+// ConvOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ConvOp::verify() {
+  RankedTensorType inputType = getInput().getType();
+  RankedTensorType weightType = getWeight().getType();
+  int64_t rank = inputType.getRank();
+  // conv-C1
+  if (rank < 3)
+    return emitOpError("input must have rank 3 or more, got ") << rank;
+  if (weightType.getRank() != rank)
+    return emitOpError("weight rank ")
+           << weightType.getRank() << " differs from input rank " << rank;
+
+  // conv-C2
+  size_t spatial = rank - 2;
+  if (getStrides().size() != spatial || getDilations().size() != spatial)
+    return emitOpError("strides and dilations need ")
+           << spatial << " entries, got " << getStrides().size() << " and "
+           << getDilations().size();
+  if (getPads().size() != 2 * spatial)
+    return emitOpError("pads need ")
+           << 2 * spatial << " entries, got " << getPads().size();
+
+  // conv-C3
+  if (llvm::any_of(getStrides(), [](int64_t s) { return s < 1; }) ||
+      llvm::any_of(getDilations(), [](int64_t d) { return d < 1; }))
+    return emitOpError("strides and dilations must be positive");
+  if (llvm::any_of(getPads(), [](int64_t p) { return p < 0; }))
+    return emitOpError("pads must not be negative");
+  int64_t group = getGroup();
+  if (group < 1)
+    return emitOpError("group must be positive, got ") << group;
+
+  // conv-C4
+  int64_t channels = inputType.getDimSize(1);
+  int64_t weightChannels = weightType.getDimSize(1);
+  int64_t filters = weightType.getDimSize(0);
+  if (!ShapedType::isDynamic(channels) &&
+      !ShapedType::isDynamic(weightChannels) &&
+      channels != weightChannels * group)
+    return emitOpError("input has ")
+           << channels << " channels but weight dimension 1 is "
+           << weightChannels << " with group " << group;
+  if (!ShapedType::isDynamic(filters) && filters % group != 0)
+    return emitOpError("group ")
+           << group << " does not divide the " << filters << " filters";
+
+  // conv-C5
+  if (Value bias = getBias()) {
+    auto biasShape = cast<RankedTensorType>(bias.getType()).getShape();
+    if (failed(verifyCompatibleShape(*this, "bias", biasShape, {filters})))
+      return failure();
+  }
+
+  // conv-C6
+  Shape expected = {inputType.getDimSize(0), filters};
+  for (size_t i = 0; i < spatial; ++i) {
+    int64_t size = getWindowedOutputSize(
+        inputType.getDimSize(i + 2), weightType.getDimSize(i + 2),
+        getStrides()[i], getDilations()[i], getPads()[i],
+        getPads()[i + spatial]);
+    if (size == 0)
+      return emitOpError("spatial dimension ")
+             << i << " has an empty output: the dilated kernel is larger "
+             << "than the padded input";
+    expected.push_back(size);
+  }
+  return verifyCompatibleShape(*this, "result", getType().getShape(),
+                               expected);
+}
+
+//===----------------------------------------------------------------------===//
+// MatMulOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult MatMulOp::verify() {
+  // matmul-C1, matmul-C2 and matmul-C3
+  std::string reason;
+  FailureOr<Shape> expected = inferMatMulShape(
+      getLhs().getType().getShape(), getRhs().getType().getShape(), reason);
+  if (failed(expected))
+    return emitOpError() << reason;
+  // matmul-C4
+  return verifyCompatibleShape(*this, "result", getType().getShape(),
+                               *expected);
+}
+
+//===----------------------------------------------------------------------===//
+// GemmOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult GemmOp::verify() {
+  // gemm-C1
+  RankedTensorType aType = getA().getType(), bType = getB().getType();
+  if (aType.getRank() != 2 || bType.getRank() != 2)
+    return emitOpError("A and B must be matrices, got ranks ")
+           << aType.getRank() << " and " << bType.getRank();
+
+  // gemm-C2
+  int64_t m = aType.getDimSize(getTransA() ? 1 : 0);
+  int64_t kA = aType.getDimSize(getTransA() ? 0 : 1);
+  int64_t kB = bType.getDimSize(getTransB() ? 1 : 0);
+  int64_t n = bType.getDimSize(getTransB() ? 0 : 1);
+  if (!areCompatibleDims(kA, kB))
+    return emitOpError("contracting dimensions ")
+           << kA << " and " << kB << " differ";
+
+  // gemm-C3: C broadcasts to [M, N] without growing.
+  if (Value c = getC()) {
+    auto cShape = cast<RankedTensorType>(c.getType()).getShape();
+    FailureOr<Shape> broadcast = broadcastShapes(cShape, {m, n});
+    if (cShape.size() > 2 || failed(broadcast) ||
+        !areCompatibleShapes(*broadcast, {m, n}))
+      return emitOpError("C of shape ")
+             << formatShape(cShape) << " does not broadcast to "
+             << formatShape({m, n});
+  }
+
+  // gemm-C4
+  return verifyCompatibleShape(*this, "result", getType().getShape(), {m, n});
+}

@@ -1,0 +1,335 @@
+//===- QNNShapeOps.cpp - Data movement ops -------------------------------===//
+//
+// Verifiers and folders of reshape, transpose, concat, slice, gather, pad and
+// resize.
+//
+//===----------------------------------------------------------------------===//
+
+#include "quantc/Dialect/QNN/IR/QNNOps.h"
+#include "quantc/Dialect/QNN/IR/QNNTypes.h"
+#include "quantc/Dialect/QNN/IR/ShapeInference.h"
+
+#include "mlir/IR/TypeUtilities.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace quantc;
+using namespace quantc::qnn;
+
+/// Checks that `op`'s input and result have one element type.
+static LogicalResult verifySameElementType(Operation *op, Type input,
+                                           Type result) {
+  if (getElementTypeOrSelf(input) == getElementTypeOrSelf(result))
+    return success();
+  return op->emitOpError("result element type ")
+         << getElementTypeOrSelf(result) << " differs from the input's "
+         << getElementTypeOrSelf(input);
+}
+
+//===----------------------------------------------------------------------===//
+// ReshapeOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ReshapeOp::verify() {
+  RankedTensorType inputType = getInput().getType();
+  RankedTensorType resultType = getType();
+  // reshape-C1
+  if (failed(verifySameElementType(*this, inputType, resultType)))
+    return failure();
+  // reshape-C2
+  if (inputType.hasStaticShape() && resultType.hasStaticShape() &&
+      inputType.getNumElements() != resultType.getNumElements())
+    return emitOpError("input has ")
+           << inputType.getNumElements() << " elements but the result has "
+           << resultType.getNumElements();
+  Value shape = getShape();
+  // reshape-C3
+  if (!shape) {
+    if (!resultType.hasStaticShape())
+      return emitOpError("a result with dynamic dimensions needs a shape "
+                         "operand");
+    return success();
+  }
+  // reshape-C4
+  auto shapeType = cast<RankedTensorType>(shape.getType());
+  if (shapeType.getRank() != 1 ||
+      !areCompatibleDims(shapeType.getDimSize(0), resultType.getRank()))
+    return emitOpError("shape operand of type ")
+           << shapeType << " must have one element per result dimension ("
+           << resultType.getRank() << ")";
+  return success();
+}
+
+OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
+  RankedTensorType resultType = getType();
+  // Equal types with at most one dynamic dimension leave no freedom.
+  if (getInput().getType() == resultType &&
+      resultType.getNumDynamicDims() <= 1)
+    return getInput();
+  if (auto dense = dyn_cast_if_present<DenseElementsAttr>(adaptor.getInput());
+      dense && resultType.hasStaticShape())
+    return dense.reshape(
+        RankedTensorType::get(resultType.getShape(), dense.getElementType()));
+  // reshape(reshape(x)) only depends on the row-major order of x.
+  if (auto inner = getInput().getDefiningOp<ReshapeOp>()) {
+    getInputMutable().assign(inner.getInput());
+    return getResult();
+  }
+  return {};
+}
+
+//===----------------------------------------------------------------------===//
+// TransposeOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult TransposeOp::verify() {
+  RankedTensorType inputType = getInput().getType();
+  ArrayRef<int64_t> perm = getPerm();
+  int64_t rank = inputType.getRank();
+  // transpose-C1
+  SmallVector<bool> seen(rank, false);
+  bool isPermutation = int64_t(perm.size()) == rank;
+  for (int64_t p : perm) {
+    if (!isPermutation || p < 0 || p >= rank || seen[p]) {
+      isPermutation = false;
+      break;
+    }
+    seen[p] = true;
+  }
+  if (!isPermutation)
+    return emitOpError("perm is not a permutation of [0, ") << rank << ")";
+
+  // transpose-C2
+  Shape expected;
+  for (int64_t p : perm)
+    expected.push_back(inputType.getDimSize(p));
+  if (failed(verifyCompatibleShape(*this, "result", getType().getShape(),
+                                   expected)))
+    return failure();
+
+  // transpose-C3
+  FailureOr<Type> element =
+      getTransposedElementType(inputType.getElementType(), perm);
+  if (failed(element))
+    return emitOpError("cannot transpose sub-channel quantized elements ")
+           << inputType.getElementType();
+  if (*element != getType().getElementType())
+    return emitOpError("result element type ")
+           << getType().getElementType() << " should be " << *element;
+  return success();
+}
+
+OpFoldResult TransposeOp::fold(FoldAdaptor) {
+  ArrayRef<int64_t> perm = getPerm();
+  bool identity = llvm::all_of(llvm::enumerate(perm), [](auto entry) {
+    return int64_t(entry.index()) == entry.value();
+  });
+  if (identity && getInput().getType() == getType())
+    return getInput();
+  // transpose(transpose(x, p), q) is transpose(x, r) with r[i] = p[q[i]].
+  if (auto inner = getInput().getDefiningOp<TransposeOp>()) {
+    SmallVector<int64_t> composed;
+    for (int64_t p : perm)
+      composed.push_back(inner.getPerm()[p]);
+    getInputMutable().assign(inner.getInput());
+    setPerm(composed);
+    return getResult();
+  }
+  return {};
+}
+
+//===----------------------------------------------------------------------===//
+// ConcatOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ConcatOp::verify() {
+  RankedTensorType resultType = getType();
+  int64_t rank = resultType.getRank();
+  // concat-C1
+  if (getInputs().empty())
+    return emitOpError("needs at least one input");
+  for (Value input : getInputs())
+    if (cast<RankedTensorType>(input.getType()).getRank() != rank)
+      return emitOpError("input of type ")
+             << input.getType() << " does not have the result's rank "
+             << rank;
+  // concat-C2
+  int64_t axis = getAxis();
+  if (failed(verifyAxis(*this, axis, rank)))
+    return failure();
+
+  // concat-C3
+  Shape expected(resultType.getShape());
+  int64_t total = 0;
+  for (Value input : getInputs()) {
+    auto shape = cast<RankedTensorType>(input.getType()).getShape();
+    for (int64_t d = 0; d < rank; ++d) {
+      if (d == axis)
+        continue;
+      if (!areCompatibleDims(shape[d], expected[d]))
+        return emitOpError("input of shape ")
+               << formatShape(shape) << " differs from "
+               << formatShape(expected) << " outside axis " << axis;
+      if (ShapedType::isDynamic(expected[d]))
+        expected[d] = shape[d];
+    }
+    if (ShapedType::isDynamic(total) || ShapedType::isDynamic(shape[axis]))
+      total = ShapedType::kDynamic;
+    else
+      total += shape[axis];
+  }
+  expected[axis] = total;
+  return verifyCompatibleShape(*this, "result", resultType.getShape(),
+                               expected);
+}
+
+OpFoldResult ConcatOp::fold(FoldAdaptor) {
+  if (getInputs().size() == 1 && getInputs()[0].getType() == getType())
+    return getInputs()[0];
+  return {};
+}
+
+//===----------------------------------------------------------------------===//
+// SliceOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult SliceOp::verify() {
+  RankedTensorType inputType = getInput().getType();
+  size_t rank = inputType.getRank();
+  // slice-C1
+  if (getStarts().size() != rank || getEnds().size() != rank ||
+      getSteps().size() != rank)
+    return emitOpError("starts, ends and steps need ")
+           << rank << " entries each";
+  // slice-C2
+  if (llvm::is_contained(getSteps(), 0))
+    return emitOpError("steps must not be 0");
+  // slice-C3
+  Shape expected;
+  for (size_t d = 0; d < rank; ++d)
+    expected.push_back(getSliceSize(inputType.getDimSize(d), getStarts()[d],
+                                    getEnds()[d], getSteps()[d]));
+  if (failed(verifyCompatibleShape(*this, "result", getType().getShape(),
+                                   expected)))
+    return failure();
+  // slice-C4
+  return verifySameElementType(*this, inputType, getType());
+}
+
+OpFoldResult SliceOp::fold(FoldAdaptor) {
+  RankedTensorType inputType = getInput().getType();
+  if (inputType != getType() || !inputType.hasStaticShape())
+    return {};
+  for (int64_t d = 0, rank = inputType.getRank(); d < rank; ++d) {
+    int64_t start = getStarts()[d];
+    if (start < 0)
+      start += inputType.getDimSize(d);
+    if (getSteps()[d] != 1 || start > 0)
+      return {};
+  }
+  // Same shape, unit steps and every start at 0: nothing is dropped.
+  return getInput();
+}
+
+//===----------------------------------------------------------------------===//
+// GatherOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult GatherOp::verify() {
+  ArrayRef<int64_t> data = getData().getType().getShape();
+  int64_t axis = getAxis();
+  // gather-C1
+  if (failed(verifyAxis(*this, axis, data.size())))
+    return failure();
+  // gather-C2
+  Shape expected(data.begin(), data.begin() + axis);
+  llvm::append_range(expected, getIndices().getType().getShape());
+  expected.append(data.begin() + axis + 1, data.end());
+  if (failed(verifyCompatibleShape(*this, "result", getType().getShape(),
+                                   expected)))
+    return failure();
+  // gather-C3
+  return verifySameElementType(*this, getData().getType(), getType());
+}
+
+//===----------------------------------------------------------------------===//
+// PadOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult PadOp::verify() {
+  ArrayRef<int64_t> shape = getInput().getType().getShape();
+  ArrayRef<int64_t> pads = getPads();
+  size_t rank = shape.size();
+  // pad-C1
+  if (pads.size() != 2 * rank)
+    return emitOpError("pads need ")
+           << 2 * rank << " entries, got " << pads.size();
+  Shape expected;
+  for (size_t d = 0; d < rank; ++d) {
+    int64_t begin = pads[d], end = pads[d + rank];
+    if (ShapedType::isDynamic(shape[d])) {
+      expected.push_back(ShapedType::kDynamic);
+      continue;
+    }
+    // pad-C2
+    int64_t size = shape[d] + begin + end;
+    if (size < 0)
+      return emitOpError("dimension ")
+             << d << " of size " << shape[d] << " is cropped below zero";
+    // pad-C3
+    if (getMode() == PadMode::Reflect &&
+        (begin >= shape[d] || end >= shape[d]))
+      return emitOpError("reflect pads of dimension ")
+             << d << " must be smaller than its size " << shape[d];
+    expected.push_back(size);
+  }
+  return verifyCompatibleShape(*this, "result", getType().getShape(),
+                               expected);
+}
+
+OpFoldResult PadOp::fold(FoldAdaptor) {
+  if (getInput().getType() == getType() &&
+      llvm::all_of(getPads(), [](int64_t p) { return p == 0; }))
+    return getInput();
+  return {};
+}
+
+//===----------------------------------------------------------------------===//
+// ResizeOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ResizeOp::verify() {
+  RankedTensorType inputType = getInput().getType();
+  RankedTensorType resultType = getType();
+  int64_t rank = inputType.getRank();
+  // resize-C1
+  if (resultType.getRank() != rank)
+    return emitOpError("result rank ")
+           << resultType.getRank() << " differs from input rank " << rank;
+
+  std::optional<ArrayRef<float>> scales = getScales();
+  if (!scales) {
+    // resize-C3
+    if (!resultType.hasStaticShape())
+      return emitOpError("a result with dynamic dimensions needs scales");
+    return success();
+  }
+  // resize-C2
+  if (int64_t(scales->size()) != rank)
+    return emitOpError("scales need ")
+           << rank << " entries, got " << scales->size();
+  Shape expected;
+  for (int64_t d = 0; d < rank; ++d) {
+    float scale = (*scales)[d];
+    if (!(scale > 0.0f))
+      return emitOpError("scale ") << scale << " of dimension " << d
+                                   << " must be positive";
+    int64_t in = inputType.getDimSize(d);
+    expected.push_back(ShapedType::isDynamic(in)
+                           ? ShapedType::kDynamic
+                           : int64_t(std::floor(double(in) * scale)));
+  }
+  return verifyCompatibleShape(*this, "result", resultType.getShape(),
+                               expected);
+}

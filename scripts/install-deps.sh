@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+#===- install-deps.sh - Install the Debian packages quantc builds with ----===#
+#
+# Installs whatever is missing of quantc's Debian packages with apt-get, as
+# root or through sudo. Without either it names the packages to install and
+# fails. Every dependency comes from Debian; nothing is downloaded otherwise.
+#
+#===------------------------------------------------------------------------===#
+set -euo pipefail
+
+PACKAGES=(
+  # Build tools.
+  cmake ninja-build ccache g++ make
+  # LLVM and MLIR 22: headers, shared libraries, TableGen, lit and FileCheck.
+  llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
+  # Unit tests.
+  libgtest-dev
+  # Scripted tests: Debian's Python with numpy, ONNX and its test data.
+  python3 python3-numpy python3-onnx libonnx-testdata
+)
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+  [[ "$status" == "install ok installed" ]] || missing+=("$pkg")
+done
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+  exit 0
+fi
+
+if [[ $(id -u) -eq 0 ]]; then
+  SUDO=()
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+  SUDO=(sudo)
+else
+  echo "quantc needs these Debian packages, which are not installed:" >&2
+  echo "  ${missing[*]}" >&2
+  echo "Install them as root, then run make again:" >&2
+  echo "  apt-get update && apt-get install -y --no-install-recommends ${missing[*]}" >&2
+  exit 1
+fi
+
+echo "Installing Debian packages: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${SUDO[@]}" apt-get update -qq
+"${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"

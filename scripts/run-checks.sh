@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+#===- run-checks.sh - Run every quantc test suite and summarize ----------===#
+#
+# Usage: scripts/run-checks.sh BUILD_DIR
+#
+# Runs the lit suite and the gtest suite from BUILD_DIR, prints a summary line
+# per suite and a total, and fails if any test failed or a suite did not run.
+#
+#===------------------------------------------------------------------------===#
+set -uo pipefail
+
+build=${1:?usage: run-checks.sh BUILD_DIR}
+lit=/usr/lib/llvm-22/bin/lit
+log=$(mktemp -d)
+trap 'rm -rf "$log"' EXIT
+
+declare -A passed failed
+suites=()
+
+# count SUITE PASSED FAILED
+count() {
+  suites+=("$1")
+  passed[$1]=$2
+  failed[$1]=$3
+}
+
+echo "== lit"
+"$lit" -sv "$build/test" 2>&1 | tee "$log/lit.txt"
+# lit ends with lines such as "  Passed: 12 (100.00%)".
+lit_sum() {
+  awk -F: -v pat="$1" '$1 ~ "^ *(" pat ") *$" { split($2, f, " "); n += f[1] }
+                       END { print n + 0 }' "$log/lit.txt"
+}
+lit_passed=$(lit_sum 'Passed')
+lit_failed=$(lit_sum 'Failed|Unresolved|Timed Out|Unexpectedly Passed')
+if [[ "$lit_passed" -eq 0 && "$lit_failed" -eq 0 ]]; then lit_failed=1; fi
+count lit "$lit_passed" "$lit_failed"
+
+echo "== gtest"
+"$build/bin/QuantcUnitTests" --gtest_brief=1 2>&1 | tee "$log/gtest.txt"
+gtest_status=${PIPESTATUS[0]}
+gtest_passed=$(grep -Eo '\[  PASSED  \] [0-9]+' "$log/gtest.txt" | grep -Eo '[0-9]+$' || echo 0)
+gtest_failed=$(grep -Eo '\[  FAILED  \] [0-9]+ test' "$log/gtest.txt" | grep -Eo '[0-9]+' || echo 0)
+if [[ $gtest_status -ne 0 && "$gtest_failed" -eq 0 ]]; then gtest_failed=1; fi
+count gtest "$gtest_passed" "$gtest_failed"
+
+echo
+echo "== summary"
+total_passed=0
+total_failed=0
+for suite in "${suites[@]}"; do
+  printf '%-6s %s passed, %s failed\n' "$suite:" "${passed[$suite]}" "${failed[$suite]}"
+  total_passed=$((total_passed + passed[$suite]))
+  total_failed=$((total_failed + failed[$suite]))
+done
+echo "total: $total_passed passed, $total_failed failed"
+[[ $total_failed -eq 0 ]]

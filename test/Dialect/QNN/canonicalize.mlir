@@ -1,0 +1,247 @@
+// One case per qnn folder, and cases where a folder must not fire.
+// RUN: quant-opt %s -canonicalize -split-input-file | FileCheck %s
+
+// ONNX test_quantizelinear: quantizing a constant folds with ONNX's rounding.
+// CHECK-LABEL: func.func @fold_quantize_constant
+func.func @fold_quantize_constant() -> tensor<6x!quant.uniform<u8:f32, 2.0:128>> {
+  // CHECK-NOT: qnn.quantize
+  // CHECK: %[[C:.*]] = qnn.constant dense<[-128, -127, -126, -1, 1, 0]> : tensor<6xi8> -> tensor<6x!quant.uniform<u8:f32, 2.000000e+00:128>>
+  // CHECK: return %[[C]]
+  %x = qnn.constant dense<[0.0, 2.0, 3.0, 1000.0, -254.0, -1000.0]> : tensor<6xf32> -> tensor<6xf32>
+  %q = qnn.quantize %x : tensor<6xf32> -> tensor<6x!quant.uniform<u8:f32, 2.0:128>>
+  return %q : tensor<6x!quant.uniform<u8:f32, 2.0:128>>
+}
+
+// -----
+
+// Per-axis parameters follow their axis; ties round to even (-2.5 -> -2).
+// CHECK-LABEL: func.func @fold_quantize_per_axis
+func.func @fold_quantize_per_axis() -> tensor<2x2x!quant.uniform<i8:f32:1, {1.0:0, 0.5:10}>> {
+  // CHECK: qnn.constant dense<{{\[\[}}-2, 11], [2, -128]]> : tensor<2x2xi8>
+  %x = qnn.constant dense<[[-2.5, 0.5], [1.5, -100.0]]> : tensor<2x2xf32> -> tensor<2x2xf32>
+  %q = qnn.quantize %x : tensor<2x2xf32> -> tensor<2x2x!quant.uniform<i8:f32:1, {1.0:0, 0.5:10}>>
+  return %q : tensor<2x2x!quant.uniform<i8:f32:1, {1.0:0, 0.5:10}>>
+}
+
+// -----
+
+// Sub-channel blocks of two columns share a scale; i4 saturates at [-8, 7].
+// CHECK-LABEL: func.func @fold_quantize_sub_channel
+func.func @fold_quantize_sub_channel() -> tensor<1x4x!quant.uniform<i4:f32:{1:2}, {{1.0, 0.25}}>> {
+  // CHECK: qnn.constant dense<{{\[\[}}3, 7, 4, -8]]> : tensor<1x4xi4>
+  %x = qnn.constant dense<[[3.0, 9.0, 1.0, -3.0]]> : tensor<1x4xf32> -> tensor<1x4xf32>
+  %q = qnn.quantize %x : tensor<1x4xf32> -> tensor<1x4x!quant.uniform<i4:f32:{1:2}, {{1.0, 0.25}}>>
+  return %q : tensor<1x4x!quant.uniform<i4:f32:{1:2}, {{1.0, 0.25}}>>
+}
+
+// -----
+
+// ONNX test_dequantizelinear.
+// CHECK-LABEL: func.func @fold_dequantize_constant
+func.func @fold_dequantize_constant() -> tensor<4xf32> {
+  // CHECK: qnn.constant dense<[-2.560000e+02, -2.500000e+02, 0.000000e+00, 2.540000e+02]> : tensor<4xf32> -> tensor<4xf32>
+  %q = qnn.constant dense<[0, 3, -128, -1]> : tensor<4xi8> -> tensor<4x!quant.uniform<u8:f32, 2.0:128>>
+  %x = qnn.dequantize %q : tensor<4x!quant.uniform<u8:f32, 2.0:128>> -> tensor<4xf32>
+  return %x : tensor<4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @fold_quantize_dequantize
+// CHECK-SAME: (%[[Q:.*]]: tensor<4x!quant.uniform<i8:f32, 5.000000e-01:3>>)
+func.func @fold_quantize_dequantize(%q: tensor<4x!quant.uniform<i8:f32, 0.5:3>>)
+    -> (tensor<4x!quant.uniform<i8:f32, 0.5:3>>, tensor<4x!quant.uniform<i8:f32, 0.25:3>>) {
+  %x = qnn.dequantize %q : tensor<4x!quant.uniform<i8:f32, 0.5:3>> -> tensor<4xf32>
+  %same = qnn.quantize %x : tensor<4xf32> -> tensor<4x!quant.uniform<i8:f32, 0.5:3>>
+  // Another scale rounds: the pair stays.
+  // CHECK: %[[X:.*]] = qnn.dequantize %[[Q]]
+  // CHECK: %[[OTHER:.*]] = qnn.quantize %[[X]]
+  %other = qnn.quantize %x : tensor<4xf32> -> tensor<4x!quant.uniform<i8:f32, 0.25:3>>
+  // CHECK: return %[[Q]], %[[OTHER]]
+  return %same, %other : tensor<4x!quant.uniform<i8:f32, 0.5:3>>, tensor<4x!quant.uniform<i8:f32, 0.25:3>>
+}
+
+// -----
+
+// dequantize(quantize(x)) rounds, so it stays.
+// CHECK-LABEL: func.func @keep_dequantize_quantize
+func.func @keep_dequantize_quantize(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // CHECK: qnn.quantize
+  // CHECK: qnn.dequantize
+  %q = qnn.quantize %x : tensor<4xf32> -> tensor<4x!quant.uniform<i8:f32, 0.5:3>>
+  %y = qnn.dequantize %q : tensor<4x!quant.uniform<i8:f32, 0.5:3>> -> tensor<4xf32>
+  return %y : tensor<4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @fold_requantize_same_type
+// CHECK-SAME: (%[[Q:.*]]: tensor
+func.func @fold_requantize_same_type(%q: tensor<4x!quant.uniform<i8:f32, 0.5>>) -> tensor<4x!quant.uniform<i8:f32, 0.5>> {
+  // CHECK-NOT: qnn.requantize
+  // CHECK: return %[[Q]]
+  %r = qnn.requantize %q : tensor<4x!quant.uniform<i8:f32, 0.5>> -> tensor<4x!quant.uniform<i8:f32, 0.5>>
+  return %r : tensor<4x!quant.uniform<i8:f32, 0.5>>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @fold_identities
+// CHECK-SAME: (%[[X:.*]]: tensor<2x3xf32>)
+func.func @fold_identities(%x: tensor<2x3xf32>) -> (tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3xf32>) {
+  %zero = qnn.constant dense<0.0> : tensor<3xf32> -> tensor<3xf32>
+  %one = qnn.constant dense<1.0> : tensor<1xf32> -> tensor<1xf32>
+  %0 = qnn.add %x, %zero : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  %1 = qnn.add %zero, %x : (tensor<3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+  %2 = qnn.sub %x, %zero : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  %3 = qnn.mul %one, %x : (tensor<1xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+  %4 = qnn.div %x, %one : (tensor<2x3xf32>, tensor<1xf32>) -> tensor<2x3xf32>
+  // CHECK-NOT: qnn.add
+  // CHECK-NOT: qnn.sub
+  // CHECK-NOT: qnn.mul
+  // CHECK-NOT: qnn.div
+  // CHECK: return %[[X]], %[[X]], %[[X]], %[[X]], %[[X]]
+  return %0, %1, %2, %3, %4 : tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3xf32>
+}
+
+// -----
+
+// An identity that broadcasts the other operand, and a quantized constant
+// whose stored zeros stand for another value, do not fold.
+// CHECK-LABEL: func.func @keep_non_identities
+func.func @keep_non_identities(%x: tensor<3xf32>, %q: tensor<3x!quant.uniform<i8:f32, 0.5:2>>)
+    -> (tensor<2x3xf32>, tensor<3xf32>, tensor<3xf32>) {
+  %zero = qnn.constant dense<0.0> : tensor<2x3xf32> -> tensor<2x3xf32>
+  // CHECK: qnn.add
+  %0 = qnn.add %x, %zero : (tensor<3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+  %qzero = qnn.constant dense<0> : tensor<3xi8> -> tensor<3x!quant.uniform<i8:f32, 0.5:2>>
+  // CHECK: qnn.add
+  %1 = qnn.add %x, %qzero : (tensor<3xf32>, tensor<3x!quant.uniform<i8:f32, 0.5:2>>) -> tensor<3xf32>
+  %two = qnn.constant dense<2.0> : tensor<3xf32> -> tensor<3xf32>
+  // CHECK: qnn.mul
+  %2 = qnn.mul %x, %two : (tensor<3xf32>, tensor<3xf32>) -> tensor<3xf32>
+  return %0, %1, %2 : tensor<2x3xf32>, tensor<3xf32>, tensor<3xf32>
+}
+
+// -----
+
+// Constant operands fold with broadcasting, in the element type's format.
+// CHECK-LABEL: func.func @fold_constant_arith
+func.func @fold_constant_arith() -> (tensor<2x2xf32>, tensor<2x2xf32>, tensor<3xi64>, tensor<2xi32>, tensor<2xf32>) {
+  %a = qnn.constant dense<[[1.0, 2.0], [3.0, 4.0]]> : tensor<2x2xf32> -> tensor<2x2xf32>
+  %b = qnn.constant dense<[10.0, 20.0]> : tensor<2xf32> -> tensor<2xf32>
+  %c = qnn.constant dense<[[0.5], [0.25]]> : tensor<2x1xf32> -> tensor<2x1xf32>
+  // CHECK-DAG: qnn.constant dense<{{\[\[}}1.100000e+01, 2.200000e+01], [1.300000e+01, 2.400000e+01]]> : tensor<2x2xf32>
+  %0 = qnn.add %a, %b : (tensor<2x2xf32>, tensor<2xf32>) -> tensor<2x2xf32>
+  // CHECK-DAG: qnn.constant dense<{{\[\[}}2.000000e+00, 4.000000e+00], [1.200000e+01, 1.600000e+01]]> : tensor<2x2xf32>
+  %1 = qnn.div %a, %c : (tensor<2x2xf32>, tensor<2x1xf32>) -> tensor<2x2xf32>
+  %i = qnn.constant dense<[2, 3, 4]> : tensor<3xi64> -> tensor<3xi64>
+  %j = qnn.constant dense<[5]> : tensor<1xi64> -> tensor<1xi64>
+  // CHECK-DAG: qnn.constant dense<[10, 15, 20]> : tensor<3xi64>
+  %2 = qnn.mul %i, %j : (tensor<3xi64>, tensor<1xi64>) -> tensor<3xi64>
+  // Integer division truncates toward zero.
+  %m = qnn.constant dense<[-7, 7]> : tensor<2xi32> -> tensor<2xi32>
+  %n = qnn.constant dense<[2]> : tensor<1xi32> -> tensor<1xi32>
+  // CHECK-DAG: qnn.constant dense<[-3, 3]> : tensor<2xi32>
+  %3 = qnn.div %m, %n : (tensor<2xi32>, tensor<1xi32>) -> tensor<2xi32>
+  // Binary32 arithmetic: 0.1 + 0.2 rounds to 0.3000000119.
+  %p = qnn.constant dense<[0.1, 1.0e20]> : tensor<2xf32> -> tensor<2xf32>
+  %r = qnn.constant dense<[0.2, 1.0]> : tensor<2xf32> -> tensor<2xf32>
+  // CHECK-DAG: qnn.constant dense<[3.000000e-01, 1.000000e+20]> : tensor<2xf32>
+  %4 = qnn.add %p, %r : (tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>
+  return %0, %1, %2, %3, %4 : tensor<2x2xf32>, tensor<2x2xf32>, tensor<3xi64>, tensor<2xi32>, tensor<2xf32>
+}
+
+// -----
+
+// Integer division by zero is left to run time.
+// CHECK-LABEL: func.func @keep_integer_division_by_zero
+func.func @keep_integer_division_by_zero() -> tensor<2xi32> {
+  %m = qnn.constant dense<[7, 8]> : tensor<2xi32> -> tensor<2xi32>
+  %z = qnn.constant dense<[1, 0]> : tensor<2xi32> -> tensor<2xi32>
+  // CHECK: qnn.div
+  %0 = qnn.div %m, %z : (tensor<2xi32>, tensor<2xi32>) -> tensor<2xi32>
+  return %0 : tensor<2xi32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @fold_activations
+// CHECK-SAME: (%[[X:.*]]: tensor<4xf32>)
+func.func @fold_activations(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
+  // CHECK: %[[R:.*]] = qnn.relu %[[X]]
+  // CHECK-NOT: qnn.relu
+  %0 = qnn.relu %x : tensor<4xf32> -> tensor<4xf32>
+  %1 = qnn.relu %0 : tensor<4xf32> -> tensor<4xf32>
+  // CHECK-NOT: qnn.clip
+  %2 = qnn.clip %x : tensor<4xf32> -> tensor<4xf32>
+  // CHECK: return %[[R]], %[[X]]
+  return %1, %2 : tensor<4xf32>, tensor<4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @keep_bounded_clip
+func.func @keep_bounded_clip(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // CHECK: qnn.clip %{{.*}} {min = 0.000000e+00 : f32}
+  %0 = qnn.clip %x {min = 0.0 : f32} : tensor<4xf32> -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @fold_reshape
+// CHECK-SAME: (%[[X:.*]]: tensor<2x6xf32>, %[[D:.*]]: tensor<?x4xf32>, %{{.*}}: tensor<2xi64>)
+func.func @fold_reshape(%x: tensor<2x6xf32>, %d: tensor<?x4xf32>, %s: tensor<2xi64>) -> (tensor<2x6xf32>, tensor<4x3xf32>, tensor<?x4xf32>, tensor<2x2xf32>) {
+  // CHECK-DAG: %[[R:.*]] = qnn.reshape %[[X]] : (tensor<2x6xf32>) -> tensor<4x3xf32>
+  %0 = qnn.reshape %x : (tensor<2x6xf32>) -> tensor<2x6xf32>
+  %1 = qnn.reshape %x : (tensor<2x6xf32>) -> tensor<12xf32>
+  %2 = qnn.reshape %1 : (tensor<12xf32>) -> tensor<4x3xf32>
+  %3 = qnn.reshape %d, %s : (tensor<?x4xf32>, tensor<2xi64>) -> tensor<?x4xf32>
+  // CHECK-DAG: %[[C:.*]] = qnn.constant dense<{{\[\[}}1.000000e+00, 2.000000e+00], [3.000000e+00, 4.000000e+00]]> : tensor<2x2xf32>
+  %c = qnn.constant dense<[1.0, 2.0, 3.0, 4.0]> : tensor<4xf32> -> tensor<4xf32>
+  %4 = qnn.reshape %c : (tensor<4xf32>) -> tensor<2x2xf32>
+  // CHECK: return %[[X]], %[[R]], %[[D]], %[[C]]
+  return %0, %2, %3, %4 : tensor<2x6xf32>, tensor<4x3xf32>, tensor<?x4xf32>, tensor<2x2xf32>
+}
+
+// -----
+
+// Equal types with two dynamic dimensions may still reshape.
+// CHECK-LABEL: func.func @keep_dynamic_reshape
+func.func @keep_dynamic_reshape(%x: tensor<?x?xf32>, %s: tensor<2xi64>) -> tensor<?x?xf32> {
+  // CHECK: qnn.reshape
+  %0 = qnn.reshape %x, %s : (tensor<?x?xf32>, tensor<2xi64>) -> tensor<?x?xf32>
+  return %0 : tensor<?x?xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @fold_transpose
+// CHECK-SAME: (%[[X:.*]]: tensor<2x3x4xf32>)
+func.func @fold_transpose(%x: tensor<2x3x4xf32>) -> (tensor<2x3x4xf32>, tensor<4x2x3xf32>, tensor<2x3x4xf32>) {
+  %0 = qnn.transpose %x {perm = array<i64: 0, 1, 2>} : tensor<2x3x4xf32> -> tensor<2x3x4xf32>
+  // (1, 2, 0) then (1, 2, 0) is (2, 0, 1).
+  // CHECK: %[[T:.*]] = qnn.transpose %[[X]] {perm = array<i64: 2, 0, 1>} : tensor<2x3x4xf32> -> tensor<4x2x3xf32>
+  %1 = qnn.transpose %x {perm = array<i64: 1, 2, 0>} : tensor<2x3x4xf32> -> tensor<3x4x2xf32>
+  %2 = qnn.transpose %1 {perm = array<i64: 1, 2, 0>} : tensor<3x4x2xf32> -> tensor<4x2x3xf32>
+  // A transpose and its inverse cancel.
+  %3 = qnn.transpose %2 {perm = array<i64: 1, 2, 0>} : tensor<4x2x3xf32> -> tensor<2x3x4xf32>
+  // CHECK: return %[[X]], %[[T]], %[[X]]
+  return %0, %2, %3 : tensor<2x3x4xf32>, tensor<4x2x3xf32>, tensor<2x3x4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @fold_movement
+// CHECK-SAME: (%[[X:.*]]: tensor<4x10xf32>)
+func.func @fold_movement(%x: tensor<4x10xf32>) -> (tensor<4x10xf32>, tensor<4x10xf32>, tensor<4x10xf32>, tensor<4x10xf32>) {
+  %0 = qnn.concat %x {axis = 0 : i64} : (tensor<4x10xf32>) -> tensor<4x10xf32>
+  %1 = qnn.slice %x {starts = array<i64: -4, 0>, ends = array<i64: 4, 9223372036854775807>, steps = array<i64: 1, 1>} : tensor<4x10xf32> -> tensor<4x10xf32>
+  %2 = qnn.pad %x {pads = array<i64: 0, 0, 0, 0>} : tensor<4x10xf32> -> tensor<4x10xf32>
+  // A backward slice of the whole tensor reverses it: it stays.
+  // CHECK: %[[REV:.*]] = qnn.slice
+  %3 = qnn.slice %x {starts = array<i64: -1, 0>, ends = array<i64: -9223372036854775807, 10>, steps = array<i64: -1, 1>} : tensor<4x10xf32> -> tensor<4x10xf32>
+  // CHECK: return %[[X]], %[[X]], %[[X]], %[[REV]]
+  return %0, %1, %2, %3 : tensor<4x10xf32>, tensor<4x10xf32>, tensor<4x10xf32>, tensor<4x10xf32>
+}
