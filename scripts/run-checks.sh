@@ -3,11 +3,13 @@
 #
 # Usage: scripts/run-checks.sh BUILD_DIR
 #
-# Runs the lit suite and the gtest suite from BUILD_DIR, prints a summary line
-# per suite and a total, and fails if any test failed or a suite did not run.
+# Runs the lit, gtest and Python suites of BUILD_DIR and the source tree,
+# prints a summary line per suite and a total, and fails if any test failed or
+# a suite did not run.
 #
 #===------------------------------------------------------------------------===#
 set -uo pipefail
+cd "$(dirname "$0")/.."
 
 build=${1:?usage: run-checks.sh BUILD_DIR}
 lit=/usr/lib/llvm-22/bin/lit
@@ -44,12 +46,21 @@ gtest_failed=$(grep -Eo '\[  FAILED  \] [0-9]+ test' "$log/gtest.txt" | grep -Eo
 if [[ $gtest_status -ne 0 && "$gtest_failed" -eq 0 ]]; then gtest_failed=1; fi
 count gtest "$gtest_passed" "$gtest_failed"
 
+echo "== python"
+(cd python && /usr/bin/python3 -m unittest discover -s tests -t tests -v) 2>&1 | tee "$log/python.txt"
+python_status=${PIPESTATUS[0]}
+python_ran=$(grep -Eo '^Ran [0-9]+ tests?' "$log/python.txt" | grep -Eo '[0-9]+' || echo 0)
+python_failed=$(grep -Eo '(failures|errors)=[0-9]+' "$log/python.txt" | grep -Eo '[0-9]+' |
+  awk '{ n += $1 } END { print n + 0 }')
+if [[ $python_status -ne 0 && "$python_failed" -eq 0 ]]; then python_failed=1; fi
+count python "$((python_ran - python_failed))" "$python_failed"
+
 echo
 echo "== summary"
 total_passed=0
 total_failed=0
 for suite in "${suites[@]}"; do
-  printf '%-6s %s passed, %s failed\n' "$suite:" "${passed[$suite]}" "${failed[$suite]}"
+  printf '%-8s %s passed, %s failed\n' "$suite:" "${passed[$suite]}" "${failed[$suite]}"
   total_passed=$((total_passed + passed[$suite]))
   total_failed=$((total_failed + failed[$suite]))
 done

@@ -16,6 +16,8 @@ config.test_exec_root = os.path.join(config.quantc_obj_root, "test")
 
 llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+llvm_config.with_environment(
+    "PYTHONPATH", os.path.join(config.quantc_src_root, "python"), append_path=True)
 
 config.substitutions.append(("%quantc_src_root", config.quantc_src_root))
 config.substitutions.append(("%quantc_obj_root", config.quantc_obj_root))

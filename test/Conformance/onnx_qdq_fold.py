@@ -10,12 +10,13 @@ Usage: onnx_qdq_fold.py QUANT_OPT ONNX_NODE_TEST_DIR
 """
 
 import os
-import re
 import subprocess
 import sys
 
 import numpy as np
-from onnx import TensorProto, load, numpy_helper
+from onnx import load
+
+from quantc.onnx_data import mlir_dense, parse_mlir_dense, read_test_data_set
 
 TESTS = [
     "test_quantizelinear",
@@ -27,76 +28,50 @@ TESTS = [
 STORAGE = {np.dtype(np.uint8): "u8", np.dtype(np.int8): "i8"}
 
 
-def read_tensor(path):
-    proto = TensorProto()
-    with open(path, "rb") as f:
-        proto.ParseFromString(f.read())
-    return numpy_helper.to_array(proto)
-
-
-def hex_dense(array, mlir_element):
-    shape = "x".join(str(d) for d in array.shape)
-    data = np.ascontiguousarray(array).tobytes().hex().upper()
-    return f'dense<"0x{data}"> : tensor<{shape}{"x" if shape else ""}{mlir_element}>'
+def node_axis(test_dir):
+    node = load(os.path.join(test_dir, "model.onnx")).graph.node[0]
+    for attr in node.attribute:
+        if attr.name == "axis":
+            return attr.i
+    return 1  # ONNX's default
 
 
 def quant_type(scale, zero_point, axis, rank):
     storage = STORAGE[zero_point.dtype]
     if scale.ndim == 0:
         return f"!quant.uniform<{storage}:f32, {float(scale)!r}:{int(zero_point)}>"
-    # A 1-D scale quantizes along `axis` (ONNX's default is 1).
-    axis = axis % rank
     params = ", ".join(f"{float(s)!r}:{int(z)}" for s, z in zip(scale, zero_point))
-    return f"!quant.uniform<{storage}:f32:{axis}, {{{params}}}>"
-
-
-def node_axis(test_dir):
-    node = load(os.path.join(test_dir, "model.onnx")).graph.node[0]
-    for attr in node.attribute:
-        if attr.name == "axis":
-            return attr.i
-    return 1
+    return f"!quant.uniform<{storage}:f32:{axis % rank}, {{{params}}}>"
 
 
 def run_test(quant_opt, test_dir, name):
-    data = os.path.join(test_dir, "test_data_set_0")
-    x = read_tensor(os.path.join(data, "input_0.pb"))
-    scale = read_tensor(os.path.join(data, "input_1.pb"))
-    zero_point = read_tensor(os.path.join(data, "input_2.pb"))
-    expected = read_tensor(os.path.join(data, "output_0.pb"))
-    shape = "x".join(str(d) for d in x.shape)
-    qtype = f"tensor<{shape}x{quant_type(scale, zero_point, node_axis(test_dir), x.ndim)}>"
-    ftype = f"tensor<{shape}xf32>"
-    storage_element = "i8"
-
+    (x, scale, zero_point), (expected,) = read_test_data_set(
+        os.path.join(test_dir, "test_data_set_0"))
+    dims = "".join(f"{d}x" for d in x.shape)
+    qtype = f"tensor<{dims}{quant_type(scale, zero_point, node_axis(test_dir), x.ndim)}>"
+    ftype = f"tensor<{dims}f32>"
     if name.startswith("test_quantize"):
-        body = (
-            f"  %x = qnn.constant {hex_dense(x, 'f32')} -> {ftype}\n"
-            f"  %y = qnn.quantize %x : {ftype} -> {qtype}\n"
-            f"  return %y : {qtype}\n")
-        result_type = qtype
+        source, cast, result = ftype, "qnn.quantize", qtype
     else:
-        body = (
-            f"  %x = qnn.constant {hex_dense(x.view(np.int8), storage_element)} -> {qtype}\n"
-            f"  %y = qnn.dequantize %x : {qtype} -> {ftype}\n"
-            f"  return %y : {ftype}\n")
-        result_type = ftype
-    program = f"func.func @main() -> {result_type} {{\n{body}}}\n"
+        source, cast, result = qtype, "qnn.dequantize", ftype
+    program = (
+        f"func.func @main() -> {result} {{\n"
+        f"  %x = qnn.constant {mlir_dense(x)} -> {source}\n"
+        f"  %y = {cast} %x : {source} -> {result}\n"
+        f"  return %y : {result}\n"
+        f"}}\n")
 
     out = subprocess.run(
         [quant_opt, "-canonicalize", "--mlir-print-elementsattrs-with-hex-if-larger=0"],
         input=program, capture_output=True, text=True)
     if out.returncode != 0:
         return f"quant-opt failed:\n{out.stderr}\n{program}"
-    if "qnn.quantize" in out.stdout or "qnn.dequantize" in out.stdout:
+    if cast in out.stdout:
         return f"the cast did not fold:\n{out.stdout}"
-    match = re.search(r'qnn\.constant dense<"0x([0-9A-F]*)">', out.stdout)
-    if not match:
-        return f"no folded constant in:\n{out.stdout}"
-    raw = bytes.fromhex(match.group(1))
-    actual = np.frombuffer(raw, dtype=expected.dtype).reshape(expected.shape)
+    actual = parse_mlir_dense(out.stdout, expected.dtype, expected.shape)
     if actual.tobytes() != expected.tobytes():
-        return f"mismatch:\n  expected {expected.flatten().tolist()}\n  actual   {actual.flatten().tolist()}"
+        return (f"mismatch:\n  expected {expected.flatten().tolist()}\n"
+                f"  actual   {actual.flatten().tolist()}")
     return None
 
 

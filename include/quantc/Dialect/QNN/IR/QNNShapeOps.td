@@ -15,7 +15,8 @@ def QNN_ReshapeOp : QNN_Op<"reshape"> {
   let description = [{
     Reinterprets the row-major element order of `input` in the result's
     shape. A result with dynamic dimensions takes its runtime shape from the
-    optional 1-D integer `shape` operand; a static result needs none.
+    optional 1-D integer `shape` operand, which holds the exact sizes (the
+    importer resolves ONNX's `0` and `-1`); a static result needs none.
 
     ```mlir
     %y = qnn.reshape %x : (tensor<1x64x7x7xf32>) -> tensor<1x3136xf32>
