@@ -10,7 +10,7 @@ set -euo pipefail
 
 PACKAGES=(
   # Build tools.
-  cmake ninja-build ccache g++ make
+  cmake ninja-build ccache g++ make git clang-format
   # LLVM and MLIR 22: headers, shared libraries, TableGen, lit and FileCheck.
   llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
   # Unit tests.

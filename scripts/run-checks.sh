@@ -4,8 +4,8 @@
 # Usage: scripts/run-checks.sh BUILD_DIR
 #
 # Runs the lit, gtest and Python suites of BUILD_DIR and the source tree,
-# prints a summary line per suite and a total, and fails if any test failed or
-# a suite did not run.
+# checks that every C++ file is clang-formatted, prints a summary line per
+# suite and a total, and fails if any check failed or a suite did not run.
 #
 #===------------------------------------------------------------------------===#
 set -uo pipefail
@@ -54,6 +54,25 @@ python_failed=$(grep -Eo '(failures|errors)=[0-9]+' "$log/python.txt" | grep -Eo
   awk '{ n += $1 } END { print n + 0 }')
 if [[ $python_status -ne 0 && "$python_failed" -eq 0 ]]; then python_failed=1; fi
 count python "$((python_ran - python_failed))" "$python_failed"
+
+echo "== format"
+# Every C++ file tracked by git must be as clang-format leaves it.
+format_passed=0
+format_failed=0
+if git rev-parse --git-dir >/dev/null 2>&1; then
+  while IFS= read -r file; do
+    if clang-format --dry-run -Werror "$file" >/dev/null 2>&1; then
+      format_passed=$((format_passed + 1))
+    else
+      echo "not clang-formatted: $file (run clang-format -i $file)"
+      format_failed=$((format_failed + 1))
+    fi
+  done < <(git ls-files '*.cpp' '*.h')
+  echo "$format_passed files formatted, $format_failed not"
+  count format "$format_passed" "$format_failed"
+else
+  echo "not a git checkout: skipped"
+fi
 
 echo
 echo "== summary"

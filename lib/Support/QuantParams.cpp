@@ -71,8 +71,8 @@ llvm::FailureOr<QuantParams> quantc::chooseQuantParams(float rmin, float rmax,
   if (rmax == rmin)
     return QuantParams{1.0f, range.clamp(0)};
   float scale = (rmax - rmin) / (qmax - qmin);
-  return QuantParams{scale, roundAndClamp(qmin - rmin / scale, range,
-                                          range.clamp(0))};
+  return QuantParams{scale,
+                     roundAndClamp(qmin - rmin / scale, range, range.clamp(0))};
 }
 
 int64_t quantc::quantizeValue(float x, QuantParams params, StorageRange range) {

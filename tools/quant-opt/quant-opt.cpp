@@ -17,6 +17,6 @@ int main(int argc, char **argv) {
 
   mlir::DialectRegistry registry;
   quantc::registerQuantcDialects(registry);
-  return mlir::asMainReturnCode(mlir::MlirOptMain(
-      argc, argv, "quantc optimizer driver\n", registry));
+  return mlir::asMainReturnCode(
+      mlir::MlirOptMain(argc, argv, "quantc optimizer driver\n", registry));
 }

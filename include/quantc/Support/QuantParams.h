@@ -53,9 +53,8 @@ struct QuantParams {
 /// `zeroPoint = round((qmin + qmax) / 2)`, as onnxruntime's quantizer.
 /// An empty range (all zeros) gets scale 1. Fails if a bound is not finite
 /// or `rmin > rmax`.
-llvm::FailureOr<QuantParams> chooseQuantParams(float rmin, float rmax,
-                                               StorageRange range,
-                                               bool symmetric);
+llvm::FailureOr<QuantParams>
+chooseQuantParams(float rmin, float rmax, StorageRange range, bool symmetric);
 
 /// `clamp(round_half_even(x / scale) + zeroPoint)`. NaN maps to the zero
 /// point; infinities saturate.

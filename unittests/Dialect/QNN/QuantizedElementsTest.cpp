@@ -80,9 +80,9 @@ TEST_F(QuantizedElementsTest, RejectsWhatItCannotFold) {
 TEST_F(QuantizedElementsTest, OnnxQuantizeLinearAxis) {
   RankedTensorType type = tensorType(
       "tensor<1x3x3x2x!quant.uniform<u8:f32:1, {2.0:84, 4.0:24, 5.0:196}>>");
-  std::vector<float> x = {-162, 10,  -100, 232,  -20,  -50,  -76,  0,    0,
-                          252,  32,  -44,  245,  -485, -960, -270, -375, -470};
-  std::vector<uint8_t> expected = {3,  89, 34, 200, 74,  59, 5,   24,  24,
+  std::vector<float> x = {-162, 10, -100, 232, -20,  -50,  -76,  0,    0,
+                          252,  32, -44,  245, -485, -960, -270, -375, -470};
+  std::vector<uint8_t> expected = {3,  89, 34, 200, 74, 59, 5,   24,  24,
                                    87, 32, 13, 245, 99, 4,  142, 121, 102};
   auto values = DenseElementsAttr::get(
       RankedTensorType::get(type.getShape(), Float32Type::get(&context)),

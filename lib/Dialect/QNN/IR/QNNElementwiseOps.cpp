@@ -23,6 +23,63 @@ using FloatFn =
     function_ref<std::optional<APFloat>(const APFloat &, const APFloat &)>;
 using IntFn = function_ref<std::optional<APInt>(const APInt &, const APInt &)>;
 
+namespace {
+/// Maps each row-major index of a broadcast result to the indices of the two
+/// operand elements it reads.
+class BroadcastIndexer {
+public:
+  BroadcastIndexer(ArrayRef<int64_t> shape, ShapedType lhs, ShapedType rhs)
+      : shape(shape), lhsStrides(strides(lhs)), rhsStrides(strides(rhs)) {}
+
+  std::pair<int64_t, int64_t> operator()(int64_t index) const {
+    int64_t l = 0, r = 0;
+    for (int64_t d = shape.size() - 1; d >= 0; --d) {
+      int64_t coordinate = index % shape[d];
+      index /= shape[d];
+      l += coordinate * lhsStrides[d];
+      r += coordinate * rhsStrides[d];
+    }
+    return {l, r};
+  }
+
+private:
+  /// The stride of each result dimension in `type`: 0 where it broadcasts.
+  SmallVector<int64_t> strides(ShapedType type) const {
+    SmallVector<int64_t> result(shape.size(), 0);
+    int64_t stride = 1;
+    for (int64_t d = type.getRank() - 1, r = shape.size() - 1; d >= 0;
+         --d, --r) {
+      if (type.getDimSize(d) != 1)
+        result[r] = stride;
+      stride *= type.getDimSize(d);
+    }
+    return result;
+  }
+
+  ArrayRef<int64_t> shape;
+  SmallVector<int64_t> lhsStrides, rhsStrides;
+};
+} // namespace
+
+/// Applies `fn` to every pair of broadcast elements of `lhs` and `rhs`,
+/// read as `T` (APFloat or APInt); fails if `fn` declines an element.
+template <typename T, typename Fn>
+static Attribute evaluate(DenseElementsAttr lhs, DenseElementsAttr rhs,
+                          RankedTensorType resultType, Fn fn) {
+  BroadcastIndexer indices(resultType.getShape(), lhs.getType(), rhs.getType());
+  auto lhsValues = lhs.getValues<T>();
+  auto rhsValues = rhs.getValues<T>();
+  SmallVector<T> results;
+  for (int64_t i = 0, e = resultType.getNumElements(); i < e; ++i) {
+    auto [l, r] = indices(i);
+    std::optional<T> value = fn(lhsValues[l], rhsValues[r]);
+    if (!value)
+      return {};
+    results.push_back(*value);
+  }
+  return DenseElementsAttr::get(resultType, results);
+}
+
 /// Evaluates a binary op on two dense constants with numpy broadcasting.
 /// Only plain float or integer tensors fold; quantized constants hold stored
 /// integers, not the values they stand for.
@@ -33,61 +90,13 @@ static Attribute foldBroadcastBinary(ArrayRef<Attribute> operands,
   auto rhs = dyn_cast_if_present<DenseElementsAttr>(operands[1]);
   Type element = resultType.getElementType();
   if (!lhs || !rhs || !resultType.hasStaticShape() ||
-      lhs.getElementType() != element || rhs.getElementType() != element ||
-      !(isa<FloatType>(element) || isa<IntegerType>(element)))
+      lhs.getElementType() != element || rhs.getElementType() != element)
     return {};
-
-  ArrayRef<int64_t> shape = resultType.getShape();
-  int64_t rank = shape.size();
-  // Stride of each result dimension in an operand: 0 where it broadcasts.
-  auto broadcastStrides = [&](ShapedType type) {
-    SmallVector<int64_t> strides(rank, 0);
-    int64_t stride = 1;
-    for (int64_t d = type.getRank() - 1, r = rank - 1; d >= 0; --d, --r) {
-      if (type.getDimSize(d) != 1)
-        strides[r] = stride;
-      stride *= type.getDimSize(d);
-    }
-    return strides;
-  };
-  SmallVector<int64_t> lhsStrides = broadcastStrides(lhs.getType());
-  SmallVector<int64_t> rhsStrides = broadcastStrides(rhs.getType());
-  auto operandIndices = [&](int64_t index) {
-    int64_t l = 0, r = 0;
-    for (int64_t d = rank - 1; d >= 0; --d) {
-      int64_t coordinate = index % shape[d];
-      index /= shape[d];
-      l += coordinate * lhsStrides[d];
-      r += coordinate * rhsStrides[d];
-    }
-    return std::make_pair(l, r);
-  };
-
-  int64_t numElements = resultType.getNumElements();
-  if (isa<FloatType>(element)) {
-    auto lhsValues = lhs.getValues<APFloat>();
-    auto rhsValues = rhs.getValues<APFloat>();
-    SmallVector<APFloat> results;
-    for (int64_t i = 0; i < numElements; ++i) {
-      auto [l, r] = operandIndices(i);
-      std::optional<APFloat> value = floatFn(lhsValues[l], rhsValues[r]);
-      if (!value)
-        return {};
-      results.push_back(*value);
-    }
-    return DenseElementsAttr::get(resultType, results);
-  }
-  auto lhsValues = lhs.getValues<APInt>();
-  auto rhsValues = rhs.getValues<APInt>();
-  SmallVector<APInt> results;
-  for (int64_t i = 0; i < numElements; ++i) {
-    auto [l, r] = operandIndices(i);
-    std::optional<APInt> value = intFn(lhsValues[l], rhsValues[r]);
-    if (!value)
-      return {};
-    results.push_back(*value);
-  }
-  return DenseElementsAttr::get(resultType, results);
+  if (isa<FloatType>(element))
+    return evaluate<APFloat>(lhs, rhs, resultType, floatFn);
+  if (isa<IntegerType>(element))
+    return evaluate<APInt>(lhs, rhs, resultType, intFn);
+  return {};
 }
 
 /// True if `value` is a float or integer constant whose every element is
@@ -115,66 +124,61 @@ static Value foldRightIdentity(Value lhs, Value rhs, Type resultType,
   return {};
 }
 
-static APFloat apply(APFloat lhs, const APFloat &rhs,
-                     APFloat::opStatus (APFloat::*fn)(const APFloat &,
-                                                      APFloat::roundingMode)) {
-  (lhs.*fn)(rhs, APFloat::rmNearestTiesToEven);
-  return lhs;
+using FloatMethod = APFloat::opStatus (APFloat::*)(const APFloat &,
+                                                   APFloat::roundingMode);
+
+/// Folds the binary arithmetic `op`: to an operand when the other is the
+/// splat `identity` (on either side if `op` is commutative), else to a
+/// constant when both operands are constants.
+static OpFoldResult foldArithmetic(Operation *op, ArrayRef<Attribute> operands,
+                                   double identity, FloatMethod floatMethod,
+                                   IntFn intFn) {
+  Value lhs = op->getOperand(0), rhs = op->getOperand(1);
+  auto type = cast<RankedTensorType>(op->getResult(0).getType());
+  if (Value x = foldRightIdentity(lhs, rhs, type, identity))
+    return x;
+  if (op->hasTrait<mlir::OpTrait::IsCommutative>())
+    if (Value x = foldRightIdentity(rhs, lhs, type, identity))
+      return x;
+  return foldBroadcastBinary(
+      operands, type,
+      [&](const APFloat &a, const APFloat &b) -> std::optional<APFloat> {
+        APFloat result = a;
+        (result.*floatMethod)(b, APFloat::rmNearestTiesToEven);
+        return result;
+      },
+      intFn);
 }
 
 OpFoldResult AddOp::fold(FoldAdaptor adaptor) {
-  if (Value x = foldRightIdentity(getLhs(), getRhs(), getType(), 0.0))
-    return x;
-  if (Value x = foldRightIdentity(getRhs(), getLhs(), getType(), 0.0))
-    return x;
-  return foldBroadcastBinary(
-      adaptor.getOperands(), getType(),
-      [](const APFloat &a, const APFloat &b) -> std::optional<APFloat> {
-        return apply(a, b, &APFloat::add);
-      },
+  return foldArithmetic(
+      *this, adaptor.getOperands(), 0.0, &APFloat::add,
       [](const APInt &a, const APInt &b) -> std::optional<APInt> {
         return a + b;
       });
 }
 
 OpFoldResult SubOp::fold(FoldAdaptor adaptor) {
-  if (Value x = foldRightIdentity(getLhs(), getRhs(), getType(), 0.0))
-    return x;
-  return foldBroadcastBinary(
-      adaptor.getOperands(), getType(),
-      [](const APFloat &a, const APFloat &b) -> std::optional<APFloat> {
-        return apply(a, b, &APFloat::subtract);
-      },
+  return foldArithmetic(
+      *this, adaptor.getOperands(), 0.0, &APFloat::subtract,
       [](const APInt &a, const APInt &b) -> std::optional<APInt> {
         return a - b;
       });
 }
 
 OpFoldResult MulOp::fold(FoldAdaptor adaptor) {
-  if (Value x = foldRightIdentity(getLhs(), getRhs(), getType(), 1.0))
-    return x;
-  if (Value x = foldRightIdentity(getRhs(), getLhs(), getType(), 1.0))
-    return x;
-  return foldBroadcastBinary(
-      adaptor.getOperands(), getType(),
-      [](const APFloat &a, const APFloat &b) -> std::optional<APFloat> {
-        return apply(a, b, &APFloat::multiply);
-      },
+  return foldArithmetic(
+      *this, adaptor.getOperands(), 1.0, &APFloat::multiply,
       [](const APInt &a, const APInt &b) -> std::optional<APInt> {
         return a * b;
       });
 }
 
 OpFoldResult DivOp::fold(FoldAdaptor adaptor) {
-  if (Value x = foldRightIdentity(getLhs(), getRhs(), getType(), 1.0))
-    return x;
-  return foldBroadcastBinary(
-      adaptor.getOperands(), getType(),
-      [](const APFloat &a, const APFloat &b) -> std::optional<APFloat> {
-        return apply(a, b, &APFloat::divide);
-      },
-      // ONNX integer division truncates; division by zero is left to run
-      // time, and so is INT_MIN / -1.
+  // ONNX integer division truncates; division by zero is left to run time,
+  // and so is INT_MIN / -1.
+  return foldArithmetic(
+      *this, adaptor.getOperands(), 1.0, &APFloat::divide,
       [](const APInt &a, const APInt &b) -> std::optional<APInt> {
         bool overflow = false;
         if (b.isZero())
@@ -202,9 +206,9 @@ LogicalResult ClipOp::verify() {
   // clip-C1
   std::optional<APFloat> min = getMin(), max = getMax();
   if (min && max && max->compare(*min) == APFloat::cmpLessThan)
-    return emitOpError("min ") << min->convertToDouble()
-                               << " is greater than max "
-                               << max->convertToDouble();
+    return emitOpError("min ")
+           << min->convertToDouble() << " is greater than max "
+           << max->convertToDouble();
   return success();
 }
 

@@ -71,18 +71,17 @@ LogicalResult ConvOp::verify() {
   // conv-C6
   Shape expected = {inputType.getDimSize(0), filters};
   for (size_t i = 0; i < spatial; ++i) {
-    int64_t size = getWindowedOutputSize(
-        inputType.getDimSize(i + 2), weightType.getDimSize(i + 2),
-        getStrides()[i], getDilations()[i], getPads()[i],
-        getPads()[i + spatial]);
+    int64_t size = getWindowedOutputSize(inputType.getDimSize(i + 2),
+                                         weightType.getDimSize(i + 2),
+                                         getStrides()[i], getDilations()[i],
+                                         getPads()[i], getPads()[i + spatial]);
     if (size == 0)
       return emitOpError("spatial dimension ")
              << i << " has an empty output: the dilated kernel is larger "
              << "than the padded input";
     expected.push_back(size);
   }
-  return verifyCompatibleShape(*this, "result", getType().getShape(),
-                               expected);
+  return verifyCompatibleShape(*this, "result", getType().getShape(), expected);
 }
 
 //===----------------------------------------------------------------------===//

@@ -48,8 +48,7 @@ LogicalResult BatchNormOp::verify() {
   ArrayRef<int64_t> shape = getInput().getType().getShape();
   // batch_norm-C1
   if (shape.size() < 2)
-    return emitOpError("input must have rank 2 or more, got ")
-           << shape.size();
+    return emitOpError("input must have rank 2 or more, got ") << shape.size();
   // batch_norm-C2
   for (Value param : {getScale(), getBias(), getMean(), getVar()}) {
     auto paramShape = cast<RankedTensorType>(param.getType()).getShape();

@@ -18,9 +18,9 @@ using namespace quantc::qnn;
 // ConstantOp
 //===----------------------------------------------------------------------===//
 
-LogicalResult ConstantOp::verifyValueFitsType(
-    ElementsAttr value, RankedTensorType type,
-    function_ref<InFlightDiagnostic()> emitError) {
+LogicalResult
+ConstantOp::verifyValueFitsType(ElementsAttr value, RankedTensorType type,
+                                function_ref<InFlightDiagnostic()> emitError) {
   // constant-C1
   auto valueType = cast<ShapedType>(value.getType());
   if (!type.hasStaticShape() || valueType.getShape() != type.getShape()) {

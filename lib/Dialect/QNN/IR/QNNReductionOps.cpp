@@ -31,19 +31,16 @@ LogicalResult ReduceOp::verify() {
     else if (getKeepdims())
       expected.push_back(1);
   }
-  return verifyCompatibleShape(*this, "result", getType().getShape(),
-                               expected);
+  return verifyCompatibleShape(*this, "result", getType().getShape(), expected);
 }
 
 /// Checks pool-C1 to pool-C4 for a windowed pooling op; `dilations` is empty
 /// for average pooling, whose windows are dense.
-static LogicalResult verifyWindowPool(Operation *op, RankedTensorType input,
-                                      RankedTensorType result,
-                                      ArrayRef<int64_t> kernel,
-                                      ArrayRef<int64_t> strides,
-                                      ArrayRef<int64_t> pads,
-                                      ArrayRef<int64_t> dilations,
-                                      bool ceilMode) {
+static LogicalResult
+verifyWindowPool(Operation *op, RankedTensorType input, RankedTensorType result,
+                 ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+                 ArrayRef<int64_t> pads, ArrayRef<int64_t> dilations,
+                 bool ceilMode) {
   int64_t rank = input.getRank();
   // pool-C1
   if (rank < 3)
@@ -73,10 +70,10 @@ static LogicalResult verifyWindowPool(Operation *op, RankedTensorType input,
   // pool-C4
   Shape expected = {input.getDimSize(0), input.getDimSize(1)};
   for (size_t i = 0; i < spatial; ++i) {
-    int64_t size = getWindowedOutputSize(
-        input.getDimSize(i + 2), kernel[i], strides[i],
-        dilations.empty() ? 1 : dilations[i], pads[i], pads[i + spatial],
-        ceilMode);
+    int64_t size =
+        getWindowedOutputSize(input.getDimSize(i + 2), kernel[i], strides[i],
+                              dilations.empty() ? 1 : dilations[i], pads[i],
+                              pads[i + spatial], ceilMode);
     if (size == 0)
       return op->emitOpError("spatial dimension ")
              << i << " has an empty output: the window is larger than the "

@@ -64,8 +64,7 @@ LogicalResult ReshapeOp::verify() {
 OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
   RankedTensorType resultType = getType();
   // Equal types with at most one dynamic dimension leave no freedom.
-  if (getInput().getType() == resultType &&
-      resultType.getNumDynamicDims() <= 1)
+  if (getInput().getType() == resultType && resultType.getNumDynamicDims() <= 1)
     return getInput();
   if (auto dense = dyn_cast_if_present<DenseElementsAttr>(adaptor.getInput());
       dense && resultType.hasStaticShape())
@@ -152,8 +151,7 @@ LogicalResult ConcatOp::verify() {
   for (Value input : getInputs())
     if (cast<RankedTensorType>(input.getType()).getRank() != rank)
       return emitOpError("input of type ")
-             << input.getType() << " does not have the result's rank "
-             << rank;
+             << input.getType() << " does not have the result's rank " << rank;
   // concat-C2
   int64_t axis = getAxis();
   if (failed(verifyAxis(*this, axis, rank)))
@@ -278,14 +276,12 @@ LogicalResult PadOp::verify() {
       return emitOpError("dimension ")
              << d << " of size " << shape[d] << " is cropped below zero";
     // pad-C3
-    if (getMode() == PadMode::Reflect &&
-        (begin >= shape[d] || end >= shape[d]))
+    if (getMode() == PadMode::Reflect && (begin >= shape[d] || end >= shape[d]))
       return emitOpError("reflect pads of dimension ")
              << d << " must be smaller than its size " << shape[d];
     expected.push_back(size);
   }
-  return verifyCompatibleShape(*this, "result", getType().getShape(),
-                               expected);
+  return verifyCompatibleShape(*this, "result", getType().getShape(), expected);
 }
 
 OpFoldResult PadOp::fold(FoldAdaptor) {
@@ -323,8 +319,8 @@ LogicalResult ResizeOp::verify() {
   for (int64_t d = 0; d < rank; ++d) {
     float scale = (*scales)[d];
     if (!(scale > 0.0f))
-      return emitOpError("scale ") << scale << " of dimension " << d
-                                   << " must be positive";
+      return emitOpError("scale ")
+             << scale << " of dimension " << d << " must be positive";
     int64_t in = inputType.getDimSize(d);
     expected.push_back(ShapedType::isDynamic(in)
                            ? ShapedType::kDynamic

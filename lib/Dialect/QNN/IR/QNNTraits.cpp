@@ -26,6 +26,19 @@ static std::string describeValue(Operation *op, Value value) {
   return "value";
 }
 
+/// Applies `check` to every operand, then every result, of `op`, stopping at
+/// the first failure.
+static LogicalResult checkEachValue(Operation *op,
+                                    function_ref<LogicalResult(Value)> check) {
+  for (Value operand : op->getOperands())
+    if (failed(check(operand)))
+      return failure();
+  for (Value result : op->getResults())
+    if (failed(check(result)))
+      return failure();
+  return success();
+}
+
 LogicalResult qnn::verifySameExpressedType(Operation *op) {
   Value first;
   Type expected;
@@ -39,37 +52,21 @@ LogicalResult qnn::verifySameExpressedType(Operation *op) {
     if (expressed == expected)
       return success();
     return op->emitOpError("requires one expressed type, but ")
-           << describeValue(op, value) << " expresses " << expressed
-           << " and " << describeValue(op, first) << " expresses "
-           << expected;
+           << describeValue(op, value) << " expresses " << expressed << " and "
+           << describeValue(op, first) << " expresses " << expected;
   };
-  for (Value operand : op->getOperands())
-    if (failed(check(operand)))
-      return failure();
-  for (Value result : op->getResults())
-    if (failed(check(result)))
-      return failure();
-  return success();
+  return checkEachValue(op, check);
 }
 
 LogicalResult qnn::verifyQuantizedShapesFit(Operation *op) {
-  auto check = [&](Value value) -> LogicalResult {
+  return checkEachValue(op, [&](Value value) -> LogicalResult {
     auto type = dyn_cast<RankedTensorType>(value.getType());
     if (!type)
       return success();
     return verifyQuantizedTypeFitsShape(
-        [&] {
-          return op->emitOpError() << describeValue(op, value) << ": ";
-        },
+        [&] { return op->emitOpError() << describeValue(op, value) << ": "; },
         type);
-  };
-  for (Value operand : op->getOperands())
-    if (failed(check(operand)))
-      return failure();
-  for (Value result : op->getResults())
-    if (failed(check(result)))
-      return failure();
-  return success();
+  });
 }
 
 LogicalResult qnn::verifyBroadcastsOperands(Operation *op) {

@@ -59,8 +59,8 @@ verifySubChannelFits(function_ref<InFlightDiagnostic()> emitError,
       continue;
     if (size % blockSizes[axis] != 0)
       return emitError() << "block size " << blockSizes[axis]
-                         << " does not divide dimension " << axis
-                         << " of size " << size << " in " << type;
+                         << " does not divide dimension " << axis << " of size "
+                         << size << " in " << type;
     if (scalesShape[axis] != size / blockSizes[axis])
       return emitError() << type << " has " << scalesShape[axis]
                          << " scales along dimension " << axis << " but "
@@ -94,8 +94,7 @@ FailureOr<Type> qnn::getTransposedElementType(Type elementType,
   if (it == perm.end())
     return failure();
   return Type(quant::UniformQuantizedPerAxisType::get(
-      perAxis.getFlags(), perAxis.getStorageType(),
-      perAxis.getExpressedType(), perAxis.getScales(),
-      perAxis.getZeroPoints(), int32_t(it - perm.begin()),
+      perAxis.getFlags(), perAxis.getStorageType(), perAxis.getExpressedType(),
+      perAxis.getScales(), perAxis.getZeroPoints(), int32_t(it - perm.begin()),
       perAxis.getStorageTypeMin(), perAxis.getStorageTypeMax()));
 }

@@ -23,8 +23,7 @@ FailureOr<ElementQuantParams> ElementQuantParams::get(RankedTensorType type) {
     return failure();
 
   ElementQuantParams params;
-  params.range = {quantized.getStorageTypeMin(),
-                  quantized.getStorageTypeMax()};
+  params.range = {quantized.getStorageTypeMin(), quantized.getStorageTypeMax()};
   params.dims.assign(type.getShape().begin(), type.getShape().end());
   int64_t rank = type.getRank();
   params.blockSizes = params.dims;
@@ -50,8 +49,7 @@ FailureOr<ElementQuantParams> ElementQuantParams::get(RankedTensorType type) {
     paramShape.assign(scaleShape.begin(), scaleShape.end());
     for (APFloat scale : subChannel.getScales().getValues<APFloat>()) {
       bool lost;
-      scale.convert(APFloat::IEEEsingle(), APFloat::rmNearestTiesToEven,
-                    &lost);
+      scale.convert(APFloat::IEEEsingle(), APFloat::rmNearestTiesToEven, &lost);
       params.scales.push_back(scale.convertToFloat());
     }
     for (APInt zeroPoint : subChannel.getZeroPoints().getValues<APInt>())
@@ -95,8 +93,8 @@ qnn::quantizeElements(DenseElementsAttr values,
   stored.reserve(quantizedType.getNumElements());
   int64_t index = 0;
   for (float value : values.getValues<float>()) {
-    int64_t q = quantizeValue(value, params->at(index++),
-                              params->getStorageRange());
+    int64_t q =
+        quantizeValue(value, params->at(index++), params->getStorageRange());
     stored.push_back(APInt(storageType.getWidth(), uint64_t(q),
                            /*isSigned=*/true, /*implicitTrunc=*/true));
   }

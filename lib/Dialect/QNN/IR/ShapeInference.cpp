@@ -87,8 +87,7 @@ int64_t qnn::getSliceSize(int64_t dim, int64_t start, int64_t end,
   return start > end ? (start - end - step - 1) / -step : 0;
 }
 
-FailureOr<Shape> qnn::inferMatMulShape(ArrayRef<int64_t> a,
-                                       ArrayRef<int64_t> b,
+FailureOr<Shape> qnn::inferMatMulShape(ArrayRef<int64_t> a, ArrayRef<int64_t> b,
                                        std::string &reason) {
   if (a.empty() || b.empty()) {
     reason = "operands must have rank 1 or more";
@@ -106,9 +105,8 @@ FailureOr<Shape> qnn::inferMatMulShape(ArrayRef<int64_t> a,
              std::to_string(k2) + " differ";
     return failure();
   }
-  FailureOr<Shape> batch =
-      broadcastShapes(ArrayRef<int64_t>(lhs).drop_back(2),
-                      ArrayRef<int64_t>(rhs).drop_back(2));
+  FailureOr<Shape> batch = broadcastShapes(ArrayRef<int64_t>(lhs).drop_back(2),
+                                           ArrayRef<int64_t>(rhs).drop_back(2));
   if (failed(batch)) {
     reason = "batch dimensions " +
              formatShape(ArrayRef<int64_t>(lhs).drop_back(2)) + " and " +

@@ -20,10 +20,9 @@ mlir::Type getExpressedType(mlir::Type elementType);
 
 /// Checks that the quantization parameters of `type`'s element, if it is
 /// per-axis or sub-channel quantized, fit `type`'s shape (rule T2).
-mlir::LogicalResult
-verifyQuantizedTypeFitsShape(llvm::function_ref<mlir::InFlightDiagnostic()>
-                                 emitError,
-                             mlir::RankedTensorType type);
+mlir::LogicalResult verifyQuantizedTypeFitsShape(
+    llvm::function_ref<mlir::InFlightDiagnostic()> emitError,
+    mlir::RankedTensorType type);
 
 /// The element type of the transpose by `perm` of a tensor with element
 /// `elementType`: per-axis parameters move with their axis. Fails for
