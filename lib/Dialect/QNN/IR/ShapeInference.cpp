@@ -63,7 +63,7 @@ int64_t qnn::getWindowedOutputSize(int64_t in, int64_t kernel, int64_t stride,
   int64_t out = span / stride + 1;
   if (ceilMode && span % stride != 0) {
     // The extra window must start inside the input or the begin padding.
-    if ((out)*stride < in + padBegin)
+    if (out * stride < in + padBegin)
       ++out;
   }
   return out;
