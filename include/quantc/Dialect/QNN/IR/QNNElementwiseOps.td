@@ -112,11 +112,24 @@ def QNN_HardSigmoidOp : QNN_UnaryOp<"hard_sigmoid",
 def QNN_HardSwishOp : QNN_UnaryOp<"hard_swish",
     "x * max(0, min(1, x / 6 + 1 / 2))">;
 def QNN_TanhOp : QNN_UnaryOp<"tanh", "tanh(x)">;
-def QNN_GeluOp : QNN_UnaryOp<"gelu",
-    "x * Phi(x), Phi exact or its tanh approximation",
+def QNN_GeluOp : QNN_UnaryOp<"gelu", "x * Phi(x)",
     (ins DefaultValuedAttr<QNN_GeluApproximationAttr,
                            "GeluApproximation::None">:$approximate),
-    "{approximate = #qnn.gelu_approximation<tanh>} ">;
+    "{approximate = #qnn.gelu_approximation<tanh>} "> {
+  let description = [{
+    The Gaussian error linear unit `x * Phi(x)`, with `Phi` the standard
+    normal distribution function: exactly `0.5 * (1 + erf(x / sqrt(2)))`,
+    or with `approximate = tanh` the approximation
+    `0.5 * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 * x^3)))` (ONNX `Gelu`).
+
+    ```mlir
+    %y = qnn.gelu %x {approximate = #qnn.gelu_approximation<tanh>} : tensor<8xf32> -> tensor<8xf32>
+    ```
+
+    Constraints: rule T1 (same expressed type); input and result have one
+    shape.
+  }];
+}
 def QNN_ErfOp : QNN_UnaryOp<"erf", "erf(x)">;
 def QNN_ExpOp : QNN_UnaryOp<"exp", "exp(x)">;
 def QNN_LogOp : QNN_UnaryOp<"log", "log(x)">;
