@@ -35,8 +35,10 @@ Operation *QNNDialect::materializeConstant(OpBuilder &builder, Attribute value,
                                            Type type, Location loc) {
   auto elements = dyn_cast<ElementsAttr>(value);
   auto tensorType = dyn_cast<RankedTensorType>(type);
+  // A default-constructed diagnostic is inactive: the check stays silent.
   if (!elements || !tensorType ||
-      failed(ConstantOp::verifyValueFitsType(elements, tensorType, nullptr)))
+      failed(ConstantOp::verifyValueFitsType(
+          elements, tensorType, [] { return InFlightDiagnostic(); })))
     return nullptr;
   return ConstantOp::create(builder, loc, tensorType, elements);
 }

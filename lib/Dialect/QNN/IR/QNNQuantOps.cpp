@@ -23,24 +23,18 @@ ConstantOp::verifyValueFitsType(ElementsAttr value, RankedTensorType type,
                                 function_ref<InFlightDiagnostic()> emitError) {
   // constant-C1
   auto valueType = cast<ShapedType>(value.getType());
-  if (!type.hasStaticShape() || valueType.getShape() != type.getShape()) {
-    if (!emitError)
-      return failure();
+  if (!type.hasStaticShape() || valueType.getShape() != type.getShape())
     return emitError() << "value of type " << valueType
                        << " does not have the static shape of " << type;
-  }
   // constant-C2
   Type element = type.getElementType();
   Type expectedElement = element;
   if (auto quantized = dyn_cast<quant::QuantizedType>(element))
     expectedElement = quantized.getStorageType();
-  if (valueType.getElementType() != expectedElement) {
-    if (!emitError)
-      return failure();
+  if (valueType.getElementType() != expectedElement)
     return emitError() << "value elements of type "
                        << valueType.getElementType() << " do not match "
                        << expectedElement;
-  }
   return success();
 }
 

@@ -36,7 +36,7 @@ def QNN_ConstantOp : QNN_Op<"constant", [ConstantLike]> {
   let hasFolder = 1;
   let extraClassDeclaration = [{
     /// Checks constant-C1 and constant-C2 for `value` as a constant of
-    /// `type`; reports through `emitError` unless it is null.
+    /// `type`, reporting through `emitError`.
     static ::mlir::LogicalResult verifyValueFitsType(
         ::mlir::ElementsAttr value, ::mlir::RankedTensorType type,
         ::llvm::function_ref<::mlir::InFlightDiagnostic()> emitError);
