@@ -13,6 +13,8 @@ PACKAGES=(
   cmake ninja-build ccache g++ make git clang-format
   # LLVM and MLIR 22: headers, shared libraries, TableGen, lit and FileCheck.
   llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
+  # The ONNX importer: ONNX's protobuf classes and protobuf itself.
+  libonnx-dev libprotobuf-dev protobuf-compiler
   # Unit tests.
   libgtest-dev
   # Scripted tests: Debian's Python with numpy, ONNX and its test data.

@@ -221,8 +221,11 @@ func.func @movement(%x: tensor<1x64x7x7xf32>, %d: tensor<?x64xf32>, %s: tensor<3
                     %t: tensor<4x10xf32>, %w: tensor<2x3x!w8>) {
   // CHECK: qnn.reshape %{{.*}} : (tensor<1x64x7x7xf32>) -> tensor<1x3136xf32>
   %0 = qnn.reshape %x : (tensor<1x64x7x7xf32>) -> tensor<1x3136xf32>
-  // CHECK: qnn.reshape %{{.*}}, %{{.*}} : (tensor<?x64xf32>, tensor<3xi64>) -> tensor<?x8x8xf32>
-  %1 = qnn.reshape %d, %s : (tensor<?x64xf32>, tensor<3xi64>) -> tensor<?x8x8xf32>
+  // CHECK: qnn.reshape %{{.*}}, %{{.*}} : (tensor<?x64xf32>, tensor<3xi64>) -> tensor<?x?x8xf32>
+  %1 = qnn.reshape %d, %s : (tensor<?x64xf32>, tensor<3xi64>) -> tensor<?x?x8xf32>
+  // One dynamic size follows from the element count.
+  // CHECK: qnn.reshape %{{.*}} : (tensor<?x64xf32>) -> tensor<?x8x8xf32>
+  %9 = qnn.reshape %d : (tensor<?x64xf32>) -> tensor<?x8x8xf32>
   // CHECK: qnn.transpose %{{.*}} {perm = array<i64: 0, 2, 3, 1>} : tensor<1x64x7x7xf32> -> tensor<1x7x7x64xf32>
   %2 = qnn.transpose %x {perm = array<i64: 0, 2, 3, 1>} : tensor<1x64x7x7xf32> -> tensor<1x7x7x64xf32>
   // Per-axis parameters move with their axis.

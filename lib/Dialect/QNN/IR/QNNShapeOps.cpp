@@ -44,11 +44,11 @@ LogicalResult ReshapeOp::verify() {
            << inputType.getNumElements() << " elements but the result has "
            << resultType.getNumElements();
   Value shape = getShape();
-  // reshape-C3
+  // reshape-C3: one dynamic size follows from the element count.
   if (!shape) {
-    if (!resultType.hasStaticShape())
-      return emitOpError("a result with dynamic dimensions needs a shape "
-                         "operand");
+    if (resultType.getNumDynamicDims() > 1)
+      return emitOpError("a result with more than one dynamic dimension "
+                         "needs a shape operand");
     return success();
   }
   // reshape-C4

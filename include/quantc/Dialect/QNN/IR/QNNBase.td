@@ -46,13 +46,13 @@ def QNN_QuantizedType : Type<
     "quantized type">;
 
 /// Any element a qnn tensor may carry.
-def QNN_Tensor : RankedTensorOf<[AnyFloat, AnySignlessInteger,
+def QNN_Tensor : RankedTensorOf<[AnyFloat, AnyInteger,
                                  QNN_QuantizedType]>;
 /// A tensor whose elements stand for real numbers.
 def QNN_RealTensor : RankedTensorOf<[AnyFloat, QNN_QuantizedType]>;
 def QNN_FloatTensor : RankedTensorOf<[AnyFloat]>;
 def QNN_QuantizedTensor : RankedTensorOf<[QNN_QuantizedType]>;
-def QNN_IntegerTensor : RankedTensorOf<[AnySignlessInteger]>;
+def QNN_IntegerTensor : RankedTensorOf<[AnyInteger]>;
 
 //===----------------------------------------------------------------------===//
 // Traits

@@ -14,9 +14,10 @@ def QNN_ReshapeOp : QNN_Op<"reshape"> {
   let summary = "Reshape a tensor";
   let description = [{
     Reinterprets the row-major element order of `input` in the result's
-    shape. A result with dynamic dimensions takes its runtime shape from the
+    shape. A result with one dynamic dimension gets its size from the
+    element count. A result with more takes its runtime shape from the
     optional 1-D integer `shape` operand, which holds the exact sizes (the
-    importer resolves ONNX's `0` and `-1`); a static result needs none.
+    importer resolves ONNX's `0` and `-1`).
 
     ```mlir
     %y = qnn.reshape %x : (tensor<1x64x7x7xf32>) -> tensor<1x3136xf32>
@@ -26,7 +27,8 @@ def QNN_ReshapeOp : QNN_Op<"reshape"> {
     Constraints:
     - (reshape-C1) input and result have the same element type;
     - (reshape-C2) static shapes have the same number of elements;
-    - (reshape-C3) a result with a dynamic dimension has a `shape` operand;
+    - (reshape-C3) a result with more than one dynamic dimension has a
+      `shape` operand;
     - (reshape-C4) `shape` has one element per result dimension.
 
     A reshape to its input type folds away, and a reshape of a reshape reads

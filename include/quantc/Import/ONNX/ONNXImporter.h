@@ -1,0 +1,46 @@
+//===- ONNXImporter.h - Import ONNX models as qnn ---------------*- C++ -*-===//
+//
+// Reads an ONNX model (protobuf, with optional external data files) and
+// builds a module holding one `func.func` of qnn ops that computes the
+// model's main graph. Every problem is reported through MLIR's diagnostics,
+// located at the ONNX node and naming it, and makes the import fail; the
+// importer never drops an op it does not understand.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QUANTC_IMPORT_ONNX_ONNXIMPORTER_H
+#define QUANTC_IMPORT_ONNX_ONNXIMPORTER_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+#include "llvm/ADT/StringRef.h"
+
+#include <string>
+
+namespace quantc {
+
+/// The opset range of the default ONNX domain the importer accepts.
+constexpr int64_t kMinOnnxOpset = 7;
+constexpr int64_t kMaxOnnxOpset = 21;
+
+struct ONNXImportOptions {
+  /// Name of the function that computes the graph.
+  std::string functionName = "main";
+};
+
+/// Imports the ONNX model in the file at `path`. External data files are
+/// looked up relative to the model's folder.
+mlir::FailureOr<mlir::OwningOpRef<mlir::ModuleOp>>
+importONNXFile(llvm::StringRef path, mlir::MLIRContext *context,
+               const ONNXImportOptions &options = {});
+
+/// Imports a serialized ONNX model held in memory. External data files are
+/// looked up in `baseDir`; `sourceName` names the model in diagnostics.
+mlir::FailureOr<mlir::OwningOpRef<mlir::ModuleOp>>
+importONNXBuffer(llvm::StringRef buffer, llvm::StringRef sourceName,
+                 llvm::StringRef baseDir, mlir::MLIRContext *context,
+                 const ONNXImportOptions &options = {});
+
+} // namespace quantc
+
+#endif // QUANTC_IMPORT_ONNX_ONNXIMPORTER_H
