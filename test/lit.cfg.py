@@ -22,8 +22,14 @@ llvm_config.with_environment(
 config.substitutions.append(("%quantc_src_root", config.quantc_src_root))
 config.substitutions.append(("%quantc_obj_root", config.quantc_obj_root))
 
+# %onnx_text FILE -o OUT.onnx builds a model from ONNX's textual syntax held in
+# FILE (lines starting with '#' are dropped).
+config.substitutions.append(
+    ("%onnx_text", config.python_executable + " -m quantc.onnx_text"))
+
 tools = [
     "quant-opt",
+    "quantc",
     ToolSubst("%python", config.python_executable, unresolved="fatal"),
 ]
 llvm_config.add_tool_substitutions(

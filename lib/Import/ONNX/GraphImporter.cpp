@@ -15,6 +15,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/IR/Verifier.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "llvm/ADT/StringSet.h"
 
@@ -24,10 +25,10 @@ using namespace quantc::onnx_import;
 
 std::string onnx_import::describeNode(const onnx::NodeProto &node,
                                       int64_t opset) {
-  std::string name =
-      !node.name().empty() ? "node '" + node.name() + "'"
-      : node.output_size() ? "unnamed node producing '" + node.output(0) + "'"
-                           : "unnamed node";
+  std::string name = !node.name().empty() ? "node '" + node.name() + "'"
+                     : node.output_size()
+                         ? "unnamed node producing '" + node.output(0) + "'"
+                         : "unnamed node";
   std::string domain = node.domain().empty() ? "ai.onnx" : node.domain();
   return name + " (" + node.op_type() + ", domain '" + domain + "', opset " +
          std::to_string(opset) + ")";
@@ -152,9 +153,8 @@ FailureOr<DenseElementsAttr> NodeContext::getTensor(StringRef name) const {
 }
 
 Value NodeContext::createConstant(DenseElementsAttr value) {
-  return qnn::ConstantOp::create(builder, loc,
-                                 cast<RankedTensorType>(value.getType()),
-                                 value);
+  return qnn::ConstantOp::create(
+      builder, loc, cast<RankedTensorType>(value.getType()), value);
 }
 
 InFlightDiagnostic NodeContext::emitError() const {
@@ -175,13 +175,13 @@ FailureOr<int64_t> NodeContext::normalizeAxis(int64_t axis, int64_t rank,
 
 GraphImporter::GraphImporter(ModuleOp module, StringRef sourceName,
                              StringRef baseDir, int64_t opset)
-    : module(module), sourceName(sourceName.str()), baseDir(baseDir.str()),
-      opset(opset) {}
+    : module(module),
+      fileLoc(FileLineColLoc::get(module.getContext(), sourceName, 0, 0)),
+      baseDir(baseDir.str()), opset(opset) {}
 
 Location GraphImporter::getLoc(StringRef name) const {
-  MLIRContext *context = module.getContext();
-  return NameLoc::get(StringAttr::get(context, name),
-                      FileLineColLoc::get(context, sourceName, 0, 0));
+  MLIRContext *context = fileLoc.getContext();
+  return NameLoc::get(StringAttr::get(context, name), fileLoc);
 }
 
 FailureOr<Type>
@@ -273,7 +273,7 @@ LogicalResult GraphImporter::checkAttributes(const onnx::NodeProto &node,
              << "' is not part of " << node.op_type() << " in opset "
              << schema.sinceVersion << " or later, or is not supported";
     static const onnx::AttributeProto::AttributeType kinds[] = {
-        onnx::AttributeProto::INT,  onnx::AttributeProto::FLOAT,
+        onnx::AttributeProto::INT,    onnx::AttributeProto::FLOAT,
         onnx::AttributeProto::STRING, onnx::AttributeProto::INTS,
         onnx::AttributeProto::FLOATS, onnx::AttributeProto::TENSOR};
     auto expected = kinds[static_cast<int>(spec->kind)];
@@ -281,19 +281,24 @@ LogicalResult GraphImporter::checkAttributes(const onnx::NodeProto &node,
         attr.type() != expected)
       return emitError(loc)
              << describeNode(node, opset) << ": attribute '" << attr.name()
-             << "' is "
-             << onnx::AttributeProto::AttributeType_Name(attr.type())
+             << "' is " << onnx::AttributeProto::AttributeType_Name(attr.type())
              << " but must be "
              << onnx::AttributeProto::AttributeType_Name(expected);
   }
+  for (const AttrSpec &spec : schema.attributes)
+    if (spec.required &&
+        llvm::none_of(node.attribute(), [&](const onnx::AttributeProto &a) {
+          return a.name() == spec.name;
+        }))
+      return emitError(loc) << describeNode(node, opset) << ": attribute '"
+                            << spec.name << "' is required";
   return success();
 }
 
 LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
                                         OpBuilder &builder) {
-  Location loc = getLoc(node.name().empty() && node.output_size()
-                            ? node.output(0)
-                            : node.name());
+  Location loc = getLoc(
+      node.name().empty() && node.output_size() ? node.output(0) : node.name());
   if (!node.domain().empty() && node.domain() != "ai.onnx")
     return emitError(loc) << describeNode(node, opset)
                           << ": the domain is not supported";
@@ -321,14 +326,25 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
   }
   for (unsigned i = 0; i < schema->minInputs; ++i)
     if (node.input(i).empty())
-      return emitError(loc) << describeNode(node, opset) << ": input " << i
-                            << " is required";
+      return emitError(loc)
+             << describeNode(node, opset) << ": input " << i << " is required";
   if (failed(checkAttributes(node, *schema, loc)))
     return failure();
 
+  // Verify what the converter built at once, so that a broken node is
+  // reported as that node.
+  Block *block = builder.getInsertionBlock();
+  Operation *last = block->empty() ? nullptr : &block->back();
   NodeContext context(*this, node, *schema, opset, builder, loc);
   if (failed(schema->convert(context)))
     return failure();
+  auto created =
+      last ? llvm::make_range(std::next(last->getIterator()), block->end())
+           : llvm::make_range(block->begin(), block->end());
+  for (Operation &op : created)
+    if (failed(verify(&op)))
+      return emitError(loc) << describeNode(node, opset)
+                            << ": the node's inputs do not fit the op";
   for (const std::string &output : node.output())
     if (!output.empty() && !lookup(output))
       return emitError(loc) << describeNode(node, opset) << ": output '"
@@ -342,8 +358,7 @@ static LogicalResult checkDeclaredType(Location loc, StringRef name,
                                        Type declared) {
   auto declaredTensor = cast<RankedTensorType>(declared);
   if (declaredTensor.getElementType() != computed.getElementType() ||
-      !qnn::areCompatibleShapes(declaredTensor.getShape(),
-                                computed.getShape()))
+      !qnn::areCompatibleShapes(declaredTensor.getShape(), computed.getShape()))
     return emitError(loc) << "output '" << name << "' is declared as "
                           << declared << " but computes " << computed;
   return success();
@@ -364,10 +379,9 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
         convertTensor(tensor, baseDir, getLoc(tensor.name()));
     if (failed(value))
       return failure();
-    bind(tensor.name(),
-         qnn::ConstantOp::create(builder, getLoc(tensor.name()),
-                                 cast<RankedTensorType>(value->getType()),
-                                 *value));
+    bind(tensor.name(), qnn::ConstantOp::create(
+                            builder, getLoc(tensor.name()),
+                            cast<RankedTensorType>(value->getType()), *value));
   }
 
   SmallVector<Type> argTypes;
@@ -395,8 +409,8 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
     Value value = lookup(output.name());
     Location loc = getLoc(output.name());
     if (!value)
-      return emitError(loc) << "output '" << output.name()
-                            << "' is not computed by the graph";
+      return emitError(loc)
+             << "output '" << output.name() << "' is not computed by the graph";
     if (output.type().has_tensor_type() &&
         output.type().tensor_type().has_shape()) {
       FailureOr<Type> declared = convertValueType(output);

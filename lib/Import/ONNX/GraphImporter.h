@@ -128,7 +128,8 @@ public:
   mlir::Location getLoc(llvm::StringRef name) const;
 
 private:
-  mlir::FailureOr<mlir::Type> convertValueType(const onnx::ValueInfoProto &info);
+  mlir::FailureOr<mlir::Type>
+  convertValueType(const onnx::ValueInfoProto &info);
   mlir::LogicalResult
   sortNodes(const onnx::GraphProto &graph,
             llvm::SmallVectorImpl<const onnx::NodeProto *> &order);
@@ -139,7 +140,8 @@ private:
                                       mlir::Location loc);
 
   mlir::ModuleOp module;
-  std::string sourceName;
+  /// The model file, where every entity's location points.
+  mlir::FileLineColLoc fileLoc;
   std::string baseDir;
   int64_t opset;
   llvm::StringMap<mlir::Value> values;

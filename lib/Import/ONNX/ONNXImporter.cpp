@@ -15,6 +15,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/Verifier.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
@@ -49,10 +50,9 @@ quantc::importONNXBuffer(StringRef buffer, StringRef sourceName,
 
   if (!model.has_ir_version() || model.ir_version() < kMinIrVersion ||
       model.ir_version() > kMaxIrVersion)
-    return emitError(fileLoc)
-           << "the model's IR version " << model.ir_version()
-           << " is outside the supported range " << kMinIrVersion << " to "
-           << kMaxIrVersion;
+    return emitError(fileLoc) << "the model's IR version " << model.ir_version()
+                              << " is outside the supported range "
+                              << kMinIrVersion << " to " << kMaxIrVersion;
 
   std::optional<int64_t> opset;
   for (const onnx::OperatorSetIdProto &import : model.opset_import())
@@ -62,10 +62,9 @@ quantc::importONNXBuffer(StringRef buffer, StringRef sourceName,
     return emitError(fileLoc)
            << "the model imports no opset of the default ONNX domain";
   if (*opset < kMinOnnxOpset || *opset > kMaxOnnxOpset)
-    return emitError(fileLoc)
-           << "the model uses opset " << *opset
-           << " of the default ONNX domain; supported are " << kMinOnnxOpset
-           << " to " << kMaxOnnxOpset;
+    return emitError(fileLoc) << "the model uses opset " << *opset
+                              << " of the default ONNX domain; supported are "
+                              << kMinOnnxOpset << " to " << kMaxOnnxOpset;
   if (!model.has_graph())
     return emitError(fileLoc) << "the model has no graph";
 
@@ -87,6 +86,5 @@ quantc::importONNXFile(StringRef path, MLIRContext *context,
     return emitError(FileLineColLoc::get(context, path, 0, 0))
            << "cannot read the model: " << file.getError().message();
   return importONNXBuffer((*file)->getBuffer(), path,
-                          llvm::sys::path::parent_path(path), context,
-                          options);
+                          llvm::sys::path::parent_path(path), context, options);
 }

@@ -34,6 +34,7 @@ struct AttrSpec {
   std::string name;
   AttrKind kind;
   std::optional<AttrValue> defaultValue;
+  bool required = false;
 };
 
 using ConvertFn = mlir::LogicalResult (*)(NodeContext &);

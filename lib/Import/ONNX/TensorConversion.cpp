@@ -10,6 +10,7 @@
 
 #include "TensorConversion.h"
 
+#include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Diagnostics.h"
 #include "llvm/ADT/SmallString.h"
@@ -80,9 +81,9 @@ static FailureOr<std::string> readExternalData(const onnx::TensorProto &tensor,
       location = entry.value();
     } else if (entry.key() == "offset" || entry.key() == "length") {
       if (StringRef(entry.value()).getAsInteger(10, value))
-        return emitError(loc) << "tensor '" << tensor.name() << "' has "
-                              << entry.key() << " '" << entry.value()
-                              << "', not a number";
+        return emitError(loc)
+               << "tensor '" << tensor.name() << "' has " << entry.key() << " '"
+               << entry.value() << "', not a number";
       if (entry.key() == "offset")
         offset = value;
       else
@@ -113,8 +114,8 @@ static FailureOr<std::string> readExternalData(const onnx::TensorProto &tensor,
   uint64_t count = length.value_or(size - std::min(offset, size));
   if (offset > size || count > size - offset)
     return emitError(loc) << "external data of tensor '" << tensor.name()
-                          << "' runs past the end of '" << path << "' ("
-                          << size << " bytes)";
+                          << "' runs past the end of '" << path << "' (" << size
+                          << " bytes)";
   return (*file)->getBuffer().substr(offset, count).str();
 }
 

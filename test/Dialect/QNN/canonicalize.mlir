@@ -245,3 +245,65 @@ func.func @fold_movement(%x: tensor<4x10xf32>) -> (tensor<4x10xf32>, tensor<4x10
   // CHECK: return %[[X]], %[[X]], %[[X]], %[[REV]]
   return %0, %1, %2, %3 : tensor<4x10xf32>, tensor<4x10xf32>, tensor<4x10xf32>, tensor<4x10xf32>
 }
+
+// -----
+
+// Data movement of constants folds; shape computations of imported models
+// become constants this way.
+// CHECK-LABEL: func.func @fold_constant_movement
+func.func @fold_constant_movement() -> (tensor<3x2xi32>, tensor<3xi64>, tensor<2x3xi32>, tensor<3xi32>, tensor<2x2xi32>, tensor<3xi32>, tensor<4x2xf32>) {
+  %m = qnn.constant dense<[[1, 2, 3], [4, 5, 6]]> : tensor<2x3xi32> -> tensor<2x3xi32>
+  // CHECK-DAG: qnn.constant dense<{{\[\[}}1, 4], [2, 5], [3, 6]]> : tensor<3x2xi32>
+  %0 = qnn.transpose %m {perm = array<i64: 1, 0>} : tensor<2x3xi32> -> tensor<3x2xi32>
+  %a = qnn.constant dense<[1, 2]> : tensor<2xi64> -> tensor<2xi64>
+  %b = qnn.constant dense<[3]> : tensor<1xi64> -> tensor<1xi64>
+  // CHECK-DAG: qnn.constant dense<[1, 2, 3]> : tensor<3xi64>
+  %1 = qnn.concat %a, %b {axis = 0 : i64} : (tensor<2xi64>, tensor<1xi64>) -> tensor<3xi64>
+  %c = qnn.constant dense<[[7], [8]]> : tensor<2x1xi32> -> tensor<2x1xi32>
+  %d = qnn.constant dense<[[1, 2], [4, 5]]> : tensor<2x2xi32> -> tensor<2x2xi32>
+  // CHECK-DAG: qnn.constant dense<{{\[\[}}7, 1, 2], [8, 4, 5]]> : tensor<2x3xi32>
+  %2 = qnn.concat %c, %d {axis = 1 : i64} : (tensor<2x1xi32>, tensor<2x2xi32>) -> tensor<2x3xi32>
+  %r = qnn.constant dense<[0, 1, 2, 3, 4, 5, 6, 7, 8, 9]> : tensor<10xi32> -> tensor<10xi32>
+  // Backwards from 8 in steps of 3, stopping before 1.
+  // CHECK-DAG: qnn.constant dense<[8, 5, 2]> : tensor<3xi32>
+  %3 = qnn.slice %r {starts = array<i64: 8>, ends = array<i64: 1>, steps = array<i64: -3>} : tensor<10xi32> -> tensor<3xi32>
+  %t = qnn.constant dense<[[10, 11], [12, 13], [14, 15]]> : tensor<3x2xi32> -> tensor<3x2xi32>
+  %i = qnn.constant dense<[-1, 0]> : tensor<2xi64> -> tensor<2xi64>
+  // Negative indices count from the end.
+  // CHECK-DAG: qnn.constant dense<{{\[\[}}14, 15], [10, 11]]> : tensor<2x2xi32>
+  %4 = qnn.gather %t, %i {axis = 0 : i64} : (tensor<3x2xi32>, tensor<2xi64>) -> tensor<2x2xi32>
+  %one = qnn.constant dense<1> : tensor<i64> -> tensor<i64>
+  // CHECK-DAG: qnn.constant dense<[11, 13, 15]> : tensor<3xi32>
+  %5 = qnn.gather %t, %one {axis = 1 : i64} : (tensor<3x2xi32>, tensor<i64>) -> tensor<3xi32>
+  %s = qnn.constant dense<2.5> : tensor<2x4xf32> -> tensor<2x4xf32>
+  // CHECK-DAG: qnn.constant dense<2.500000e+00> : tensor<4x2xf32>
+  %6 = qnn.transpose %s {perm = array<i64: 1, 0>} : tensor<2x4xf32> -> tensor<4x2xf32>
+  // CHECK-NOT: qnn.transpose
+  // CHECK-NOT: qnn.concat
+  // CHECK-NOT: qnn.slice
+  // CHECK-NOT: qnn.gather
+  return %0, %1, %2, %3, %4, %5, %6 : tensor<3x2xi32>, tensor<3xi64>, tensor<2x3xi32>, tensor<3xi32>, tensor<2x2xi32>, tensor<3xi32>, tensor<4x2xf32>
+}
+
+// -----
+
+// Quantized constants move their stored integers.
+// CHECK-LABEL: func.func @fold_quantized_transpose
+func.func @fold_quantized_transpose() -> tensor<2x2x!quant.uniform<i8:f32:1, {1.0, 2.0}>> {
+  // CHECK: qnn.constant dense<{{\[\[}}1, 3], [2, 4]]> : tensor<2x2xi8> -> tensor<2x2x!quant.uniform<i8:f32:1, {1.000000e+00,2.000000e+00}>>
+  %q = qnn.constant dense<[[1, 2], [3, 4]]> : tensor<2x2xi8> -> tensor<2x2x!quant.uniform<i8:f32:0, {1.0, 2.0}>>
+  %0 = qnn.transpose %q {perm = array<i64: 1, 0>} : tensor<2x2x!quant.uniform<i8:f32:0, {1.0, 2.0}>> -> tensor<2x2x!quant.uniform<i8:f32:1, {1.0, 2.0}>>
+  return %0 : tensor<2x2x!quant.uniform<i8:f32:1, {1.0, 2.0}>>
+}
+
+// -----
+
+// An index out of range is left to run time.
+// CHECK-LABEL: func.func @keep_gather_out_of_range
+func.func @keep_gather_out_of_range() -> tensor<1xi32> {
+  %t = qnn.constant dense<[10, 11]> : tensor<2xi32> -> tensor<2xi32>
+  %i = qnn.constant dense<[2]> : tensor<1xi64> -> tensor<1xi64>
+  // CHECK: qnn.gather
+  %0 = qnn.gather %t, %i {axis = 0 : i64} : (tensor<2xi32>, tensor<1xi64>) -> tensor<1xi32>
+  return %0 : tensor<1xi32>
+}

@@ -27,6 +27,73 @@ static LogicalResult verifySameElementType(Operation *op, Type input,
          << getElementTypeOrSelf(input);
 }
 
+/// Where a folded element comes from: which input, and its row-major index.
+using ElementSource = std::pair<unsigned, int64_t>;
+
+/// Builds the constant of `resultType` whose element at each coordinate is
+/// the input element `source` names, or fails (null) if an input is not a
+/// dense constant of the result's element type or `source` declines. The
+/// stored bytes are copied as they are, so quantized constants (which hold
+/// storage integers) move like any other.
+static Attribute foldDataMovement(
+    ArrayRef<Attribute> operands, RankedTensorType resultType,
+    function_ref<std::optional<ElementSource>(ArrayRef<int64_t>)> source) {
+  if (!resultType.hasStaticShape())
+    return {};
+  SmallVector<DenseElementsAttr> inputs;
+  for (Attribute operand : operands) {
+    auto dense = dyn_cast_if_present<DenseElementsAttr>(operand);
+    if (!dense || (!inputs.empty() &&
+                   dense.getElementType() != inputs[0].getElementType()))
+      return {};
+    inputs.push_back(dense);
+  }
+  Type element = inputs[0].getElementType();
+  auto storageType = RankedTensorType::get(resultType.getShape(), element);
+  if (llvm::all_of(inputs, [](DenseElementsAttr d) { return d.isSplat(); }) &&
+      inputs.size() == 1)
+    return inputs[0].resizeSplat(storageType);
+
+  unsigned width = element.getIntOrFloatBitWidth();
+  ArrayRef<int64_t> shape = resultType.getShape();
+  SmallVector<int64_t> coordinate(shape.size(), 0);
+  SmallVector<bool> bits;
+  std::string bytes;
+  unsigned elementBytes = (width + 7) / 8;
+  for (int64_t i = 0, e = resultType.getNumElements(); i < e; ++i) {
+    std::optional<ElementSource> from = source(coordinate);
+    if (!from)
+      return {};
+    DenseElementsAttr input = inputs[from->first];
+    int64_t index = input.isSplat() ? 0 : from->second;
+    if (width == 1) {
+      bits.push_back(input.getValues<bool>()[index]);
+    } else {
+      ArrayRef<char> raw = input.getRawData();
+      bytes.append(raw.data() + index * elementBytes, elementBytes);
+    }
+    // Advance the row-major coordinate.
+    for (int64_t d = shape.size() - 1; d >= 0; --d) {
+      if (++coordinate[d] < shape[d])
+        break;
+      coordinate[d] = 0;
+    }
+  }
+  if (width == 1)
+    return DenseElementsAttr::get(storageType, bits);
+  return DenseElementsAttr::getFromRawBuffer(
+      storageType, ArrayRef<char>(bytes.data(), bytes.size()));
+}
+
+/// The row-major index of `coordinate` in `shape`.
+static int64_t linearize(ArrayRef<int64_t> coordinate,
+                         ArrayRef<int64_t> shape) {
+  int64_t index = 0;
+  for (auto [c, size] : llvm::zip_equal(coordinate, shape))
+    index = index * size + c;
+  return index;
+}
+
 //===----------------------------------------------------------------------===//
 // ReshapeOp
 //===----------------------------------------------------------------------===//
@@ -119,8 +186,18 @@ LogicalResult TransposeOp::verify() {
   return success();
 }
 
-OpFoldResult TransposeOp::fold(FoldAdaptor) {
+OpFoldResult TransposeOp::fold(FoldAdaptor adaptor) {
   ArrayRef<int64_t> perm = getPerm();
+  ArrayRef<int64_t> inputShape = getInput().getType().getShape();
+  if (Attribute folded = foldDataMovement(
+          adaptor.getInput(), getType(),
+          [&](ArrayRef<int64_t> at) -> std::optional<ElementSource> {
+            SmallVector<int64_t> from(at.size());
+            for (auto [i, p] : llvm::enumerate(perm))
+              from[p] = at[i];
+            return ElementSource{0, linearize(from, inputShape)};
+          }))
+    return folded;
   bool identity = llvm::all_of(llvm::enumerate(perm), [](auto entry) {
     return int64_t(entry.index()) == entry.value();
   });
@@ -182,10 +259,23 @@ LogicalResult ConcatOp::verify() {
                                expected);
 }
 
-OpFoldResult ConcatOp::fold(FoldAdaptor) {
+OpFoldResult ConcatOp::fold(FoldAdaptor adaptor) {
   if (getInputs().size() == 1 && getInputs()[0].getType() == getType())
     return getInputs()[0];
-  return {};
+  int64_t axis = getAxis();
+  return foldDataMovement(
+      adaptor.getInputs(), getType(),
+      [&](ArrayRef<int64_t> at) -> std::optional<ElementSource> {
+        SmallVector<int64_t> from(at);
+        for (auto [i, input] : llvm::enumerate(getInputs())) {
+          ArrayRef<int64_t> shape =
+              cast<RankedTensorType>(input.getType()).getShape();
+          if (from[axis] < shape[axis])
+            return ElementSource{unsigned(i), linearize(from, shape)};
+          from[axis] -= shape[axis];
+        }
+        return std::nullopt;
+      });
 }
 
 //===----------------------------------------------------------------------===//
@@ -215,8 +305,21 @@ LogicalResult SliceOp::verify() {
   return verifySameElementType(*this, inputType, getType());
 }
 
-OpFoldResult SliceOp::fold(FoldAdaptor) {
+OpFoldResult SliceOp::fold(FoldAdaptor adaptor) {
   RankedTensorType inputType = getInput().getType();
+  ArrayRef<int64_t> shape = inputType.getShape();
+  if (inputType.hasStaticShape())
+    if (Attribute folded = foldDataMovement(
+            adaptor.getInput(), getType(),
+            [&](ArrayRef<int64_t> at) -> std::optional<ElementSource> {
+              SmallVector<int64_t> from;
+              for (auto [d, c] : llvm::enumerate(at))
+                from.push_back(
+                    getSliceStart(shape[d], getStarts()[d], getSteps()[d]) +
+                    c * getSteps()[d]);
+              return ElementSource{0, linearize(from, shape)};
+            }))
+      return folded;
   if (inputType != getType() || !inputType.hasStaticShape())
     return {};
   for (int64_t d = 0, rank = inputType.getRank(); d < rank; ++d) {
@@ -249,6 +352,39 @@ LogicalResult GatherOp::verify() {
     return failure();
   // gather-C3
   return verifySameElementType(*this, getData().getType(), getType());
+}
+
+OpFoldResult GatherOp::fold(FoldAdaptor adaptor) {
+  auto indices = dyn_cast_if_present<DenseElementsAttr>(adaptor.getIndices());
+  if (!indices)
+    return {};
+  ArrayRef<int64_t> dataShape = getData().getType().getShape();
+  int64_t axis = getAxis();
+  int64_t indexRank = getIndices().getType().getRank();
+  auto indexValues = indices.getValues<APInt>();
+  bool isUnsigned = getIndices().getType().getElementType().isUnsignedInteger();
+  return foldDataMovement(
+      adaptor.getData(), getType(),
+      [&](ArrayRef<int64_t> at) -> std::optional<ElementSource> {
+        // at = data[:axis] ++ indices coordinate ++ data[axis + 1:]
+        ArrayRef<int64_t> indexAt = at.slice(axis, indexRank);
+        int64_t linear = 0;
+        for (auto [c, size] :
+             llvm::zip_equal(indexAt, getIndices().getType().getShape()))
+          linear = linear * size + c;
+        const APInt &raw = indices.isSplat() ? indices.getSplatValue<APInt>()
+                                             : indexValues[linear];
+        int64_t index =
+            isUnsigned ? int64_t(raw.getZExtValue()) : raw.getSExtValue();
+        if (index < 0)
+          index += dataShape[axis];
+        if (index < 0 || index >= dataShape[axis])
+          return std::nullopt;
+        SmallVector<int64_t> from(at.take_front(axis));
+        from.push_back(index);
+        llvm::append_range(from, at.drop_front(axis + indexRank));
+        return ElementSource{0, linearize(from, dataShape)};
+      });
 }
 
 //===----------------------------------------------------------------------===//

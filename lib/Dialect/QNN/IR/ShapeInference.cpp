@@ -69,20 +69,24 @@ int64_t qnn::getWindowedOutputSize(int64_t in, int64_t kernel, int64_t stride,
   return out;
 }
 
+int64_t qnn::getSliceStart(int64_t dim, int64_t start, int64_t step) {
+  if (start < 0)
+    start += dim;
+  return step > 0 ? std::clamp<int64_t>(start, 0, dim)
+                  : std::clamp<int64_t>(start, 0, dim - 1);
+}
+
 int64_t qnn::getSliceSize(int64_t dim, int64_t start, int64_t end,
                           int64_t step) {
   if (ShapedType::isDynamic(dim))
     return ShapedType::kDynamic;
-  if (start < 0)
-    start += dim;
+  start = getSliceStart(dim, start, step);
   if (end < 0)
     end += dim;
   if (step > 0) {
-    start = std::clamp<int64_t>(start, 0, dim);
     end = std::clamp<int64_t>(end, 0, dim);
     return end > start ? (end - start + step - 1) / step : 0;
   }
-  start = std::clamp<int64_t>(start, 0, dim - 1);
   end = std::clamp<int64_t>(end, -1, dim - 1);
   return start > end ? (start - end - step - 1) / -step : 0;
 }

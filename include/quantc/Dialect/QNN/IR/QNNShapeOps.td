@@ -60,7 +60,8 @@ def QNN_TransposeOp : QNN_Op<"transpose"> {
     - (transpose-C2) result dimension `i` is input dimension `perm[i]`;
     - (transpose-C3) the element types match, with quantized axes permuted.
 
-    The identity permutation folds away, and two transposes compose.
+    The identity permutation folds away, two transposes compose, and a
+    constant input folds.
   }];
   let arguments = (ins QNN_Tensor:$input, DenseI64ArrayAttr:$perm);
   let results = (outs QNN_Tensor:$result);
@@ -90,7 +91,8 @@ def QNN_ConcatOp : QNN_Op<"concat", [QNN_SameExpressedType]> {
       result's `axis` dimension is their sum;
     - rule T1 (same expressed type).
 
-    A concat of one input of the result's type folds to it.
+    A concat of one input of the result's type folds to it, and constant
+    inputs of one element type fold.
   }];
   let arguments = (ins Variadic<QNN_Tensor>:$inputs, I64Attr:$axis);
   let results = (outs QNN_Tensor:$result);
@@ -120,7 +122,8 @@ def QNN_SliceOp : QNN_Op<"slice"> {
     - (slice-C3) the result's shape follows from the clamped bounds;
     - (slice-C4) input and result have the same element type.
 
-    A slice that keeps every element folds away.
+    A slice that keeps every element folds away, and a constant input
+    folds.
   }];
   let arguments = (ins QNN_Tensor:$input, DenseI64ArrayAttr:$starts,
                        DenseI64ArrayAttr:$ends, DenseI64ArrayAttr:$steps);
@@ -147,6 +150,8 @@ def QNN_GatherOp : QNN_Op<"gather"> {
     - (gather-C2) the result's shape is `data.shape[:axis] + indices.shape +
       data.shape[axis + 1:]`;
     - (gather-C3) `data` and the result have the same element type.
+
+    Constant data and indices fold, unless an index is out of range.
   }];
   let arguments = (ins QNN_Tensor:$data, QNN_IntegerTensor:$indices,
                        I64Attr:$axis);
@@ -155,6 +160,7 @@ def QNN_GatherOp : QNN_Op<"gather"> {
     $data `,` $indices attr-dict `:` functional-type(operands, results)
   }];
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 def QNN_PadOp : QNN_Op<"pad", [QNN_SameExpressedType]> {

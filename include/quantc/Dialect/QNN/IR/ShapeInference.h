@@ -42,6 +42,9 @@ int64_t getWindowedOutputSize(int64_t in, int64_t kernel, int64_t stride,
 /// and `step` (`step != 0`), after ONNX's clamping. Dynamic if `dim` is.
 int64_t getSliceSize(int64_t dim, int64_t start, int64_t end, int64_t step);
 
+/// The first index a slice reads after ONNX's clamping (see getSliceSize).
+int64_t getSliceStart(int64_t dim, int64_t start, int64_t step);
+
 /// The result shape of numpy `matmul(a, b)`, or failure with a reason.
 mlir::FailureOr<Shape> inferMatMulShape(llvm::ArrayRef<int64_t> a,
                                         llvm::ArrayRef<int64_t> b,

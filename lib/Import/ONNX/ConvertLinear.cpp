@@ -1,0 +1,93 @@
+//===- ConvertLinear.cpp - ONNX Conv, MatMul and Gemm to qnn -------------===//
+//
+// Resolves Conv's defaults and auto_pad into explicit attributes and infers
+// result shapes with qnn's shape functions.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Converters.h"
+
+using namespace mlir;
+using namespace quantc;
+using namespace quantc::onnx_import;
+
+LogicalResult onnx_import::convertConv(NodeContext &ctx) {
+  if (failed(checkSameElementType(ctx, 0, 2)))
+    return failure();
+  RankedTensorType inputType = ctx.getInputType(0);
+  RankedTensorType weightType = ctx.getInputType(1);
+  int64_t rank = inputType.getRank();
+  if (rank < 3 || weightType.getRank() != rank)
+    return ctx.emitError() << "input of rank " << rank << " and weight of rank "
+                           << weightType.getRank()
+                           << " are not an N-d convolution";
+  size_t spatial = rank - 2;
+  ArrayRef<int64_t> kernel = weightType.getShape().drop_front(2);
+  if (ctx.hasAttribute("kernel_shape")) {
+    SmallVector<int64_t> declared = ctx.getInts("kernel_shape");
+    if (!qnn::areCompatibleShapes(declared, kernel))
+      return ctx.emitError()
+             << "kernel_shape " << qnn::formatShape(declared)
+             << " does not match the weight's " << qnn::formatShape(kernel);
+  }
+  if (llvm::any_of(kernel, ShapedType::isDynamic))
+    return ctx.emitError() << "the weight's kernel sizes must be static";
+
+  SmallVector<int64_t> strides = getIntsOr(ctx, "strides", spatial, 1);
+  SmallVector<int64_t> dilations = getIntsOr(ctx, "dilations", spatial, 1);
+  if (strides.size() != spatial || dilations.size() != spatial)
+    return ctx.emitError() << "strides and dilations need " << spatial
+                           << " entries each";
+  FailureOr<SmallVector<int64_t>> pads = resolvePads(
+      ctx, inputType.getShape().drop_front(2), kernel, strides, dilations);
+  if (failed(pads))
+    return failure();
+
+  qnn::Shape shape = {inputType.getDimSize(0), weightType.getDimSize(0)};
+  for (size_t i = 0; i < spatial; ++i)
+    shape.push_back(qnn::getWindowedOutputSize(
+        inputType.getDimSize(i + 2), kernel[i], strides[i], dilations[i],
+        (*pads)[i], (*pads)[i + spatial]));
+  Value bias = ctx.hasInput(2) ? ctx.getInput(2) : Value();
+  Builder &b = ctx.getBuilder();
+  ctx.setOutput(0, ctx.create<qnn::ConvOp>(
+                       inputType.clone(shape), ctx.getInput(0), ctx.getInput(1),
+                       bias, b.getDenseI64ArrayAttr(strides),
+                       b.getDenseI64ArrayAttr(dilations),
+                       b.getDenseI64ArrayAttr(*pads),
+                       b.getI64IntegerAttr(ctx.getInt("group"))));
+  return success();
+}
+
+LogicalResult onnx_import::convertMatMul(NodeContext &ctx) {
+  if (failed(checkSameElementType(ctx, 0, 1)))
+    return failure();
+  RankedTensorType lhsType = ctx.getInputType(0);
+  std::string reason;
+  FailureOr<qnn::Shape> shape = qnn::inferMatMulShape(
+      lhsType.getShape(), ctx.getInputType(1).getShape(), reason);
+  if (failed(shape))
+    return ctx.emitError() << reason;
+  ctx.setOutput(0, ctx.create<qnn::MatMulOp>(lhsType.clone(*shape),
+                                             ctx.getInput(0), ctx.getInput(1)));
+  return success();
+}
+
+LogicalResult onnx_import::convertGemm(NodeContext &ctx) {
+  if (failed(checkSameElementType(ctx, 0, 2)))
+    return failure();
+  RankedTensorType aType = ctx.getInputType(0), bType = ctx.getInputType(1);
+  if (aType.getRank() != 2 || bType.getRank() != 2)
+    return ctx.emitError() << "A and B must be matrices";
+  bool transA = ctx.getInt("transA") != 0, transB = ctx.getInt("transB") != 0;
+  int64_t m = aType.getDimSize(transA ? 1 : 0);
+  int64_t n = bType.getDimSize(transB ? 0 : 1);
+  Value c = ctx.hasInput(2) ? ctx.getInput(2) : Value();
+  Builder &b = ctx.getBuilder();
+  ctx.setOutput(0, ctx.create<qnn::GemmOp>(
+                       aType.clone({m, n}), ctx.getInput(0), ctx.getInput(1), c,
+                       b.getF32FloatAttr(ctx.getFloat("alpha")),
+                       b.getF32FloatAttr(ctx.getFloat("beta")),
+                       b.getBoolAttr(transA), b.getBoolAttr(transB)));
+  return success();
+}

@@ -1,0 +1,500 @@
+//===- ConvertShape.cpp - ONNX data movement and shape ops to qnn --------===//
+//
+// Constants, Shape and Cast (evaluated at import where their inputs are
+// known), and the ops that move data: Reshape, Flatten, Squeeze, Unsqueeze,
+// Transpose, Concat, Slice, Gather and Pad. Shape arguments (Reshape's
+// shape, Slice's bounds, Pad's pads) must be constants after import-time
+// folding.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Converters.h"
+#include "TensorConversion.h"
+
+#include "llvm/ADT/APSInt.h"
+
+#include <limits>
+
+using namespace mlir;
+using namespace quantc;
+using namespace quantc::onnx_import;
+
+/// The product of `dims`, dynamic if any is.
+static int64_t product(ArrayRef<int64_t> dims) {
+  int64_t p = 1;
+  for (int64_t d : dims) {
+    if (ShapedType::isDynamic(d))
+      return ShapedType::kDynamic;
+    p *= d;
+  }
+  return p;
+}
+
+/// An i64 tensor constant.
+static Value createI64Constant(NodeContext &ctx, ArrayRef<int64_t> values) {
+  auto type = RankedTensorType::get({int64_t(values.size())},
+                                    ctx.getBuilder().getI64Type());
+  return ctx.createConstant(DenseElementsAttr::get(type, values));
+}
+
+/// Normalizes each of `axes` for rank `rank`, rejecting repeats.
+static FailureOr<SmallVector<int64_t>>
+normalizeAxes(NodeContext &ctx, ArrayRef<int64_t> axes, int64_t rank) {
+  SmallVector<int64_t> result;
+  for (int64_t axis : axes) {
+    FailureOr<int64_t> normalized = ctx.normalizeAxis(axis, rank, "axis");
+    if (failed(normalized))
+      return failure();
+    if (llvm::is_contained(result, *normalized))
+      return ctx.emitError() << "axis " << axis << " is repeated";
+    result.push_back(*normalized);
+  }
+  return result;
+}
+
+/// The `axes` of Squeeze, Unsqueeze and friends: an attribute before opset
+/// 13 and the optional input 1 from then on. Empty if not given.
+static FailureOr<SmallVector<int64_t>> getAxesArgument(NodeContext &ctx) {
+  if (ctx.hasInput(1))
+    return ctx.getConstantInts(1, "axes");
+  if (ctx.hasAttribute("axes"))
+    return ctx.getInts("axes");
+  return SmallVector<int64_t>();
+}
+
+//===----------------------------------------------------------------------===//
+// Constants, Shape, Cast
+//===----------------------------------------------------------------------===//
+
+LogicalResult onnx_import::convertConstant(NodeContext &ctx) {
+  const onnx::NodeProto &node = ctx.getNode();
+  if (node.attribute_size() != 1)
+    return ctx.emitError() << "needs exactly one value attribute";
+  StringRef name = node.attribute(0).name();
+  Builder &b = ctx.getBuilder();
+  DenseElementsAttr value;
+  if (name == "value") {
+    FailureOr<DenseElementsAttr> tensor = ctx.getTensor("value");
+    if (failed(tensor))
+      return failure();
+    value = *tensor;
+  } else if (name == "value_float") {
+    value = DenseElementsAttr::get(RankedTensorType::get({}, b.getF32Type()),
+                                   ctx.getFloat(name));
+  } else if (name == "value_floats") {
+    SmallVector<float> floats = ctx.getFloats(name);
+    value = DenseElementsAttr::get(
+        RankedTensorType::get({int64_t(floats.size())}, b.getF32Type()),
+        ArrayRef<float>(floats));
+  } else if (name == "value_int") {
+    value = DenseElementsAttr::get(RankedTensorType::get({}, b.getI64Type()),
+                                   ctx.getInt(name));
+  } else {
+    SmallVector<int64_t> ints = ctx.getInts(name);
+    value = DenseElementsAttr::get(
+        RankedTensorType::get({int64_t(ints.size())}, b.getI64Type()),
+        ArrayRef<int64_t>(ints));
+  }
+  ctx.setOutput(0, ctx.createConstant(value));
+  return success();
+}
+
+LogicalResult onnx_import::convertShape(NodeContext &ctx) {
+  ArrayRef<int64_t> shape = ctx.getInputType(0).getShape();
+  int64_t rank = shape.size();
+  // Opset 15 selects dims [start, end), negative counting from the end and
+  // both clamped to [0, rank].
+  auto clampIndex = [&](int64_t i) {
+    return std::clamp<int64_t>(i < 0 ? i + rank : i, 0, rank);
+  };
+  int64_t start =
+      clampIndex(ctx.hasAttribute("start") ? ctx.getInt("start") : 0);
+  int64_t end = ctx.hasAttribute("end") ? clampIndex(ctx.getInt("end")) : rank;
+  ArrayRef<int64_t> dims =
+      shape.slice(start, std::max<int64_t>(end - start, 0));
+  if (llvm::any_of(dims, ShapedType::isDynamic))
+    return ctx.emitError() << "the shape " << qnn::formatShape(shape)
+                           << " has dynamic sizes; computing a shape at run "
+                              "time is not supported";
+  ctx.setOutput(0, createI64Constant(ctx, dims));
+  return success();
+}
+
+/// Converts one constant element to `to`; float to integer truncates toward
+/// zero, as ONNX's Cast does.
+static Attribute castElement(Attribute value, Type to) {
+  if (auto f = dyn_cast<FloatAttr>(value)) {
+    APFloat v = f.getValue();
+    if (auto toFloat = dyn_cast<FloatType>(to)) {
+      bool lost;
+      v.convert(toFloat.getFloatSemantics(), APFloat::rmNearestTiesToEven,
+                &lost);
+      return FloatAttr::get(to, v);
+    }
+    auto toInt = cast<IntegerType>(to);
+    APSInt result(toInt.getWidth(), toInt.isUnsigned());
+    bool exact;
+    v.convertToInteger(result, APFloat::rmTowardZero, &exact);
+    return IntegerAttr::get(to, result);
+  }
+  auto i = cast<IntegerAttr>(value);
+  auto fromInt = cast<IntegerType>(i.getType());
+  APInt v = i.getValue();
+  if (auto toFloat = dyn_cast<FloatType>(to)) {
+    APFloat result(toFloat.getFloatSemantics());
+    result.convertFromAPInt(v, !fromInt.isUnsigned(),
+                            APFloat::rmNearestTiesToEven);
+    return FloatAttr::get(to, result);
+  }
+  unsigned width = cast<IntegerType>(to).getWidth();
+  if (to.isInteger(1))
+    return IntegerAttr::get(to, APInt(1, !v.isZero()));
+  return IntegerAttr::get(to, fromInt.isUnsigned() ? v.zextOrTrunc(width)
+                                                   : v.sextOrTrunc(width));
+}
+
+LogicalResult onnx_import::convertCast(NodeContext &ctx) {
+  FailureOr<Type> to = getElementType(ctx.getInt("to"), ctx.getContext());
+  if (failed(to))
+    return ctx.emitError() << "casting to " << getDataTypeName(ctx.getInt("to"))
+                           << " is not supported";
+  RankedTensorType type = ctx.getInputType(0);
+  if (type.getElementType() == *to) {
+    ctx.setOutput(0, ctx.getInput(0));
+    return success();
+  }
+  DenseElementsAttr value = ctx.getConstantInput(0);
+  if (!value)
+    return ctx.emitError() << "casting a computed tensor from "
+                           << type.getElementType() << " to " << *to
+                           << " is not supported yet";
+  SmallVector<Attribute> elements;
+  for (Attribute element : value.getValues<Attribute>())
+    elements.push_back(castElement(element, *to));
+  ctx.setOutput(
+      0, ctx.createConstant(DenseElementsAttr::get(type.clone(*to), elements)));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Reshapes
+//===----------------------------------------------------------------------===//
+
+LogicalResult onnx_import::convertReshape(NodeContext &ctx) {
+  FailureOr<SmallVector<int64_t>> requested = ctx.getConstantInts(1, "shape");
+  if (failed(requested))
+    return failure();
+  ArrayRef<int64_t> in = ctx.getInputType(0).getShape();
+  bool allowZero = ctx.hasAttribute("allowzero") && ctx.getInt("allowzero");
+
+  // 0 copies the input's size at that position, -1 is inferred. The -1
+  // comes from the element count; sizes copied through 0 cancel out, so a
+  // dynamic batch copied through 0 still lets the rest be known.
+  SmallVector<int64_t> shape(requested->begin(), requested->end());
+  SmallVector<bool> copied(in.size(), false);
+  int64_t inferred = -1;
+  for (auto [i, size] : llvm::enumerate(shape)) {
+    if (size == 0 && !allowZero) {
+      if (i >= in.size())
+        return ctx.emitError()
+               << "shape entry " << i << " copies a dimension the input lacks";
+      size = in[i];
+      copied[i] = true;
+    } else if (size == -1) {
+      if (inferred >= 0)
+        return ctx.emitError() << "shape has more than one -1";
+      inferred = i;
+    } else if (size < 0) {
+      return ctx.emitError() << "shape entry " << size << " is invalid";
+    }
+  }
+  int64_t known = 1, total = 1;
+  bool dynamic = false;
+  for (auto [i, size] : llvm::enumerate(in)) {
+    if (copied[i] && ShapedType::isDynamic(size))
+      continue;
+    if (ShapedType::isDynamic(size))
+      dynamic = true;
+    else
+      total *= size;
+  }
+  for (auto [i, size] : llvm::enumerate(shape))
+    if (int64_t(i) != inferred &&
+        !(i < copied.size() && copied[i] && ShapedType::isDynamic(size)))
+      known *= size;
+  if (inferred >= 0) {
+    if (dynamic)
+      shape[inferred] = ShapedType::kDynamic;
+    else if (known == 0 || total % known != 0)
+      return ctx.emitError() << "cannot reshape " << qnn::formatShape(in)
+                             << " to " << qnn::formatShape(*requested);
+    else
+      shape[inferred] = total / known;
+  } else if (!dynamic && known != total) {
+    return ctx.emitError() << "cannot reshape " << qnn::formatShape(in) << " ("
+                           << total << " elements) to "
+                           << qnn::formatShape(shape);
+  }
+  FailureOr<Value> result = createReshape(ctx, ctx.getInput(0), shape);
+  if (failed(result))
+    return failure();
+  ctx.setOutput(0, *result);
+  return success();
+}
+
+LogicalResult onnx_import::convertFlatten(NodeContext &ctx) {
+  ArrayRef<int64_t> in = ctx.getInputType(0).getShape();
+  int64_t rank = in.size();
+  int64_t axis = ctx.getInt("axis");
+  if (axis < -rank || axis > rank)
+    return ctx.emitError() << "axis " << axis << " is out of range for rank "
+                           << rank;
+  if (axis < 0)
+    axis += rank;
+  FailureOr<Value> result = createReshape(
+      ctx, ctx.getInput(0),
+      {product(in.take_front(axis)), product(in.drop_front(axis))});
+  if (failed(result))
+    return failure();
+  ctx.setOutput(0, *result);
+  return success();
+}
+
+LogicalResult onnx_import::convertSqueeze(NodeContext &ctx) {
+  ArrayRef<int64_t> in = ctx.getInputType(0).getShape();
+  FailureOr<SmallVector<int64_t>> given = getAxesArgument(ctx);
+  if (failed(given))
+    return failure();
+  FailureOr<SmallVector<int64_t>> axes = normalizeAxes(ctx, *given, in.size());
+  if (failed(axes))
+    return failure();
+  qnn::Shape shape;
+  for (auto [i, size] : llvm::enumerate(in)) {
+    bool listed = llvm::is_contained(*axes, int64_t(i));
+    if (axes->empty() && ShapedType::isDynamic(size))
+      return ctx.emitError() << "squeezing every size-1 dimension of "
+                             << qnn::formatShape(in) << " needs static sizes";
+    if (listed && size != 1 && !ShapedType::isDynamic(size))
+      return ctx.emitError()
+             << "dimension " << i << " has size " << size << ", not 1";
+    if (!(listed || (axes->empty() && size == 1)))
+      shape.push_back(size);
+  }
+  FailureOr<Value> result = createReshape(ctx, ctx.getInput(0), shape);
+  if (failed(result))
+    return failure();
+  ctx.setOutput(0, *result);
+  return success();
+}
+
+LogicalResult onnx_import::convertUnsqueeze(NodeContext &ctx) {
+  ArrayRef<int64_t> in = ctx.getInputType(0).getShape();
+  FailureOr<SmallVector<int64_t>> given = getAxesArgument(ctx);
+  if (failed(given))
+    return failure();
+  if (given->empty())
+    return ctx.emitError() << "axes must not be empty";
+  FailureOr<SmallVector<int64_t>> axes =
+      normalizeAxes(ctx, *given, in.size() + given->size());
+  if (failed(axes))
+    return failure();
+  qnn::Shape shape;
+  const int64_t *next = in.begin();
+  for (int64_t i = 0, e = in.size() + axes->size(); i < e; ++i)
+    shape.push_back(llvm::is_contained(*axes, i) ? 1 : *next++);
+  FailureOr<Value> result = createReshape(ctx, ctx.getInput(0), shape);
+  if (failed(result))
+    return failure();
+  ctx.setOutput(0, *result);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Transpose, Concat, Slice, Gather, Pad
+//===----------------------------------------------------------------------===//
+
+LogicalResult onnx_import::convertTranspose(NodeContext &ctx) {
+  RankedTensorType type = ctx.getInputType(0);
+  SmallVector<int64_t> perm;
+  if (ctx.hasAttribute("perm")) {
+    perm = ctx.getInts("perm");
+  } else {
+    for (int64_t i = type.getRank() - 1; i >= 0; --i)
+      perm.push_back(i);
+  }
+  if (int64_t(perm.size()) != type.getRank())
+    return ctx.emitError() << "perm has " << perm.size() << " entries for rank "
+                           << type.getRank();
+  qnn::Shape shape;
+  for (int64_t p : perm) {
+    if (p < 0 || p >= type.getRank())
+      return ctx.emitError() << "perm entry " << p << " is out of range";
+    shape.push_back(type.getDimSize(p));
+  }
+  ctx.setOutput(0, ctx.create<qnn::TransposeOp>(
+                       type.clone(shape), ctx.getInput(0),
+                       ctx.getBuilder().getDenseI64ArrayAttr(perm)));
+  return success();
+}
+
+LogicalResult onnx_import::convertConcat(NodeContext &ctx) {
+  if (failed(checkSameElementType(ctx, 0, ctx.getNumInputs() - 1)))
+    return failure();
+  RankedTensorType first = ctx.getInputType(0);
+  FailureOr<int64_t> axis =
+      ctx.normalizeAxis(ctx.getInt("axis"), first.getRank(), "axis");
+  if (failed(axis))
+    return failure();
+  SmallVector<Value> inputs;
+  qnn::Shape shape(first.getShape());
+  shape[*axis] = 0;
+  for (unsigned i = 0; i < ctx.getNumInputs(); ++i) {
+    RankedTensorType type = ctx.getInputType(i);
+    if (type.getRank() != first.getRank())
+      return ctx.emitError() << "input " << i << " has rank " << type.getRank()
+                             << ", not " << first.getRank();
+    int64_t size = type.getDimSize(*axis);
+    shape[*axis] =
+        ShapedType::isDynamic(size) || ShapedType::isDynamic(shape[*axis])
+            ? ShapedType::kDynamic
+            : shape[*axis] + size;
+    inputs.push_back(ctx.getInput(i));
+  }
+  ctx.setOutput(
+      0, ctx.create<qnn::ConcatOp>(first.clone(shape), inputs,
+                                   ctx.getBuilder().getI64IntegerAttr(*axis)));
+  return success();
+}
+
+LogicalResult onnx_import::convertSlice(NodeContext &ctx) {
+  RankedTensorType type = ctx.getInputType(0);
+  int64_t rank = type.getRank();
+  SmallVector<int64_t> starts, ends, axes, steps;
+  if (ctx.getOpset() < 10) {
+    starts = ctx.getInts("starts");
+    ends = ctx.getInts("ends");
+    if (ctx.hasAttribute("axes"))
+      axes = ctx.getInts("axes");
+  } else {
+    auto read = [&](unsigned i, StringRef what,
+                    SmallVector<int64_t> &into) -> LogicalResult {
+      if (!ctx.hasInput(i))
+        return success();
+      FailureOr<SmallVector<int64_t>> values = ctx.getConstantInts(i, what);
+      if (failed(values))
+        return failure();
+      into = *values;
+      return success();
+    };
+    if (failed(read(1, "starts", starts)) || failed(read(2, "ends", ends)) ||
+        failed(read(3, "axes", axes)) || failed(read(4, "steps", steps)))
+      return failure();
+  }
+  if (axes.empty())
+    for (int64_t i = 0; i < int64_t(starts.size()); ++i)
+      axes.push_back(i);
+  if (steps.empty())
+    steps.assign(starts.size(), 1);
+  if (ends.size() != starts.size() || axes.size() != starts.size() ||
+      steps.size() != starts.size())
+    return ctx.emitError() << "starts, ends, axes and steps differ in length";
+  FailureOr<SmallVector<int64_t>> normalized = normalizeAxes(ctx, axes, rank);
+  if (failed(normalized))
+    return failure();
+
+  SmallVector<int64_t> allStarts(rank, 0), allSteps(rank, 1);
+  SmallVector<int64_t> allEnds(rank, std::numeric_limits<int64_t>::max());
+  for (auto [i, axis] : llvm::enumerate(*normalized)) {
+    if (steps[i] == 0)
+      return ctx.emitError() << "steps must not be 0";
+    allStarts[axis] = starts[i];
+    allEnds[axis] = ends[i];
+    allSteps[axis] = steps[i];
+  }
+  qnn::Shape shape;
+  for (int64_t d = 0; d < rank; ++d)
+    shape.push_back(qnn::getSliceSize(type.getDimSize(d), allStarts[d],
+                                      allEnds[d], allSteps[d]));
+  Builder &b = ctx.getBuilder();
+  ctx.setOutput(0, ctx.create<qnn::SliceOp>(type.clone(shape), ctx.getInput(0),
+                                            b.getDenseI64ArrayAttr(allStarts),
+                                            b.getDenseI64ArrayAttr(allEnds),
+                                            b.getDenseI64ArrayAttr(allSteps)));
+  return success();
+}
+
+LogicalResult onnx_import::convertGather(NodeContext &ctx) {
+  RankedTensorType data = ctx.getInputType(0);
+  RankedTensorType indices = ctx.getInputType(1);
+  FailureOr<int64_t> axis =
+      ctx.normalizeAxis(ctx.getInt("axis"), data.getRank(), "axis");
+  if (failed(axis))
+    return failure();
+  qnn::Shape shape(data.getShape().take_front(*axis));
+  llvm::append_range(shape, indices.getShape());
+  llvm::append_range(shape, data.getShape().drop_front(*axis + 1));
+  ctx.setOutput(0, ctx.create<qnn::GatherOp>(
+                       data.clone(shape), ctx.getInput(0), ctx.getInput(1),
+                       ctx.getBuilder().getI64IntegerAttr(*axis)));
+  return success();
+}
+
+LogicalResult onnx_import::convertPad(NodeContext &ctx) {
+  RankedTensorType type = ctx.getInputType(0);
+  int64_t rank = type.getRank();
+  SmallVector<int64_t> pads;
+  float value = 0.0f;
+  if (ctx.getOpset() < 11) {
+    pads = ctx.getInts("pads");
+    value = ctx.getFloat("value");
+  } else {
+    FailureOr<SmallVector<int64_t>> given = ctx.getConstantInts(1, "pads");
+    if (failed(given))
+      return failure();
+    pads = *given;
+    if (ctx.hasInput(2)) {
+      FailureOr<float> constant = ctx.getConstantScalar(2, "constant_value");
+      if (failed(constant))
+        return failure();
+      value = *constant;
+    }
+    if (ctx.hasInput(3)) {
+      // Opset 18 pads only the listed axes.
+      FailureOr<SmallVector<int64_t>> axes = ctx.getConstantInts(3, "axes");
+      if (failed(axes))
+        return failure();
+      FailureOr<SmallVector<int64_t>> normalized =
+          normalizeAxes(ctx, *axes, rank);
+      if (failed(normalized))
+        return failure();
+      if (pads.size() != 2 * normalized->size())
+        return ctx.emitError() << "pads needs two entries per axis";
+      SmallVector<int64_t> full(2 * rank, 0);
+      for (auto [i, axis] : llvm::enumerate(*normalized)) {
+        full[axis] = pads[i];
+        full[axis + rank] = pads[i + normalized->size()];
+      }
+      pads = full;
+    }
+  }
+  if (int64_t(pads.size()) != 2 * rank)
+    return ctx.emitError() << "pads has " << pads.size()
+                           << " entries, expected " << 2 * rank;
+  std::string mode = ctx.getString("mode");
+  std::optional<qnn::PadMode> padMode = qnn::symbolizePadMode(mode);
+  if (!padMode)
+    return ctx.emitError() << "mode '" << mode << "' is not supported";
+  qnn::Shape shape;
+  for (int64_t d = 0; d < rank; ++d) {
+    int64_t size = type.getDimSize(d);
+    shape.push_back(
+        ShapedType::isDynamic(size) ? size : size + pads[d] + pads[d + rank]);
+  }
+  Builder &b = ctx.getBuilder();
+  ctx.setOutput(0, ctx.create<qnn::PadOp>(
+                       type.clone(shape), ctx.getInput(0),
+                       b.getDenseI64ArrayAttr(pads),
+                       qnn::PadModeAttr::get(ctx.getContext(), *padMode),
+                       b.getF32FloatAttr(value)));
+  return success();
+}

@@ -1,0 +1,106 @@
+//===- quantc.cpp - The quantc compiler driver ---------------------------===//
+//
+// `quantc import MODEL.onnx [-o OUT.mlir]` imports an ONNX model and prints
+// it as qnn. Diagnostics name the model file and, for a node's problem, the
+// node; a failed run writes no output file.
+//
+//===----------------------------------------------------------------------===//
+
+#include "quantc/Import/ONNX/ONNXImporter.h"
+#include "quantc/Tools/Registration.h"
+
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/WithColor.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+using namespace llvm;
+
+static cl::SubCommand importCommand("import",
+                                    "Import an ONNX model and print it as qnn");
+
+static cl::opt<std::string> inputPath(cl::Positional, cl::desc("<model.onnx>"),
+                                      cl::Required, cl::sub(importCommand));
+static cl::opt<std::string> outputPath("o", cl::desc("Output file"),
+                                       cl::value_desc("file"), cl::init("-"),
+                                       cl::sub(importCommand));
+
+/// The file name behind a location, looking through names and fusions.
+static std::string getFileName(Location loc) {
+  if (auto file = dyn_cast<FileLineColLoc>(loc))
+    return file.getFilename().str();
+  if (auto name = dyn_cast<NameLoc>(loc))
+    return getFileName(name.getChildLoc());
+  if (auto fused = dyn_cast<FusedLoc>(loc))
+    for (Location inner : fused.getLocations())
+      if (std::string file = getFileName(inner); !file.empty())
+        return file;
+  return "";
+}
+
+/// Prints `FILE: error: message`: ONNX models have no lines to point at, and
+/// the message names the node.
+static LogicalResult printDiagnostic(Diagnostic &diag) {
+  std::string file = getFileName(diag.getLocation());
+  raw_ostream &os = errs();
+  if (!file.empty())
+    os << file << ": ";
+  switch (diag.getSeverity()) {
+  case DiagnosticSeverity::Error:
+    WithColor(os, HighlightColor::Error) << "error: ";
+    break;
+  case DiagnosticSeverity::Warning:
+    WithColor(os, HighlightColor::Warning) << "warning: ";
+    break;
+  default:
+    WithColor(os, HighlightColor::Note) << "note: ";
+    break;
+  }
+  os << diag << "\n";
+  for (Diagnostic &note : diag.getNotes())
+    os << "  note: " << note << "\n";
+  return success();
+}
+
+static int runImport(MLIRContext &context) {
+  FailureOr<OwningOpRef<ModuleOp>> module =
+      quantc::importONNXFile(inputPath, &context);
+  if (failed(module))
+    return 1;
+  std::string error;
+  std::unique_ptr<ToolOutputFile> output = openOutputFile(outputPath, &error);
+  if (!output) {
+    errs() << outputPath << ": error: " << error << "\n";
+    return 1;
+  }
+  (*module)->print(output->os());
+  output->os() << "\n";
+  if (output->os().has_error()) {
+    errs() << outputPath << ": error: cannot write the output\n";
+    output->os().clear_error();
+    return 1;
+  }
+  output->keep();
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  InitLLVM init(argc, argv);
+  cl::ParseCommandLineOptions(argc, argv, "quantc: the quantc compiler\n");
+
+  DialectRegistry registry;
+  quantc::registerQuantcDialects(registry);
+  MLIRContext context(registry);
+  context.getDiagEngine().registerHandler(printDiagnostic);
+
+  if (importCommand)
+    return runImport(context);
+  errs() << "quantc: error: name a command; see quantc --help\n";
+  return 1;
+}
