@@ -33,7 +33,13 @@ def main(argv=None):
             print(f"{opts.input}: error: {e}", file=sys.stderr)
             return 1
     if not opts.no_check:
-        onnx.checker.check_model(model)
+        try:
+            onnx.checker.check_model(model)
+        except onnx.checker.ValidationError as e:
+            print(f"{opts.input}: error: the model does not pass onnx.checker "
+                  f"(use --no-check for a deliberately bad model): {e}",
+                  file=sys.stderr)
+            return 1
     onnx.save(model, opts.output)
     return 0
 

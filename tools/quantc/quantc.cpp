@@ -92,12 +92,17 @@ static int runImport(MLIRContext &context) {
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
+  // --mlir-print-debuginfo and the other printer flags; locations name the
+  // ONNX node each op came from.
+  registerAsmPrinterCLOptions();
   cl::ParseCommandLineOptions(argc, argv, "quantc: the quantc compiler\n");
 
   DialectRegistry registry;
   quantc::registerQuantcDialects(registry);
   MLIRContext context(registry);
   context.getDiagEngine().registerHandler(printDiagnostic);
+  // The message names the node; a dump of the half-built op does not help.
+  context.printOpOnDiagnostic(false);
 
   if (importCommand)
     return runImport(context);

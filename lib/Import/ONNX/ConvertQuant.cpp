@@ -135,6 +135,9 @@ LogicalResult onnx_import::convertDequantizeLinear(NodeContext &ctx) {
     return ctx.emitError() << "dequantizing a computed integer tensor is not "
                               "supported yet";
   }
-  ctx.setOutput(0, ctx.create<qnn::DequantizeOp>(type.clone(expressed), input));
+  // Not folded: a quantized weight stays int8 in the IR, so that the
+  // quantization passes can use it as it is.
+  ctx.setOutput(0, qnn::DequantizeOp::create(ctx.getBuilder(), ctx.getLoc(),
+                                             type.clone(expressed), input));
   return success();
 }
