@@ -1,8 +1,9 @@
 //===- quantc.cpp - The quantc compiler driver ---------------------------===//
 //
 // `quantc import MODEL.onnx [-o OUT.mlir]` imports an ONNX model and prints
-// it as qnn. Diagnostics name the model file and, for a node's problem, the
-// node; a failed run writes no output file.
+// it as qnn; `quantc list-ops` lists the ONNX ops it converts. Diagnostics
+// name the model file and, for a node's problem, the node; a failed run
+// writes no output file.
 //
 //===----------------------------------------------------------------------===//
 
@@ -24,6 +25,10 @@ using namespace llvm;
 
 static cl::SubCommand importCommand("import",
                                     "Import an ONNX model and print it as qnn");
+
+static cl::SubCommand listOpsCommand(
+    "list-ops", "List the ONNX ops the importer converts, with the opsets in "
+                "which their definitions changed");
 
 static cl::opt<std::string> inputPath(cl::Positional, cl::desc("<model.onnx>"),
                                       cl::Required, cl::sub(importCommand));
@@ -90,6 +95,16 @@ static int runImport(MLIRContext &context) {
   return 0;
 }
 
+static int runListOps() {
+  for (const quantc::SupportedONNXOp &op : quantc::getSupportedONNXOps()) {
+    outs() << op.opType << ":";
+    for (int64_t version : op.versions)
+      outs() << " " << version;
+    outs() << "\n";
+  }
+  return 0;
+}
+
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
   // --mlir-print-debuginfo and the other printer flags; locations name the
@@ -106,6 +121,8 @@ int main(int argc, char **argv) {
 
   if (importCommand)
     return runImport(context);
+  if (listOpsCommand)
+    return runListOps();
   errs() << "quantc: error: name a command; see quantc --help\n";
   return 1;
 }

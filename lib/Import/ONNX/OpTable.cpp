@@ -11,6 +11,8 @@
 #include "OpTable.h"
 #include "Converters.h"
 
+#include "quantc/Import/ONNX/ONNXImporter.h"
+
 #include "llvm/ADT/StringMap.h"
 
 using namespace mlir;
@@ -292,10 +294,16 @@ std::optional<int64_t> onnx_import::getFirstSupportedVersion(StringRef opType) {
   return it->second.front()->sinceVersion;
 }
 
-std::vector<std::string> onnx_import::getSupportedOpTypes() {
-  std::vector<std::string> types;
-  for (const auto &entry : getIndex())
-    types.push_back(entry.first().str());
-  llvm::sort(types);
-  return types;
+std::vector<SupportedONNXOp> quantc::getSupportedONNXOps() {
+  std::vector<SupportedONNXOp> ops;
+  for (const auto &entry : getIndex()) {
+    SupportedONNXOp op{entry.first().str(), {}};
+    for (const OpSchema *schema : entry.second)
+      op.versions.push_back(schema->sinceVersion);
+    ops.push_back(std::move(op));
+  }
+  llvm::sort(ops, [](const SupportedONNXOp &a, const SupportedONNXOp &b) {
+    return a.opType < b.opType;
+  });
+  return ops;
 }

@@ -61,9 +61,6 @@ const OpSchema *lookupSchema(llvm::StringRef opType, int64_t opset);
 /// The first opset in which the importer converts `opType`, if any.
 std::optional<int64_t> getFirstSupportedVersion(llvm::StringRef opType);
 
-/// Every op type the importer converts, sorted.
-std::vector<std::string> getSupportedOpTypes();
-
 } // namespace quantc::onnx_import
 
 #endif // QUANTC_LIB_IMPORT_ONNX_OPTABLE_H

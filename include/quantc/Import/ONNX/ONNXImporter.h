@@ -16,6 +16,7 @@
 #include "llvm/ADT/StringRef.h"
 
 #include <string>
+#include <vector>
 
 namespace quantc {
 
@@ -40,6 +41,16 @@ mlir::FailureOr<mlir::OwningOpRef<mlir::ModuleOp>>
 importONNXBuffer(llvm::StringRef buffer, llvm::StringRef sourceName,
                  llvm::StringRef baseDir, mlir::MLIRContext *context,
                  const ONNXImportOptions &options = {});
+
+/// An op type the importer converts, with the opsets in which its
+/// definition changed (each version holds until the next).
+struct SupportedONNXOp {
+  std::string opType;
+  std::vector<int64_t> versions;
+};
+
+/// Every op type of the default ONNX domain the importer converts, sorted.
+std::vector<SupportedONNXOp> getSupportedONNXOps();
 
 } // namespace quantc
 
