@@ -34,3 +34,13 @@ tools = [
 ]
 llvm_config.add_tool_substitutions(
     tools, [config.quantc_tools_dir, config.llvm_tools_dir])
+
+# The PaddleOCR models that scripts/fetch-models.sh caches from npm; tests of
+# them need `REQUIRES: ocr-models`.
+ocr_models = os.path.join(config.quantc_src_root, ".cache", "models",
+                          "ocr-models-1.4.2")
+if all(os.path.isfile(os.path.join(ocr_models, name)) for name in (
+        "ch_ppocr_mobile_v2.0_cls_infer.onnx", "ch_PP-OCRv4_rec_infer.onnx",
+        "ch_PP-OCRv4_det_infer.onnx")):
+    config.available_features.add("ocr-models")
+    config.substitutions.append(("%ocr_models", ocr_models))

@@ -35,6 +35,36 @@ static cl::opt<std::string> inputPath(cl::Positional, cl::desc("<model.onnx>"),
 static cl::opt<std::string> outputPath("o", cl::desc("Output file"),
                                        cl::value_desc("file"), cl::init("-"),
                                        cl::sub(importCommand));
+static cl::list<std::string>
+    inputShapes("input-shape",
+                cl::desc("Give graph input NAME the static shape D0,D1,... "
+                         "(repeatable)"),
+                cl::value_desc("NAME=D0,D1,..."), cl::sub(importCommand));
+
+/// Parses the --input-shape options into `shapes`.
+static LogicalResult
+parseInputShapes(std::map<std::string, std::vector<int64_t>> &shapes) {
+  for (StringRef option : inputShapes) {
+    auto [name, dims] = option.split('=');
+    std::vector<int64_t> shape;
+    SmallVector<StringRef> parts;
+    if (!dims.empty())
+      dims.split(parts, ',');
+    bool ok = !name.empty() && option.contains('=');
+    for (StringRef part : parts) {
+      int64_t size;
+      ok = ok && !part.trim().getAsInteger(10, size) && size >= 0;
+      shape.push_back(ok ? size : 0);
+    }
+    if (!ok) {
+      errs() << "quantc: error: --input-shape '" << option
+             << "' is not NAME=D0,D1,... with sizes of 0 or more\n";
+      return failure();
+    }
+    shapes[name.str()] = shape;
+  }
+  return success();
+}
 
 /// The file name behind a location, looking through names and fusions.
 static std::string getFileName(Location loc) {
@@ -74,8 +104,11 @@ static LogicalResult printDiagnostic(Diagnostic &diag) {
 }
 
 static int runImport(MLIRContext &context) {
+  quantc::ONNXImportOptions options;
+  if (failed(parseInputShapes(options.inputShapes)))
+    return 1;
   FailureOr<OwningOpRef<ModuleOp>> module =
-      quantc::importONNXFile(inputPath, &context);
+      quantc::importONNXFile(inputPath, &context, options);
   if (failed(module))
     return 1;
   std::string error;

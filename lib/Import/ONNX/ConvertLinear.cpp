@@ -59,6 +59,87 @@ LogicalResult onnx_import::convertConv(NodeContext &ctx) {
   return success();
 }
 
+LogicalResult onnx_import::convertConvTranspose(NodeContext &ctx) {
+  if (failed(checkSameElementType(ctx, 0, 2)))
+    return failure();
+  RankedTensorType inputType = ctx.getInputType(0);
+  RankedTensorType weightType = ctx.getInputType(1);
+  int64_t rank = inputType.getRank();
+  if (rank < 3 || weightType.getRank() != rank)
+    return ctx.emitError() << "input of rank " << rank << " and weight of rank "
+                           << weightType.getRank()
+                           << " are not an N-d transposed convolution";
+  size_t spatial = rank - 2;
+  ArrayRef<int64_t> kernel = weightType.getShape().drop_front(2);
+  if (llvm::any_of(kernel, ShapedType::isDynamic))
+    return ctx.emitError() << "the weight's kernel sizes must be static";
+  SmallVector<int64_t> strides = getIntsOr(ctx, "strides", spatial, 1);
+  SmallVector<int64_t> dilations = getIntsOr(ctx, "dilations", spatial, 1);
+  SmallVector<int64_t> outputPadding =
+      getIntsOr(ctx, "output_padding", spatial, 0);
+  if (strides.size() != spatial || dilations.size() != spatial ||
+      outputPadding.size() != spatial)
+    return ctx.emitError() << "strides, dilations and output_padding need "
+                           << spatial << " entries each";
+
+  // Pads come from `pads`, or from `output_shape` or SAME auto_pad: the
+  // total padding is what makes the output the requested size, its odd
+  // unit at the end for SAME_UPPER and at the beginning otherwise.
+  std::string autoPad = ctx.getString("auto_pad");
+  SmallVector<int64_t> pads = getIntsOr(ctx, "pads", 2 * spatial, 0);
+  if (autoPad == "VALID")
+    pads.assign(2 * spatial, 0);
+  if (ctx.hasAttribute("output_shape") || autoPad == "SAME_UPPER" ||
+      autoPad == "SAME_LOWER") {
+    SmallVector<int64_t> outputShape = ctx.hasAttribute("output_shape")
+                                           ? ctx.getInts("output_shape")
+                                           : SmallVector<int64_t>();
+    if (outputShape.size() == size_t(rank))
+      outputShape.erase(outputShape.begin(), outputShape.begin() + 2);
+    pads.assign(2 * spatial, 0);
+    for (size_t i = 0; i < spatial; ++i) {
+      int64_t in = inputType.getDimSize(i + 2);
+      if (ShapedType::isDynamic(in))
+        return ctx.emitError() << "output_shape and SAME padding need static "
+                                  "spatial sizes";
+      int64_t out = outputShape.empty() ? in * strides[i] : outputShape[i];
+      int64_t total = strides[i] * (in - 1) + outputPadding[i] +
+                      (kernel[i] - 1) * dilations[i] + 1 - out;
+      if (total < 0)
+        return ctx.emitError()
+               << "output size " << out << " needs negative padding";
+      bool upper = autoPad == "SAME_UPPER";
+      pads[i] = upper ? total / 2 : total - total / 2;
+      pads[i + spatial] = upper ? total - total / 2 : total / 2;
+    }
+  } else if (autoPad != "NOTSET" && autoPad != "VALID") {
+    return ctx.emitError() << "auto_pad '" << autoPad << "' is not supported";
+  }
+  if (pads.size() != 2 * spatial)
+    return ctx.emitError() << "pads has " << pads.size()
+                           << " entries, expected " << 2 * spatial;
+
+  int64_t group = ctx.getInt("group");
+  qnn::Shape shape = {inputType.getDimSize(0),
+                      ShapedType::isDynamic(weightType.getDimSize(1))
+                          ? ShapedType::kDynamic
+                          : weightType.getDimSize(1) * group};
+  for (size_t i = 0; i < spatial; ++i)
+    shape.push_back(qnn::getTransposedWindowSize(
+        inputType.getDimSize(i + 2), kernel[i], strides[i], dilations[i],
+        pads[i], pads[i + spatial], outputPadding[i]));
+  Value bias = ctx.hasInput(2) ? ctx.getInput(2) : Value();
+  Builder &b = ctx.getBuilder();
+  ctx.setOutput(0, ctx.create<qnn::ConvTransposeOp>(
+                       inputType.clone(shape), ctx.getInput(0), ctx.getInput(1),
+                       bias, b.getDenseI64ArrayAttr(strides),
+                       b.getDenseI64ArrayAttr(dilations),
+                       b.getDenseI64ArrayAttr(pads),
+                       b.getDenseI64ArrayAttr(outputPadding),
+                       b.getI64IntegerAttr(group)));
+  return success();
+}
+
 LogicalResult onnx_import::convertMatMul(NodeContext &ctx) {
   if (failed(checkSameElementType(ctx, 0, 1)))
     return failure();

@@ -13,6 +13,8 @@
 
 #include "llvm/ADT/APSInt.h"
 
+#include <cmath>
+
 #include <limits>
 
 using namespace mlir;
@@ -496,5 +498,73 @@ LogicalResult onnx_import::convertPad(NodeContext &ctx) {
                        b.getDenseI64ArrayAttr(pads),
                        qnn::PadModeAttr::get(ctx.getContext(), *padMode),
                        b.getF32FloatAttr(value)));
+  return success();
+}
+
+LogicalResult onnx_import::convertResize(NodeContext &ctx) {
+  RankedTensorType type = ctx.getInputType(0);
+  int64_t rank = type.getRank();
+  std::string mode = ctx.getString("mode");
+  std::string transform = ctx.getString("coordinate_transformation_mode");
+  std::string rounding = ctx.getString("nearest_mode");
+  auto resizeMode = qnn::symbolizeResizeMode(mode);
+  auto coordinateTransform = qnn::symbolizeCoordinateTransform(transform);
+  auto nearestRounding = qnn::symbolizeNearestRounding(rounding);
+  if (!resizeMode)
+    return ctx.emitError() << "mode '" << mode << "' is not supported";
+  if (!coordinateTransform)
+    return ctx.emitError() << "coordinate_transformation_mode '" << transform
+                           << "' is not supported";
+  if (!nearestRounding)
+    return ctx.emitError() << "nearest_mode '" << rounding
+                           << "' is not supported";
+  if ((ctx.hasAttribute("antialias") && ctx.getInt("antialias") != 0) ||
+      (ctx.hasAttribute("axes") && !ctx.getInts("axes").empty()) ||
+      (ctx.hasAttribute("keep_aspect_ratio_policy") &&
+       ctx.getString("keep_aspect_ratio_policy") != "stretch"))
+    return ctx.emitError() << "antialias, axes and keep_aspect_ratio_policy "
+                              "are not supported";
+
+  // Input 2 is scales, input 3 sizes; exactly one is given.
+  Builder &b = ctx.getBuilder();
+  qnn::Shape shape;
+  DenseF32ArrayAttr scalesAttr;
+  DenseElementsAttr scales = ctx.getConstantInput(2);
+  if (ctx.hasInput(2) && !ctx.hasInput(3) && scales &&
+      scales.getNumElements() != 0) {
+    if (!isa<FloatType>(scales.getElementType()) ||
+        scales.getNumElements() != rank)
+      return ctx.emitError() << "scales must hold " << rank << " floats";
+    SmallVector<float> values;
+    for (const APFloat &v : scales.getValues<APFloat>())
+      values.push_back(v.convertToFloat());
+    for (auto [d, scale] : llvm::enumerate(values)) {
+      if (!(scale > 0.0f))
+        return ctx.emitError() << "scale " << scale << " is not positive";
+      int64_t in = type.getDimSize(d);
+      shape.push_back(ShapedType::isDynamic(in)
+                          ? in
+                          : int64_t(std::floor(double(in) * scale)));
+    }
+    scalesAttr = b.getDenseF32ArrayAttr(values);
+  } else if (ctx.hasInput(3)) {
+    FailureOr<SmallVector<int64_t>> sizes = ctx.getConstantInts(3, "sizes");
+    if (failed(sizes))
+      return failure();
+    if (int64_t(sizes->size()) != rank)
+      return ctx.emitError() << "sizes must hold " << rank << " values";
+    shape.assign(sizes->begin(), sizes->end());
+  } else {
+    return ctx.emitError() << "needs constant scales or sizes";
+  }
+  ctx.setOutput(
+      0, ctx.create<qnn::ResizeOp>(
+             type.clone(shape), ctx.getInput(0), scalesAttr,
+             qnn::ResizeModeAttr::get(ctx.getContext(), *resizeMode),
+             qnn::CoordinateTransformAttr::get(ctx.getContext(),
+                                               *coordinateTransform),
+             qnn::NearestRoundingAttr::get(ctx.getContext(), *nearestRounding),
+             b.getF32FloatAttr(ctx.getFloat("cubic_coeff_a")),
+             b.getBoolAttr(ctx.getInt("exclude_outside") != 0)));
   return success();
 }

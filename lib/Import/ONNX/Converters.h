@@ -94,6 +94,7 @@ mlir::LogicalResult convertDropout(NodeContext &ctx);
 
 // ConvertLinear.cpp
 mlir::LogicalResult convertConv(NodeContext &ctx);
+mlir::LogicalResult convertConvTranspose(NodeContext &ctx);
 mlir::LogicalResult convertMatMul(NodeContext &ctx);
 mlir::LogicalResult convertGemm(NodeContext &ctx);
 
@@ -122,6 +123,7 @@ mlir::LogicalResult convertConcat(NodeContext &ctx);
 mlir::LogicalResult convertSlice(NodeContext &ctx);
 mlir::LogicalResult convertGather(NodeContext &ctx);
 mlir::LogicalResult convertPad(NodeContext &ctx);
+mlir::LogicalResult convertResize(NodeContext &ctx);
 
 // ConvertQuant.cpp
 mlir::LogicalResult convertQuantizeLinear(NodeContext &ctx);

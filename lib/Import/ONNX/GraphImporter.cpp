@@ -173,11 +173,12 @@ FailureOr<int64_t> NodeContext::normalizeAxis(int64_t axis, int64_t rank,
 // GraphImporter
 //===----------------------------------------------------------------------===//
 
-GraphImporter::GraphImporter(ModuleOp module, StringRef sourceName,
-                             StringRef baseDir, int64_t opset)
+GraphImporter::GraphImporter(
+    ModuleOp module, StringRef sourceName, StringRef baseDir, int64_t opset,
+    const std::map<std::string, std::vector<int64_t>> &inputShapes)
     : module(module),
       fileLoc(FileLineColLoc::get(module.getContext(), sourceName, 0, 0)),
-      baseDir(baseDir.str()), opset(opset) {}
+      baseDir(baseDir.str()), opset(opset), inputShapes(inputShapes) {}
 
 Location GraphImporter::getLoc(StringRef name) const {
   MLIRContext *context = fileLoc.getContext();
@@ -393,9 +394,23 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
     FailureOr<Type> type = convertValueType(input);
     if (failed(type))
       return failure();
+    if (auto it = inputShapes.find(input.name()); it != inputShapes.end()) {
+      auto declared = cast<RankedTensorType>(*type);
+      if (!qnn::areCompatibleShapes(declared.getShape(), it->second))
+        return emitError(getLoc(input.name()))
+               << "input '" << input.name() << "' is declared as "
+               << qnn::formatShape(declared.getShape())
+               << " and cannot take the shape " << qnn::formatShape(it->second);
+      type = Type(declared.clone(it->second));
+    }
     argTypes.push_back(*type);
     bind(input.name(), body->addArgument(*type, getLoc(input.name())));
   }
+
+  for (const auto &[name, shape] : inputShapes)
+    if (!lookup(name) || isa<OpResult>(lookup(name)))
+      return emitError(fileLoc)
+             << "the model has no input '" << name << "' to give a shape";
 
   SmallVector<const onnx::NodeProto *> order;
   if (failed(sortNodes(graph, order)))

@@ -113,7 +113,8 @@ private:
 class GraphImporter {
 public:
   GraphImporter(mlir::ModuleOp module, llvm::StringRef sourceName,
-                llvm::StringRef baseDir, int64_t opset);
+                llvm::StringRef baseDir, int64_t opset,
+                const std::map<std::string, std::vector<int64_t>> &inputShapes);
 
   /// Builds the function `name` computing `graph`.
   mlir::LogicalResult importGraph(const onnx::GraphProto &graph,
@@ -144,6 +145,7 @@ private:
   mlir::FileLineColLoc fileLoc;
   std::string baseDir;
   int64_t opset;
+  const std::map<std::string, std::vector<int64_t>> &inputShapes;
   llvm::StringMap<mlir::Value> values;
 };
 

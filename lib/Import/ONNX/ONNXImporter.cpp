@@ -69,7 +69,8 @@ quantc::importONNXBuffer(StringRef buffer, StringRef sourceName,
     return emitError(fileLoc) << "the model has no graph";
 
   OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
-  GraphImporter importer(*module, sourceName, baseDir, *opset);
+  GraphImporter importer(*module, sourceName, baseDir, *opset,
+                         options.inputShapes);
   if (failed(importer.importGraph(model.graph(), options.functionName)))
     return failure();
   if (failed(verify(*module)))

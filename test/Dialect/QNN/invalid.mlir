@@ -238,6 +238,60 @@ func.func @conv_empty(%x: tensor<1x3x2x8xf32>, %w: tensor<4x3x3x3xf32>) {
 
 // -----
 
+// conv_transpose-C1
+func.func @conv_transpose_rank(%x: tensor<1x4x8x8xf32>, %w: tensor<4x2x2xf32>) {
+  // expected-error @+1 {{weight rank 3 differs from input rank 4}}
+  %0 = qnn.conv_transpose %x, %w {strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, output_padding = array<i64: 0, 0>} : (tensor<1x4x8x8xf32>, tensor<4x2x2xf32>) -> tensor<1x2x16x16xf32>
+  return
+}
+
+// -----
+
+// conv_transpose-C2
+func.func @conv_transpose_counts(%x: tensor<1x4x8x8xf32>, %w: tensor<4x2x2x2xf32>) {
+  // expected-error @+1 {{strides, dilations and output_padding need 2 entries each}}
+  %0 = qnn.conv_transpose %x, %w {strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, output_padding = array<i64: 0>} : (tensor<1x4x8x8xf32>, tensor<4x2x2x2xf32>) -> tensor<1x2x16x16xf32>
+  return
+}
+
+// -----
+
+// conv_transpose-C3
+func.func @conv_transpose_output_padding(%x: tensor<1x4x8x8xf32>, %w: tensor<4x2x2x2xf32>) {
+  // expected-error @+1 {{output padding 2 must be non-negative and smaller than stride 2 or dilation 1}}
+  %0 = qnn.conv_transpose %x, %w {strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, output_padding = array<i64: 2, 0>} : (tensor<1x4x8x8xf32>, tensor<4x2x2x2xf32>) -> tensor<1x2x18x16xf32>
+  return
+}
+
+// -----
+
+// conv_transpose-C4
+func.func @conv_transpose_channels(%x: tensor<1x4x8x8xf32>, %w: tensor<3x2x2x2xf32>) {
+  // expected-error @+1 {{weight dimension 0 is 3 but the input has 4 channels}}
+  %0 = qnn.conv_transpose %x, %w {strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, output_padding = array<i64: 0, 0>} : (tensor<1x4x8x8xf32>, tensor<3x2x2x2xf32>) -> tensor<1x2x16x16xf32>
+  return
+}
+
+// -----
+
+// conv_transpose-C5
+func.func @conv_transpose_bias(%x: tensor<1x4x8x8xf32>, %w: tensor<4x2x2x2xf32>, %b: tensor<4xf32>) {
+  // expected-error @+1 {{bias shape [4] does not match the expected [2]}}
+  %0 = qnn.conv_transpose %x, %w, %b {strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, output_padding = array<i64: 0, 0>} : (tensor<1x4x8x8xf32>, tensor<4x2x2x2xf32>, tensor<4xf32>) -> tensor<1x2x16x16xf32>
+  return
+}
+
+// -----
+
+// conv_transpose-C6
+func.func @conv_transpose_result(%x: tensor<1x4x8x8xf32>, %w: tensor<4x2x2x2xf32>) {
+  // expected-error @+1 {{result shape [1, 2, 8, 8] does not match the expected [1, 2, 16, 16]}}
+  %0 = qnn.conv_transpose %x, %w {strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, output_padding = array<i64: 0, 0>} : (tensor<1x4x8x8xf32>, tensor<4x2x2x2xf32>) -> tensor<1x2x8x8xf32>
+  return
+}
+
+// -----
+
 // matmul-C1
 func.func @matmul_scalar(%a: tensor<f32>, %b: tensor<4xf32>) {
   // expected-error @+1 {{operands must have rank 1 or more}}

@@ -66,6 +66,20 @@ func.func @conv_quantized(%x: tensor<1x3x8x8x!u8>, %w: tensor<2x3x1x1x!w8>, %b: 
   return %y : tensor<1x2x8x8x!s8>
 }
 
+// CHECK-LABEL: func.func @conv_transpose
+func.func @conv_transpose(%x: tensor<1x64x40x40xf32>, %w: tensor<64x16x2x2xf32>, %b: tensor<16xf32>,
+                          %g: tensor<?x4x5xf32>, %gw: tensor<4x3x3xf32>)
+    -> (tensor<1x16x80x80xf32>, tensor<?x6x10xf32>) {
+  // CHECK: qnn.conv_transpose %{{.*}}, %{{.*}}, %{{.*}} {dilations = array<i64: 1, 1>, output_padding = array<i64: 0, 0>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x64x40x40xf32>, tensor<64x16x2x2xf32>, tensor<16xf32>) -> tensor<1x16x80x80xf32>
+  %y = qnn.conv_transpose %x, %w, %b {strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, output_padding = array<i64: 0, 0>}
+      : (tensor<1x64x40x40xf32>, tensor<64x16x2x2xf32>, tensor<16xf32>) -> tensor<1x16x80x80xf32>
+  // Grouped, padded, with output padding: 2 * (5 - 1) + 1 + 2 + 1 - 1 - 1 = 10.
+  // CHECK: qnn.conv_transpose %{{.*}}, %{{.*}} {dilations = array<i64: 1>, group = 2 : i64, output_padding = array<i64: 1>, pads = array<i64: 1, 1>, strides = array<i64: 2>} : (tensor<?x4x5xf32>, tensor<4x3x3xf32>) -> tensor<?x6x10xf32>
+  %z = qnn.conv_transpose %g, %gw {strides = array<i64: 2>, dilations = array<i64: 1>, pads = array<i64: 1, 1>, output_padding = array<i64: 1>, group = 2}
+      : (tensor<?x4x5xf32>, tensor<4x3x3xf32>) -> tensor<?x6x10xf32>
+  return %y, %z : tensor<1x16x80x80xf32>, tensor<?x6x10xf32>
+}
+
 // CHECK-LABEL: func.func @matmul
 func.func @matmul(%a: tensor<2x?x64xf32>, %b: tensor<64x128xf32>, %v: tensor<64xf32>,
                   %c: tensor<3x1x4x8xf32>, %d: tensor<5x8x2xf32>)

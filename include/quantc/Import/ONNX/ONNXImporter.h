@@ -15,6 +15,7 @@
 #include "mlir/IR/OwningOpRef.h"
 #include "llvm/ADT/StringRef.h"
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,10 @@ constexpr int64_t kMaxOnnxOpset = 21;
 struct ONNXImportOptions {
   /// Name of the function that computes the graph.
   std::string functionName = "main";
+  /// Shapes that replace the declared shapes of graph inputs, by input name:
+  /// symbolic dimensions become static. A given size must agree with a
+  /// static size the model declares.
+  std::map<std::string, std::vector<int64_t>> inputShapes;
 };
 
 /// Imports the ONNX model in the file at `path`. External data files are

@@ -85,6 +85,82 @@ LogicalResult ConvOp::verify() {
 }
 
 //===----------------------------------------------------------------------===//
+// ConvTransposeOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ConvTransposeOp::verify() {
+  RankedTensorType inputType = getInput().getType();
+  RankedTensorType weightType = getWeight().getType();
+  int64_t rank = inputType.getRank();
+  // conv_transpose-C1
+  if (rank < 3)
+    return emitOpError("input must have rank 3 or more, got ") << rank;
+  if (weightType.getRank() != rank)
+    return emitOpError("weight rank ")
+           << weightType.getRank() << " differs from input rank " << rank;
+
+  // conv_transpose-C2
+  size_t spatial = rank - 2;
+  if (getStrides().size() != spatial || getDilations().size() != spatial ||
+      getOutputPadding().size() != spatial)
+    return emitOpError("strides, dilations and output_padding need ")
+           << spatial << " entries each";
+  if (getPads().size() != 2 * spatial)
+    return emitOpError("pads need ")
+           << 2 * spatial << " entries, got " << getPads().size();
+
+  // conv_transpose-C3
+  int64_t group = getGroup();
+  if (llvm::any_of(getStrides(), [](int64_t s) { return s < 1; }) ||
+      llvm::any_of(getDilations(), [](int64_t d) { return d < 1; }) ||
+      group < 1)
+    return emitOpError("strides, dilations and group must be positive");
+  if (llvm::any_of(getPads(), [](int64_t p) { return p < 0; }))
+    return emitOpError("pads must not be negative");
+  for (size_t i = 0; i < spatial; ++i) {
+    int64_t extra = getOutputPadding()[i];
+    if (extra < 0 || (extra >= getStrides()[i] && extra >= getDilations()[i]))
+      return emitOpError("output padding ")
+             << extra << " must be non-negative and smaller than stride "
+             << getStrides()[i] << " or dilation " << getDilations()[i];
+  }
+
+  // conv_transpose-C4
+  int64_t channels = inputType.getDimSize(1);
+  if (!areCompatibleDims(weightType.getDimSize(0), channels))
+    return emitOpError("weight dimension 0 is ")
+           << weightType.getDimSize(0) << " but the input has " << channels
+           << " channels";
+  if (!ShapedType::isDynamic(channels) && channels % group != 0)
+    return emitOpError("group ")
+           << group << " does not divide the " << channels << " channels";
+
+  // conv_transpose-C5
+  int64_t filters = ShapedType::isDynamic(weightType.getDimSize(1))
+                        ? ShapedType::kDynamic
+                        : weightType.getDimSize(1) * group;
+  if (Value bias = getBias()) {
+    auto biasShape = cast<RankedTensorType>(bias.getType()).getShape();
+    if (failed(verifyCompatibleShape(*this, "bias", biasShape, {filters})))
+      return failure();
+  }
+
+  // conv_transpose-C6
+  Shape expected = {inputType.getDimSize(0), filters};
+  for (size_t i = 0; i < spatial; ++i) {
+    int64_t size = getTransposedWindowSize(
+        inputType.getDimSize(i + 2), weightType.getDimSize(i + 2),
+        getStrides()[i], getDilations()[i], getPads()[i],
+        getPads()[i + spatial], getOutputPadding()[i]);
+    if (!ShapedType::isDynamic(size) && size < 1)
+      return emitOpError("spatial dimension ")
+             << i << " has an empty output: the pads remove all of it";
+    expected.push_back(size);
+  }
+  return verifyCompatibleShape(*this, "result", getType().getShape(), expected);
+}
+
+//===----------------------------------------------------------------------===//
 // MatMulOp
 //===----------------------------------------------------------------------===//
 

@@ -55,7 +55,7 @@ FailureOr<Shape> qnn::broadcastShapes(ArrayRef<int64_t> a,
 int64_t qnn::getWindowedOutputSize(int64_t in, int64_t kernel, int64_t stride,
                                    int64_t dilation, int64_t padBegin,
                                    int64_t padEnd, bool ceilMode) {
-  if (ShapedType::isDynamic(in))
+  if (ShapedType::isDynamic(in) || ShapedType::isDynamic(kernel))
     return ShapedType::kDynamic;
   int64_t span = in + padBegin + padEnd - dilation * (kernel - 1) - 1;
   if (span < 0)
@@ -67,6 +67,15 @@ int64_t qnn::getWindowedOutputSize(int64_t in, int64_t kernel, int64_t stride,
       ++out;
   }
   return out;
+}
+
+int64_t qnn::getTransposedWindowSize(int64_t in, int64_t kernel, int64_t stride,
+                                     int64_t dilation, int64_t padBegin,
+                                     int64_t padEnd, int64_t outputPadding) {
+  if (ShapedType::isDynamic(in) || ShapedType::isDynamic(kernel))
+    return ShapedType::kDynamic;
+  return stride * (in - 1) + outputPadding + dilation * (kernel - 1) + 1 -
+         padBegin - padEnd;
 }
 
 int64_t qnn::getSliceStart(int64_t dim, int64_t start, int64_t step) {

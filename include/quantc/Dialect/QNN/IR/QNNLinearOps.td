@@ -53,6 +53,52 @@ def QNN_ConvOp : QNN_Op<"conv", [QNN_SameExpressedType]> {
   let hasVerifier = 1;
 }
 
+def QNN_ConvTransposeOp : QNN_Op<"conv_transpose", [QNN_SameExpressedType]> {
+  let summary = "N-d grouped, strided, dilated transposed convolution";
+  let description = [{
+    ONNX `ConvTranspose` in NCHW layout: the gradient of `qnn.conv` with
+    respect to its input. The input is `[N, C, D1 ... Dn]`, the weight
+    `[C, M / group, K1 ... Kn]` and the optional bias `[M]`. Each output
+    spatial size is `stride * (D - 1) + output_padding + dilation * (K - 1)
+    + 1 - pad_begin - pad_end`.
+
+    ```mlir
+    %y = qnn.conv_transpose %x, %w {strides = array<i64: 2, 2>,
+           dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>,
+           output_padding = array<i64: 0, 0>}
+         : (tensor<1x64x40x40xf32>, tensor<64x16x2x2xf32>) -> tensor<1x16x80x80xf32>
+    ```
+
+    Constraints:
+    - (conv_transpose-C1) the input has rank 3 or more and the weight has the
+      same rank;
+    - (conv_transpose-C2) `strides`, `dilations` and `output_padding` have
+      one entry per spatial dimension and `pads` two;
+    - (conv_transpose-C3) strides, dilations and `group` are positive, pads
+      and output padding are not negative, and each output padding is
+      smaller than its stride or its dilation;
+    - (conv_transpose-C4) the weight's dimension 0 equals the input's
+      channels, which `group` divides;
+    - (conv_transpose-C5) the bias, when present, has shape
+      `[weight dimension 1 * group]`;
+    - (conv_transpose-C6) the result's shape is `[N, M, ...]` with the
+      spatial sizes above, each at least 1;
+    - rule T1 (same expressed type).
+  }];
+  let arguments = (ins QNN_RealTensor:$input, QNN_RealTensor:$weight,
+                       Optional<QNN_RealTensor>:$bias,
+                       DenseI64ArrayAttr:$strides,
+                       DenseI64ArrayAttr:$dilations,
+                       DenseI64ArrayAttr:$pads,
+                       DenseI64ArrayAttr:$output_padding,
+                       DefaultValuedAttr<I64Attr, "1">:$group);
+  let results = (outs QNN_RealTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 def QNN_MatMulOp : QNN_Op<"matmul", [QNN_SameExpressedType]> {
   let summary = "Batched matrix product with broadcasting";
   let description = [{

@@ -33,10 +33,17 @@ mlir::FailureOr<Shape> broadcastShapes(llvm::ArrayRef<int64_t> a,
 /// The size of a windowed output dimension (convolution or pooling):
 /// `(in + padBegin + padEnd - dilation * (kernel - 1) - 1) / stride + 1`,
 /// rounded down, or up with `ceilMode` (ONNX drops a last window that would
-/// start inside the end padding). Dynamic if `in` is dynamic.
+/// start inside the end padding). Dynamic if `in` or `kernel` is dynamic.
 int64_t getWindowedOutputSize(int64_t in, int64_t kernel, int64_t stride,
                               int64_t dilation, int64_t padBegin,
                               int64_t padEnd, bool ceilMode = false);
+
+/// The size of a transposed convolution's output dimension:
+/// `stride * (in - 1) + outputPadding + dilation * (kernel - 1) + 1 -
+/// padBegin - padEnd`. Dynamic if `in` or `kernel` is dynamic.
+int64_t getTransposedWindowSize(int64_t in, int64_t kernel, int64_t stride,
+                                int64_t dilation, int64_t padBegin,
+                                int64_t padEnd, int64_t outputPadding);
 
 /// The size of dimension `dim` sliced by ONNX `Slice` with `start`, `end`
 /// and `step` (`step != 0`), after ONNX's clamping. Dynamic if `dim` is.
