@@ -27,9 +27,13 @@ config.substitutions.append(("%quantc_obj_root", config.quantc_obj_root))
 config.substitutions.append(
     ("%onnx_text", config.python_executable + " -m quantc.onnx_text"))
 
+config.substitutions.append(("%llvm_lib_dir", config.llvm_lib_dir))
+
 tools = [
     "quant-opt",
     "quantc",
+    "mlir-opt",
+    "mlir-runner",
     ToolSubst("%python", config.python_executable, unresolved="fatal"),
 ]
 llvm_config.add_tool_substitutions(

@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "quantc/Tools/Registration.h"
+#include "quantc/Conversion/Passes.h"
 #include "quantc/Dialect/QNN/IR/QNNDialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -14,6 +15,8 @@
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/DialectRegistry.h"
+
+void quantc::registerQuantcPasses() { registerQuantcConversionPasses(); }
 
 void quantc::registerQuantcDialects(mlir::DialectRegistry &registry) {
   registry.insert<qnn::QNNDialect, mlir::quant::QuantDialect,

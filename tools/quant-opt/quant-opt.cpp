@@ -14,6 +14,7 @@
 
 int main(int argc, char **argv) {
   mlir::registerTransformsPasses();
+  quantc::registerQuantcPasses();
 
   mlir::DialectRegistry registry;
   quantc::registerQuantcDialects(registry);

@@ -19,6 +19,9 @@ namespace quantc {
 /// quant, func, arith, math, tensor and linalg.
 void registerQuantcDialects(mlir::DialectRegistry &registry);
 
+/// Registers quantc's passes with MLIR's pass registry.
+void registerQuantcPasses();
+
 } // namespace quantc
 
 #endif // QUANTC_TOOLS_REGISTRATION_H

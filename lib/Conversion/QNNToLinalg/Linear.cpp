@@ -1,0 +1,342 @@
+//===- Linear.cpp - Lower qnn matmul, gemm and conv ----------------------===//
+//
+// Contractions become linalg.generic ops with one reduction loop per
+// contracted dimension, accumulating into a zero (or bias) filled tensor in
+// the element type. Broadcast batch dimensions read index 0. Convolution
+// pads its input with tensor.pad, splits channels into groups with
+// tensor.expand_shape, and contracts
+//   out[n, g, m, o...] += in[n, g, c, o * stride + k * dilation...]
+//                         * w[g, m, c, k...]
+// before collapsing the groups back into channels.
+//
+//===----------------------------------------------------------------------===//
+
+#include "quantc/Conversion/QNNToLinalg/QNNToLinalg.h"
+#include "quantc/Dialect/QNN/IR/QNNOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StructuredOpsUtils.h"
+
+using namespace mlir;
+using namespace quantc;
+using namespace quantc::qnn_to_linalg;
+
+/// A zero-filled tensor of `type`.
+static Value createZeros(OpBuilder &b, Location loc, RankedTensorType type,
+                         ValueRange dynamicSizes) {
+  Value empty = createEmpty(b, loc, type, dynamicSizes);
+  Value zero = createScalar(b, loc, type.getElementType(), 0.0);
+  return linalg::FillOp::create(b, loc, zero, empty).getResult(0);
+}
+
+/// A linalg.generic that accumulates `inputs[0] * inputs[1]` into `init`
+/// over `maps` (inputs then output) with `iterators`.
+static Value createContraction(OpBuilder &b, Location loc, ValueRange inputs,
+                               Value init, ArrayRef<AffineMap> maps,
+                               ArrayRef<utils::IteratorType> iterators) {
+  Type element = cast<RankedTensorType>(init.getType()).getElementType();
+  auto generic = linalg::GenericOp::create(
+      b, loc, init.getType(), inputs, init, maps, iterators,
+      [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
+        ScalarBuilder s(nested, nestedLoc, element);
+        linalg::YieldOp::create(nested, nestedLoc,
+                                s.add(args[2], s.mul(args[0], args[1])));
+      });
+  return generic.getResult(0);
+}
+
+/// The affine map of a matmul operand's batch dimensions, right-aligned to
+/// the `batchRank` batch loops; a static 1 against a larger result
+/// dimension broadcasts.
+static void appendBatchExprs(SmallVectorImpl<AffineExpr> &exprs,
+                             RankedTensorType type, int64_t operandBatchRank,
+                             int64_t batchRank, RankedTensorType resultType,
+                             MLIRContext *context) {
+  for (int64_t i = 0; i < operandBatchRank; ++i) {
+    int64_t loop = batchRank - operandBatchRank + i;
+    bool broadcasts =
+        type.getDimSize(i) == 1 && resultType.getDimSize(loop) != 1;
+    exprs.push_back(broadcasts ? getAffineConstantExpr(0, context)
+                               : getAffineDimExpr(loop, context));
+  }
+}
+
+namespace {
+
+struct MatMulLowering final : OpRewritePattern<qnn::MatMulOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(qnn::MatMulOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *context = getContext();
+    Value lhs = op.getLhs(), rhs = op.getRhs();
+    RankedTensorType lhsType = op.getLhs().getType();
+    RankedTensorType rhsType = op.getRhs().getType();
+    RankedTensorType resultType = op.getType();
+    bool lhsVector = lhsType.getRank() == 1, rhsVector = rhsType.getRank() == 1;
+    int64_t outRank = resultType.getRank();
+    int64_t batchRank = outRank - !lhsVector - !rhsVector;
+    int64_t numLoops = outRank + 1;
+    AffineExpr k = getAffineDimExpr(outRank, context);
+    int64_t mLoop = batchRank, nLoop = batchRank + !lhsVector;
+
+    SmallVector<AffineExpr> lhsExprs, rhsExprs;
+    appendBatchExprs(lhsExprs, lhsType, lhsVector ? 0 : lhsType.getRank() - 2,
+                     batchRank, resultType, context);
+    if (!lhsVector)
+      lhsExprs.push_back(getAffineDimExpr(mLoop, context));
+    lhsExprs.push_back(k);
+    appendBatchExprs(rhsExprs, rhsType, rhsVector ? 0 : rhsType.getRank() - 2,
+                     batchRank, resultType, context);
+    rhsExprs.push_back(k);
+    if (!rhsVector)
+      rhsExprs.push_back(getAffineDimExpr(nLoop, context));
+    SmallVector<AffineExpr> outExprs;
+    for (int64_t d = 0; d < outRank; ++d)
+      outExprs.push_back(getAffineDimExpr(d, context));
+    SmallVector<AffineMap> maps = {
+        AffineMap::get(numLoops, 0, lhsExprs, context),
+        AffineMap::get(numLoops, 0, rhsExprs, context),
+        AffineMap::get(numLoops, 0, outExprs, context)};
+
+    // Dynamic result sizes: batch from whichever operand has it, rows from
+    // lhs, columns from rhs.
+    SmallVector<Value> sizes;
+    for (int64_t d = 0; d < outRank; ++d) {
+      if (!resultType.isDynamicDim(d))
+        continue;
+      if (d == mLoop && !lhsVector) {
+        sizes.push_back(
+            tensor::DimOp::create(rewriter, loc, lhs, lhsType.getRank() - 2));
+      } else if (d == nLoop && !rhsVector) {
+        sizes.push_back(
+            tensor::DimOp::create(rewriter, loc, rhs, rhsType.getRank() - 1));
+      } else {
+        for (auto [operand, type, batch] :
+             {std::tuple{lhs, lhsType, lhsVector ? 0 : lhsType.getRank() - 2},
+              std::tuple{rhs, rhsType,
+                         rhsVector ? 0 : rhsType.getRank() - 2}}) {
+          int64_t dim = d - (batchRank - batch);
+          if (dim >= 0 && dim < batch && type.getDimSize(dim) != 1) {
+            sizes.push_back(tensor::DimOp::create(rewriter, loc, operand, dim));
+            break;
+          }
+        }
+      }
+    }
+    Value init = createZeros(rewriter, loc, resultType, sizes);
+    SmallVector<utils::IteratorType> iterators(outRank,
+                                               utils::IteratorType::parallel);
+    iterators.push_back(utils::IteratorType::reduction);
+    rewriter.replaceOp(op, createContraction(rewriter, loc, {lhs, rhs}, init,
+                                             maps, iterators));
+    return success();
+  }
+};
+
+struct GemmLowering final : OpRewritePattern<qnn::GemmOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(qnn::GemmOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *context = getContext();
+    AffineExpr m = getAffineDimExpr(0, context),
+               n = getAffineDimExpr(1, context),
+               k = getAffineDimExpr(2, context);
+    bool transA = op.getTransA(), transB = op.getTransB();
+    SmallVector<AffineMap> maps = {
+        AffineMap::get(3, 0,
+                       transA ? ArrayRef<AffineExpr>{k, m}
+                              : ArrayRef<AffineExpr>{m, k},
+                       context),
+        AffineMap::get(3, 0,
+                       transB ? ArrayRef<AffineExpr>{n, k}
+                              : ArrayRef<AffineExpr>{k, n},
+                       context),
+        AffineMap::get(3, 0, {m, n}, context)};
+    RankedTensorType resultType = op.getType();
+    SmallVector<Value> sizes;
+    if (resultType.isDynamicDim(0))
+      sizes.push_back(
+          tensor::DimOp::create(rewriter, loc, op.getA(), transA ? 1 : 0));
+    if (resultType.isDynamicDim(1))
+      sizes.push_back(
+          tensor::DimOp::create(rewriter, loc, op.getB(), transB ? 0 : 1));
+    Value init = createZeros(rewriter, loc, resultType, sizes);
+    Value product = createContraction(
+        rewriter, loc, {op.getA(), op.getB()}, init, maps,
+        {utils::IteratorType::parallel, utils::IteratorType::parallel,
+         utils::IteratorType::reduction});
+
+    // Y = alpha * A B + beta * C.
+    double alpha = op.getAlpha().convertToDouble();
+    double beta = op.getBeta().convertToDouble();
+    Value c = op.getC();
+    if (alpha != 1.0 || (c && beta != 0.0)) {
+      SmallVector<Value> inputs = {product};
+      if (c && beta != 0.0)
+        inputs.push_back(c);
+      product = createElementwise(
+          rewriter, loc, resultType, inputs,
+          [&](OpBuilder &b, Location nestedLoc, ValueRange args) {
+            ScalarBuilder s(b, nestedLoc, resultType.getElementType());
+            Value y =
+                alpha == 1.0 ? args[0] : s.mul(args[0], s.constant(alpha));
+            if (args.size() > 1)
+              y = s.add(y, beta == 1.0 ? args[1]
+                                       : s.mul(args[1], s.constant(beta)));
+            return y;
+          },
+          ValueRange(sizes));
+    }
+    rewriter.replaceOp(op, product);
+    return success();
+  }
+};
+
+struct ConvLowering final : OpRewritePattern<qnn::ConvOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(qnn::ConvOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *context = getContext();
+    RankedTensorType inputType = op.getInput().getType();
+    RankedTensorType weightType = op.getWeight().getType();
+    RankedTensorType resultType = op.getType();
+    Type element = resultType.getElementType();
+    int64_t rank = inputType.getRank(), spatial = rank - 2;
+    int64_t group = op.getGroup();
+    int64_t channels = inputType.getDimSize(1);
+    int64_t filters = weightType.getDimSize(0);
+    if (ShapedType::isDynamic(channels) || ShapedType::isDynamic(filters))
+      return rewriter.notifyMatchFailure(op, "channel counts must be static");
+    int64_t channelsPerGroup = channels / group;
+    int64_t filtersPerGroup = filters / group;
+    ArrayRef<int64_t> pads = op.getPads();
+
+    // Pad the spatial dimensions with zeros.
+    Value input = op.getInput();
+    if (llvm::any_of(pads, [](int64_t p) { return p != 0; })) {
+      SmallVector<OpFoldResult> low(rank, rewriter.getIndexAttr(0));
+      SmallVector<OpFoldResult> high(rank, rewriter.getIndexAttr(0));
+      SmallVector<int64_t> paddedShape(inputType.getShape());
+      for (int64_t i = 0; i < spatial; ++i) {
+        low[i + 2] = rewriter.getIndexAttr(pads[i]);
+        high[i + 2] = rewriter.getIndexAttr(pads[i + spatial]);
+        if (!ShapedType::isDynamic(paddedShape[i + 2]))
+          paddedShape[i + 2] += pads[i] + pads[i + spatial];
+      }
+      input = tensor::PadOp::create(rewriter, loc, inputType.clone(paddedShape),
+                                    input, low, high,
+                                    createScalar(rewriter, loc, element, 0.0));
+    }
+
+    // Split channels into groups: input [N, G, C/G, ...], weight
+    // [G, M/G, C/G, K...], output [N, G, M/G, O...].
+    auto paddedType = cast<RankedTensorType>(input.getType());
+    SmallVector<int64_t> inShape = {paddedType.getDimSize(0), group,
+                                    channelsPerGroup};
+    llvm::append_range(inShape, paddedType.getShape().drop_front(2));
+    SmallVector<ReassociationIndices> inGroups = {{0}, {1, 2}};
+    for (int64_t i = 0; i < spatial; ++i)
+      inGroups.push_back({i + 3});
+    Value groupedInput = tensor::ExpandShapeOp::create(
+        rewriter, loc, paddedType.clone(inShape), input, inGroups);
+
+    SmallVector<int64_t> wShape = {group, filtersPerGroup};
+    llvm::append_range(wShape, weightType.getShape().drop_front(1));
+    SmallVector<ReassociationIndices> wGroups = {{0, 1}};
+    for (int64_t i = 1; i < rank; ++i)
+      wGroups.push_back({i + 1});
+    Value groupedWeight = tensor::ExpandShapeOp::create(
+        rewriter, loc, weightType.clone(wShape), op.getWeight(), wGroups);
+
+    SmallVector<int64_t> outShape = {resultType.getDimSize(0), group,
+                                     filtersPerGroup};
+    llvm::append_range(outShape, resultType.getShape().drop_front(2));
+    auto groupedOutType = resultType.clone(outShape);
+
+    // The output's dynamic sizes: the batch, and spatial sizes computed as
+    // (padded - dilation * (kernel - 1) - 1) / stride + 1.
+    SmallVector<Value> sizes;
+    if (groupedOutType.isDynamicDim(0))
+      sizes.push_back(tensor::DimOp::create(rewriter, loc, input, 0));
+    for (int64_t i = 0; i < spatial; ++i) {
+      if (!groupedOutType.isDynamicDim(i + 3))
+        continue;
+      Value in = tensor::DimOp::create(rewriter, loc, input, i + 2);
+      int64_t span =
+          op.getDilations()[i] * (weightType.getDimSize(i + 2) - 1) + 1;
+      Value shrunk = arith::SubIOp::create(
+          rewriter, loc, in,
+          arith::ConstantIndexOp::create(rewriter, loc, span));
+      Value steps = arith::DivSIOp::create(
+          rewriter, loc, shrunk,
+          arith::ConstantIndexOp::create(rewriter, loc, op.getStrides()[i]));
+      sizes.push_back(arith::AddIOp::create(
+          rewriter, loc, steps,
+          arith::ConstantIndexOp::create(rewriter, loc, 1)));
+    }
+
+    // Start from the bias broadcast over the output, or from zeros.
+    Value init;
+    if (Value bias = op.getBias()) {
+      SmallVector<int64_t> biasShape(rank + 1, 1);
+      biasShape[1] = group;
+      biasShape[2] = filtersPerGroup;
+      SmallVector<ReassociationIndices> biasGroups(1);
+      for (int64_t i = 0; i <= rank; ++i)
+        biasGroups[0].push_back(i);
+      auto biasType = cast<RankedTensorType>(bias.getType());
+      Value groupedBias = tensor::ExpandShapeOp::create(
+          rewriter, loc, biasType.clone(biasShape), bias, biasGroups);
+      init = createElementwise(
+          rewriter, loc, groupedOutType, groupedBias,
+          [](OpBuilder &, Location, ValueRange args) { return args[0]; },
+          ValueRange(sizes));
+    } else {
+      init = createZeros(rewriter, loc, groupedOutType, sizes);
+    }
+
+    // Loops: n, g, m, o_1..o_s (parallel), c, k_1..k_s (reduction).
+    int64_t numLoops = 4 + 2 * spatial;
+    auto d = [&](int64_t i) { return getAffineDimExpr(i, context); };
+    AffineExpr n = d(0), g = d(1), m = d(2), c = d(3 + spatial);
+    SmallVector<AffineExpr> inExprs = {n, g, c}, wExprs = {g, m, c},
+                            outExprs = {n, g, m};
+    for (int64_t i = 0; i < spatial; ++i) {
+      AffineExpr o = d(3 + i), kernel = d(4 + spatial + i);
+      inExprs.push_back(o * op.getStrides()[i] + kernel * op.getDilations()[i]);
+      wExprs.push_back(kernel);
+      outExprs.push_back(o);
+    }
+    SmallVector<AffineMap> maps = {
+        AffineMap::get(numLoops, 0, inExprs, context),
+        AffineMap::get(numLoops, 0, wExprs, context),
+        AffineMap::get(numLoops, 0, outExprs, context)};
+    SmallVector<utils::IteratorType> iterators(3 + spatial,
+                                               utils::IteratorType::parallel);
+    iterators.append(1 + spatial, utils::IteratorType::reduction);
+    Value grouped = createContraction(
+        rewriter, loc, {groupedInput, groupedWeight}, init, maps, iterators);
+
+    SmallVector<ReassociationIndices> outGroups = {{0}, {1, 2}};
+    for (int64_t i = 0; i < spatial; ++i)
+      outGroups.push_back({i + 3});
+    rewriter.replaceOpWithNewOp<tensor::CollapseShapeOp>(op, resultType,
+                                                         grouped, outGroups);
+    return success();
+  }
+};
+
+} // namespace
+
+void qnn_to_linalg::populateLinearPatterns(RewritePatternSet &patterns) {
+  patterns.add<ConvLowering, GemmLowering, MatMulLowering>(
+      patterns.getContext());
+}

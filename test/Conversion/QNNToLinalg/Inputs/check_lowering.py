@@ -1,0 +1,242 @@
+"""Runs qnn ops through convert-qnn-to-linalg and upstream MLIR's CPU
+pipeline (mlir-opt, mlir-runner), and compares their outputs with numpy
+models of the ops.
+
+Inputs are seeded random tensors written as raw hex constants; outputs are
+printed as raw f32 bits (arith.bitcast to i32), so the comparison sees
+every bit the compiled code produced. Float formulas may differ from numpy
+in the last bits (libm), hence a relative tolerance.
+
+Usage: check_lowering.py QUANT_OPT MLIR_OPT MLIR_RUNNER RUNNER_LIB_DIR
+"""
+
+import math
+import re
+import subprocess
+import sys
+
+import numpy as np
+
+from quantc.onnx_data import mlir_dense
+
+PIPELINE = [
+    "--one-shot-bufferize=bufferize-function-boundaries",
+    "--convert-linalg-to-loops", "--convert-scf-to-cf",
+    "--expand-strided-metadata", "--lower-affine",
+    "--finalize-memref-to-llvm", "--convert-math-to-llvm",
+    # What has no LLVM intrinsic (erf) calls libm.
+    "--convert-math-to-libm",
+    "--convert-arith-to-llvm", "--convert-cf-to-llvm",
+    "--convert-func-to-llvm", "--reconcile-unrealized-casts",
+]
+
+RNG = np.random.default_rng(20261122)
+
+
+def rand(*shape, low=-2.0, high=2.0):
+    return RNG.uniform(low, high, size=shape).astype(np.float32)
+
+
+def mlir_type(shape, element="f32"):
+    return "tensor<" + "".join(f"{d}x" for d in shape) + element + ">"
+
+
+# --- numpy models -----------------------------------------------------------
+
+def conv_ref(x, w, b, strides, dilations, pads, group):
+    n, c, *spatial = x.shape
+    m, cg, *kernel = w.shape
+    s = len(spatial)
+    x = np.pad(x, [(0, 0), (0, 0)] + [(pads[i], pads[i + s]) for i in range(s)])
+    out_sizes = [(x.shape[2 + i] - dilations[i] * (kernel[i] - 1) - 1) // strides[i] + 1
+                 for i in range(s)]
+    y = np.zeros((n, m, *out_sizes), np.float64)
+    mg = m // group
+    for o in np.ndindex(*out_sizes):
+        window = tuple(slice(o[i] * strides[i],
+                             o[i] * strides[i] + dilations[i] * (kernel[i] - 1) + 1,
+                             dilations[i]) for i in range(s))
+        for g in range(group):
+            patch = x[(slice(None), slice(g * cg, (g + 1) * cg)) + window]
+            wg = w[g * mg:(g + 1) * mg]
+            y[(slice(None), slice(g * mg, (g + 1) * mg)) + o] = (
+                patch.reshape(n, -1).astype(np.float64) @
+                wg.reshape(mg, -1).astype(np.float64).T)
+    if b is not None:
+        y += b.reshape((1, m) + (1,) * s)
+    return y
+
+
+def pool_ref(x, kernel, strides, pads, out_sizes, is_max, include_pad=False):
+    n, c, *spatial = x.shape
+    s = len(spatial)
+    y = np.zeros((n, c, *out_sizes), np.float64)
+    for o in np.ndindex(*out_sizes):
+        starts = [o[i] * strides[i] - pads[i] for i in range(s)]
+        lo = [max(st, 0) for st in starts]
+        hi = [min(st + kernel[i], spatial[i]) for i, st in enumerate(starts)]
+        region = x[(slice(None), slice(None)) + tuple(slice(a, b) for a, b in zip(lo, hi))]
+        if is_max:
+            y[(slice(None), slice(None)) + o] = region.max(axis=tuple(range(2, 2 + s)))
+        else:
+            if include_pad:
+                count = np.prod([min(st + kernel[i], spatial[i] + pads[i + s]) -
+                                 max(st, -pads[i]) for i, st in enumerate(starts)])
+            else:
+                count = np.prod([b - a for a, b in zip(lo, hi)])
+            y[(slice(None), slice(None)) + o] = region.sum(axis=tuple(range(2, 2 + s))) / count
+    return y
+
+
+erf = np.vectorize(math.erf)
+
+
+def gelu_ref(x):
+    x = x.astype(np.float64)
+    return x / 2 * (1 + erf(x / math.sqrt(2)))
+
+
+# --- cases ------------------------------------------------------------------
+# Each case: name, inputs, the qnn body (inputs are %a, %b, ...; result %r),
+# result shape, numpy model.
+
+def cases():
+    a, b = rand(3, 4), rand(4)
+    yield ("add_broadcast", [a, b],
+           "%r = qnn.add %a, %b : (tensor<3x4xf32>, tensor<4xf32>) -> tensor<3x4xf32>",
+           (3, 4), lambda a, b: a + b)
+    a, b = rand(3, 1), rand(1, 4, low=0.5, high=2.0)
+    yield ("div_outer_broadcast", [a, b],
+           "%r = qnn.div %a, %b : (tensor<3x1xf32>, tensor<1x4xf32>) -> tensor<3x4xf32>",
+           (3, 4), lambda a, b: a / b)
+    a = rand(2, 5)
+    yield ("relu", [a], "%r = qnn.relu %a : tensor<2x5xf32> -> tensor<2x5xf32>",
+           (2, 5), lambda a: np.maximum(a, 0))
+    yield ("sigmoid", [a], "%r = qnn.sigmoid %a : tensor<2x5xf32> -> tensor<2x5xf32>",
+           (2, 5), lambda a: 1 / (1 + np.exp(-a.astype(np.float64))))
+    yield ("hard_swish", [a], "%r = qnn.hard_swish %a : tensor<2x5xf32> -> tensor<2x5xf32>",
+           (2, 5), lambda a: a * np.clip(a / 6 + 0.5, 0, 1))
+    yield ("gelu", [a], "%r = qnn.gelu %a : tensor<2x5xf32> -> tensor<2x5xf32>",
+           (2, 5), gelu_ref)
+    yield ("clip", [a],
+           "%r = qnn.clip %a {min = -0.5 : f32, max = 1.0 : f32} : tensor<2x5xf32> -> tensor<2x5xf32>",
+           (2, 5), lambda a: np.clip(a, -0.5, 1.0))
+    a, b = rand(3, 1, 4, 6), rand(5, 6, 2)
+    yield ("matmul_batch_broadcast", [a, b],
+           "%r = qnn.matmul %a, %b : (tensor<3x1x4x6xf32>, tensor<5x6x2xf32>) -> tensor<3x5x4x2xf32>",
+           (3, 5, 4, 2), lambda a, b: np.matmul(a.astype(np.float64), b))
+    a, b = rand(6), rand(2, 6, 3)
+    yield ("matmul_vector", [a, b],
+           "%r = qnn.matmul %a, %b : (tensor<6xf32>, tensor<2x6x3xf32>) -> tensor<2x3xf32>",
+           (2, 3), lambda a, b: np.matmul(a.astype(np.float64), b))
+    a, b, c = rand(5, 3), rand(4, 5), rand(4)
+    yield ("gemm_trans_alpha_beta", [a, b, c],
+           "%r = qnn.gemm %a, %b, %c {trans_a = true, trans_b = true, alpha = 0.5 : f32, beta = 2.0 : f32}"
+           " : (tensor<5x3xf32>, tensor<4x5xf32>, tensor<4xf32>) -> tensor<3x4xf32>",
+           (3, 4), lambda a, b, c: 0.5 * (a.T.astype(np.float64) @ b.T) + 2.0 * c)
+    x, w, bias = rand(2, 4, 9, 8), rand(6, 2, 3, 2), rand(6)
+    yield ("conv_grouped_padded_strided_dilated", [x, w, bias],
+           "%r = qnn.conv %a, %b, %c {strides = array<i64: 2, 1>, dilations = array<i64: 2, 3>,"
+           " pads = array<i64: 1, 0, 2, 1>, group = 2}"
+           " : (tensor<2x4x9x8xf32>, tensor<6x2x3x2xf32>, tensor<6xf32>) -> tensor<2x6x4x6xf32>",
+           (2, 6, 4, 6),
+           lambda x, w, b: conv_ref(x, w, b, [2, 1], [2, 3], [1, 0, 2, 1], 2))
+    x, w = rand(1, 3, 7), rand(4, 3, 3)
+    yield ("conv1d_no_bias", [x, w],
+           "%r = qnn.conv %a, %b {strides = array<i64: 2>, dilations = array<i64: 1>, pads = array<i64: 1, 1>}"
+           " : (tensor<1x3x7xf32>, tensor<4x3x3xf32>) -> tensor<1x4x4xf32>",
+           (1, 4, 4), lambda x, w: conv_ref(x, w, None, [2], [1], [1, 1], 1))
+    x = rand(2, 3, 4)
+    yield ("reduce_mean_keepdims", [x],
+           "%r = qnn.reduce <mean> %a {axes = array<i64: 0, 2>} : tensor<2x3x4xf32> -> tensor<1x3x1xf32>",
+           (1, 3, 1), lambda x: x.astype(np.float64).mean(axis=(0, 2), keepdims=True))
+    yield ("reduce_max", [x],
+           "%r = qnn.reduce <max> %a {axes = array<i64: 1>, keepdims = false} : tensor<2x3x4xf32> -> tensor<2x4xf32>",
+           (2, 4), lambda x: x.max(axis=1))
+    yield ("reduce_l2", [x],
+           "%r = qnn.reduce <l2> %a {axes = array<i64: 2>} : tensor<2x3x4xf32> -> tensor<2x3x1xf32>",
+           (2, 3, 1), lambda x: np.sqrt((x.astype(np.float64) ** 2).sum(axis=2, keepdims=True)))
+    x = rand(1, 2, 5, 5)
+    yield ("max_pool_ceil", [x],
+           "%r = qnn.max_pool %a {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>,"
+           " pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, ceil_mode = true}"
+           " : tensor<1x2x5x5xf32> -> tensor<1x2x3x3xf32>",
+           (1, 2, 3, 3), lambda x: pool_ref(x, [2, 2], [2, 2], [0, 0, 0, 0], [3, 3], True))
+    yield ("avg_pool_exclude_pad", [x],
+           "%r = qnn.avg_pool %a {kernel = array<i64: 3, 3>, strides = array<i64: 2, 2>,"
+           " pads = array<i64: 1, 1, 1, 1>} : tensor<1x2x5x5xf32> -> tensor<1x2x3x3xf32>",
+           (1, 2, 3, 3), lambda x: pool_ref(x, [3, 3], [2, 2], [1, 1, 1, 1], [3, 3], False))
+    yield ("avg_pool_include_pad", [x],
+           "%r = qnn.avg_pool %a {kernel = array<i64: 3, 3>, strides = array<i64: 2, 2>,"
+           " pads = array<i64: 1, 1, 1, 1>, count_include_pad = true}"
+           " : tensor<1x2x5x5xf32> -> tensor<1x2x3x3xf32>",
+           (1, 2, 3, 3),
+           lambda x: pool_ref(x, [3, 3], [2, 2], [1, 1, 1, 1], [3, 3], False, True))
+    yield ("global_avg_pool", [x],
+           "%r = qnn.global_avg_pool %a : tensor<1x2x5x5xf32> -> tensor<1x2x1x1xf32>",
+           (1, 2, 1, 1), lambda x: x.astype(np.float64).mean(axis=(2, 3), keepdims=True))
+    x = rand(2, 3, 4)
+    yield ("reshape_transpose", [x],
+           "%t = qnn.reshape %a : (tensor<2x3x4xf32>) -> tensor<6x4xf32>\n"
+           "  %r = qnn.transpose %t {perm = array<i64: 1, 0>} : tensor<6x4xf32> -> tensor<4x6xf32>",
+           (4, 6), lambda x: x.reshape(6, 4).T)
+
+
+def run_case(tools, name, inputs, body, shape, ref):
+    quant_opt, mlir_opt, runner, libdir = tools
+    names = "abcdefgh"
+    lines = ["func.func private @printMemrefI32(tensor<*xi32>)", "func.func @main() {"]
+    for n, value in zip(names, inputs):
+        lines.append(f"  %{n} = qnn.constant {mlir_dense(value)} -> {mlir_type(value.shape)}")
+    lines.append("  " + body)
+    lines.append(f"  %empty = tensor.empty() : {mlir_type(shape, 'i32')}")
+    lines.append(f"  %bits = linalg.map ins(%r : {mlir_type(shape)}) outs(%empty : "
+                 f"{mlir_type(shape, 'i32')}) (%v: f32, %unused: i32) {{\n"
+                 f"    %i = arith.bitcast %v : f32 to i32\n    linalg.yield %i : i32\n  }}")
+    lines.append(f"  %u = tensor.cast %bits : {mlir_type(shape, 'i32')} to tensor<*xi32>")
+    lines.append("  call @printMemrefI32(%u) : (tensor<*xi32>) -> ()")
+    lines.append("  return\n}")
+    program = "\n".join(lines)
+
+    lowered = subprocess.run([quant_opt, "--convert-qnn-to-linalg"], input=program,
+                             capture_output=True, text=True)
+    if lowered.returncode:
+        return f"quant-opt failed:\n{lowered.stderr}"
+    llvm = subprocess.run([mlir_opt] + PIPELINE, input=lowered.stdout,
+                          capture_output=True, text=True)
+    if llvm.returncode:
+        return f"mlir-opt failed:\n{llvm.stderr}"
+    run = subprocess.run(
+        [runner, "-e", "main", "-entry-point-result=void",
+         f"-shared-libs={libdir}/libmlir_runner_utils.so,{libdir}/libmlir_c_runner_utils.so"],
+        input=llvm.stdout, capture_output=True, text=True)
+    if run.returncode:
+        return f"mlir-runner failed:\n{run.stderr}"
+    data = run.stdout.split("data =", 1)[1]
+    bits = np.array([int(v) for v in re.findall(r"-?\d+", data)], dtype=np.int64)
+    actual = bits.astype(np.uint32).view(np.float32).reshape(shape)
+    expected = np.asarray(ref(*inputs), dtype=np.float64).reshape(shape)
+    error = np.abs(actual - expected)
+    bound = 1e-6 + 1e-5 * np.abs(expected)
+    if not np.all(error <= bound):
+        worst = np.unravel_index(np.argmax(error - bound), shape)
+        return (f"mismatch at {worst}: got {actual[worst]!r}, expected "
+                f"{expected[worst]!r}")
+    return None
+
+
+def main():
+    tools = sys.argv[1:5]
+    failures = 0
+    for name, inputs, body, shape, ref in cases():
+        error = run_case(tools, name, inputs, body, shape, ref)
+        print(f"{'FAIL' if error else 'PASS'}: {name}")
+        if error:
+            print(error)
+            failures += 1
+    print(f"{failures} failed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
