@@ -24,6 +24,7 @@ using namespace quantc;
 void quantc::populateQNNToLinalgPatterns(RewritePatternSet &patterns) {
   qnn_to_linalg::populateElementwisePatterns(patterns);
   qnn_to_linalg::populateLinearPatterns(patterns);
+  qnn_to_linalg::populateNormalizationPatterns(patterns);
   qnn_to_linalg::populateReductionPatterns(patterns);
   qnn_to_linalg::populateShapePatterns(patterns);
 }

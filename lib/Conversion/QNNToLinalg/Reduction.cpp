@@ -81,11 +81,10 @@ static Value combine(ScalarBuilder &s, qnn::ReduceKind kind, Value acc,
   }
 }
 
-/// Reduces `input` over `axes` with `kind` into `resultType` (keepdims or
-/// not).
-static Value createReduction(OpBuilder &b, Location loc, Value input,
-                             ArrayRef<int64_t> axes, qnn::ReduceKind kind,
-                             RankedTensorType resultType) {
+Value qnn_to_linalg::createReduction(OpBuilder &b, Location loc, Value input,
+                                     ArrayRef<int64_t> axes,
+                                     qnn::ReduceKind kind,
+                                     RankedTensorType resultType) {
   MLIRContext *context = b.getContext();
   auto inputType = cast<RankedTensorType>(input.getType());
   int64_t rank = inputType.getRank();

@@ -1,16 +1,24 @@
 //===- Shape.cpp - Lower qnn data movement ops ---------------------------===//
 //
 // Reshape becomes tensor.reshape (with a shape operand built from static
-// sizes and the one inferred dynamic size), transpose linalg.transpose.
+// sizes and the one inferred dynamic size), transpose linalg.transpose,
+// concat a chain of tensor.insert_slice. Slices with positive steps are
+// tensor.extract_slice; other slices, gathers and the non-constant pad
+// modes are linalg.generic ops that compute each output element's source
+// index and read it with tensor.extract.
 //
 //===----------------------------------------------------------------------===//
 
 #include "quantc/Conversion/QNNToLinalg/QNNToLinalg.h"
 #include "quantc/Dialect/QNN/IR/QNNOps.h"
+#include "quantc/Dialect/QNN/IR/ShapeInference.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StructuredOpsUtils.h"
+
+#include <limits>
 
 using namespace mlir;
 using namespace quantc;
@@ -86,8 +94,302 @@ struct TransposeLowering final : OpRewritePattern<qnn::TransposeOp> {
   }
 };
 
+/// An index constant.
+static Value index(OpBuilder &b, Location loc, int64_t value) {
+  return arith::ConstantIndexOp::create(b, loc, value);
+}
+
+/// The size of dimension `d` of `value` as an index.
+static Value dimSize(OpBuilder &b, Location loc, Value value, int64_t d) {
+  auto type = cast<RankedTensorType>(value.getType());
+  if (!type.isDynamicDim(d))
+    return index(b, loc, type.getDimSize(d));
+  return tensor::DimOp::create(b, loc, value, d);
+}
+
+/// Builds a linalg.generic that fills a tensor of `type` element by element
+/// with `body`, given the output coordinates as indices.
+static Value
+createGather(OpBuilder &b, Location loc, RankedTensorType type,
+             ValueRange dynamicSizes,
+             function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
+  int64_t rank = type.getRank();
+  Value init = createEmpty(b, loc, type, dynamicSizes);
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::parallel);
+  return linalg::GenericOp::create(
+             b, loc, type, ValueRange(), init,
+             ArrayRef<AffineMap>{b.getMultiDimIdentityMap(rank)}, iterators,
+             [&](OpBuilder &nested, Location nestedLoc, ValueRange) {
+               SmallVector<Value> coordinates;
+               for (int64_t d = 0; d < rank; ++d)
+                 coordinates.push_back(
+                     linalg::IndexOp::create(nested, nestedLoc, d));
+               linalg::YieldOp::create(nested, nestedLoc,
+                                       body(nested, nestedLoc, coordinates));
+             })
+      .getResult(0);
+}
+
+struct ConcatLowering final : OpRewritePattern<qnn::ConcatOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(qnn::ConcatOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType type = op.getType();
+    int64_t rank = type.getRank(), axis = op.getAxis();
+    // The result's sizes: the first input's, with the axis summed.
+    Value first = op.getInputs()[0];
+    Value total = index(rewriter, loc, 0);
+    for (Value input : op.getInputs())
+      total = arith::AddIOp::create(rewriter, loc, total,
+                                    dimSize(rewriter, loc, input, axis));
+    SmallVector<Value> sizes;
+    for (int64_t d = 0; d < rank; ++d)
+      if (type.isDynamicDim(d))
+        sizes.push_back(d == axis ? total : dimSize(rewriter, loc, first, d));
+    Value result = createEmpty(rewriter, loc, type, sizes);
+    Value offset = index(rewriter, loc, 0);
+    for (Value input : op.getInputs()) {
+      SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0));
+      SmallVector<OpFoldResult> inputSizes,
+          strides(rank, rewriter.getIndexAttr(1));
+      offsets[axis] = offset;
+      for (int64_t d = 0; d < rank; ++d)
+        inputSizes.push_back(dimSize(rewriter, loc, input, d));
+      result = tensor::InsertSliceOp::create(rewriter, loc, input, result,
+                                             offsets, inputSizes, strides);
+      offset = arith::AddIOp::create(rewriter, loc, offset,
+                                     dimSize(rewriter, loc, input, axis));
+    }
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct SliceLowering final : OpRewritePattern<qnn::SliceOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(qnn::SliceOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType inputType = op.getInput().getType();
+    RankedTensorType type = op.getType();
+    int64_t rank = type.getRank();
+    // Sizes and starts are only computed for static input dimensions here.
+    for (int64_t d = 0; d < rank; ++d)
+      if (inputType.isDynamicDim(d) &&
+          (op.getStarts()[d] != 0 || op.getSteps()[d] != 1 ||
+           op.getEnds()[d] < std::numeric_limits<int64_t>::max() / 2))
+        return rewriter.notifyMatchFailure(
+            op, "slicing a dynamic dimension is only lowered for the whole "
+                "dimension");
+    SmallVector<int64_t> starts;
+    for (int64_t d = 0; d < rank; ++d)
+      starts.push_back(inputType.isDynamicDim(d)
+                           ? 0
+                           : qnn::getSliceStart(inputType.getDimSize(d),
+                                                op.getStarts()[d],
+                                                op.getSteps()[d]));
+    SmallVector<Value> sizes;
+    for (int64_t d = 0; d < rank; ++d)
+      if (type.isDynamicDim(d))
+        sizes.push_back(dimSize(rewriter, loc, op.getInput(), d));
+
+    if (llvm::all_of(op.getSteps(), [](int64_t s) { return s > 0; })) {
+      SmallVector<OpFoldResult> offsets, resultSizes, strides;
+      unsigned next = 0;
+      for (int64_t d = 0; d < rank; ++d) {
+        offsets.push_back(rewriter.getIndexAttr(starts[d]));
+        strides.push_back(rewriter.getIndexAttr(op.getSteps()[d]));
+        resultSizes.push_back(type.isDynamicDim(d)
+                                  ? OpFoldResult(sizes[next++])
+                                  : rewriter.getIndexAttr(type.getDimSize(d)));
+      }
+      rewriter.replaceOpWithNewOp<tensor::ExtractSliceOp>(
+          op, type, op.getInput(), offsets, resultSizes, strides);
+      return success();
+    }
+    // A negative step walks backwards: element i reads start + i * step.
+    rewriter.replaceOp(
+        op, createGather(rewriter, loc, type, sizes,
+                         [&](OpBuilder &b, Location nestedLoc, ValueRange at) {
+                           SmallVector<Value> from;
+                           for (int64_t d = 0; d < rank; ++d)
+                             from.push_back(arith::AddIOp::create(
+                                 b, nestedLoc, index(b, nestedLoc, starts[d]),
+                                 arith::MulIOp::create(
+                                     b, nestedLoc, at[d],
+                                     index(b, nestedLoc, op.getSteps()[d]))));
+                           return Value(tensor::ExtractOp::create(
+                               b, nestedLoc, op.getInput(), from));
+                         }));
+    return success();
+  }
+};
+
+struct GatherLowering final : OpRewritePattern<qnn::GatherOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(qnn::GatherOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType type = op.getType();
+    RankedTensorType indicesType = op.getIndices().getType();
+    int64_t axis = op.getAxis(), indexRank = indicesType.getRank();
+    bool isUnsigned = indicesType.getElementType().isUnsignedInteger();
+    SmallVector<Value> sizes;
+    for (int64_t d = 0; d < type.getRank(); ++d) {
+      if (!type.isDynamicDim(d))
+        continue;
+      if (d < axis)
+        sizes.push_back(dimSize(rewriter, loc, op.getData(), d));
+      else if (d < axis + indexRank)
+        sizes.push_back(dimSize(rewriter, loc, op.getIndices(), d - axis));
+      else
+        sizes.push_back(
+            dimSize(rewriter, loc, op.getData(), d - indexRank + 1));
+    }
+    Value axisSize = dimSize(rewriter, loc, op.getData(), axis);
+    rewriter.replaceOp(
+        op,
+        createGather(
+            rewriter, loc, type, sizes,
+            [&](OpBuilder &b, Location nestedLoc, ValueRange at) {
+              Value raw = tensor::ExtractOp::create(
+                  b, nestedLoc, op.getIndices(), at.slice(axis, indexRank));
+              Value i = isUnsigned ? Value(arith::IndexCastUIOp::create(
+                                         b, nestedLoc, b.getIndexType(), raw))
+                                   : Value(arith::IndexCastOp::create(
+                                         b, nestedLoc, b.getIndexType(), raw));
+              // A negative index counts from the end.
+              Value negative =
+                  arith::CmpIOp::create(b, nestedLoc, arith::CmpIPredicate::slt,
+                                        i, index(b, nestedLoc, 0));
+              i = arith::SelectOp::create(
+                  b, nestedLoc, negative,
+                  arith::AddIOp::create(b, nestedLoc, i, axisSize), i);
+              SmallVector<Value> from(at.take_front(axis));
+              from.push_back(i);
+              llvm::append_range(from, at.drop_front(axis + indexRank));
+              return Value(
+                  tensor::ExtractOp::create(b, nestedLoc, op.getData(), from));
+            }));
+    return success();
+  }
+};
+
+/// The source index in [0, size) of padded coordinate `i` (already shifted
+/// by the begin pad) for reflect, edge and wrap padding.
+static Value padSource(OpBuilder &b, Location loc, qnn::PadMode mode, Value i,
+                       Value size) {
+  Value zero = index(b, loc, 0), one = index(b, loc, 1);
+  Value last = arith::SubIOp::create(b, loc, size, one);
+  switch (mode) {
+  case qnn::PadMode::Edge:
+    return arith::MinSIOp::create(
+        b, loc, arith::MaxSIOp::create(b, loc, i, zero), last);
+  case qnn::PadMode::Wrap: {
+    Value rem = arith::RemSIOp::create(b, loc, i, size);
+    return arith::RemSIOp::create(
+        b, loc, arith::AddIOp::create(b, loc, rem, size), size);
+  }
+  default: {
+    // Reflect without repeating the edge: -i before, 2 (size - 1) - i after.
+    Value before =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, i, zero);
+    Value mirrored = arith::SelectOp::create(
+        b, loc, before, arith::SubIOp::create(b, loc, zero, i), i);
+    Value after = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt,
+                                        mirrored, last);
+    Value back = arith::SubIOp::create(
+        b, loc, arith::MulIOp::create(b, loc, last, index(b, loc, 2)),
+        mirrored);
+    return arith::SelectOp::create(b, loc, after, back, mirrored);
+  }
+  }
+}
+
+struct PadLowering final : OpRewritePattern<qnn::PadOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(qnn::PadOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType type = op.getType();
+    Type element = type.getElementType();
+    int64_t rank = type.getRank();
+    ArrayRef<int64_t> pads = op.getPads();
+    Value input = op.getInput();
+
+    SmallVector<Value> sizes;
+    for (int64_t d = 0; d < rank; ++d)
+      if (type.isDynamicDim(d))
+        sizes.push_back(arith::AddIOp::create(
+            rewriter, loc, dimSize(rewriter, loc, input, d),
+            index(rewriter, loc, pads[d] + pads[d + rank])));
+
+    if (op.getMode() == qnn::PadMode::Constant &&
+        llvm::all_of(pads, [](int64_t p) { return p >= 0; })) {
+      SmallVector<OpFoldResult> low, high;
+      for (int64_t d = 0; d < rank; ++d) {
+        low.push_back(rewriter.getIndexAttr(pads[d]));
+        high.push_back(rewriter.getIndexAttr(pads[d + rank]));
+      }
+      Value value =
+          createScalar(rewriter, loc, element, op.getValue().convertToDouble());
+      rewriter.replaceOpWithNewOp<tensor::PadOp>(op, type, input, low, high,
+                                                 value);
+      return success();
+    }
+    // Every output element reads its source, or the constant outside.
+    double constant = op.getValue().convertToDouble();
+    qnn::PadMode mode = op.getMode();
+    rewriter.replaceOp(
+        op,
+        createGather(
+            rewriter, loc, type, sizes,
+            [&](OpBuilder &b, Location nestedLoc, ValueRange at) {
+              SmallVector<Value> from;
+              Value inside;
+              for (int64_t d = 0; d < rank; ++d) {
+                Value size = dimSize(b, nestedLoc, input, d);
+                Value i = arith::SubIOp::create(b, nestedLoc, at[d],
+                                                index(b, nestedLoc, pads[d]));
+                if (mode != qnn::PadMode::Constant) {
+                  from.push_back(padSource(b, nestedLoc, mode, i, size));
+                  continue;
+                }
+                // Constant mode with cropping: clamp the read, select
+                // the constant outside the input.
+                Value inRange = arith::AndIOp::create(
+                    b, nestedLoc,
+                    arith::CmpIOp::create(b, nestedLoc,
+                                          arith::CmpIPredicate::sge, i,
+                                          index(b, nestedLoc, 0)),
+                    arith::CmpIOp::create(b, nestedLoc,
+                                          arith::CmpIPredicate::slt, i, size));
+                inside = inside ? Value(arith::AndIOp::create(b, nestedLoc,
+                                                              inside, inRange))
+                                : inRange;
+                from.push_back(
+                    padSource(b, nestedLoc, qnn::PadMode::Edge, i, size));
+              }
+              Value read = tensor::ExtractOp::create(b, nestedLoc, input, from);
+              if (!inside)
+                return read;
+              return Value(arith::SelectOp::create(
+                  b, nestedLoc, inside, read,
+                  createScalar(b, nestedLoc, element, constant)));
+            }));
+    return success();
+  }
+};
+
 } // namespace
 
 void qnn_to_linalg::populateShapePatterns(RewritePatternSet &patterns) {
-  patterns.add<ReshapeLowering, TransposeLowering>(patterns.getContext());
+  patterns.add<ConcatLowering, GatherLowering, PadLowering, ReshapeLowering,
+               SliceLowering, TransposeLowering>(patterns.getContext());
 }

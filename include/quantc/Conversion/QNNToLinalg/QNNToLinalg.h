@@ -8,6 +8,8 @@
 #ifndef QUANTC_CONVERSION_QNNTOLINALG_QNNTOLINALG_H
 #define QUANTC_CONVERSION_QNNTOLINALG_QNNTOLINALG_H
 
+#include "quantc/Dialect/QNN/IR/QNNDialect.h"
+
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/DialectConversion.h"
@@ -22,6 +24,7 @@ namespace qnn_to_linalg {
 // One function per pattern file.
 void populateElementwisePatterns(mlir::RewritePatternSet &patterns);
 void populateLinearPatterns(mlir::RewritePatternSet &patterns);
+void populateNormalizationPatterns(mlir::RewritePatternSet &patterns);
 void populateReductionPatterns(mlir::RewritePatternSet &patterns);
 void populateShapePatterns(mlir::RewritePatternSet &patterns);
 
@@ -74,6 +77,13 @@ mlir::Value createElementwise(
                                    mlir::ValueRange)>
         body,
     std::optional<mlir::ValueRange> dynamicSizes = std::nullopt);
+
+/// Reduces `input` over the sorted `axes` with `kind` into `resultType`,
+/// which keeps the reduced dimensions as size 1 or drops them.
+mlir::Value createReduction(mlir::OpBuilder &b, mlir::Location loc,
+                            mlir::Value input, llvm::ArrayRef<int64_t> axes,
+                            qnn::ReduceKind kind,
+                            mlir::RankedTensorType resultType);
 
 } // namespace qnn_to_linalg
 } // namespace quantc

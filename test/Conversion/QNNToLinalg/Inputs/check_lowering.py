@@ -182,12 +182,95 @@ def cases():
            (4, 6), lambda x: x.reshape(6, 4).T)
 
 
+def softmax_ref(x, axis):
+    e = np.exp(x.astype(np.float64) - x.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def layer_norm_ref(x, scale, bias, axis, eps):
+    x = x.astype(np.float64)
+    axes = tuple(range(axis, x.ndim))
+    centered = x - x.mean(axis=axes, keepdims=True)
+    var = (centered ** 2).mean(axis=axes, keepdims=True)
+    y = centered / np.sqrt(var + eps) * scale
+    return y + bias if bias is not None else y
+
+
+def normalization_cases():
+    x = rand(2, 3, 4)
+    yield ("softmax_middle_axis", [x],
+           "%r = qnn.softmax %a {axis = 1 : i64} : tensor<2x3x4xf32> -> tensor<2x3x4xf32>",
+           (2, 3, 4), lambda x: softmax_ref(x, 1))
+    g, b = rand(4), rand(4)
+    yield ("layer_norm", [x, g, b],
+           "%r = qnn.layer_norm %a, %b, %c {axis = 2 : i64, epsilon = 1.0e-5 : f32}"
+           " : (tensor<2x3x4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<2x3x4xf32>",
+           (2, 3, 4), lambda x, g, b: layer_norm_ref(x, g, b, 2, np.float32(1e-5)))
+    g2 = rand(3, 4)
+    yield ("layer_norm_two_axes_no_bias", [x, g2],
+           "%r = qnn.layer_norm %a, %b {axis = 1 : i64, epsilon = 1.0e-3 : f32}"
+           " : (tensor<2x3x4xf32>, tensor<3x4xf32>) -> tensor<2x3x4xf32>",
+           (2, 3, 4), lambda x, g: layer_norm_ref(x, g, None, 1, np.float32(1e-3)))
+    x = rand(2, 3, 2, 2)
+    s, b, m, v = rand(3), rand(3), rand(3), rand(3, low=0.1, high=2.0)
+    yield ("batch_norm", [x, s, b, m, v],
+           "%r = qnn.batch_norm %a, %b, %c, %d, %e {epsilon = 1.0e-5 : f32}"
+           " : (tensor<2x3x2x2xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>,"
+           " tensor<3xf32>) -> tensor<2x3x2x2xf32>",
+           (2, 3, 2, 2),
+           lambda x, s, b, m, v: (x - m.reshape(3, 1, 1)) /
+           np.sqrt(v.reshape(3, 1, 1).astype(np.float64) + np.float32(1e-5)) *
+           s.reshape(3, 1, 1) + b.reshape(3, 1, 1))
+
+
+def movement_cases():
+    a, b, c = rand(2, 1, 3), rand(2, 2, 3), rand(2, 3, 3)
+    yield ("concat", [a, b, c],
+           "%r = qnn.concat %a, %b, %c {axis = 1 : i64} : (tensor<2x1x3xf32>,"
+           " tensor<2x2x3xf32>, tensor<2x3x3xf32>) -> tensor<2x6x3xf32>",
+           (2, 6, 3), lambda a, b, c: np.concatenate([a, b, c], axis=1))
+    x = rand(4, 10)
+    yield ("slice_steps", [x],
+           "%r = qnn.slice %a {starts = array<i64: 1, -8>, ends = array<i64: 100, 9>,"
+           " steps = array<i64: 2, 3>} : tensor<4x10xf32> -> tensor<2x3xf32>",
+           (2, 3), lambda x: x[1:100:2, -8:9:3])
+    yield ("slice_backwards", [x],
+           "%r = qnn.slice %a {starts = array<i64: -1, 8>, ends = array<i64: -9223372036854775807, 1>,"
+           " steps = array<i64: -1, -3>} : tensor<4x10xf32> -> tensor<4x3xf32>",
+           (4, 3), lambda x: x[::-1, 8:1:-3])
+    table, ids = rand(5, 3), np.array([[4, -1], [0, 2]], np.int64)
+    yield ("gather_negative_indices", [table, ids],
+           "%r = qnn.gather %a, %b {axis = 0 : i64} : (tensor<5x3xf32>, tensor<2x2xi64>)"
+           " -> tensor<2x2x3xf32>",
+           (2, 2, 3), lambda t, i: t[i])
+    yield ("gather_inner_axis", [table, np.array([2, 0], np.int64)],
+           "%r = qnn.gather %a, %b {axis = 1 : i64} : (tensor<5x3xf32>, tensor<2xi64>)"
+           " -> tensor<5x2xf32>",
+           (5, 2), lambda t, i: t[:, i])
+    x = rand(3, 4)
+    for mode, np_mode in (("reflect", "reflect"), ("edge", "edge"), ("wrap", "wrap")):
+        yield (f"pad_{mode}", [x],
+               f"%r = qnn.pad %a {{pads = array<i64: 2, 1, 1, 3>, mode = #qnn.pad_mode<{mode}>}}"
+               " : tensor<3x4xf32> -> tensor<6x8xf32>",
+               (6, 8), lambda x, m=np_mode: np.pad(x, [(2, 1), (1, 3)], mode=m))
+    yield ("pad_constant", [x],
+           "%r = qnn.pad %a {pads = array<i64: 1, 0, 0, 2>, value = 1.5 : f32}"
+           " : tensor<3x4xf32> -> tensor<4x6xf32>",
+           (4, 6), lambda x: np.pad(x, [(1, 0), (0, 2)], constant_values=1.5))
+    yield ("pad_crop", [x],
+           "%r = qnn.pad %a {pads = array<i64: -1, 2, 1, -1>, value = -3.0 : f32}"
+           " : tensor<3x4xf32> -> tensor<3x5xf32>",
+           (3, 5), lambda x: np.pad(x[1:, :-1], [(0, 1), (2, 0)], constant_values=-3.0))
+
+
 def run_case(tools, name, inputs, body, shape, ref):
     quant_opt, mlir_opt, runner, libdir = tools
     names = "abcdefgh"
     lines = ["func.func private @printMemrefI32(tensor<*xi32>)", "func.func @main() {"]
     for n, value in zip(names, inputs):
-        lines.append(f"  %{n} = qnn.constant {mlir_dense(value)} -> {mlir_type(value.shape)}")
+        element = "i64" if value.dtype == np.int64 else "f32"
+        lines.append(f"  %{n} = qnn.constant {mlir_dense(value)} -> "
+                     f"{mlir_type(value.shape, element)}")
     lines.append("  " + body)
     lines.append(f"  %empty = tensor.empty() : {mlir_type(shape, 'i32')}")
     lines.append(f"  %bits = linalg.map ins(%r : {mlir_type(shape)}) outs(%empty : "
@@ -228,7 +311,8 @@ def run_case(tools, name, inputs, body, shape, ref):
 def main():
     tools = sys.argv[1:5]
     failures = 0
-    for name, inputs, body, shape, ref in cases():
+    for name, inputs, body, shape, ref in (list(cases()) + list(normalization_cases()) +
+                                        list(movement_cases())):
         error = run_case(tools, name, inputs, body, shape, ref)
         print(f"{'FAIL' if error else 'PASS'}: {name}")
         if error:
