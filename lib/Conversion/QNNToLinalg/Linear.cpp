@@ -334,9 +334,140 @@ struct ConvLowering final : OpRewritePattern<qnn::ConvOp> {
   }
 };
 
+/// A transposed convolution is a convolution of the input with stride - 1
+/// zeros inserted between its elements, padded by dilation * (K - 1) minus
+/// the pads (plus the output padding at the end), with the kernel flipped
+/// and its two channel dimensions swapped within each group:
+///   w'[g * M/G + m, c, k] = w[g * C/G + c, m, K - 1 - k].
+/// The pattern builds that qnn.conv, which ConvLowering then lowers.
+struct ConvTransposeLowering final : OpRewritePattern<qnn::ConvTransposeOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(qnn::ConvTransposeOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType inputType = op.getInput().getType();
+    RankedTensorType weightType = op.getWeight().getType();
+    Type element = inputType.getElementType();
+    int64_t rank = inputType.getRank(), spatial = rank - 2;
+    if (!weightType.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "the weight must be static");
+    for (int64_t i = 1; i < rank; ++i)
+      if (inputType.isDynamicDim(i))
+        return rewriter.notifyMatchFailure(
+            op, "channels and spatial sizes must be static");
+    ArrayRef<int64_t> strides = op.getStrides(), dilations = op.getDilations(),
+                      pads = op.getPads(), extra = op.getOutputPadding();
+    ArrayRef<int64_t> kernel = weightType.getShape().drop_front(2);
+    int64_t group = op.getGroup();
+
+    // Insert stride - 1 zeros between input elements.
+    SmallVector<int64_t> zeroedShape(inputType.getShape());
+    for (int64_t i = 0; i < spatial; ++i)
+      zeroedShape[i + 2] = (zeroedShape[i + 2] - 1) * strides[i] + 1;
+    auto zeroedType = inputType.clone(zeroedShape);
+    Value zeroed =
+        linalg::FillOp::create(
+            rewriter, loc, createScalar(rewriter, loc, element, 0.0),
+            createEmpty(rewriter, loc, zeroedType,
+                        getDynamicSizes(rewriter, loc, op.getInput())))
+            .getResult(0);
+    SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0)), sizes,
+        insertStrides(rank, rewriter.getIndexAttr(1));
+    for (int64_t d = 0; d < rank; ++d)
+      sizes.push_back(inputType.isDynamicDim(d)
+                          ? OpFoldResult(tensor::DimOp::create(rewriter, loc,
+                                                               op.getInput(), d)
+                                             .getResult())
+                          : rewriter.getIndexAttr(inputType.getDimSize(d)));
+    for (int64_t i = 0; i < spatial; ++i)
+      insertStrides[i + 2] = rewriter.getIndexAttr(strides[i]);
+    Value input = tensor::InsertSliceOp::create(
+        rewriter, loc, op.getInput(), zeroed, offsets, sizes, insertStrides);
+
+    // Pads of the equivalent convolution; a negative one crops.
+    SmallVector<int64_t> convPads(2 * spatial);
+    SmallVector<OpFoldResult> cropOffsets(rank, rewriter.getIndexAttr(0)),
+        cropSizes, cropStrides(rank, rewriter.getIndexAttr(1));
+    bool crop = false;
+    SmallVector<int64_t> croppedShape(zeroedShape);
+    for (int64_t i = 0; i < spatial; ++i) {
+      int64_t reach = dilations[i] * (kernel[i] - 1);
+      int64_t low = reach - pads[i],
+              high = reach - pads[i + spatial] + extra[i];
+      convPads[i] = std::max<int64_t>(low, 0);
+      convPads[i + spatial] = std::max<int64_t>(high, 0);
+      if (low < 0 || high < 0) {
+        crop = true;
+        cropOffsets[i + 2] = rewriter.getIndexAttr(std::max<int64_t>(-low, 0));
+        croppedShape[i + 2] -=
+            std::max<int64_t>(-low, 0) + std::max<int64_t>(-high, 0);
+      }
+    }
+    if (crop) {
+      for (int64_t d = 0; d < rank; ++d)
+        cropSizes.push_back(
+            zeroedType.isDynamicDim(d)
+                ? OpFoldResult(tensor::DimOp::create(rewriter, loc, input, d)
+                                   .getResult())
+                : rewriter.getIndexAttr(croppedShape[d]));
+      input = tensor::ExtractSliceOp::create(
+          rewriter, loc, inputType.clone(croppedShape), input, cropOffsets,
+          cropSizes, cropStrides);
+    }
+
+    // Flip the kernel and swap its channel dimensions within groups.
+    int64_t channelsPerGroup = weightType.getDimSize(0) / group;
+    int64_t filtersPerGroup = weightType.getDimSize(1);
+    SmallVector<int64_t> flippedShape = {filtersPerGroup * group,
+                                         channelsPerGroup};
+    llvm::append_range(flippedShape, kernel);
+    auto flippedType = weightType.clone(flippedShape);
+    Value weight = op.getWeight();
+    Value flipped =
+        linalg::GenericOp::create(
+            rewriter, loc, flippedType, ValueRange(),
+            createEmpty(rewriter, loc, flippedType, {}),
+            ArrayRef<AffineMap>{rewriter.getMultiDimIdentityMap(rank)},
+            SmallVector<utils::IteratorType>(rank,
+                                             utils::IteratorType::parallel),
+            [&](OpBuilder &b, Location l, ValueRange) {
+              auto idx = [&](int64_t v) {
+                return arith::ConstantIndexOp::create(b, l, v);
+              };
+              Value m = linalg::IndexOp::create(b, l, 0);
+              Value c = linalg::IndexOp::create(b, l, 1);
+              Value g = arith::DivUIOp::create(b, l, m, idx(filtersPerGroup));
+              SmallVector<Value> from = {
+                  arith::AddIOp::create(
+                      b, l,
+                      arith::MulIOp::create(b, l, g, idx(channelsPerGroup)), c),
+                  arith::RemUIOp::create(b, l, m, idx(filtersPerGroup))};
+              for (int64_t i = 0; i < spatial; ++i)
+                from.push_back(arith::SubIOp::create(
+                    b, l, idx(kernel[i] - 1),
+                    linalg::IndexOp::create(b, l, i + 2)));
+              linalg::YieldOp::create(
+                  b, l,
+                  tensor::ExtractOp::create(b, l, weight, from).getResult());
+            })
+            .getResult(0);
+
+    SmallVector<int64_t> ones(spatial, 1);
+    rewriter.replaceOpWithNewOp<qnn::ConvOp>(
+        op, op.getType(), input, flipped, op.getBias(),
+        rewriter.getDenseI64ArrayAttr(ones),
+        rewriter.getDenseI64ArrayAttr(dilations),
+        rewriter.getDenseI64ArrayAttr(convPads),
+        rewriter.getI64IntegerAttr(group));
+    return success();
+  }
+};
+
 } // namespace
 
 void qnn_to_linalg::populateLinearPatterns(RewritePatternSet &patterns) {
-  patterns.add<ConvLowering, GemmLowering, MatMulLowering>(
-      patterns.getContext());
+  patterns
+      .add<ConvLowering, ConvTransposeLowering, GemmLowering, MatMulLowering>(
+          patterns.getContext());
 }

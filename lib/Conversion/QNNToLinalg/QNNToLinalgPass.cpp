@@ -26,6 +26,7 @@ void quantc::populateQNNToLinalgPatterns(RewritePatternSet &patterns) {
   qnn_to_linalg::populateLinearPatterns(patterns);
   qnn_to_linalg::populateNormalizationPatterns(patterns);
   qnn_to_linalg::populateReductionPatterns(patterns);
+  qnn_to_linalg::populateResizePatterns(patterns);
   qnn_to_linalg::populateShapePatterns(patterns);
 }
 

@@ -263,6 +263,112 @@ def movement_cases():
            (3, 5), lambda x: np.pad(x[1:, :-1], [(0, 1), (2, 0)], constant_values=-3.0))
 
 
+def conv_transpose_ref(x, w, b, strides, dilations, pads, extra, group):
+    n, c, *spatial = x.shape
+    _, mg, *kernel = w.shape
+    s = len(spatial)
+    m = mg * group
+    cg = c // group
+    out = [strides[i] * (spatial[i] - 1) + extra[i] + dilations[i] * (kernel[i] - 1)
+           + 1 - pads[i] - pads[i + s] for i in range(s)]
+    y = np.zeros((n, m, *out), np.float64)
+    for i in np.ndindex(*spatial):
+        for k in np.ndindex(*kernel):
+            o = [i[d] * strides[d] + k[d] * dilations[d] - pads[d] for d in range(s)]
+            if any(v < 0 or v >= out[d] for d, v in enumerate(o)):
+                continue
+            for g in range(group):
+                xs = x[(slice(None), slice(g * cg, (g + 1) * cg)) + i].astype(np.float64)
+                ws = w[(slice(g * cg, (g + 1) * cg), slice(None)) + k]
+                y[(slice(None), slice(g * mg, (g + 1) * mg)) + tuple(o)] += xs @ ws
+    if b is not None:
+        y += b.reshape((1, m) + (1,) * s)
+    return y
+
+
+def resize_coord(o, in_size, out_size, scale, mode):
+    if mode == "half_pixel":
+        return (o + 0.5) / scale - 0.5
+    if mode == "align_corners":
+        return o * (in_size - 1) / (out_size - 1) if out_size > 1 else 0.0
+    return o / scale
+
+
+def resize_ref(x, out_shape, scales, mode, transform, rounding="floor"):
+    y = np.zeros(out_shape, np.float64)
+    for o in np.ndindex(*out_shape):
+        coords = [resize_coord(np.float32(o[d]), x.shape[d], out_shape[d],
+                               np.float32(scales[d]), transform)
+                  for d in range(x.ndim)]
+        if mode == "nearest":
+            idx = []
+            for d, c in enumerate(coords):
+                r = math.floor(c) if rounding == "floor" else math.ceil(c - 0.5)
+                idx.append(min(max(r, 0), x.shape[d] - 1))
+            y[o] = x[tuple(idx)]
+        else:
+            lows, highs, weights = [], [], []
+            for d, c in enumerate(coords):
+                c = min(max(c, 0.0), x.shape[d] - 1)
+                lo = math.floor(c)
+                lows.append(lo)
+                highs.append(min(lo + 1, x.shape[d] - 1))
+                weights.append(c - lo)
+            total = 0.0
+            for corner in np.ndindex(*(2,) * x.ndim):
+                wgt = 1.0
+                idx = []
+                for d, bit in enumerate(corner):
+                    idx.append(highs[d] if bit else lows[d])
+                    wgt *= weights[d] if bit else 1 - weights[d]
+                total += wgt * x[tuple(idx)]
+            y[o] = total
+    return y
+
+
+def upsampling_cases():
+    x = rand(1, 2, 4, 5)
+    yield ("resize_nearest_asymmetric", [x],
+           "%r = qnn.resize %a {scales = array<f32: 1.0, 1.0, 2.0, 1.5>,"
+           " coordinate_transform = #qnn.coordinate_transform<asymmetric>,"
+           " nearest_rounding = #qnn.nearest_rounding<floor>}"
+           " : tensor<1x2x4x5xf32> -> tensor<1x2x8x7xf32>",
+           (1, 2, 8, 7),
+           lambda x: resize_ref(x, (1, 2, 8, 7), [1, 1, 2, 1.5], "nearest", "asymmetric"))
+    yield ("resize_nearest_down_half_pixel", [x],
+           "%r = qnn.resize %a : tensor<1x2x4x5xf32> -> tensor<1x2x3x3xf32>",
+           (1, 2, 3, 3),
+           lambda x: resize_ref(x, (1, 2, 3, 3), [1, 1, 3 / 4, 3 / 5], "nearest",
+                                "half_pixel", "round_prefer_floor"))
+    yield ("resize_linear_half_pixel", [x],
+           "%r = qnn.resize %a {mode = #qnn.resize_mode<linear>}"
+           " : tensor<1x2x4x5xf32> -> tensor<1x2x7x9xf32>",
+           (1, 2, 7, 9),
+           lambda x: resize_ref(x, (1, 2, 7, 9), [1, 1, 7 / 4, 9 / 5], "linear", "half_pixel"))
+    yield ("resize_linear_align_corners", [x],
+           "%r = qnn.resize %a {mode = #qnn.resize_mode<linear>,"
+           " coordinate_transform = #qnn.coordinate_transform<align_corners>}"
+           " : tensor<1x2x4x5xf32> -> tensor<1x2x6x3xf32>",
+           (1, 2, 6, 3),
+           lambda x: resize_ref(x, (1, 2, 6, 3), [1, 1, 6 / 4, 3 / 5], "linear",
+                                "align_corners"))
+    x, w, b = rand(1, 4, 3, 4), rand(4, 3, 3, 2), rand(6)
+    yield ("conv_transpose_grouped", [x, w, b],
+           "%r = qnn.conv_transpose %a, %b, %c {strides = array<i64: 2, 3>,"
+           " dilations = array<i64: 1, 2>, pads = array<i64: 1, 0, 0, 2>,"
+           " output_padding = array<i64: 1, 0>, group = 2}"
+           " : (tensor<1x4x3x4xf32>, tensor<4x3x3x2xf32>, tensor<6xf32>) -> tensor<1x6x7x10xf32>",
+           (1, 6, 7, 10),
+           lambda x, w, b: conv_transpose_ref(x, w, b, [2, 3], [1, 2], [1, 0, 0, 2], [1, 0], 2))
+    x, w = rand(2, 3, 5), rand(3, 2, 4)
+    yield ("conv_transpose_1d_cropping", [x, w],
+           "%r = qnn.conv_transpose %a, %b {strides = array<i64: 2>, dilations = array<i64: 1>,"
+           " pads = array<i64: 4, 3>, output_padding = array<i64: 0>}"
+           " : (tensor<2x3x5xf32>, tensor<3x2x4xf32>) -> tensor<2x2x5xf32>",
+           (2, 2, 5),
+           lambda x, w: conv_transpose_ref(x, w, None, [2], [1], [4, 3], [0], 1))
+
+
 def run_case(tools, name, inputs, body, shape, ref):
     quant_opt, mlir_opt, runner, libdir = tools
     names = "abcdefgh"
@@ -312,7 +418,8 @@ def main():
     tools = sys.argv[1:5]
     failures = 0
     for name, inputs, body, shape, ref in (list(cases()) + list(normalization_cases()) +
-                                        list(movement_cases())):
+                                        list(movement_cases()) +
+                                        list(upsampling_cases())):
         error = run_case(tools, name, inputs, body, shape, ref)
         print(f"{'FAIL' if error else 'PASS'}: {name}")
         if error:

@@ -1,0 +1,199 @@
+//===- Resize.cpp - Lower qnn.resize -------------------------------------===//
+//
+// Each output element maps its coordinates back to the input (ONNX's
+// coordinate transforms, in binary32 as onnxruntime computes them):
+//   half_pixel:         x = (o + 0.5) / scale - 0.5
+//   half_pixel_symmetric: x = c (1 - out / (in scale)) + (o + 0.5) / scale -
+//   0.5,
+//                       with c = in / 2
+//   pytorch_half_pixel: x = out > 1 ? (o + 0.5) / scale - 0.5 : 0
+//   align_corners:      x = out > 1 ? o (in - 1) / (out - 1) : 0
+//   asymmetric:         x = o / scale
+// where scale is the given one or out / in. Nearest rounds x by the rounding
+// mode and clamps it into the input; linear clamps x into [0, in - 1] and
+// blends the two neighbours of each resized dimension. Cubic is not lowered
+// yet.
+//
+//===----------------------------------------------------------------------===//
+
+#include "quantc/Conversion/QNNToLinalg/QNNToLinalg.h"
+#include "quantc/Dialect/QNN/IR/QNNOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StructuredOpsUtils.h"
+
+using namespace mlir;
+using namespace quantc;
+using namespace quantc::qnn_to_linalg;
+
+namespace {
+
+struct ResizeLowering final : OpRewritePattern<qnn::ResizeOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(qnn::ResizeOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType inputType = op.getInput().getType();
+    RankedTensorType type = op.getType();
+    Type element = type.getElementType();
+    int64_t rank = type.getRank();
+    if (!inputType.hasStaticShape() || !type.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "sizes must be static");
+    if (op.getMode() == qnn::ResizeMode::Cubic)
+      return rewriter.notifyMatchFailure(op, "cubic resize is not lowered yet");
+
+    // The dimensions that change, and their scales.
+    SmallVector<int64_t> resized;
+    SmallVector<float> scales;
+    for (int64_t d = 0; d < rank; ++d) {
+      float scale = op.getScales() ? (*op.getScales())[d]
+                                   : float(type.getDimSize(d)) /
+                                         float(inputType.getDimSize(d));
+      scales.push_back(scale);
+      if (scale != 1.0f || type.getDimSize(d) != inputType.getDimSize(d))
+        resized.push_back(d);
+    }
+
+    Value input = op.getInput();
+    Value init = createEmpty(rewriter, loc, type, {});
+    SmallVector<utils::IteratorType> iterators(rank,
+                                               utils::IteratorType::parallel);
+    Value result =
+        linalg::GenericOp::create(
+            rewriter, loc, type, ValueRange(), init,
+            ArrayRef<AffineMap>{rewriter.getMultiDimIdentityMap(rank)},
+            iterators,
+            [&](OpBuilder &b, Location l, ValueRange) {
+              ScalarBuilder f32(b, l, b.getF32Type());
+              auto idx = [&](int64_t v) {
+                return arith::ConstantIndexOp::create(b, l, v);
+              };
+              SmallVector<Value> at;
+              for (int64_t d = 0; d < rank; ++d)
+                at.push_back(linalg::IndexOp::create(b, l, d));
+
+              // The input coordinate of each resized dimension, as f32.
+              SmallVector<Value> coords;
+              for (int64_t d : resized) {
+                int64_t in = inputType.getDimSize(d), out = type.getDimSize(d);
+                Value o = arith::UIToFPOp::create(
+                    b, l, b.getF32Type(),
+                    arith::IndexCastUIOp::create(b, l, b.getI64Type(), at[d]));
+                Value scale = f32.constant(scales[d]);
+                Value halfPixel =
+                    f32.sub(f32.div(f32.add(o, f32.constant(0.5)), scale),
+                            f32.constant(0.5));
+                Value x;
+                switch (op.getCoordinateTransform()) {
+                case qnn::CoordinateTransform::HalfPixel:
+                  x = halfPixel;
+                  break;
+                case qnn::CoordinateTransform::HalfPixelSymmetric: {
+                  float adjustment = float(out) / (float(in) * scales[d]);
+                  x = f32.add(f32.constant(float(in) / 2 * (1 - adjustment)),
+                              halfPixel);
+                  break;
+                }
+                case qnn::CoordinateTransform::PytorchHalfPixel:
+                  x = out > 1 ? halfPixel : f32.constant(0.0);
+                  break;
+                case qnn::CoordinateTransform::AlignCorners:
+                  x = out > 1 ? f32.mul(o, f32.constant(float(in - 1) /
+                                                        float(out - 1)))
+                              : f32.constant(0.0);
+                  break;
+                case qnn::CoordinateTransform::Asymmetric:
+                  x = f32.div(o, scale);
+                  break;
+                }
+                coords.push_back(x);
+              }
+
+              auto clampIndex = [&](Value v, int64_t in) {
+                return arith::MinSIOp::create(
+                    b, l, arith::MaxSIOp::create(b, l, v, idx(0)), idx(in - 1));
+              };
+              auto toIndex = [&](Value v) {
+                return arith::IndexCastOp::create(
+                    b, l, b.getIndexType(),
+                    arith::FPToSIOp::create(b, l, b.getI64Type(), v));
+              };
+
+              if (op.getMode() == qnn::ResizeMode::Nearest) {
+                SmallVector<Value> from(at);
+                for (auto [i, d] : llvm::enumerate(resized)) {
+                  Value x = coords[i];
+                  Value rounded;
+                  switch (op.getNearestRounding()) {
+                  case qnn::NearestRounding::RoundPreferFloor:
+                    rounded = math::CeilOp::create(
+                        b, l, f32.sub(x, f32.constant(0.5)));
+                    break;
+                  case qnn::NearestRounding::RoundPreferCeil:
+                    rounded = math::FloorOp::create(
+                        b, l, f32.add(x, f32.constant(0.5)));
+                    break;
+                  case qnn::NearestRounding::Floor:
+                    rounded = math::FloorOp::create(b, l, x);
+                    break;
+                  case qnn::NearestRounding::Ceil:
+                    rounded = math::CeilOp::create(b, l, x);
+                    break;
+                  }
+                  from[d] =
+                      clampIndex(toIndex(rounded), inputType.getDimSize(d));
+                }
+                linalg::YieldOp::create(
+                    b, l,
+                    tensor::ExtractOp::create(b, l, input, from).getResult());
+                return;
+              }
+
+              // Linear: blend the 2^k neighbours of the k resized dims.
+              SmallVector<Value> lows, highs, weights;
+              for (auto [i, d] : llvm::enumerate(resized)) {
+                int64_t in = inputType.getDimSize(d);
+                Value x = f32.min(f32.max(coords[i], f32.constant(0.0)),
+                                  f32.constant(float(in - 1)));
+                Value floor = math::FloorOp::create(b, l, x);
+                Value low = toIndex(floor);
+                lows.push_back(low);
+                highs.push_back(
+                    clampIndex(arith::AddIOp::create(b, l, low, idx(1)), in));
+                weights.push_back(f32.sub(x, floor));
+              }
+              ScalarBuilder out(b, l, element);
+              Value sum = out.constant(0.0);
+              for (unsigned corner = 0; corner < (1u << resized.size());
+                   ++corner) {
+                SmallVector<Value> from(at);
+                Value weight = f32.constant(1.0);
+                for (auto [i, d] : llvm::enumerate(resized)) {
+                  bool high = corner & (1u << i);
+                  from[d] = high ? highs[i] : lows[i];
+                  weight = f32.mul(
+                      weight, high ? weights[i]
+                                   : f32.sub(f32.constant(1.0), weights[i]));
+                }
+                Value value = tensor::ExtractOp::create(b, l, input, from);
+                if (element != b.getF32Type())
+                  weight = arith::TruncFOp::create(b, l, element, weight);
+                sum = out.add(sum, out.mul(value, weight));
+              }
+              linalg::YieldOp::create(b, l, sum);
+            })
+            .getResult(0);
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+} // namespace
+
+void qnn_to_linalg::populateResizePatterns(RewritePatternSet &patterns) {
+  patterns.add<ResizeLowering>(patterns.getContext());
+}
