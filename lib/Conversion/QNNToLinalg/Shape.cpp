@@ -14,8 +14,10 @@
 #include "quantc/Dialect/QNN/IR/ShapeInference.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Utils/StructuredOpsUtils.h"
 
 #include <limits>
@@ -150,18 +152,25 @@ struct ConcatLowering final : OpRewritePattern<qnn::ConcatOp> {
       if (type.isDynamicDim(d))
         sizes.push_back(d == axis ? total : dimSize(rewriter, loc, first, d));
     Value result = createEmpty(rewriter, loc, type, sizes);
-    Value offset = index(rewriter, loc, 0);
+    // Offsets stay static while the sizes before them are.
+    OpFoldResult offset = rewriter.getIndexAttr(0);
     for (Value input : op.getInputs()) {
       SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0));
-      SmallVector<OpFoldResult> inputSizes,
-          strides(rank, rewriter.getIndexAttr(1));
+      SmallVector<OpFoldResult> strides(rank, rewriter.getIndexAttr(1));
       offsets[axis] = offset;
-      for (int64_t d = 0; d < rank; ++d)
-        inputSizes.push_back(dimSize(rewriter, loc, input, d));
-      result = tensor::InsertSliceOp::create(rewriter, loc, input, result,
-                                             offsets, inputSizes, strides);
-      offset = arith::AddIOp::create(rewriter, loc, offset,
-                                     dimSize(rewriter, loc, input, axis));
+      result = tensor::InsertSliceOp::create(
+          rewriter, loc, input, result, offsets,
+          tensor::getMixedSizes(rewriter, loc, input), strides);
+      std::optional<int64_t> known = getConstantIntValue(offset);
+      auto inputType = cast<RankedTensorType>(input.getType());
+      if (known && !inputType.isDynamicDim(axis))
+        offset = rewriter.getIndexAttr(*known + inputType.getDimSize(axis));
+      else
+        offset = arith::AddIOp::create(
+                     rewriter, loc,
+                     getValueOrCreateConstantIndexOp(rewriter, loc, offset),
+                     dimSize(rewriter, loc, input, axis))
+                     .getResult();
     }
     rewriter.replaceOp(op, result);
     return success();
