@@ -2,7 +2,8 @@
 // on one float32 input and writes its first output as raw float32.
 // Usage: node ort_run.js ORT_DIR MODEL INPUT_NAME D0,D1,... IN.f32 OUT.f32
 const [ortDir, model, name, dims, inFile, outFile] = process.argv.slice(2);
-const ort = require(require('path').join(ortDir, 'node_modules', 'onnxruntime-node'));
+const path = require('path');
+const ort = require(path.resolve(ortDir, 'node_modules', 'onnxruntime-node'));
 const fs = require('fs');
 (async () => {
   const shape = dims.split(',').map(Number);
