@@ -35,6 +35,7 @@ tools = [
     "quantc",
     "mlir-opt",
     "mlir-runner",
+    "llvm-nm",
     ToolSubst("%python", config.python_executable, unresolved="fatal"),
 ]
 llvm_config.add_tool_substitutions(

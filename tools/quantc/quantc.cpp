@@ -1,20 +1,29 @@
 //===- quantc.cpp - The quantc compiler driver ---------------------------===//
 //
 // `quantc import MODEL.onnx [-o OUT.mlir]` imports an ONNX model and prints
-// it as qnn; `quantc list-ops` lists the ONNX ops it converts. Diagnostics
-// name the model file and, for a node's problem, the node; a failed run
-// writes no output file.
+// it as qnn; `quantc compile MODEL.onnx --emit=mlir|llvm|obj -o OUT` lowers
+// it through quantc-lower-to-llvm and emits LLVM-dialect MLIR, optimized
+// LLVM IR or an object file; `quantc list-ops` lists the ONNX ops it
+// converts. Diagnostics name the model file and, for a node's problem, the
+// node; a failed run writes no output file.
 //
 //===----------------------------------------------------------------------===//
 
 #include "quantc/Import/ONNX/ONNXImporter.h"
+#include "quantc/Pipelines/Pipelines.h"
+#include "quantc/Target/ObjectEmission.h"
 #include "quantc/Tools/Registration.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Pass/PassManager.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/WithColor.h"
@@ -26,20 +35,46 @@ using namespace llvm;
 static cl::SubCommand importCommand("import",
                                     "Import an ONNX model and print it as qnn");
 
+static cl::SubCommand
+    compileCommand("compile",
+                   "Compile an ONNX model to LLVM-dialect MLIR, LLVM IR or an "
+                   "object file");
+
 static cl::SubCommand listOpsCommand(
     "list-ops", "List the ONNX ops the importer converts, with the opsets in "
                 "which their definitions changed");
 
 static cl::opt<std::string> inputPath(cl::Positional, cl::desc("<model.onnx>"),
-                                      cl::Required, cl::sub(importCommand));
+                                      cl::Required, cl::sub(importCommand),
+                                      cl::sub(compileCommand));
 static cl::opt<std::string> outputPath("o", cl::desc("Output file"),
                                        cl::value_desc("file"), cl::init("-"),
-                                       cl::sub(importCommand));
+                                       cl::sub(importCommand),
+                                       cl::sub(compileCommand));
 static cl::list<std::string>
     inputShapes("input-shape",
                 cl::desc("Give graph input NAME the static shape D0,D1,... "
                          "(repeatable)"),
-                cl::value_desc("NAME=D0,D1,..."), cl::sub(importCommand));
+                cl::value_desc("NAME=D0,D1,..."), cl::sub(importCommand),
+                cl::sub(compileCommand));
+
+enum class EmitKind { MLIR, LLVM, Object };
+static cl::opt<EmitKind> emitKind(
+    "emit", cl::desc("What to write"), cl::Required,
+    cl::values(clEnumValN(EmitKind::MLIR, "mlir", "MLIR in the LLVM dialect"),
+               clEnumValN(EmitKind::LLVM, "llvm", "optimized LLVM IR"),
+               clEnumValN(EmitKind::Object, "obj", "an object file")),
+    cl::sub(compileCommand));
+static cl::opt<std::string>
+    targetTriple("target-triple",
+                 cl::desc("LLVM target triple (default: the host's)"),
+                 cl::init(""), cl::sub(compileCommand));
+static cl::opt<std::string> targetCpu("mcpu",
+                                      cl::desc("CPU to tune and select "
+                                               "features for (default: the "
+                                               "host's)"),
+                                      cl::init("native"),
+                                      cl::sub(compileCommand));
 
 /// Parses the --input-shape options into `shapes`.
 static LogicalResult
@@ -87,10 +122,10 @@ static LogicalResult printDiagnostic(Diagnostic &diag) {
   if (!file.empty())
     os << file << ": ";
   switch (diag.getSeverity()) {
-  case DiagnosticSeverity::Error:
+  case mlir::DiagnosticSeverity::Error:
     WithColor(os, HighlightColor::Error) << "error: ";
     break;
-  case DiagnosticSeverity::Warning:
+  case mlir::DiagnosticSeverity::Warning:
     WithColor(os, HighlightColor::Warning) << "warning: ";
     break;
   default:
@@ -103,12 +138,102 @@ static LogicalResult printDiagnostic(Diagnostic &diag) {
   return success();
 }
 
-static int runImport(MLIRContext &context) {
-  quantc::ONNXImportOptions options;
-  if (failed(parseInputShapes(options.inputShapes)))
+/// Writes what `write` produces to `outputPath` through a temporary file
+/// that is renamed into place only when everything succeeded: a failed
+/// compile leaves no output behind. "-" writes to standard output.
+static int
+writeOutput(llvm::function_ref<LogicalResult(raw_pwrite_stream &)> write) {
+  if (outputPath == "-") {
+    std::string error;
+    std::unique_ptr<ToolOutputFile> output = openOutputFile("-", &error);
+    if (!output || failed(write(output->os())))
+      return 1;
+    output->keep();
+    return 0;
+  }
+  Expected<sys::fs::TempFile> temp =
+      sys::fs::TempFile::create(outputPath + "-%%%%%%.tmp");
+  if (!temp) {
+    errs() << outputPath << ": error: " << toString(temp.takeError()) << "\n";
     return 1;
-  FailureOr<OwningOpRef<ModuleOp>> module =
-      quantc::importONNXFile(inputPath, &context, options);
+  }
+  bool ok;
+  {
+    raw_fd_ostream os(temp->FD, /*shouldClose=*/false);
+    ok = succeeded(write(os));
+    os.flush();
+    if (os.has_error()) {
+      errs() << outputPath << ": error: cannot write the output\n";
+      os.clear_error();
+      ok = false;
+    }
+  }
+  if (!ok) {
+    consumeError(temp->discard());
+    return 1;
+  }
+  if (Error error = temp->keep(outputPath)) {
+    errs() << outputPath << ": error: " << toString(std::move(error)) << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+static FailureOr<OwningOpRef<ModuleOp>>
+importModel(MLIRContext &context, StringRef functionName = "main") {
+  quantc::ONNXImportOptions options;
+  options.functionName = functionName.str();
+  if (failed(parseInputShapes(options.inputShapes)))
+    return failure();
+  return quantc::importONNXFile(inputPath, &context, options);
+}
+
+static int runCompile(MLIRContext &context) {
+  // Not `main`: the object links into programs that have their own.
+  FailureOr<OwningOpRef<ModuleOp>> module = importModel(context, "forward");
+  if (failed(module))
+    return 1;
+  // The model's function gets a C interface, _mlir_ciface_forward, taking
+  // memref descriptors.
+  (*module)->walk([&](func::FuncOp func) {
+    func->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
+                  UnitAttr::get(&context));
+  });
+  PassManager pm(&context);
+  quantc::buildLowerToLLVMPipeline(pm);
+  if (failed(pm.run(**module)))
+    return 1;
+  if (emitKind == EmitKind::MLIR)
+    return writeOutput([&](raw_pwrite_stream &os) {
+      (*module)->print(os);
+      os << "\n";
+      return success();
+    });
+
+  llvm::LLVMContext llvmContext;
+  FailureOr<std::unique_ptr<llvm::Module>> llvmModule =
+      quantc::translateToLLVMIR(**module, llvmContext);
+  if (failed(llvmModule))
+    return 1;
+  quantc::TargetSpec target{targetTriple, targetCpu, ""};
+  std::string error;
+  return writeOutput([&](raw_pwrite_stream &os) -> LogicalResult {
+    LogicalResult result =
+        emitKind == EmitKind::LLVM
+            ? quantc::optimize(**llvmModule, target, error)
+            : quantc::emitObject(**llvmModule, target, os, error);
+    if (failed(result)) {
+      errs() << "quantc: error: " << error << "\n";
+      return failure();
+    }
+    if (emitKind == EmitKind::LLVM)
+      (*llvmModule)->print(os, nullptr);
+    return success();
+  });
+}
+
+static int runImport(MLIRContext &context) {
+  FailureOr<OwningOpRef<ModuleOp>> module = importModel(context);
   if (failed(module))
     return 1;
   std::string error;
@@ -154,6 +279,8 @@ int main(int argc, char **argv) {
 
   if (importCommand)
     return runImport(context);
+  if (compileCommand)
+    return runCompile(context);
   if (listOpsCommand)
     return runListOps();
   errs() << "quantc: error: name a command; see quantc --help\n";

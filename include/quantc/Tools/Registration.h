@@ -15,11 +15,13 @@ class DialectRegistry;
 
 namespace quantc {
 
-/// Registers qnn and the upstream dialects qnn programs are written with:
-/// quant, func, arith, math, tensor and linalg.
+/// Registers qnn and the upstream dialects qnn programs are written with
+/// (quant, func, arith, math, tensor, linalg), the dialects the lowering
+/// pipelines produce (bufferization, memref, scf, cf, llvm), and the
+/// bufferization models of the upstream ops.
 void registerQuantcDialects(mlir::DialectRegistry &registry);
 
-/// Registers quantc's passes with MLIR's pass registry.
+/// Registers quantc's passes and pipelines with MLIR's pass registry.
 void registerQuantcPasses();
 
 } // namespace quantc
