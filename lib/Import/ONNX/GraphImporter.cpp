@@ -440,6 +440,14 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
   func::ReturnOp::create(builder, getLoc(graph.name()), results);
   func.setFunctionType(
       FunctionType::get(context, argTypes, ValueRange(results).getTypes()));
+  // Keep the ONNX names of inputs and outputs for the compiled model's API.
+  unsigned argIndex = 0;
+  for (const onnx::ValueInfoProto &input : graph.input())
+    if (isa<BlockArgument>(lookup(input.name())))
+      func.setArgAttr(argIndex++, "qnn.name",
+                      StringAttr::get(context, input.name()));
+  for (auto [i, output] : llvm::enumerate(graph.output()))
+    func.setResultAttr(i, "qnn.name", StringAttr::get(context, output.name()));
 
   // Values only used to compute shapes at import are left unused; users
   // come after their operands, so one backward sweep removes whole chains.
