@@ -36,6 +36,7 @@ tools = [
     "mlir-opt",
     "mlir-runner",
     "llvm-nm",
+    "llvm-readelf",
     ToolSubst("%python", config.python_executable, unresolved="fatal"),
 ]
 llvm_config.add_tool_substitutions(

@@ -12,6 +12,7 @@
 #include "quantc/Import/ONNX/ONNXImporter.h"
 #include "quantc/Pipelines/Pipelines.h"
 #include "quantc/Target/ObjectEmission.h"
+#include "quantc/Target/SharedLibrary.h"
 #include "quantc/Tools/Registration.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -25,6 +26,7 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
@@ -58,13 +60,18 @@ static cl::list<std::string>
                 cl::value_desc("NAME=D0,D1,..."), cl::sub(importCommand),
                 cl::sub(compileCommand));
 
-enum class EmitKind { MLIR, LLVM, Object };
+enum class EmitKind { MLIR, LLVM, Object, SharedLibrary };
 static cl::opt<EmitKind> emitKind(
-    "emit", cl::desc("What to write"), cl::Required,
+    "emit", cl::desc("What to write"), cl::init(EmitKind::SharedLibrary),
     cl::values(clEnumValN(EmitKind::MLIR, "mlir", "MLIR in the LLVM dialect"),
                clEnumValN(EmitKind::LLVM, "llvm", "optimized LLVM IR"),
-               clEnumValN(EmitKind::Object, "obj", "an object file")),
+               clEnumValN(EmitKind::Object, "obj", "an object file"),
+               clEnumValN(EmitKind::SharedLibrary, "so",
+                          "a shared library and its C header (default)")),
     cl::sub(compileCommand));
+
+/// This executable, to find the runtime library beside it.
+static std::string executablePath;
 static cl::opt<std::string>
     targetTriple("target-triple",
                  cl::desc("LLVM target triple (default: the host's)"),
@@ -188,16 +195,94 @@ importModel(MLIRContext &context, StringRef functionName = "main") {
   return quantc::importONNXFile(inputPath, &context, options);
 }
 
+/// Writes `text` to `path` through a temporary file renamed into place.
+static LogicalResult writeFileAtomically(StringRef path, StringRef text) {
+  Expected<sys::fs::TempFile> temp =
+      sys::fs::TempFile::create(path + "-%%%%%%.tmp");
+  if (!temp) {
+    errs() << path << ": error: " << toString(temp.takeError()) << "\n";
+    return failure();
+  }
+  {
+    raw_fd_ostream os(temp->FD, /*shouldClose=*/false);
+    os << text;
+  }
+  if (Error error = temp->keep(path)) {
+    errs() << path << ": error: " << toString(std::move(error)) << "\n";
+    return failure();
+  }
+  return success();
+}
+
+/// Links the object in `objectPath` into the shared library `outputPath`
+/// and writes the C header beside it. Everything is built in a temporary
+/// folder and renamed into place last.
+static int emitSharedLibrary(StringRef objectPath,
+                             const quantc::ModelSignature &signature,
+                             StringRef scratch) {
+  if (outputPath == "-") {
+    errs() << "quantc: error: a shared library needs an output file (-o)\n";
+    return 1;
+  }
+  std::string prefix = quantc::getModelPrefix(outputPath);
+  std::string header = quantc::generateHeader(prefix, signature);
+  SmallString<128> headerPath(scratch), gluePath(scratch), libraryPath;
+  sys::path::append(headerPath, prefix + ".h");
+  sys::path::append(gluePath, prefix + "_api.c");
+  if (failed(writeFileAtomically(headerPath, header)) ||
+      failed(writeFileAtomically(
+          gluePath, quantc::generateGlue(prefix, "forward", signature))))
+    return 1;
+
+  SmallString<256> runtime(sys::path::parent_path(executablePath));
+  sys::path::append(runtime, "..", "lib", "libquantc_runtime.a");
+  if (!sys::fs::exists(runtime)) {
+    errs() << "quantc: error: the runtime library " << runtime
+           << " is missing\n";
+    return 1;
+  }
+  libraryPath = outputPath;
+  libraryPath += ".tmp-link";
+  std::string error;
+  if (failed(quantc::linkSharedLibrary(objectPath, gluePath, scratch, runtime,
+                                       libraryPath, error))) {
+    sys::fs::remove(libraryPath);
+    errs() << "quantc: error: " << error << "\n";
+    return 1;
+  }
+  if (std::error_code ec = sys::fs::rename(libraryPath, outputPath)) {
+    sys::fs::remove(libraryPath);
+    errs() << outputPath << ": error: " << ec.message() << "\n";
+    return 1;
+  }
+  SmallString<256> finalHeader(sys::path::parent_path(outputPath));
+  sys::path::append(finalHeader, prefix + ".h");
+  return failed(writeFileAtomically(finalHeader, header)) ? 1 : 0;
+}
+
 static int runCompile(MLIRContext &context) {
   // Not `main`: the object links into programs that have their own.
   FailureOr<OwningOpRef<ModuleOp>> module = importModel(context, "forward");
   if (failed(module))
     return 1;
+  std::optional<quantc::ModelSignature> signature;
+  if (emitKind == EmitKind::SharedLibrary) {
+    auto func = (*module)->lookupSymbol<func::FuncOp>("forward");
+    FailureOr<quantc::ModelSignature> described =
+        quantc::getModelSignature(func);
+    if (failed(described))
+      return 1;
+    signature = *described;
+  }
   // The model's function gets a C interface, _mlir_ciface_forward, taking
-  // memref descriptors.
+  // memref descriptors; the ONNX names have been read and go no further.
   (*module)->walk([&](func::FuncOp func) {
     func->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
                   UnitAttr::get(&context));
+    for (unsigned i = 0; i < func.getNumArguments(); ++i)
+      func.removeArgAttr(i, "qnn.name");
+    for (unsigned i = 0; i < func.getNumResults(); ++i)
+      func.removeResultAttr(i, StringAttr::get(&context, "qnn.name"));
   });
   PassManager pm(&context);
   quantc::buildLowerToLLVMPipeline(pm);
@@ -217,7 +302,7 @@ static int runCompile(MLIRContext &context) {
     return 1;
   quantc::TargetSpec target{targetTriple, targetCpu, ""};
   std::string error;
-  return writeOutput([&](raw_pwrite_stream &os) -> LogicalResult {
+  auto emit = [&](raw_pwrite_stream &os) -> LogicalResult {
     LogicalResult result =
         emitKind == EmitKind::LLVM
             ? quantc::optimize(**llvmModule, target, error)
@@ -229,7 +314,31 @@ static int runCompile(MLIRContext &context) {
     if (emitKind == EmitKind::LLVM)
       (*llvmModule)->print(os, nullptr);
     return success();
-  });
+  };
+  if (emitKind != EmitKind::SharedLibrary)
+    return writeOutput(emit);
+
+  // A scratch folder for the object, glue and header, removed at the end.
+  SmallString<128> scratch;
+  if (std::error_code ec =
+          sys::fs::createUniqueDirectory("quantc-compile", scratch)) {
+    errs() << "quantc: error: cannot create a temporary folder: "
+           << ec.message() << "\n";
+    return 1;
+  }
+  SmallString<128> objectPath(scratch);
+  sys::path::append(objectPath, "model.o");
+  int status = 1;
+  {
+    std::error_code ec;
+    raw_fd_ostream object(objectPath, ec);
+    if (!ec && succeeded(emit(object))) {
+      object.close();
+      status = emitSharedLibrary(objectPath, *signature, scratch);
+    }
+  }
+  sys::fs::remove_directories(scratch);
+  return status;
 }
 
 static int runImport(MLIRContext &context) {
@@ -265,6 +374,8 @@ static int runListOps() {
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
+  executablePath =
+      sys::fs::getMainExecutable(argv[0], reinterpret_cast<void *>(&main));
   // --mlir-print-debuginfo and the other printer flags; locations name the
   // ONNX node each op came from.
   registerAsmPrinterCLOptions();

@@ -1,8 +1,9 @@
-"""Compiles a small CNN with `quantc compile --emit=obj`, links the object
-into a C driver that calls its C interface, runs it, and compares the
-output with a numpy model of the network.
+"""Compiles a small CNN with `quantc compile` into a shared library, uses it
+from a C program through the generated header, and compares the output with
+a numpy model of the network. Also checks the API's metadata and its error
+for an input of the wrong shape.
 
-Usage: compile_and_run.py QUANTC LLVM_LIB_DIR WORK_DIR
+Usage: compile_and_run.py QUANTC WORK_DIR
 """
 
 import os
@@ -14,35 +15,56 @@ import onnx
 from onnx import TensorProto, helper, numpy_helper
 
 DRIVER = r"""
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
+#include "cnn.h"
 
-typedef struct { float *allocated, *aligned; int64_t offset, sizes[4], strides[4]; } Input;
-typedef struct { float *allocated, *aligned; int64_t offset, sizes[2], strides[2]; } Output;
-void _mlir_ciface_forward(Output *result, Input *input);
+#include <stdio.h>
 
 int main(int argc, char **argv) {
-  static float x[2 * 3 * 8 * 8];
+  static float x[2 * 3 * 8 * 8], y[2 * 5];
   FILE *in = fopen(argv[1], "rb");
   if (!in || fread(x, sizeof(float), 2 * 3 * 8 * 8, in) != 2 * 3 * 8 * 8)
     return 2;
   fclose(in);
-  Input input = {x, x, 0, {2, 3, 8, 8}, {192, 64, 8, 1}};
-  Output output;
-  _mlir_ciface_forward(&output, &input);
+
+  printf("inputs %d outputs %d\n", cnn_num_inputs(), cnn_num_outputs());
+  const int64_t *declared = cnn_input_shape(0);
+  printf("input %s dtype %d rank %d shape %lld %lld %lld %lld\n",
+         cnn_input_name(0), cnn_input_dtype(0), cnn_input_rank(0),
+         (long long)declared[0], (long long)declared[1],
+         (long long)declared[2], (long long)declared[3]);
+  printf("output %s dtype %d rank %d\n", cnn_output_name(0),
+         cnn_output_dtype(0), cnn_output_rank(0));
+  printf("out of range %s %d\n", cnn_input_name(5) ? "name" : "null",
+         cnn_output_rank(-1));
+
+  cnn_context *context = cnn_create();
+  const void *inputs[] = {x};
+  int64_t shape[] = {2, 3, 8, 8}, wrong[] = {2, 3, 8, 9}, y_shape[2];
+  const int64_t *input_shapes[] = {shape}, *wrong_shapes[] = {wrong};
+  void *outputs[] = {y};
+  size_t capacities[] = {sizeof y}, small[] = {sizeof y - 1};
+  int64_t *output_shapes[] = {y_shape};
+
+  if (cnn_run(context, inputs, wrong_shapes, outputs, capacities, output_shapes))
+    printf("wrong shape: %s\n", cnn_last_error(context));
+  if (cnn_run(context, inputs, input_shapes, outputs, small, output_shapes))
+    printf("small buffer: %s\n", cnn_last_error(context));
+  if (cnn_run(context, inputs, input_shapes, outputs, capacities, output_shapes)) {
+    printf("run failed: %s\n", cnn_last_error(context));
+    return 1;
+  }
+  printf("output shape %lld %lld\n", (long long)y_shape[0], (long long)y_shape[1]);
+  cnn_destroy(context);
   FILE *out = fopen(argv[2], "wb");
-  fwrite(output.aligned + output.offset, sizeof(float),
-         output.sizes[0] * output.sizes[1], out);
+  fwrite(y, sizeof(float), 10, out);
   fclose(out);
-  free(output.allocated);
   return 0;
 }
 """
 
 
 def main():
-    quantc, llvm_lib, work = sys.argv[1:4]
+    quantc, work = sys.argv[1:3]
     os.makedirs(work, exist_ok=True)
     rng = np.random.default_rng(3)
     x = rng.uniform(-1, 1, (2, 3, 8, 8)).astype(np.float32)
@@ -65,16 +87,21 @@ def main():
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
     onnx.save(model, os.path.join(work, "cnn.onnx"))
 
-    subprocess.run([quantc, "compile", os.path.join(work, "cnn.onnx"), "--emit=obj",
-                    "-o", os.path.join(work, "cnn.o")], check=True)
+    subprocess.run([quantc, "compile", os.path.join(work, "cnn.onnx"),
+                    "-o", os.path.join(work, "libcnn.so")], check=True)
     with open(os.path.join(work, "driver.c"), "w") as f:
         f.write(DRIVER)
     exe = os.path.join(work, "driver")
-    subprocess.run(["cc", "-O1", os.path.join(work, "driver.c"), os.path.join(work, "cnn.o"),
-                    "-o", exe, f"-L{llvm_lib}", "-lmlir_c_runner_utils", "-lm",
-                    f"-Wl,-rpath,{llvm_lib}"], check=True)
+    subprocess.run(["cc", "-O1", "-Wall", "-Werror", f"-I{work}",
+                    os.path.join(work, "driver.c"), "-o", exe, f"-L{work}", "-lcnn",
+                    f"-Wl,-rpath,{work}"], check=True)
     x.tofile(os.path.join(work, "x.f32"))
-    subprocess.run([exe, os.path.join(work, "x.f32"), os.path.join(work, "y.f32")], check=True)
+    run = subprocess.run([exe, os.path.join(work, "x.f32"), os.path.join(work, "y.f32")],
+                         capture_output=True, text=True)
+    print(run.stdout, end="")
+    if run.returncode:
+        print(f"driver failed ({run.returncode}): {run.stderr}")
+        return 1
     actual = np.fromfile(os.path.join(work, "y.f32"), np.float32).reshape(2, 5)
 
     # numpy model in float64.

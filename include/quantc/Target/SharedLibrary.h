@@ -1,0 +1,61 @@
+//===- SharedLibrary.h - Compiled models as shared libraries ----*- C++ -*-===//
+//
+// Describes a model function's inputs and outputs, generates the C header
+// and the C glue that expose it through a plain C API, and links model code,
+// glue and runtime into a shared library that depends only on libc and libm.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QUANTC_TARGET_SHAREDLIBRARY_H
+#define QUANTC_TARGET_SHAREDLIBRARY_H
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "llvm/ADT/SmallVector.h"
+
+#include <string>
+
+namespace quantc {
+
+/// One input or output of a compiled model.
+struct TensorSignature {
+  std::string name;
+  /// The ONNX TensorProto data type code (1 = FLOAT, 7 = INT64, ...).
+  int dtype;
+  /// The C type of an element.
+  std::string cType;
+  unsigned elementBytes;
+  /// Sizes; -1 for a dynamic dimension.
+  llvm::SmallVector<int64_t> shape;
+};
+
+struct ModelSignature {
+  llvm::SmallVector<TensorSignature> inputs, outputs;
+};
+
+/// Reads the signature of the (qnn, tensor-typed) model function, with the
+/// ONNX names the importer recorded as `qnn.name`.
+mlir::FailureOr<ModelSignature> getModelSignature(mlir::func::FuncOp func);
+
+/// The C identifier a library file name gives: `libcnn.so` gives `cnn`.
+std::string getModelPrefix(llvm::StringRef libraryPath);
+
+/// The C header declaring the model's API, with functions named
+/// `<prefix>_...`.
+std::string generateHeader(llvm::StringRef prefix,
+                           const ModelSignature &signature);
+
+/// The C source implementing that API on the model's C interface
+/// `_mlir_ciface_<function>`.
+std::string generateGlue(llvm::StringRef prefix, llvm::StringRef function,
+                         const ModelSignature &signature);
+
+/// Links `objectPath` and the glue source with the quantc runtime into the
+/// shared library `outputPath`, with the system C compiler.
+mlir::LogicalResult
+linkSharedLibrary(llvm::StringRef objectPath, llvm::StringRef gluePath,
+                  llvm::StringRef headerDir, llvm::StringRef runtimeLibrary,
+                  llvm::StringRef outputPath, std::string &error);
+
+} // namespace quantc
+
+#endif // QUANTC_TARGET_SHAREDLIBRARY_H

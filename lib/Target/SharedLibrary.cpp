@@ -1,0 +1,454 @@
+//===- SharedLibrary.cpp - Compiled models as shared libraries -----------===//
+//
+// The C API of a compiled model is a fixed set of functions, `<prefix>_run`
+// and friends, implemented by generated C glue on top of MLIR's C interface
+// `_mlir_ciface_<function>(results, inputs...)`, which takes memref
+// descriptors. The glue checks input shapes against the model's, builds
+// row-major descriptors around the caller's buffers, copies results into the
+// caller's buffers and frees the model's.
+//
+//===----------------------------------------------------------------------===//
+
+#include "quantc/Target/SharedLibrary.h"
+
+#include "mlir/IR/BuiltinTypes.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+using namespace quantc;
+
+/// The ONNX code, C type and size of a supported element type.
+static std::optional<std::tuple<int, StringRef, unsigned>>
+describeElement(Type type) {
+  if (type.isF32())
+    return std::tuple{1, StringRef("float"), 4u};
+  if (type.isF64())
+    return std::tuple{11, StringRef("double"), 8u};
+  if (type.isF16())
+    return std::tuple{10, StringRef("uint16_t"), 2u};
+  if (type.isBF16())
+    return std::tuple{16, StringRef("uint16_t"), 2u};
+  if (type.isInteger(1))
+    return std::tuple{9, StringRef("uint8_t"), 1u};
+  if (type.isUnsignedInteger(8))
+    return std::tuple{2, StringRef("uint8_t"), 1u};
+  if (type.isSignlessInteger(8))
+    return std::tuple{3, StringRef("int8_t"), 1u};
+  if (type.isSignlessInteger(16))
+    return std::tuple{5, StringRef("int16_t"), 2u};
+  if (type.isSignlessInteger(32))
+    return std::tuple{6, StringRef("int32_t"), 4u};
+  if (type.isSignlessInteger(64))
+    return std::tuple{7, StringRef("int64_t"), 8u};
+  return std::nullopt;
+}
+
+static FailureOr<TensorSignature>
+describeTensor(Location loc, Type type, StringAttr name, StringRef fallback) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  auto element =
+      tensor ? describeElement(tensor.getElementType()) : std::nullopt;
+  if (!element)
+    return emitError(loc) << "the model's " << fallback << " of type " << type
+                          << " has no C API element type";
+  TensorSignature signature;
+  signature.name = name ? name.str() : fallback.str();
+  std::tie(signature.dtype, std::ignore, signature.elementBytes) = *element;
+  signature.cType = std::get<1>(*element).str();
+  for (int64_t size : tensor.getShape())
+    signature.shape.push_back(ShapedType::isDynamic(size) ? -1 : size);
+  return signature;
+}
+
+FailureOr<ModelSignature> quantc::getModelSignature(func::FuncOp func) {
+  ModelSignature signature;
+  FunctionType type = func.getFunctionType();
+  for (unsigned i = 0; i < type.getNumInputs(); ++i) {
+    FailureOr<TensorSignature> input =
+        describeTensor(func.getLoc(), type.getInput(i),
+                       func.getArgAttrOfType<StringAttr>(i, "qnn.name"),
+                       "input " + std::to_string(i));
+    if (failed(input))
+      return failure();
+    signature.inputs.push_back(*input);
+  }
+  for (unsigned i = 0; i < type.getNumResults(); ++i) {
+    FailureOr<TensorSignature> output =
+        describeTensor(func.getLoc(), type.getResult(i),
+                       func.getResultAttrOfType<StringAttr>(i, "qnn.name"),
+                       "output " + std::to_string(i));
+    if (failed(output))
+      return failure();
+    signature.outputs.push_back(*output);
+  }
+  return signature;
+}
+
+std::string quantc::getModelPrefix(StringRef libraryPath) {
+  StringRef stem = llvm::sys::path::stem(libraryPath);
+  stem.consume_front("lib");
+  std::string prefix;
+  for (char c : stem)
+    prefix.push_back(llvm::isAlnum(c) ? c : '_');
+  if (prefix.empty() || llvm::isDigit(prefix[0]))
+    prefix.insert(prefix.begin(), '_');
+  return prefix;
+}
+
+/// "[1, 3, ?, 192]" for a comment.
+static std::string formatShape(ArrayRef<int64_t> shape) {
+  std::string text = "[";
+  for (auto [i, size] : llvm::enumerate(shape))
+    text +=
+        (i ? ", " : "") + (size < 0 ? std::string("?") : std::to_string(size));
+  return text + "]";
+}
+
+/// The C string literal of `text`.
+static std::string quote(StringRef text) {
+  std::string result = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\')
+      result += '\\';
+    if (llvm::isPrint(c)) {
+      result += c;
+    } else {
+      char octal[8];
+      snprintf(octal, sizeof octal, "\\%03o", unsigned(uint8_t(c)));
+      result += octal;
+    }
+  }
+  return result + "\"";
+}
+
+std::string quantc::generateHeader(StringRef prefix,
+                                   const ModelSignature &signature) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  std::string guard = "QUANTC_MODEL_" + prefix.upper() + "_H";
+  os << "/* " << prefix << ".h: the C API of the model quantc compiled into lib"
+     << prefix << ".so.\n *\n";
+  for (const TensorSignature &t : signature.inputs)
+    os << " * input  " << t.name << ": " << t.cType << " "
+       << formatShape(t.shape) << "\n";
+  for (const TensorSignature &t : signature.outputs)
+    os << " * output " << t.name << ": " << t.cType << " "
+       << formatShape(t.shape) << "\n";
+  os << " */\n#ifndef " << guard << "\n#define " << guard << R"(
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#ifndef QUANTC_DTYPES
+#define QUANTC_DTYPES
+/* Element types, with ONNX's TensorProto.DataType codes. */
+enum {
+  QUANTC_FLOAT = 1,
+  QUANTC_UINT8 = 2,
+  QUANTC_INT8 = 3,
+  QUANTC_INT16 = 5,
+  QUANTC_INT32 = 6,
+  QUANTC_INT64 = 7,
+  QUANTC_BOOL = 9,
+  QUANTC_FLOAT16 = 10,
+  QUANTC_DOUBLE = 11,
+  QUANTC_BFLOAT16 = 16
+};
+#endif
+
+)";
+  std::string p = prefix.str();
+  os << "typedef struct " << p << "_context " << p << "_context;\n\n"
+     << "/* Creates a context, or returns NULL without memory. A context runs\n"
+     << " * one call at a time; use one per thread. */\n"
+     << p << "_context *" << p << "_create(void);\n"
+     << "void " << p << "_destroy(" << p << "_context *context);\n\n"
+     << "/* The model's inputs and outputs: names, element types (QUANTC_*),\n"
+     << " * ranks and declared sizes, -1 where a size is dynamic. Out of "
+        "range\n"
+     << " * indices give NULL or -1. */\n"
+     << "int " << p << "_num_inputs(void);\n"
+     << "int " << p << "_num_outputs(void);\n";
+  for (StringRef kind : {"input", "output"})
+    os << "const char *" << p << "_" << kind << "_name(int index);\n"
+       << "int " << p << "_" << kind << "_dtype(int index);\n"
+       << "int " << p << "_" << kind << "_rank(int index);\n"
+       << "const int64_t *" << p << "_" << kind << "_shape(int index);\n";
+  os << R"(
+/* Runs the model. inputs[i] holds input i, row-major, with the sizes in
+ * input_shapes[i]; outputs[i] is a buffer of output_capacities[i] bytes,
+ * which receives output i row-major, its sizes written to output_shapes[i].
+ * Returns 0 on success. Otherwise returns nonzero, writes no output, and
+ * )" << p
+     << R"(_last_error(context) says why. */
+)"
+     << "int " << p << "_run(" << p
+     << "_context *context, const void *const *inputs,\n"
+     << "    const int64_t *const *input_shapes, void *const *outputs,\n"
+     << "    const size_t *output_capacities, int64_t *const *output_shapes);\n"
+     << "const char *" << p << "_last_error(const " << p
+     << "_context *context);\n\n"
+     << "#ifdef __cplusplus\n}\n#endif\n\n#endif /* " << guard << " */\n";
+  return text;
+}
+
+std::string quantc::generateGlue(StringRef prefix, StringRef function,
+                                 const ModelSignature &signature) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  std::string p = prefix.str();
+  os << "/* Generated by quantc: the C API of " << p
+     << " on the model's C interface. */\n"
+     << "#include \"" << p << ".h\"\n\n"
+     << "#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\n\n";
+
+  // A memref descriptor type per tensor.
+  auto descriptor = [&](StringRef name, size_t rank) {
+    os << "typedef struct {\n  void *allocated;\n  void *aligned;\n"
+       << "  int64_t offset;\n";
+    if (rank)
+      os << "  int64_t sizes[" << rank << "];\n  int64_t strides[" << rank
+         << "];\n";
+    os << "} " << name << ";\n";
+  };
+  for (auto [i, t] : llvm::enumerate(signature.inputs))
+    descriptor("input" + std::to_string(i) + "_t", t.shape.size());
+  for (auto [i, t] : llvm::enumerate(signature.outputs))
+    descriptor("output" + std::to_string(i) + "_t", t.shape.size());
+  os << "typedef struct {\n";
+  for (size_t i = 0; i < signature.outputs.size(); ++i)
+    os << "  output" << i << "_t o" << i << ";\n";
+  os << "} results_t;\n\nvoid _mlir_ciface_" << function << "(results_t *";
+  for (size_t i = 0; i < signature.inputs.size(); ++i)
+    os << ", input" << i << "_t *";
+  os << ");\n\n";
+
+  // Metadata tables.
+  // Tables are named model_<kind>_...; the run function's parameters take
+  // the plain names.
+  auto table = [&](StringRef kind, ArrayRef<TensorSignature> tensors) {
+    for (auto [i, t] : llvm::enumerate(tensors)) {
+      os << "static const int64_t model_" << kind << "_shape" << i << "["
+         << std::max<size_t>(t.shape.size(), 1) << "] = {";
+      if (t.shape.empty())
+        os << "0";
+      llvm::interleaveComma(t.shape, os);
+      os << "};\n";
+    }
+    size_t n = std::max<size_t>(tensors.size(), 1);
+    os << "static const char *const model_" << kind << "_names[" << n
+       << "] = {";
+    llvm::interleaveComma(
+        tensors, os, [&](const TensorSignature &t) { os << quote(t.name); });
+    os << "};\nstatic const int model_" << kind << "_dtypes[" << n << "] = {";
+    llvm::interleaveComma(tensors, os,
+                          [&](const TensorSignature &t) { os << t.dtype; });
+    os << "};\nstatic const int model_" << kind << "_ranks[" << n << "] = {";
+    llvm::interleaveComma(
+        tensors, os, [&](const TensorSignature &t) { os << t.shape.size(); });
+    os << "};\nstatic const size_t model_" << kind << "_element_bytes[" << n
+       << "] = {";
+    llvm::interleaveComma(
+        tensors, os, [&](const TensorSignature &t) { os << t.elementBytes; });
+    os << "};\nstatic const int64_t *const model_" << kind << "_shapes[" << n
+       << "] = {";
+    for (size_t i = 0; i < tensors.size(); ++i)
+      os << (i ? ", " : "") << "model_" << kind << "_shape" << i;
+    os << "};\n";
+  };
+  table("input", signature.inputs);
+  table("output", signature.outputs);
+  size_t numInputs = signature.inputs.size();
+  size_t numOutputs = signature.outputs.size();
+
+  os << "\nstruct " << p << "_context {\n  char error[512];\n};\n\n"
+     << p << "_context *" << p << "_create(void) {\n"
+     << "  return (" << p << "_context *)calloc(1, sizeof(" << p
+     << "_context));\n}\n\n"
+     << "void " << p << "_destroy(" << p << "_context *context) {\n"
+     << "  free(context);\n}\n\n"
+     << "int " << p << "_num_inputs(void) { return " << numInputs << "; }\n"
+     << "int " << p << "_num_outputs(void) { return " << numOutputs << "; }\n";
+  for (auto [kind, count] :
+       {std::pair{"input", numInputs}, std::pair{"output", numOutputs}}) {
+    std::string in = "(index >= 0 && index < " + std::to_string(count) + ")";
+    os << "const char *" << p << "_" << kind << "_name(int index) {\n"
+       << "  return " << in << " ? model_" << kind
+       << "_names[index] : NULL;\n}\n"
+       << "int " << p << "_" << kind << "_dtype(int index) {\n"
+       << "  return " << in << " ? model_" << kind
+       << "_dtypes[index] : -1;\n}\n"
+       << "int " << p << "_" << kind << "_rank(int index) {\n"
+       << "  return " << in << " ? model_" << kind << "_ranks[index] : -1;\n}\n"
+       << "const int64_t *" << p << "_" << kind << "_shape(int index) {\n"
+       << "  return " << in << " ? model_" << kind
+       << "_shapes[index] : NULL;\n}\n";
+  }
+  os << "const char *" << p << "_last_error(const " << p
+     << "_context *context) {\n  return context ? context->error : \"no "
+        "context\";\n}\n\n";
+
+  os << R"(static void format_shape(char *out, size_t size, const int64_t *shape,
+                         int rank) {
+  size_t used = (size_t)snprintf(out, size, "[");
+  for (int d = 0; d < rank && used < size; ++d) {
+    if (shape[d] < 0)
+      used += (size_t)snprintf(out + used, size - used, "%s?", d ? ", " : "");
+    else
+      used += (size_t)snprintf(out + used, size - used, "%s%lld", d ? ", " : "",
+                               (long long)shape[d]);
+  }
+  if (used < size)
+    snprintf(out + used, size - used, "]");
+}
+
+)";
+  os << "int " << p << "_run(" << p
+     << "_context *context, const void *const *inputs,\n"
+     << "    const int64_t *const *input_shapes, void *const *outputs,\n"
+     << "    const size_t *output_capacities, int64_t *const *output_shapes) "
+        "{\n"
+     << R"(  char given[160], expected[160];
+  if (!context)
+    return 1;
+  context->error[0] = '\0';
+  for (int i = 0; i < )"
+     << numInputs << R"(; ++i) {
+    if (!inputs || !inputs[i] || !input_shapes || !input_shapes[i]) {
+      snprintf(context->error, sizeof context->error,
+               "input '%s' is missing", model_input_names[i]);
+      return 1;
+    }
+    for (int d = 0; d < model_input_ranks[i]; ++d) {
+      int64_t size = input_shapes[i][d], declared = model_input_shapes[i][d];
+      if (size < 0 || (declared >= 0 && size != declared)) {
+        format_shape(given, sizeof given, input_shapes[i], model_input_ranks[i]);
+        format_shape(expected, sizeof expected, model_input_shapes[i],
+                     model_input_ranks[i]);
+        snprintf(context->error, sizeof context->error,
+                 "input '%s' has shape %s but the model takes %s",
+                 model_input_names[i], given, expected);
+        return 1;
+      }
+    }
+  }
+)";
+  // Descriptors around the caller's buffers.
+  for (auto [i, t] : llvm::enumerate(signature.inputs)) {
+    os << "  input" << i << "_t in" << i << ";\n"
+       << "  in" << i << ".allocated = in" << i << ".aligned = (void *)inputs["
+       << i << "];\n  in" << i << ".offset = 0;\n";
+    for (int64_t d = int64_t(t.shape.size()) - 1; d >= 0; --d) {
+      os << "  in" << i << ".sizes[" << d << "] = input_shapes[" << i << "]["
+         << d << "];\n  in" << i << ".strides[" << d << "] = ";
+      if (d == int64_t(t.shape.size()) - 1)
+        os << "1;\n";
+      else
+        os << "in" << i << ".strides[" << d + 1 << "] * in" << i << ".sizes["
+           << d + 1 << "];\n";
+    }
+  }
+  os << "  results_t results;\n  _mlir_ciface_" << function << "(&results";
+  for (size_t i = 0; i < numInputs; ++i)
+    os << ", &in" << i;
+  os << ");\n\n  struct { void *allocated, *aligned; int64_t offset; const "
+        "int64_t *sizes; } r["
+     << std::max<size_t>(numOutputs, 1) << "];\n";
+  for (auto [i, t] : llvm::enumerate(signature.outputs)) {
+    os << "  r[" << i << "].allocated = results.o" << i << ".allocated;\n"
+       << "  r[" << i << "].aligned = results.o" << i << ".aligned;\n"
+       << "  r[" << i << "].offset = results.o" << i << ".offset;\n"
+       << "  r[" << i << "].sizes = "
+       << (t.shape.empty() ? std::string("NULL")
+                           : "results.o" + std::to_string(i) + ".sizes")
+       << ";\n";
+  }
+  os << R"(
+  int status = 0;
+  for (int i = 0; i < )"
+     << numOutputs << R"( && !status; ++i) {
+    size_t bytes = model_output_element_bytes[i];
+    for (int d = 0; d < model_output_ranks[i]; ++d)
+      bytes *= (size_t)r[i].sizes[d];
+    if (!outputs || !outputs[i] || !output_capacities ||
+        bytes > output_capacities[i] || !output_shapes || !output_shapes[i]) {
+      snprintf(context->error, sizeof context->error,
+               "output '%s' needs %zu bytes; its buffer is missing or holds %zu",
+               model_output_names[i], bytes,
+               output_capacities ? output_capacities[i] : (size_t)0);
+      status = 1;
+    }
+  }
+  for (int i = 0; i < )"
+     << numOutputs << R"( && !status; ++i) {
+    size_t bytes = model_output_element_bytes[i];
+    for (int d = 0; d < model_output_ranks[i]; ++d) {
+      bytes *= (size_t)r[i].sizes[d];
+      output_shapes[i][d] = r[i].sizes[d];
+    }
+    memcpy(outputs[i],
+           (char *)r[i].aligned +
+               r[i].offset * (int64_t)model_output_element_bytes[i],
+           bytes);
+  }
+  /* The results are the model's allocations; free each once, and never a
+   * caller's input buffer. */
+  for (int i = 0; i < )"
+     << numOutputs << R"(; ++i) {
+    int owned = 1;
+    for (int j = 0; j < i; ++j)
+      owned &= r[j].allocated != r[i].allocated;
+    for (int j = 0; j < )"
+     << numInputs << R"(; ++j)
+      owned &= r[i].allocated != inputs[j];
+    if (owned)
+      free(r[i].allocated);
+  }
+  return status;
+}
+)";
+  return text;
+}
+
+LogicalResult quantc::linkSharedLibrary(StringRef objectPath,
+                                        StringRef gluePath, StringRef headerDir,
+                                        StringRef runtimeLibrary,
+                                        StringRef outputPath,
+                                        std::string &error) {
+  llvm::ErrorOr<std::string> cc = llvm::sys::findProgramByName("cc");
+  if (!cc) {
+    error = "no C compiler (cc) on PATH to link the shared library";
+    return failure();
+  }
+  SmallString<128> log;
+  if (std::error_code ec =
+          llvm::sys::fs::createTemporaryFile("quantc-link", "log", log)) {
+    error = "cannot create a temporary file: " + ec.message();
+    return failure();
+  }
+  std::string include = ("-I" + headerDir).str();
+  SmallVector<StringRef> args = {
+      *cc,        "-shared",      "-fPIC",    "-O2",
+      include,    "-o",           outputPath, gluePath,
+      objectPath, runtimeLibrary, "-lm",      "-Wl,--no-undefined"};
+  std::optional<StringRef> redirects[] = {std::nullopt, StringRef(log),
+                                          StringRef(log)};
+  int status = llvm::sys::ExecuteAndWait(*cc, args, std::nullopt, redirects, 0,
+                                         0, &error);
+  if (status != 0) {
+    auto output = llvm::MemoryBuffer::getFile(log);
+    error = "linking the shared library failed" +
+            (output ? ":\n" + (*output)->getBuffer().str() : "");
+  }
+  llvm::sys::fs::remove(log);
+  return success(status == 0);
+}
