@@ -197,6 +197,17 @@ enum {
      << "    const size_t *output_capacities, int64_t *const *output_shapes);\n"
      << "const char *" << p << "_last_error(const " << p
      << "_context *context);\n\n"
+     << "/* Like " << p << "_run, but each output is a buffer the library\n"
+     << " * allocates, of the size the run produces: outputs[i] receives it, "
+        "to\n"
+     << " * be released with " << p
+     << "_free. For outputs of sizes only known\n"
+     << " * after the run. */\n"
+     << "int " << p << "_run_allocated(" << p
+     << "_context *context, const void *const *inputs,\n"
+     << "    const int64_t *const *input_shapes, void **outputs,\n"
+     << "    int64_t *const *output_shapes);\n"
+     << "void " << p << "_free(void *output);\n\n"
      << "#ifdef __cplusplus\n}\n#endif\n\n#endif /* " << guard << " */\n";
   return text;
 }
@@ -312,11 +323,14 @@ std::string quantc::generateGlue(StringRef prefix, StringRef function,
 }
 
 )";
-  os << "int " << p << "_run(" << p
+  os << "/* Runs the model; copies outputs into the caller's buffers, or, "
+        "with\n"
+     << " * `allocate`, hands the caller fresh buffers in outputs[i]. */\n"
+     << "static int run(" << p
      << "_context *context, const void *const *inputs,\n"
-     << "    const int64_t *const *input_shapes, void *const *outputs,\n"
-     << "    const size_t *output_capacities, int64_t *const *output_shapes) "
-        "{\n"
+     << "    const int64_t *const *input_shapes, void **outputs,\n"
+     << "    const size_t *output_capacities, int64_t *const *output_shapes,\n"
+     << "    int allocate) {\n"
      << R"(  char given[160], expected[160];
   if (!context)
     return 1;
@@ -379,8 +393,9 @@ std::string quantc::generateGlue(StringRef prefix, StringRef function,
     size_t bytes = model_output_element_bytes[i];
     for (int d = 0; d < model_output_ranks[i]; ++d)
       bytes *= (size_t)r[i].sizes[d];
-    if (!outputs || !outputs[i] || !output_capacities ||
-        bytes > output_capacities[i] || !output_shapes || !output_shapes[i]) {
+    if (!outputs || !output_shapes || !output_shapes[i] ||
+        (!allocate && (!outputs[i] || !output_capacities ||
+                       bytes > output_capacities[i]))) {
       snprintf(context->error, sizeof context->error,
                "output '%s' needs %zu bytes; its buffer is missing or holds %zu",
                model_output_names[i], bytes,
@@ -394,6 +409,13 @@ std::string quantc::generateGlue(StringRef prefix, StringRef function,
     for (int d = 0; d < model_output_ranks[i]; ++d) {
       bytes *= (size_t)r[i].sizes[d];
       output_shapes[i][d] = r[i].sizes[d];
+    }
+    if (allocate && !(outputs[i] = malloc(bytes ? bytes : 1))) {
+      snprintf(context->error, sizeof context->error, "out of memory");
+      for (int j = 0; j < i; ++j)
+        free(outputs[j]);
+      status = 1;
+      break;
     }
     memcpy(outputs[i],
            (char *)r[i].aligned +
@@ -415,7 +437,22 @@ std::string quantc::generateGlue(StringRef prefix, StringRef function,
   }
   return status;
 }
+
 )";
+  os << "int " << p << "_run(" << p
+     << "_context *context, const void *const *inputs,\n"
+     << "    const int64_t *const *input_shapes, void *const *outputs,\n"
+     << "    const size_t *output_capacities, int64_t *const *output_shapes) "
+        "{\n"
+     << "  return run(context, inputs, input_shapes, (void **)outputs,\n"
+     << "             output_capacities, output_shapes, 0);\n}\n\n"
+     << "int " << p << "_run_allocated(" << p
+     << "_context *context, const void *const *inputs,\n"
+     << "    const int64_t *const *input_shapes, void **outputs,\n"
+     << "    int64_t *const *output_shapes) {\n"
+     << "  return run(context, inputs, input_shapes, outputs, NULL, "
+        "output_shapes, 1);\n}\n\n"
+     << "void " << p << "_free(void *output) { free(output); }\n";
   return text;
 }
 
