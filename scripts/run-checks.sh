@@ -9,9 +9,9 @@
 #
 #===------------------------------------------------------------------------===#
 set -uo pipefail
-cd "$(dirname "$0")/.."
 
-build=${1:?usage: run-checks.sh BUILD_DIR}
+build=$(cd "${1:?usage: run-checks.sh BUILD_DIR}" && pwd) || exit 1
+cd "$(dirname "$0")/.."
 lit=/usr/lib/llvm-22/bin/lit
 log=$(mktemp -d)
 trap 'rm -rf "$log"' EXIT
@@ -47,7 +47,7 @@ if [[ $gtest_status -ne 0 && "$gtest_failed" -eq 0 ]]; then gtest_failed=1; fi
 count gtest "$gtest_passed" "$gtest_failed"
 
 echo "== python"
-(cd python && /usr/bin/python3 -m unittest discover -s tests -t tests -v) 2>&1 | tee "$log/python.txt"
+(cd python && QUANTC_BIN="$build/bin/quantc" /usr/bin/python3 -m unittest discover -s tests -t tests -v) 2>&1 | tee "$log/python.txt"
 python_status=${PIPESTATUS[0]}
 python_ran=$(grep -Eo '^Ran [0-9]+ tests?' "$log/python.txt" | grep -Eo '[0-9]+' || echo 0)
 python_failed=$(grep -Eo '(failures|errors)=[0-9]+' "$log/python.txt" | grep -Eo '[0-9]+' |

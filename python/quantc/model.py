@@ -1,0 +1,167 @@
+"""Loads a model compiled by `quantc compile` and runs it from Python.
+
+The binding is ctypes over the library's C API (see the generated NAME.h):
+no compiled extension, so it works with any Python that has numpy. Inputs
+are numpy arrays (copied only if not already C-contiguous of the right
+type); each output is a fresh numpy array.
+
+    model = quantc.load("libcnn.so")
+    print(model.inputs, model.outputs)
+    outputs = model.run({"x": x})
+"""
+
+import ctypes
+import os
+import re
+from dataclasses import dataclass
+from typing import Optional, Tuple
+
+import numpy as np
+
+# ONNX TensorProto.DataType codes to numpy types; bfloat16 travels as its
+# 16-bit pattern.
+DTYPES = {
+    1: np.float32, 2: np.uint8, 3: np.int8, 5: np.int16, 6: np.int32,
+    7: np.int64, 9: np.bool_, 10: np.float16, 11: np.float64, 16: np.uint16,
+}
+
+
+class QuantcError(RuntimeError):
+    """A compiled model refused a call; the message says why."""
+
+
+@dataclass(frozen=True)
+class TensorInfo:
+    name: str
+    dtype: type
+    # None marks a dynamic dimension.
+    shape: Tuple[Optional[int], ...]
+
+
+def model_prefix(path):
+    """The C prefix of a library's API: libcnn.so gives cnn."""
+    stem = os.path.basename(path)
+    stem = stem[:stem.index(".")] if "." in stem else stem
+    if stem.startswith("lib"):
+        stem = stem[3:]
+    prefix = re.sub(r"[^A-Za-z0-9]", "_", stem)
+    return "_" + prefix if not prefix or prefix[0].isdigit() else prefix
+
+
+class CompiledModel:
+    def __init__(self, path):
+        self.path = os.path.abspath(path)
+        try:
+            self._lib = ctypes.CDLL(self.path)
+        except OSError as e:
+            raise QuantcError(f"{path}: cannot load the library: {e}") from e
+        prefix = model_prefix(path)
+        try:
+            fn = lambda name: getattr(self._lib, f"{prefix}_{name}")
+            self._create, self._destroy = fn("create"), fn("destroy")
+            self._run, self._free = fn("run_allocated"), fn("free")
+            self._last_error = fn("last_error")
+            queries = {k: fn(k) for k in (
+                "num_inputs", "num_outputs", "input_name", "input_dtype",
+                "input_rank", "input_shape", "output_name", "output_dtype",
+                "output_rank", "output_shape")}
+        except AttributeError as e:
+            raise QuantcError(f"{path}: not a quantc model library with prefix "
+                              f"'{prefix}': {e}") from e
+        self._create.restype = ctypes.c_void_p
+        self._destroy.argtypes = [ctypes.c_void_p]
+        self._last_error.restype = ctypes.c_char_p
+        self._last_error.argtypes = [ctypes.c_void_p]
+        self._free.argtypes = [ctypes.c_void_p]
+        self._run.argtypes = [ctypes.c_void_p] + [ctypes.c_void_p] * 4
+        for kind in ("input", "output"):
+            queries[f"{kind}_name"].restype = ctypes.c_char_p
+            queries[f"{kind}_shape"].restype = ctypes.POINTER(ctypes.c_int64)
+
+        def describe(kind, count):
+            infos = []
+            for i in range(count):
+                rank = queries[f"{kind}_rank"](i)
+                shape = queries[f"{kind}_shape"](i)
+                infos.append(TensorInfo(
+                    queries[f"{kind}_name"](i).decode(),
+                    DTYPES[queries[f"{kind}_dtype"](i)],
+                    tuple(None if shape[d] < 0 else shape[d] for d in range(rank))))
+            return infos
+
+        self.inputs = describe("input", queries["num_inputs"]())
+        self.outputs = describe("output", queries["num_outputs"]())
+        self._context = self._create()
+        if not self._context:
+            raise QuantcError("out of memory")
+
+    def close(self):
+        if getattr(self, "_context", None):
+            self._destroy(self._context)
+            self._context = None
+
+    def __del__(self):
+        self.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def run(self, inputs):
+        """Runs the model on `inputs`, a dict by input name or a sequence in
+        input order, and returns a dict of outputs by name."""
+        if not self._context:
+            raise QuantcError("the model is closed")
+        if isinstance(inputs, dict):
+            unknown = set(inputs) - {t.name for t in self.inputs}
+            if unknown:
+                raise QuantcError(f"no input named {sorted(unknown)[0]!r}; "
+                                  f"inputs: {[t.name for t in self.inputs]}")
+            missing = [t.name for t in self.inputs if t.name not in inputs]
+            if missing:
+                raise QuantcError(f"input {missing[0]!r} is missing")
+            inputs = [inputs[t.name] for t in self.inputs]
+        if len(inputs) != len(self.inputs):
+            raise QuantcError(f"the model takes {len(self.inputs)} inputs, "
+                              f"got {len(inputs)}")
+        arrays, shapes = [], []
+        for info, value in zip(self.inputs, inputs):
+            array = np.asarray(value)
+            if array.dtype != info.dtype:
+                raise QuantcError(f"input {info.name!r} has element type "
+                                  f"{array.dtype}, the model takes "
+                                  f"{np.dtype(info.dtype)}")
+            if array.ndim != len(info.shape):
+                raise QuantcError(f"input {info.name!r} has rank {array.ndim}, "
+                                  f"the model takes {len(info.shape)}")
+            arrays.append(np.ascontiguousarray(array))
+            shapes.append((ctypes.c_int64 * max(array.ndim, 1))(*array.shape))
+
+        n_in, n_out = len(arrays), len(self.outputs)
+        data = (ctypes.c_void_p * max(n_in, 1))(*[a.ctypes.data for a in arrays])
+        shape_ptrs = (ctypes.c_void_p * max(n_in, 1))(
+            *[ctypes.cast(s, ctypes.c_void_p) for s in shapes])
+        out_data = (ctypes.c_void_p * max(n_out, 1))()
+        out_shapes = [(ctypes.c_int64 * max(len(t.shape), 1))() for t in self.outputs]
+        out_shape_ptrs = (ctypes.c_void_p * max(n_out, 1))(
+            *[ctypes.cast(s, ctypes.c_void_p) for s in out_shapes])
+        status = self._run(self._context, data, shape_ptrs, out_data, out_shape_ptrs)
+        if status != 0:
+            raise QuantcError(self._last_error(self._context).decode())
+
+        results = {}
+        for i, info in enumerate(self.outputs):
+            shape = tuple(out_shapes[i][d] for d in range(len(info.shape)))
+            count = int(np.prod(shape)) if shape else 1
+            dtype = np.dtype(info.dtype)
+            buffer = (ctypes.c_char * (count * dtype.itemsize)).from_address(out_data[i])
+            results[info.name] = np.frombuffer(buffer, dtype=dtype).reshape(shape).copy()
+            self._free(out_data[i])
+        return results
+
+
+def load(path):
+    """Loads the shared library a `quantc compile` wrote."""
+    return CompiledModel(path)

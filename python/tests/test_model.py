@@ -1,0 +1,81 @@
+"""Tests of quantc.model on libraries compiled by the quantc under test.
+
+QUANTC_BIN names that quantc (scripts/run-checks.sh sets it); the tests are
+skipped without it.
+"""
+
+import os
+import subprocess
+import tempfile
+import unittest
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+import quantc
+
+QUANTC = os.environ.get("QUANTC_BIN")
+
+
+def compile_model(graph_nodes, inputs, outputs, initializers, directory, name):
+    graph = helper.make_graph(graph_nodes, name, inputs, outputs, initializers)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    path = os.path.join(directory, f"{name}.onnx")
+    onnx.save(model, path)
+    library = os.path.join(directory, f"lib{name}.so")
+    subprocess.run([QUANTC, "compile", path, "-o", library], check=True)
+    return library
+
+
+@unittest.skipUnless(QUANTC, "QUANTC_BIN is not set")
+class CompiledModelTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.TemporaryDirectory()
+        rng = np.random.default_rng(5)
+        cls.w = rng.uniform(-1, 1, (6, 4)).astype(np.float32)
+        cls.library = compile_model(
+            [helper.make_node("MatMul", ["x", "w"], ["m"]),
+             helper.make_node("Relu", ["m"], ["y"]),
+             helper.make_node("ReduceSum", ["y"], ["total"], keepdims=0)],
+            [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 6])],
+            [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["N", 4]),
+             helper.make_tensor_value_info("total", TensorProto.FLOAT, [])],
+            [numpy_helper.from_array(cls.w, "w")], cls.dir.name, "mlp")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.dir.cleanup()
+
+    def test_metadata(self):
+        with quantc.load(self.library) as model:
+            self.assertEqual(model.inputs, [quantc.TensorInfo("x", np.float32, (None, 6))])
+            self.assertEqual([t.name for t in model.outputs], ["y", "total"])
+            self.assertEqual(model.outputs[1].shape, ())
+
+    def test_run_dynamic_batch(self):
+        with quantc.load(self.library) as model:
+            for batch in (1, 3, 7):
+                x = np.random.default_rng(batch).uniform(-1, 1, (batch, 6)).astype(np.float32)
+                out = model.run({"x": x})
+                expected = np.maximum(x.astype(np.float64) @ self.w, 0)
+                self.assertEqual(out["y"].shape, (batch, 4))
+                np.testing.assert_allclose(out["y"], expected, rtol=1e-5, atol=1e-6)
+                np.testing.assert_allclose(out["total"], expected.sum(), rtol=1e-5)
+
+    def test_errors_are_exceptions(self):
+        with quantc.load(self.library) as model:
+            with self.assertRaisesRegex(quantc.QuantcError,
+                                        r"input 'x' has shape \[2, 5\] but the model takes \[\?, 6\]"):
+                model.run({"x": np.zeros((2, 5), np.float32)})
+            with self.assertRaisesRegex(quantc.QuantcError, "element type float64"):
+                model.run({"x": np.zeros((2, 6))})
+            with self.assertRaisesRegex(quantc.QuantcError, "no input named 'z'"):
+                model.run({"z": np.zeros((2, 6), np.float32)})
+        with self.assertRaisesRegex(quantc.QuantcError, "cannot load"):
+            quantc.load("/nonexistent/libnothing.so")
+
+
+if __name__ == "__main__":
+    unittest.main()
