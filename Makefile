@@ -3,6 +3,7 @@
 #   make demo    install missing Debian packages, build, run the main job
 #   make check   install missing Debian packages, build, run every suite
 #
+# make conformance runs all of ONNX's backend node tests through quantc.
 # make check-asan runs the same suites built with AddressSanitizer and
 # UndefinedBehaviorSanitizer, in build-asan/.
 
@@ -10,7 +11,7 @@ BUILD_DIR ?= build
 ASAN_BUILD_DIR ?= build-asan
 BUILD_TYPE ?= Release
 
-.PHONY: all deps build models check demo check-asan build-asan clean
+.PHONY: all deps build models check conformance demo check-asan build-asan clean
 
 all: build
 
@@ -34,6 +35,12 @@ models:
 
 check: build models
 	@scripts/run-checks.sh $(BUILD_DIR)
+
+# Every ONNX backend node test through quantc compile; writes
+# $(BUILD_DIR)/conformance.md. make check runs a slice of it.
+conformance: build
+	@/usr/bin/python3 scripts/conformance.py $(BUILD_DIR)/bin/quantc \
+	  /usr/share/libonnx-testdata/data/node $(BUILD_DIR)/conformance.md
 
 demo: build
 	@scripts/demo.sh $(BUILD_DIR)

@@ -54,10 +54,10 @@ def read_test_data_set(folder):
     """
     if not os.path.isdir(folder):
         raise DataError(f"{folder}: not a folder")
-    inputs = _numbered(folder, "input")
-    if not inputs:
-        raise DataError(f"{folder}: no input_N.pb or input_N.npy files")
-    return inputs, _numbered(folder, "output")
+    inputs, outputs = _numbered(folder, "input"), _numbered(folder, "output")
+    if not inputs and not outputs:
+        raise DataError(f"{folder}: no input_N or output_N files (.pb or .npy)")
+    return inputs, outputs
 
 
 _MLIR_ELEMENTS = {

@@ -55,8 +55,14 @@ class TestDataSetTest(unittest.TestCase):
 
     def test_empty_folder_is_an_error(self):
         with tempfile.TemporaryDirectory() as d:
-            with self.assertRaisesRegex(onnx_data.DataError, "no input_N"):
+            with self.assertRaisesRegex(onnx_data.DataError, "no input_N or output_N"):
                 onnx_data.read_test_data_set(d)
+
+    def test_model_without_inputs(self):
+        inputs, outputs = onnx_data.read_test_data_set(
+            os.path.join(NODE_TESTS, "test_constant", "test_data_set_0"))
+        self.assertEqual(inputs, [])
+        self.assertEqual(len(outputs), 1)
 
 
 class MlirDenseTest(unittest.TestCase):
