@@ -1,6 +1,7 @@
 //===- Normalization.cpp - Lower qnn softmax and normalizations ----------===//
 //
 //   softmax(x)    = exp(x - max(x)) / sum(exp(x - max(x)))   along one axis
+//   log_softmax(x) = (x - max(x)) - log(sum(exp(x - max(x))))
 //   layer_norm(x) = (x - mean) / sqrt(var + eps) * scale + bias
 //                   over [axis, rank), var = mean((x - mean)^2)
 //   batch_norm(x) = (x - mean[c]) / sqrt(var[c] + eps) * scale[c] + bias[c]
@@ -58,6 +59,43 @@ struct SoftmaxLowering final : OpRewritePattern<qnn::SoftmaxOp> {
                 [&](OpBuilder &b, Location nestedLoc, ValueRange args) {
                   ScalarBuilder s(b, nestedLoc, element);
                   return s.div(args[0], args[1]);
+                }));
+    return success();
+  }
+};
+
+struct LogSoftmaxLowering final : OpRewritePattern<qnn::LogSoftmaxOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(qnn::LogSoftmaxOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType type = op.getType();
+    Type element = type.getElementType();
+    int64_t axis = op.getAxis();
+    RankedTensorType reducedType = keepDims(type, axis);
+    Value max = createReduction(rewriter, loc, op.getInput(), axis,
+                                qnn::ReduceKind::Max, reducedType);
+    Value shifted = createElementwise(
+        rewriter, loc, type, {op.getInput(), max},
+        [&](OpBuilder &b, Location nestedLoc, ValueRange args) {
+          ScalarBuilder s(b, nestedLoc, element);
+          return s.sub(args[0], args[1]);
+        });
+    Value exp = createElementwise(
+        rewriter, loc, type, shifted,
+        [&](OpBuilder &b, Location nestedLoc, ValueRange args) {
+          return Value(math::ExpOp::create(b, nestedLoc, args[0]));
+        });
+    Value sum = createReduction(rewriter, loc, exp, axis, qnn::ReduceKind::Sum,
+                                reducedType);
+    rewriter.replaceOp(
+        op, createElementwise(
+                rewriter, loc, type, {shifted, sum},
+                [&](OpBuilder &b, Location nestedLoc, ValueRange args) {
+                  ScalarBuilder s(b, nestedLoc, element);
+                  return s.sub(args[0],
+                               math::LogOp::create(b, nestedLoc, args[1]));
                 }));
     return success();
   }
@@ -154,6 +192,6 @@ struct BatchNormLowering final : OpRewritePattern<qnn::BatchNormOp> {
 } // namespace
 
 void qnn_to_linalg::populateNormalizationPatterns(RewritePatternSet &patterns) {
-  patterns.add<BatchNormLowering, LayerNormLowering, SoftmaxLowering>(
-      patterns.getContext());
+  patterns.add<BatchNormLowering, LayerNormLowering, LogSoftmaxLowering,
+               SoftmaxLowering>(patterns.getContext());
 }

@@ -11,6 +11,15 @@ using namespace mlir;
 using namespace quantc;
 using namespace quantc::onnx_import;
 
+/// Creates qnn.softmax or qnn.log_softmax, as the node's op type says.
+static Value createSoftmax(NodeContext &ctx, Type type, Value input,
+                           int64_t axis) {
+  IntegerAttr axisAttr = ctx.getBuilder().getI64IntegerAttr(axis);
+  if (ctx.getNode().op_type() == "LogSoftmax")
+    return ctx.create<qnn::LogSoftmaxOp>(type, input, axisAttr);
+  return ctx.create<qnn::SoftmaxOp>(type, input, axisAttr);
+}
+
 LogicalResult onnx_import::convertSoftmax(NodeContext &ctx) {
   Value input = ctx.getInput(0);
   RankedTensorType type = ctx.getInputType(0);
@@ -18,14 +27,12 @@ LogicalResult onnx_import::convertSoftmax(NodeContext &ctx) {
   FailureOr<int64_t> axis = ctx.normalizeAxis(ctx.getInt("axis"), rank, "axis");
   if (failed(axis))
     return failure();
-  Builder &b = ctx.getBuilder();
   if (ctx.getOpset() >= 13 || *axis == rank - 1) {
-    ctx.setOutput(
-        0, ctx.create<qnn::SoftmaxOp>(type, input, b.getI64IntegerAttr(*axis)));
+    ctx.setOutput(0, createSoftmax(ctx, type, input, *axis));
     return success();
   }
 
-  // Before opset 13 softmax normalizes over the flattened dimensions
+  // Before opset 13 (log) softmax normalizes over the flattened dimensions
   // [axis, rank): coerce to 2-d, normalize the rows, restore the shape.
   auto product = [](ArrayRef<int64_t> dims) {
     int64_t p = 1;
@@ -45,8 +52,7 @@ LogicalResult onnx_import::convertSoftmax(NodeContext &ctx) {
   FailureOr<Value> matrix = createReshape(ctx, input, {rows, cols});
   if (failed(matrix))
     return failure();
-  Value normalized = ctx.create<qnn::SoftmaxOp>(matrix->getType(), *matrix,
-                                                b.getI64IntegerAttr(1));
+  Value normalized = createSoftmax(ctx, matrix->getType(), *matrix, 1);
   FailureOr<Value> result = createReshape(ctx, normalized, shape);
   if (failed(result))
     return failure();

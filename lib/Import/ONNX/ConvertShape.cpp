@@ -122,6 +122,18 @@ LogicalResult onnx_import::convertShape(NodeContext &ctx) {
   return success();
 }
 
+LogicalResult onnx_import::convertSize(NodeContext &ctx) {
+  RankedTensorType type = ctx.getInputType(0);
+  if (!type.hasStaticShape())
+    return ctx.emitError() << "the shape " << qnn::formatShape(type.getShape())
+                           << " has dynamic sizes; computing a size at run "
+                              "time is not supported";
+  auto scalar = RankedTensorType::get({}, ctx.getBuilder().getI64Type());
+  ctx.setOutput(0, ctx.createConstant(
+                       DenseElementsAttr::get(scalar, type.getNumElements())));
+  return success();
+}
+
 /// Converts one constant element to `to`; float to integer truncates toward
 /// zero, as ONNX's Cast does.
 static Attribute castElement(Attribute value, Type to) {

@@ -113,6 +113,7 @@ mlir::LogicalResult convertGlobalMaxPool(NodeContext &ctx);
 // ConvertShape.cpp
 mlir::LogicalResult convertConstant(NodeContext &ctx);
 mlir::LogicalResult convertShape(NodeContext &ctx);
+mlir::LogicalResult convertSize(NodeContext &ctx);
 mlir::LogicalResult convertCast(NodeContext &ctx);
 mlir::LogicalResult convertReshape(NodeContext &ctx);
 mlir::LogicalResult convertFlatten(NodeContext &ctx);

@@ -127,6 +127,8 @@ static const std::vector<OpSchema> &getTable() {
         // Normalization.
         {"Softmax", 1, 1, 1, {i("axis", 1)}, convertSoftmax},
         {"Softmax", 13, 1, 1, {i("axis", -1)}, convertSoftmax},
+        {"LogSoftmax", 1, 1, 1, {i("axis", 1)}, convertSoftmax},
+        {"LogSoftmax", 13, 1, 1, {i("axis", -1)}, convertSoftmax},
         {"LayerNormalization",
          17,
          2,
@@ -205,6 +207,7 @@ static const std::vector<OpSchema> &getTable() {
          convertConstant},
         {"Shape", 1, 1, 1, {}, convertShape},
         {"Shape", 15, 1, 1, {i("start", 0), i("end")}, convertShape},
+        {"Size", 1, 1, 1, {}, convertSize},
         {"Cast", 6, 1, 1, {required(i("to"))}, convertCast},
         {"Cast", 19, 1, 1, {required(i("to")), i("saturate", 1)}, convertCast},
         // Data movement.

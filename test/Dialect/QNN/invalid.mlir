@@ -399,6 +399,15 @@ func.func @softmax_axis(%x: tensor<2x4xf32>) {
 
 // -----
 
+// log_softmax-C1
+func.func @log_softmax_axis(%x: tensor<2x4xf32>) {
+  // expected-error @+1 {{axis 2 is out of range for rank 2}}
+  %0 = qnn.log_softmax %x {axis = 2 : i64} : tensor<2x4xf32> -> tensor<2x4xf32>
+  return
+}
+
+// -----
+
 // layer_norm-C1
 func.func @layer_norm_axis(%x: tensor<2x4xf32>, %g: tensor<4xf32>) {
   // expected-error @+1 {{axis 2 is out of range for rank 2}}

@@ -178,6 +178,8 @@ func.func @normalization(%x: tensor<1x16x64xf32>, %g: tensor<64xf32>, %b: tensor
                          %img: tensor<?x8x4x4xf32>, %c: tensor<8xf32>) {
   // CHECK: qnn.softmax %{{.*}} {axis = 2 : i64} : tensor<1x16x64xf32> -> tensor<1x16x64xf32>
   %0 = qnn.softmax %x {axis = 2 : i64} : tensor<1x16x64xf32> -> tensor<1x16x64xf32>
+  // CHECK: qnn.log_softmax %{{.*}} {axis = 1 : i64} : tensor<1x16x64xf32> -> tensor<1x16x64xf32>
+  %4 = qnn.log_softmax %x {axis = 1 : i64} : tensor<1x16x64xf32> -> tensor<1x16x64xf32>
   // CHECK: qnn.layer_norm %{{.*}}, %{{.*}}, %{{.*}} {axis = 2 : i64, epsilon = 9.99999997E-7 : f32} : (tensor<1x16x64xf32>, tensor<64xf32>, tensor<64xf32>) -> tensor<1x16x64xf32>
   %1 = qnn.layer_norm %x, %g, %b {axis = 2 : i64, epsilon = 1.0e-6 : f32} : (tensor<1x16x64xf32>, tensor<64xf32>, tensor<64xf32>) -> tensor<1x16x64xf32>
   // CHECK: qnn.layer_norm %{{.*}}, %{{.*}} {axis = 2 : i64} : (tensor<1x16x64xf32>, tensor<64xf32>) -> tensor<1x16x64xf32>

@@ -1,6 +1,7 @@
 //===- QNNNormalizationOps.cpp - Softmax and normalizations --------------===//
 //
-// Verifiers of qnn.softmax, qnn.layer_norm and qnn.batch_norm.
+// Verifiers of qnn.softmax, qnn.log_softmax, qnn.layer_norm and
+// qnn.batch_norm.
 //
 //===----------------------------------------------------------------------===//
 
@@ -13,6 +14,11 @@ using namespace quantc::qnn;
 
 LogicalResult SoftmaxOp::verify() {
   // softmax-C1
+  return verifyAxis(*this, getAxis(), getType().getRank());
+}
+
+LogicalResult LogSoftmaxOp::verify() {
+  // log_softmax-C1
   return verifyAxis(*this, getAxis(), getType().getRank());
 }
 

@@ -202,6 +202,9 @@ def normalization_cases():
     yield ("softmax_middle_axis", [x],
            "%r = qnn.softmax %a {axis = 1 : i64} : tensor<2x3x4xf32> -> tensor<2x3x4xf32>",
            (2, 3, 4), lambda x: softmax_ref(x, 1))
+    yield ("log_softmax_last_axis", [x * 30],
+           "%r = qnn.log_softmax %a {axis = 2 : i64} : tensor<2x3x4xf32> -> tensor<2x3x4xf32>",
+           (2, 3, 4), lambda x: np.log(softmax_ref(x, 2)))
     g, b = rand(4), rand(4)
     yield ("layer_norm", [x, g, b],
            "%r = qnn.layer_norm %a, %b, %c {axis = 2 : i64, epsilon = 1.0e-5 : f32}"

@@ -31,6 +31,30 @@ def QNN_SoftmaxOp : QNN_Op<"softmax",
   let hasVerifier = 1;
 }
 
+def QNN_LogSoftmaxOp : QNN_Op<"log_softmax",
+    [SameOperandsAndResultShape, QNN_SameExpressedType]> {
+  let summary = "Log of softmax along one axis";
+  let description = [{
+    `x - max - log(sum(exp(x - max)))` along `axis`: the logarithm of
+    `qnn.softmax`, computed without forming the softmax, so that small
+    probabilities keep their precision (ONNX `LogSoftmax`, opset 13
+    semantics).
+
+    ```mlir
+    %y = qnn.log_softmax %x {axis = 1 : i64} : tensor<4x10xf32> -> tensor<4x10xf32>
+    ```
+
+    Constraints:
+    - (log_softmax-C1) `0 <= axis < rank`;
+    - rule T1 (same expressed type); input and result have one shape.
+  }];
+  let arguments = (ins QNN_RealTensor:$input, I64Attr:$axis);
+  let results = (outs QNN_RealTensor:$result);
+  let assemblyFormat =
+      "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
 def QNN_LayerNormOp : QNN_Op<"layer_norm", [QNN_SameExpressedType]> {
   let summary = "Layer normalization over the trailing dimensions";
   let description = [{
