@@ -29,6 +29,8 @@ config.substitutions.append(
     ("%onnx_text", config.python_executable + " -m quantc.onnx_text"))
 
 config.substitutions.append(("%llvm_lib_dir", config.llvm_lib_dir))
+config.substitutions.append(
+    ("%onnx_node", "/usr/share/libonnx-testdata/data/node"))
 
 tools = [
     "quant-opt",

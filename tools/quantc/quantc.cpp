@@ -13,6 +13,7 @@
 #include "quantc/Pipelines/Pipelines.h"
 #include "quantc/Target/ObjectEmission.h"
 #include "quantc/Target/SharedLibrary.h"
+#include "quantc/Tools/ModelRunner.h"
 #include "quantc/Tools/Registration.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -25,11 +26,16 @@
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/WithColor.h"
+
 #include "llvm/Support/raw_ostream.h"
+#include <chrono>
+#include <cmath>
+#include <cstring>
 
 using namespace mlir;
 using namespace llvm;
@@ -41,6 +47,11 @@ static cl::SubCommand
     compileCommand("compile",
                    "Compile an ONNX model to LLVM-dialect MLIR, LLVM IR or an "
                    "object file");
+
+static cl::SubCommand
+    runCommand("run",
+               "Run a compiled model on inputs from files, compare its outputs "
+               "and time it");
 
 static cl::SubCommand listOpsCommand(
     "list-ops", "List the ONNX ops the importer converts, with the opsets in "
@@ -69,6 +80,33 @@ static cl::opt<EmitKind> emitKind(
                clEnumValN(EmitKind::SharedLibrary, "so",
                           "a shared library and its C header (default)")),
     cl::sub(compileCommand));
+
+static cl::opt<std::string> libraryPath(cl::Positional,
+                                        cl::desc("<libNAME.so>"), cl::Required,
+                                        cl::sub(runCommand));
+static cl::opt<std::string>
+    inputsDir("inputs",
+              cl::desc("Folder of input_N.pb or input_N.npy files (ONNX's "
+                       "test layout)"),
+              cl::value_desc("dir"), cl::sub(runCommand));
+static cl::list<std::string>
+    inputFiles("input", cl::desc("Input NAME from FILE (.pb or .npy)"),
+               cl::value_desc("NAME=FILE"), cl::sub(runCommand));
+static cl::opt<std::string>
+    expectDir("expect",
+              cl::desc("Folder of output_N.pb or output_N.npy files to "
+                       "compare with"),
+              cl::value_desc("dir"), cl::sub(runCommand));
+static cl::opt<double>
+    relativeTolerance("rtol", cl::desc("Relative tolerance for float outputs"),
+                      cl::init(1e-5), cl::sub(runCommand));
+static cl::opt<double>
+    absoluteTolerance("atol", cl::desc("Absolute tolerance for float outputs"),
+                      cl::init(1e-6), cl::sub(runCommand));
+static cl::opt<unsigned>
+    benchRuns("bench",
+              cl::desc("Time N runs after a warm-up; print median and minimum"),
+              cl::init(0), cl::sub(runCommand));
 
 /// This executable, to find the runtime library beside it.
 static std::string executablePath;
@@ -362,6 +400,154 @@ static int runImport(MLIRContext &context) {
   return 0;
 }
 
+/// "FLOAT [2, 5]".
+static std::string describeTensor(const quantc::HostTensor &tensor) {
+  std::string text = quantc::getDTypeName(tensor.dtype).str() + " [";
+  for (auto [i, size] : llvm::enumerate(tensor.shape))
+    text += (i ? ", " : "") + std::to_string(size);
+  return text + "]";
+}
+
+/// Reads element `i` of a float tensor as double.
+static double readFloat(const quantc::HostTensor &tensor, int64_t i) {
+  if (tensor.dtype == 11) {
+    double v;
+    std::memcpy(&v, tensor.data.data() + 8 * i, 8);
+    return v;
+  }
+  float v;
+  std::memcpy(&v, tensor.data.data() + 4 * i, 4);
+  return v;
+}
+
+/// Compares `actual` with `expected`: float32/64 within atol + rtol |e|
+/// (NaN matching NaN), everything else bit for bit. Prints the errors.
+static bool compareOutput(StringRef name, const quantc::HostTensor &actual,
+                          const quantc::HostTensor &expected) {
+  if (actual.dtype != expected.dtype || actual.shape != expected.shape) {
+    errs() << "quantc: error: output '" << name << "' is "
+           << describeTensor(actual) << " but the expectation is "
+           << describeTensor(expected) << "\n";
+    return false;
+  }
+  if (actual.dtype != 1 && actual.dtype != 11) {
+    bool same = actual.data == expected.data;
+    outs() << "output '" << name << "': " << (same ? "identical" : "differs")
+           << "\n";
+    return same;
+  }
+  double maxAbs = 0, maxRel = 0;
+  bool ok = true;
+  for (int64_t i = 0, e = actual.getNumElements(); i < e; ++i) {
+    double a = readFloat(actual, i), x = readFloat(expected, i);
+    if (std::isnan(a) || std::isnan(x)) {
+      ok &= std::isnan(a) && std::isnan(x);
+      continue;
+    }
+    double error = std::fabs(a - x);
+    if (std::isinf(a) || std::isinf(x)) {
+      ok &= a == x;
+      continue;
+    }
+    maxAbs = std::max(maxAbs, error);
+    maxRel = std::max(maxRel, error / std::max(std::fabs(x), 1e-30));
+    ok &= error <= absoluteTolerance + relativeTolerance * std::fabs(x);
+  }
+  outs() << "output '" << name << "': max abs error "
+         << llvm::format("%.3g", maxAbs) << ", max relative error "
+         << llvm::format("%.3g", maxRel) << (ok ? "" : " (mismatch)") << "\n";
+  return ok;
+}
+
+static int runRun() {
+  auto fail = [](Error error) {
+    errs() << "quantc: error: " << toString(std::move(error)) << "\n";
+    return 1;
+  };
+  Expected<std::unique_ptr<quantc::LoadedModel>> model =
+      quantc::LoadedModel::load(libraryPath);
+  if (!model)
+    return fail(model.takeError());
+  const auto &inputs = (*model)->getInputs();
+  std::vector<std::optional<quantc::HostTensor>> args(inputs.size());
+  if (!inputsDir.empty()) {
+    Expected<std::vector<quantc::HostTensor>> read =
+        quantc::readTensorFolder(inputsDir, "input");
+    if (!read)
+      return fail(read.takeError());
+    for (size_t i = 0; i < read->size() && i < args.size(); ++i)
+      args[i] = std::move((*read)[i]);
+  }
+  for (StringRef option : inputFiles) {
+    auto [name, file] = option.split('=');
+    auto it = llvm::find_if(
+        inputs, [&](const auto &info) { return info.name == name; });
+    if (it == inputs.end() || file.empty()) {
+      errs() << "quantc: error: --input '" << option
+             << "' names no input of the model\n";
+      return 1;
+    }
+    Expected<quantc::HostTensor> tensor = quantc::readTensorFile(file);
+    if (!tensor)
+      return fail(tensor.takeError());
+    args[it - inputs.begin()] = std::move(*tensor);
+  }
+  std::vector<quantc::HostTensor> given;
+  for (auto [info, arg] : llvm::zip_equal(inputs, args)) {
+    if (!arg) {
+      errs() << "quantc: error: input '" << info.name
+             << "' is not given (--inputs or --input)\n";
+      return 1;
+    }
+    given.push_back(*arg);
+  }
+
+  Expected<std::vector<quantc::HostTensor>> results = (*model)->run(given);
+  if (!results)
+    return fail(results.takeError());
+  const auto &outputs = (*model)->getOutputs();
+  for (auto [info, result] : llvm::zip_equal(outputs, *results))
+    outs() << "output '" << info.name << "': " << describeTensor(result)
+           << "\n";
+
+  int status = 0;
+  if (!expectDir.empty()) {
+    Expected<std::vector<quantc::HostTensor>> expected =
+        quantc::readTensorFolder(expectDir, "output");
+    if (!expected)
+      return fail(expected.takeError());
+    if (expected->size() != results->size()) {
+      errs() << "quantc: error: the model has " << results->size()
+             << " outputs but " << expectDir << " holds " << expected->size()
+             << "\n";
+      return 1;
+    }
+    for (size_t i = 0; i < results->size(); ++i)
+      if (!compareOutput(outputs[i].name, (*results)[i], (*expected)[i]))
+        status = 1;
+  }
+
+  if (benchRuns > 0) {
+    std::vector<double> milliseconds;
+    for (unsigned i = 0; i <= benchRuns; ++i) {
+      auto start = std::chrono::steady_clock::now();
+      Expected<std::vector<quantc::HostTensor>> timed = (*model)->run(given);
+      auto end = std::chrono::steady_clock::now();
+      if (!timed)
+        return fail(timed.takeError());
+      if (i > 0) // the first run warms up
+        milliseconds.push_back(
+            std::chrono::duration<double, std::milli>(end - start).count());
+    }
+    llvm::sort(milliseconds);
+    outs() << "latency over " << benchRuns << " runs: median "
+           << llvm::format("%.4g", milliseconds[milliseconds.size() / 2])
+           << " ms, min " << llvm::format("%.4g", milliseconds.front())
+           << " ms\n";
+  }
+  return status;
+}
+
 static int runListOps() {
   for (const quantc::SupportedONNXOp &op : quantc::getSupportedONNXOps()) {
     outs() << op.opType << ":";
@@ -392,6 +578,8 @@ int main(int argc, char **argv) {
     return runImport(context);
   if (compileCommand)
     return runCompile(context);
+  if (runCommand)
+    return runRun();
   if (listOpsCommand)
     return runListOps();
   errs() << "quantc: error: name a command; see quantc --help\n";

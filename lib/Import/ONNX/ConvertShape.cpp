@@ -9,7 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Converters.h"
-#include "TensorConversion.h"
+#include "quantc/Import/ONNX/TensorConversion.h"
 
 #include "llvm/ADT/APSInt.h"
 

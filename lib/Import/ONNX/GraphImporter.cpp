@@ -8,7 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "GraphImporter.h"
-#include "TensorConversion.h"
+#include "quantc/Import/ONNX/TensorConversion.h"
 
 #include "quantc/Dialect/QNN/IR/QNNOps.h"
 #include "quantc/Dialect/QNN/IR/ShapeInference.h"

@@ -5,8 +5,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef QUANTC_LIB_IMPORT_ONNX_TENSORCONVERSION_H
-#define QUANTC_LIB_IMPORT_ONNX_TENSORCONVERSION_H
+#ifndef QUANTC_IMPORT_ONNX_TENSORCONVERSION_H
+#define QUANTC_IMPORT_ONNX_TENSORCONVERSION_H
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Location.h"
@@ -24,11 +24,12 @@ mlir::FailureOr<mlir::Type> getElementType(int32_t dataType,
                                            mlir::MLIRContext *context);
 
 /// Converts `tensor` to a dense attribute, reading external data relative to
-/// `baseDir`. Errors are reported at `loc` and name the tensor.
+/// `baseDir`. Errors are reported at `loc` and name the tensor. Shared by the
+/// importer and by the tools that read tensors in ONNX's `.pb` format.
 mlir::FailureOr<mlir::DenseElementsAttr>
 convertTensor(const onnx::TensorProto &tensor, llvm::StringRef baseDir,
               mlir::Location loc);
 
 } // namespace quantc::onnx_import
 
-#endif // QUANTC_LIB_IMPORT_ONNX_TENSORCONVERSION_H
+#endif // QUANTC_IMPORT_ONNX_TENSORCONVERSION_H

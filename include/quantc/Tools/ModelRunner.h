@@ -1,0 +1,53 @@
+//===- ModelRunner.h - Load and run a compiled model ------------*- C++ -*-===//
+//
+// Opens a shared library written by `quantc compile` with dlopen and runs it
+// through its C API: the counterpart of the generated header for tools.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QUANTC_TOOLS_MODELRUNNER_H
+#define QUANTC_TOOLS_MODELRUNNER_H
+
+#include "quantc/Tools/TensorFile.h"
+
+#include <memory>
+
+namespace quantc {
+
+class LoadedModel {
+public:
+  struct TensorInfo {
+    std::string name;
+    int dtype;
+    /// -1 for a dynamic dimension.
+    llvm::SmallVector<int64_t> shape;
+  };
+
+  /// Opens the library at `path`; its API prefix comes from the file name.
+  static llvm::Expected<std::unique_ptr<LoadedModel>>
+  load(llvm::StringRef path);
+  ~LoadedModel();
+
+  const std::vector<TensorInfo> &getInputs() const { return inputs; }
+  const std::vector<TensorInfo> &getOutputs() const { return outputs; }
+
+  /// Runs the model on `args` (one per input, in order). The element types
+  /// must be the model's; the library checks the shapes.
+  llvm::Expected<std::vector<HostTensor>> run(llvm::ArrayRef<HostTensor> args);
+
+private:
+  LoadedModel() = default;
+
+  void *handle = nullptr;
+  void *context = nullptr;
+  void (*destroy)(void *) = nullptr;
+  int (*runAllocated)(void *, const void *const *, const int64_t *const *,
+                      void **, int64_t *const *) = nullptr;
+  void (*freeOutput)(void *) = nullptr;
+  const char *(*lastError)(const void *) = nullptr;
+  std::vector<TensorInfo> inputs, outputs;
+};
+
+} // namespace quantc
+
+#endif // QUANTC_TOOLS_MODELRUNNER_H
