@@ -97,9 +97,9 @@ LogicalResult onnx_import::convertConvTranspose(NodeContext &ctx) {
     if (outputShape.size() == size_t(rank))
       outputShape.erase(outputShape.begin(), outputShape.begin() + 2);
     if (!outputShape.empty() && outputShape.size() != spatial)
-      return ctx.emitError() << "output_shape has " << outputShape.size()
-                             << " entries, expected " << spatial << " or "
-                             << rank;
+      return ctx.emitError()
+             << "output_shape has " << outputShape.size()
+             << " entries, expected " << spatial << " or " << rank;
     pads.assign(2 * spatial, 0);
     for (size_t i = 0; i < spatial; ++i) {
       int64_t in = inputType.getDimSize(i + 2);
