@@ -325,7 +325,10 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
       return diag << schema->minInputs;
     return diag << schema->minInputs << " to " << schema->maxInputs;
   }
-  for (unsigned i = 0; i < schema->minInputs; ++i)
+  // Required inputs, and every input of a variadic op, may not be omitted.
+  unsigned required =
+      schema->maxInputs == kVariadic ? numInputs : schema->minInputs;
+  for (unsigned i = 0; i < required; ++i)
     if (node.input(i).empty())
       return emitError(loc)
              << describeNode(node, opset) << ": input " << i << " is required";
