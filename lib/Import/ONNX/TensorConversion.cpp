@@ -176,7 +176,9 @@ onnx_import::convertTensor(const onnx::TensorProto &tensor, StringRef baseDir,
       return emitError(loc) << "tensor '" << tensor.name()
                             << "' has a negative dimension " << dim;
     shape.push_back(dim);
-    numElements *= dim;
+    if (__builtin_mul_overflow(numElements, dim, &numElements))
+      return emitError(loc) << "tensor '" << tensor.name()
+                            << "' has more elements than can be counted";
   }
   auto type = RankedTensorType::get(shape, *element);
   unsigned elementBytes =
@@ -213,7 +215,8 @@ onnx_import::convertTensor(const onnx::TensorProto &tensor, StringRef baseDir,
     }
   }
 
-  if (bytes.size() != uint64_t(numElements) * elementBytes)
+  if (uint64_t(numElements) > bytes.size() ||
+      bytes.size() != uint64_t(numElements) * elementBytes)
     return emitError(loc) << "tensor '" << tensor.name() << "' holds "
                           << bytes.size() / elementBytes << " values of type "
                           << getDataTypeName(tensor.data_type())
