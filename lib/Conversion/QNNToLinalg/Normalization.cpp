@@ -30,6 +30,37 @@ static RankedTensorType keepDims(RankedTensorType type,
   return type.clone(shape);
 }
 
+/// The steps softmax and log-softmax share along `axis`: the input shifted
+/// by its maximum, and the sum of the shifted values' exponentials (kept as
+/// a size-1 dimension).
+struct ShiftedExponentials {
+  Value shifted, exp, sum;
+};
+
+static ShiftedExponentials createShiftedExponentials(PatternRewriter &rewriter,
+                                                     Location loc, Value input,
+                                                     int64_t axis) {
+  auto type = cast<RankedTensorType>(input.getType());
+  Type element = type.getElementType();
+  RankedTensorType reducedType = keepDims(type, axis);
+  Value max = createReduction(rewriter, loc, input, axis, qnn::ReduceKind::Max,
+                              reducedType);
+  Value shifted =
+      createElementwise(rewriter, loc, type, {input, max},
+                        [&](OpBuilder &b, Location nestedLoc, ValueRange args) {
+                          ScalarBuilder s(b, nestedLoc, element);
+                          return s.sub(args[0], args[1]);
+                        });
+  Value exp = createElementwise(
+      rewriter, loc, type, shifted,
+      [&](OpBuilder &b, Location nestedLoc, ValueRange args) {
+        return Value(math::ExpOp::create(b, nestedLoc, args[0]));
+      });
+  Value sum = createReduction(rewriter, loc, exp, axis, qnn::ReduceKind::Sum,
+                              reducedType);
+  return {shifted, exp, sum};
+}
+
 namespace {
 
 struct SoftmaxLowering final : OpRewritePattern<qnn::SoftmaxOp> {
@@ -39,25 +70,13 @@ struct SoftmaxLowering final : OpRewritePattern<qnn::SoftmaxOp> {
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     RankedTensorType type = op.getType();
-    Type element = type.getElementType();
-    int64_t axis = op.getAxis();
-    RankedTensorType reducedType = keepDims(type, axis);
-    Value max = createReduction(rewriter, loc, op.getInput(), axis,
-                                qnn::ReduceKind::Max, reducedType);
-    Value exp = createElementwise(
-        rewriter, loc, type, {op.getInput(), max},
-        [&](OpBuilder &b, Location nestedLoc, ValueRange args) {
-          ScalarBuilder s(b, nestedLoc, element);
-          return Value(
-              math::ExpOp::create(b, nestedLoc, s.sub(args[0], args[1])));
-        });
-    Value sum = createReduction(rewriter, loc, exp, axis, qnn::ReduceKind::Sum,
-                                reducedType);
+    ShiftedExponentials parts =
+        createShiftedExponentials(rewriter, loc, op.getInput(), op.getAxis());
     rewriter.replaceOp(
         op, createElementwise(
-                rewriter, loc, type, {exp, sum},
+                rewriter, loc, type, {parts.exp, parts.sum},
                 [&](OpBuilder &b, Location nestedLoc, ValueRange args) {
-                  ScalarBuilder s(b, nestedLoc, element);
+                  ScalarBuilder s(b, nestedLoc, type.getElementType());
                   return s.div(args[0], args[1]);
                 }));
     return success();
@@ -71,29 +90,13 @@ struct LogSoftmaxLowering final : OpRewritePattern<qnn::LogSoftmaxOp> {
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     RankedTensorType type = op.getType();
-    Type element = type.getElementType();
-    int64_t axis = op.getAxis();
-    RankedTensorType reducedType = keepDims(type, axis);
-    Value max = createReduction(rewriter, loc, op.getInput(), axis,
-                                qnn::ReduceKind::Max, reducedType);
-    Value shifted = createElementwise(
-        rewriter, loc, type, {op.getInput(), max},
-        [&](OpBuilder &b, Location nestedLoc, ValueRange args) {
-          ScalarBuilder s(b, nestedLoc, element);
-          return s.sub(args[0], args[1]);
-        });
-    Value exp = createElementwise(
-        rewriter, loc, type, shifted,
-        [&](OpBuilder &b, Location nestedLoc, ValueRange args) {
-          return Value(math::ExpOp::create(b, nestedLoc, args[0]));
-        });
-    Value sum = createReduction(rewriter, loc, exp, axis, qnn::ReduceKind::Sum,
-                                reducedType);
+    ShiftedExponentials parts =
+        createShiftedExponentials(rewriter, loc, op.getInput(), op.getAxis());
     rewriter.replaceOp(
         op, createElementwise(
-                rewriter, loc, type, {shifted, sum},
+                rewriter, loc, type, {parts.shifted, parts.sum},
                 [&](OpBuilder &b, Location nestedLoc, ValueRange args) {
-                  ScalarBuilder s(b, nestedLoc, element);
+                  ScalarBuilder s(b, nestedLoc, type.getElementType());
                   return s.sub(args[0],
                                math::LogOp::create(b, nestedLoc, args[1]));
                 }));
