@@ -424,34 +424,24 @@ struct ConvTransposeLowering final : OpRewritePattern<qnn::ConvTransposeOp> {
     llvm::append_range(flippedShape, kernel);
     auto flippedType = weightType.clone(flippedShape);
     Value weight = op.getWeight();
-    Value flipped =
-        linalg::GenericOp::create(
-            rewriter, loc, flippedType, ValueRange(),
-            createEmpty(rewriter, loc, flippedType, {}),
-            ArrayRef<AffineMap>{rewriter.getMultiDimIdentityMap(rank)},
-            SmallVector<utils::IteratorType>(rank,
-                                             utils::IteratorType::parallel),
-            [&](OpBuilder &b, Location l, ValueRange) {
-              auto idx = [&](int64_t v) {
-                return arith::ConstantIndexOp::create(b, l, v);
-              };
-              Value m = linalg::IndexOp::create(b, l, 0);
-              Value c = linalg::IndexOp::create(b, l, 1);
-              Value g = arith::DivUIOp::create(b, l, m, idx(filtersPerGroup));
-              SmallVector<Value> from = {
-                  arith::AddIOp::create(
-                      b, l,
-                      arith::MulIOp::create(b, l, g, idx(channelsPerGroup)), c),
-                  arith::RemUIOp::create(b, l, m, idx(filtersPerGroup))};
-              for (int64_t i = 0; i < spatial; ++i)
-                from.push_back(arith::SubIOp::create(
-                    b, l, idx(kernel[i] - 1),
-                    linalg::IndexOp::create(b, l, i + 2)));
-              linalg::YieldOp::create(
-                  b, l,
-                  tensor::ExtractOp::create(b, l, weight, from).getResult());
-            })
-            .getResult(0);
+    Value flipped = createFromCoordinates(
+        rewriter, loc, flippedType, {},
+        [&](OpBuilder &b, Location l, ValueRange at) -> Value {
+          auto idx = [&](int64_t v) {
+            return arith::ConstantIndexOp::create(b, l, v);
+          };
+          Value m = at[0], c = at[1];
+          Value g = arith::DivUIOp::create(b, l, m, idx(filtersPerGroup));
+          SmallVector<Value> from = {
+              arith::AddIOp::create(
+                  b, l, arith::MulIOp::create(b, l, g, idx(channelsPerGroup)),
+                  c),
+              arith::RemUIOp::create(b, l, m, idx(filtersPerGroup))};
+          for (int64_t i = 0; i < spatial; ++i)
+            from.push_back(
+                arith::SubIOp::create(b, l, idx(kernel[i] - 1), at[i + 2]));
+          return tensor::ExtractOp::create(b, l, weight, from);
+        });
 
     SmallVector<int64_t> ones(spatial, 1);
     rewriter.replaceOpWithNewOp<qnn::ConvOp>(

@@ -59,134 +59,119 @@ struct ResizeLowering final : OpRewritePattern<qnn::ResizeOp> {
     }
 
     Value input = op.getInput();
-    Value init = createEmpty(rewriter, loc, type, {});
-    SmallVector<utils::IteratorType> iterators(rank,
-                                               utils::IteratorType::parallel);
-    Value result =
-        linalg::GenericOp::create(
-            rewriter, loc, type, ValueRange(), init,
-            ArrayRef<AffineMap>{rewriter.getMultiDimIdentityMap(rank)},
-            iterators,
-            [&](OpBuilder &b, Location l, ValueRange) {
-              ScalarBuilder f32(b, l, b.getF32Type());
-              auto idx = [&](int64_t v) {
-                return arith::ConstantIndexOp::create(b, l, v);
-              };
-              SmallVector<Value> at;
-              for (int64_t d = 0; d < rank; ++d)
-                at.push_back(linalg::IndexOp::create(b, l, d));
+    Value result = createFromCoordinates(
+        rewriter, loc, type, {},
+        [&](OpBuilder &b, Location l, ValueRange at) -> Value {
+          ScalarBuilder f32(b, l, b.getF32Type());
+          auto idx = [&](int64_t v) {
+            return arith::ConstantIndexOp::create(b, l, v);
+          };
 
-              // The input coordinate of each resized dimension, as f32.
-              SmallVector<Value> coords;
-              for (int64_t d : resized) {
-                int64_t in = inputType.getDimSize(d), out = type.getDimSize(d);
-                Value o = arith::UIToFPOp::create(
-                    b, l, b.getF32Type(),
-                    arith::IndexCastUIOp::create(b, l, b.getI64Type(), at[d]));
-                Value scale = f32.constant(scales[d]);
-                Value halfPixel =
-                    f32.sub(f32.div(f32.add(o, f32.constant(0.5)), scale),
-                            f32.constant(0.5));
-                Value x;
-                switch (op.getCoordinateTransform()) {
-                case qnn::CoordinateTransform::HalfPixel:
-                  x = halfPixel;
-                  break;
-                case qnn::CoordinateTransform::HalfPixelSymmetric: {
-                  float adjustment = float(out) / (float(in) * scales[d]);
-                  x = f32.add(f32.constant(float(in) / 2 * (1 - adjustment)),
-                              halfPixel);
-                  break;
-                }
-                case qnn::CoordinateTransform::PytorchHalfPixel:
-                  x = out > 1 ? halfPixel : f32.constant(0.0);
-                  break;
-                case qnn::CoordinateTransform::AlignCorners:
-                  x = out > 1 ? f32.mul(o, f32.constant(float(in - 1) /
-                                                        float(out - 1)))
-                              : f32.constant(0.0);
-                  break;
-                case qnn::CoordinateTransform::Asymmetric:
-                  x = f32.div(o, scale);
-                  break;
-                }
-                coords.push_back(x);
-              }
+          // The input coordinate of each resized dimension, as f32.
+          SmallVector<Value> coords;
+          for (int64_t d : resized) {
+            int64_t in = inputType.getDimSize(d), out = type.getDimSize(d);
+            Value o = arith::UIToFPOp::create(
+                b, l, b.getF32Type(),
+                arith::IndexCastUIOp::create(b, l, b.getI64Type(), at[d]));
+            Value scale = f32.constant(scales[d]);
+            Value halfPixel =
+                f32.sub(f32.div(f32.add(o, f32.constant(0.5)), scale),
+                        f32.constant(0.5));
+            Value x;
+            switch (op.getCoordinateTransform()) {
+            case qnn::CoordinateTransform::HalfPixel:
+              x = halfPixel;
+              break;
+            case qnn::CoordinateTransform::HalfPixelSymmetric: {
+              float adjustment = float(out) / (float(in) * scales[d]);
+              x = f32.add(f32.constant(float(in) / 2 * (1 - adjustment)),
+                          halfPixel);
+              break;
+            }
+            case qnn::CoordinateTransform::PytorchHalfPixel:
+              x = out > 1 ? halfPixel : f32.constant(0.0);
+              break;
+            case qnn::CoordinateTransform::AlignCorners:
+              x = out > 1
+                      ? f32.mul(o, f32.constant(float(in - 1) / float(out - 1)))
+                      : f32.constant(0.0);
+              break;
+            case qnn::CoordinateTransform::Asymmetric:
+              x = f32.div(o, scale);
+              break;
+            }
+            coords.push_back(x);
+          }
 
-              auto clampIndex = [&](Value v, int64_t in) {
-                return arith::MinSIOp::create(
-                    b, l, arith::MaxSIOp::create(b, l, v, idx(0)), idx(in - 1));
-              };
-              auto toIndex = [&](Value v) {
-                return arith::IndexCastOp::create(
-                    b, l, b.getIndexType(),
-                    arith::FPToSIOp::create(b, l, b.getI64Type(), v));
-              };
+          auto clampIndex = [&](Value v, int64_t in) {
+            return arith::MinSIOp::create(
+                b, l, arith::MaxSIOp::create(b, l, v, idx(0)), idx(in - 1));
+          };
+          auto toIndex = [&](Value v) {
+            return arith::IndexCastOp::create(
+                b, l, b.getIndexType(),
+                arith::FPToSIOp::create(b, l, b.getI64Type(), v));
+          };
 
-              if (op.getMode() == qnn::ResizeMode::Nearest) {
-                SmallVector<Value> from(at);
-                for (auto [i, d] : llvm::enumerate(resized)) {
-                  Value x = coords[i];
-                  Value rounded;
-                  switch (op.getNearestRounding()) {
-                  case qnn::NearestRounding::RoundPreferFloor:
-                    rounded = math::CeilOp::create(
-                        b, l, f32.sub(x, f32.constant(0.5)));
-                    break;
-                  case qnn::NearestRounding::RoundPreferCeil:
-                    rounded = math::FloorOp::create(
-                        b, l, f32.add(x, f32.constant(0.5)));
-                    break;
-                  case qnn::NearestRounding::Floor:
-                    rounded = math::FloorOp::create(b, l, x);
-                    break;
-                  case qnn::NearestRounding::Ceil:
-                    rounded = math::CeilOp::create(b, l, x);
-                    break;
-                  }
-                  from[d] =
-                      clampIndex(toIndex(rounded), inputType.getDimSize(d));
-                }
-                linalg::YieldOp::create(
-                    b, l,
-                    tensor::ExtractOp::create(b, l, input, from).getResult());
-                return;
+          if (op.getMode() == qnn::ResizeMode::Nearest) {
+            SmallVector<Value> from(at);
+            for (auto [i, d] : llvm::enumerate(resized)) {
+              Value x = coords[i];
+              Value rounded;
+              switch (op.getNearestRounding()) {
+              case qnn::NearestRounding::RoundPreferFloor:
+                rounded =
+                    math::CeilOp::create(b, l, f32.sub(x, f32.constant(0.5)));
+                break;
+              case qnn::NearestRounding::RoundPreferCeil:
+                rounded =
+                    math::FloorOp::create(b, l, f32.add(x, f32.constant(0.5)));
+                break;
+              case qnn::NearestRounding::Floor:
+                rounded = math::FloorOp::create(b, l, x);
+                break;
+              case qnn::NearestRounding::Ceil:
+                rounded = math::CeilOp::create(b, l, x);
+                break;
               }
+              from[d] = clampIndex(toIndex(rounded), inputType.getDimSize(d));
+            }
+            return tensor::ExtractOp::create(b, l, input, from);
+          }
 
-              // Linear: blend the 2^k neighbours of the k resized dims.
-              SmallVector<Value> lows, highs, weights;
-              for (auto [i, d] : llvm::enumerate(resized)) {
-                int64_t in = inputType.getDimSize(d);
-                Value x = f32.min(f32.max(coords[i], f32.constant(0.0)),
-                                  f32.constant(float(in - 1)));
-                Value floor = math::FloorOp::create(b, l, x);
-                Value low = toIndex(floor);
-                lows.push_back(low);
-                highs.push_back(
-                    clampIndex(arith::AddIOp::create(b, l, low, idx(1)), in));
-                weights.push_back(f32.sub(x, floor));
-              }
-              ScalarBuilder out(b, l, element);
-              Value sum = out.constant(0.0);
-              for (unsigned corner = 0; corner < (1u << resized.size());
-                   ++corner) {
-                SmallVector<Value> from(at);
-                Value weight = f32.constant(1.0);
-                for (auto [i, d] : llvm::enumerate(resized)) {
-                  bool high = corner & (1u << i);
-                  from[d] = high ? highs[i] : lows[i];
-                  weight = f32.mul(
-                      weight, high ? weights[i]
-                                   : f32.sub(f32.constant(1.0), weights[i]));
-                }
-                Value value = tensor::ExtractOp::create(b, l, input, from);
-                if (element != b.getF32Type())
-                  weight = arith::TruncFOp::create(b, l, element, weight);
-                sum = out.add(sum, out.mul(value, weight));
-              }
-              linalg::YieldOp::create(b, l, sum);
-            })
-            .getResult(0);
+          // Linear: blend the 2^k neighbours of the k resized dims.
+          SmallVector<Value> lows, highs, weights;
+          for (auto [i, d] : llvm::enumerate(resized)) {
+            int64_t in = inputType.getDimSize(d);
+            Value x = f32.min(f32.max(coords[i], f32.constant(0.0)),
+                              f32.constant(float(in - 1)));
+            Value floor = math::FloorOp::create(b, l, x);
+            Value low = toIndex(floor);
+            lows.push_back(low);
+            highs.push_back(
+                clampIndex(arith::AddIOp::create(b, l, low, idx(1)), in));
+            weights.push_back(f32.sub(x, floor));
+          }
+          ScalarBuilder out(b, l, element);
+          Value sum = out.constant(0.0);
+          for (unsigned corner = 0; corner < (1u << resized.size()); ++corner) {
+            SmallVector<Value> from(at);
+            Value weight = f32.constant(1.0);
+            for (auto [i, d] : llvm::enumerate(resized)) {
+              bool high = corner & (1u << i);
+              from[d] = high ? highs[i] : lows[i];
+              weight = f32.mul(weight,
+                               high ? weights[i]
+                                    : f32.sub(f32.constant(1.0), weights[i]));
+            }
+            Value value = tensor::ExtractOp::create(b, l, input, from);
+            if (element != b.getF32Type())
+              weight = arith::TruncFOp::create(b, l, element, weight);
+            sum = out.add(sum, out.mul(value, weight));
+          }
+          return sum;
+        });
     rewriter.replaceOp(op, result);
     return success();
   }

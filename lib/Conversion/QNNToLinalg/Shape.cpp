@@ -109,30 +109,6 @@ static Value dimSize(OpBuilder &b, Location loc, Value value, int64_t d) {
   return tensor::DimOp::create(b, loc, value, d);
 }
 
-/// Builds a linalg.generic that fills a tensor of `type` element by element
-/// with `body`, given the output coordinates as indices.
-static Value
-createGather(OpBuilder &b, Location loc, RankedTensorType type,
-             ValueRange dynamicSizes,
-             function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
-  int64_t rank = type.getRank();
-  Value init = createEmpty(b, loc, type, dynamicSizes);
-  SmallVector<utils::IteratorType> iterators(rank,
-                                             utils::IteratorType::parallel);
-  return linalg::GenericOp::create(
-             b, loc, type, ValueRange(), init,
-             ArrayRef<AffineMap>{b.getMultiDimIdentityMap(rank)}, iterators,
-             [&](OpBuilder &nested, Location nestedLoc, ValueRange) {
-               SmallVector<Value> coordinates;
-               for (int64_t d = 0; d < rank; ++d)
-                 coordinates.push_back(
-                     linalg::IndexOp::create(nested, nestedLoc, d));
-               linalg::YieldOp::create(nested, nestedLoc,
-                                       body(nested, nestedLoc, coordinates));
-             })
-      .getResult(0);
-}
-
 struct ConcatLowering final : OpRewritePattern<qnn::ConcatOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -222,18 +198,19 @@ struct SliceLowering final : OpRewritePattern<qnn::SliceOp> {
     }
     // A negative step walks backwards: element i reads start + i * step.
     rewriter.replaceOp(
-        op, createGather(rewriter, loc, type, sizes,
-                         [&](OpBuilder &b, Location nestedLoc, ValueRange at) {
-                           SmallVector<Value> from;
-                           for (int64_t d = 0; d < rank; ++d)
-                             from.push_back(arith::AddIOp::create(
-                                 b, nestedLoc, index(b, nestedLoc, starts[d]),
-                                 arith::MulIOp::create(
-                                     b, nestedLoc, at[d],
-                                     index(b, nestedLoc, op.getSteps()[d]))));
-                           return Value(tensor::ExtractOp::create(
-                               b, nestedLoc, op.getInput(), from));
-                         }));
+        op, createFromCoordinates(
+                rewriter, loc, type, sizes,
+                [&](OpBuilder &b, Location nestedLoc, ValueRange at) {
+                  SmallVector<Value> from;
+                  for (int64_t d = 0; d < rank; ++d)
+                    from.push_back(arith::AddIOp::create(
+                        b, nestedLoc, index(b, nestedLoc, starts[d]),
+                        arith::MulIOp::create(
+                            b, nestedLoc, at[d],
+                            index(b, nestedLoc, op.getSteps()[d]))));
+                  return Value(tensor::ExtractOp::create(b, nestedLoc,
+                                                         op.getInput(), from));
+                }));
     return success();
   }
 };
@@ -263,7 +240,7 @@ struct GatherLowering final : OpRewritePattern<qnn::GatherOp> {
     Value axisSize = dimSize(rewriter, loc, op.getData(), axis);
     rewriter.replaceOp(
         op,
-        createGather(
+        createFromCoordinates(
             rewriter, loc, type, sizes,
             [&](OpBuilder &b, Location nestedLoc, ValueRange at) {
               Value raw = tensor::ExtractOp::create(
@@ -357,7 +334,7 @@ struct PadLowering final : OpRewritePattern<qnn::PadOp> {
     qnn::PadMode mode = op.getMode();
     rewriter.replaceOp(
         op,
-        createGather(
+        createFromCoordinates(
             rewriter, loc, type, sizes,
             [&](OpBuilder &b, Location nestedLoc, ValueRange at) {
               SmallVector<Value> from;

@@ -141,3 +141,24 @@ Value ScalarBuilder::min(Value x, Value y) {
 Value ScalarBuilder::clampUnit(Value x) {
   return max(constant(0.0), min(constant(1.0), x));
 }
+
+Value qnn_to_linalg::createFromCoordinates(
+    OpBuilder &b, Location loc, RankedTensorType type, ValueRange dynamicSizes,
+    function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
+  int64_t rank = type.getRank();
+  Value init = createEmpty(b, loc, type, dynamicSizes);
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::parallel);
+  return linalg::GenericOp::create(
+             b, loc, type, ValueRange(), init,
+             ArrayRef<AffineMap>{b.getMultiDimIdentityMap(rank)}, iterators,
+             [&](OpBuilder &nested, Location nestedLoc, ValueRange) {
+               SmallVector<Value> coordinates;
+               for (int64_t d = 0; d < rank; ++d)
+                 coordinates.push_back(
+                     linalg::IndexOp::create(nested, nestedLoc, d));
+               linalg::YieldOp::create(nested, nestedLoc,
+                                       body(nested, nestedLoc, coordinates));
+             })
+      .getResult(0);
+}

@@ -79,6 +79,16 @@ mlir::Value createElementwise(
         body,
     std::optional<mlir::ValueRange> dynamicSizes = std::nullopt);
 
+/// Builds a linalg.generic with no inputs that fills a tensor of `type`
+/// element by element with `body`, given the element's coordinates as
+/// indices (for gathers, index maps and interpolation).
+mlir::Value createFromCoordinates(
+    mlir::OpBuilder &b, mlir::Location loc, mlir::RankedTensorType type,
+    mlir::ValueRange dynamicSizes,
+    llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location,
+                                   mlir::ValueRange)>
+        body);
+
 /// Reduces `input` over the sorted `axes` with `kind` into `resultType`,
 /// which keeps the reduced dimensions as size 1 or drops them.
 mlir::Value createReduction(mlir::OpBuilder &b, mlir::Location loc,
