@@ -1,13 +1,15 @@
 //===- LowerToLLVM.cpp - The quantc-lower-to-llvm pipeline ---------------===//
 //
-// From qnn to the LLVM dialect with upstream passes after
-// convert-qnn-to-linalg. Loops are scalar here: tiling and vectorization
-// come as their own stages before bufferization.
+// From qnn to the LLVM dialect: convert-qnn-to-linalg, bufferization,
+// quantc-vectorize-contractions for matmul and convolution, scalar loops
+// for the other linalg ops (which LLVM's loop vectorizer may still
+// vectorize), and upstream conversions to LLVM.
 //
 //===----------------------------------------------------------------------===//
 
 #include "quantc/Conversion/Passes.h"
 #include "quantc/Pipelines/Pipelines.h"
+#include "quantc/Transforms/Passes.h"
 
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
@@ -19,6 +21,7 @@
 #include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
 #include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
+#include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVMPass.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Linalg/Passes.h"
@@ -26,10 +29,39 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
+#include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/Triple.h"
 
 using namespace mlir;
 
-void quantc::buildLowerToLLVMPipeline(OpPassManager &pm) {
+int64_t quantc::getTargetVectorBits(StringRef triple, StringRef cpu,
+                                    StringRef features) {
+  llvm::Triple parsed(triple.empty() ? llvm::sys::getDefaultTargetTriple()
+                                     : triple.str());
+  if (!parsed.isX86())
+    return 128;
+  bool avx = false, avx512 = false;
+  if (cpu == "native") {
+    llvm::StringMap<bool> host = llvm::sys::getHostCPUFeatures();
+    avx = host.lookup("avx");
+    avx512 = host.lookup("avx512f");
+  }
+  SmallVector<StringRef> listed;
+  features.split(listed, ',', -1, false);
+  for (StringRef feature : listed) {
+    bool on = feature.consume_front("+");
+    if (!on)
+      feature.consume_front("-");
+    if (feature == "avx" || feature == "avx2")
+      avx = on;
+    else if (feature == "avx512f")
+      avx512 = on;
+  }
+  return avx512 ? 512 : avx ? 256 : 128;
+}
+
+void quantc::buildLowerToLLVMPipeline(OpPassManager &pm,
+                                      const LowerToLLVMOptions &options) {
   pm.addNestedPass<func::FuncOp>(createConvertQNNToLinalg());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
@@ -46,11 +78,21 @@ void quantc::buildLowerToLLVMPipeline(OpPassManager &pm) {
   // returned as it is): the caller always receives a fresh buffer.
   pm.addPass(createConvertBufferizationToMemRefPass());
 
+  if (options.vectorBits > 0) {
+    VectorizeContractionsOptions vectorize;
+    vectorize.vectorBits = options.vectorBits;
+    pm.addNestedPass<func::FuncOp>(createVectorizeContractions(vectorize));
+    pm.addPass(createCanonicalizerPass());
+  }
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
-  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createConvertVectorToLLVMPass());
+  // Buffers come from the runtime's pool (runtime/quantc_runtime.c).
+  FinalizeMemRefToLLVMConversionPassOptions memrefToLLVM;
+  memrefToLLVM.useGenericFunctions = true;
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass(memrefToLLVM));
   pm.addPass(createConvertMathToLLVMPass());
   // Math without an LLVM intrinsic (erf) calls libm.
   pm.addPass(createConvertMathToLibmPass());
@@ -61,8 +103,10 @@ void quantc::buildLowerToLLVMPipeline(OpPassManager &pm) {
 }
 
 void quantc::registerQuantcPipelines() {
-  PassPipelineRegistration<>(
+  PassPipelineRegistration<LowerToLLVMOptions>(
       "quantc-lower-to-llvm",
-      "Lower qnn to the LLVM dialect (scalar loops; no vectorization yet)",
-      buildLowerToLLVMPipeline);
+      "Lower qnn to the LLVM dialect, with vector kernels for contractions",
+      [](OpPassManager &pm, const LowerToLLVMOptions &options) {
+        buildLowerToLLVMPipeline(pm, options);
+      });
 }

@@ -241,7 +241,9 @@ std::string quantc::generateGlue(StringRef prefix, StringRef function,
   os << "} results_t;\n\nvoid _mlir_ciface_" << function << "(results_t *";
   for (size_t i = 0; i < signature.inputs.size(); ++i)
     os << ", input" << i << "_t *";
-  os << ");\n\n";
+  os << ");\n"
+     << "/* The runtime's allocator, which the model's buffers come from. */\n"
+     << "void _mlir_memref_to_llvm_free(void *);\n\n";
 
   // Metadata tables.
   // Tables are named model_<kind>_...; the run function's parameters take
@@ -433,7 +435,7 @@ std::string quantc::generateGlue(StringRef prefix, StringRef function,
      << numInputs << R"(; ++j)
       owned &= r[i].allocated != inputs[j];
     if (owned)
-      free(r[i].allocated);
+      _mlir_memref_to_llvm_free(r[i].allocated);
   }
   return status;
 }

@@ -8,7 +8,9 @@
 #include "quantc/Conversion/Passes.h"
 #include "quantc/Dialect/QNN/IR/QNNDialect.h"
 #include "quantc/Pipelines/Pipelines.h"
+#include "quantc/Transforms/Passes.h"
 
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Transforms/BufferizableOpInterfaceImpl.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -24,10 +26,12 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tensor/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/DialectRegistry.h"
 
 void quantc::registerQuantcPasses() {
   registerQuantcConversionPasses();
+  registerQuantcTransformsPasses();
   registerQuantcPipelines();
 }
 
@@ -39,7 +43,8 @@ void quantc::registerQuantcDialects(mlir::DialectRegistry &registry) {
   // What the lowering pipelines produce on their way to LLVM.
   registry.insert<mlir::bufferization::BufferizationDialect,
                   mlir::memref::MemRefDialect, mlir::scf::SCFDialect,
-                  mlir::cf::ControlFlowDialect, mlir::LLVM::LLVMDialect>();
+                  mlir::cf::ControlFlowDialect, mlir::LLVM::LLVMDialect,
+                  mlir::affine::AffineDialect, mlir::vector::VectorDialect>();
   mlir::arith::registerBufferizableOpInterfaceExternalModels(registry);
   mlir::bufferization::func_ext::registerBufferizableOpInterfaceExternalModels(
       registry);

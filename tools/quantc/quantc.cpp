@@ -323,7 +323,10 @@ static int runCompile(MLIRContext &context) {
       func.removeResultAttr(i, StringAttr::get(&context, "qnn.name"));
   });
   PassManager pm(&context);
-  quantc::buildLowerToLLVMPipeline(pm);
+  quantc::LowerToLLVMOptions lowering;
+  lowering.vectorBits =
+      quantc::getTargetVectorBits(targetTriple, targetCpu, /*features=*/"");
+  quantc::buildLowerToLLVMPipeline(pm, lowering);
   if (failed(pm.run(**module)))
     return 1;
   if (emitKind == EmitKind::MLIR)

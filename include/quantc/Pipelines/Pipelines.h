@@ -8,17 +8,37 @@
 #ifndef QUANTC_PIPELINES_PIPELINES_H
 #define QUANTC_PIPELINES_PIPELINES_H
 
+#include "mlir/Pass/PassOptions.h"
+
 namespace mlir {
 class OpPassManager;
 } // namespace mlir
 
 namespace quantc {
 
+/// Options of the quantc-lower-to-llvm pipeline.
+struct LowerToLLVMOptions
+    : public mlir::PassPipelineOptions<LowerToLLVMOptions> {
+  Option<int64_t> vectorBits{
+      *this, "vector-bits",
+      llvm::cl::desc("Vector register width of the target in bits; 0 leaves "
+                     "contractions as scalar loops"),
+      llvm::cl::init(256)};
+};
+
+/// The vector register width quantc generates code for on the target with
+/// `triple` (empty: the host's), `cpu` ("native": the host's) and LLVM
+/// `features`: 512 with AVX-512, 256 with AVX, 128 otherwise.
+int64_t getTargetVectorBits(llvm::StringRef triple, llvm::StringRef cpu,
+                            llvm::StringRef features);
+
 /// qnn to the LLVM dialect: convert-qnn-to-linalg, one-shot bufferization
-/// with identity-layout function boundaries, buffer deallocation, linalg to
-/// loops, and the conversions to LLVM. Registered as
+/// with identity-layout function boundaries, buffer deallocation,
+/// quantc-vectorize-contractions (unless `options.vectorBits` is 0), linalg
+/// to loops, and the conversions to LLVM. Registered as
 /// `quantc-lower-to-llvm`.
-void buildLowerToLLVMPipeline(mlir::OpPassManager &pm);
+void buildLowerToLLVMPipeline(mlir::OpPassManager &pm,
+                              const LowerToLLVMOptions &options = {});
 
 /// Registers quantc's pipelines with MLIR's pass registry.
 void registerQuantcPipelines();

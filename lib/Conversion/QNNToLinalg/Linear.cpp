@@ -201,6 +201,9 @@ struct GemmLowering final : OpRewritePattern<qnn::GemmOp> {
 struct ConvLowering final : OpRewritePattern<qnn::ConvOp> {
   using OpRewritePattern::OpRewritePattern;
 
+  // A pointwise conv becomes a one-dimensional one, which lowers directly.
+  void initialize() { setHasBoundedRewriteRecursion(); }
+
   LogicalResult matchAndRewrite(qnn::ConvOp op,
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
@@ -218,6 +221,20 @@ struct ConvLowering final : OpRewritePattern<qnn::ConvOp> {
     int64_t channelsPerGroup = channels / group;
     int64_t filtersPerGroup = filters / group;
     ArrayRef<int64_t> pads = op.getPads();
+
+    // A pointwise convolution over several spatial dimensions is one over
+    // the flattened pixels: its contraction then runs along all of them.
+    bool pointwise =
+        llvm::all_of(weightType.getShape().drop_front(2),
+                     [](int64_t k) { return k == 1; }) &&
+        llvm::all_of(op.getStrides(), [](int64_t s) { return s == 1; }) &&
+        llvm::all_of(pads, [](int64_t p) { return p == 0; });
+    // Expanding a group with two dynamic sizes back trips upstream's
+    // expand-strided-metadata, so those stay as they are.
+    int64_t dynamicSpatial = llvm::count_if(inputType.getShape().drop_front(2),
+                                            ShapedType::isDynamic);
+    if (pointwise && spatial > 1 && dynamicSpatial <= 1)
+      return flattenPointwise(op, rewriter);
 
     // Pad the spatial dimensions with zeros.
     Value input = op.getInput();
@@ -330,6 +347,51 @@ struct ConvLowering final : OpRewritePattern<qnn::ConvOp> {
       outGroups.push_back({i + 3});
     rewriter.replaceOpWithNewOp<tensor::CollapseShapeOp>(op, resultType,
                                                          grouped, outGroups);
+    return success();
+  }
+
+private:
+  /// Rewrites a pointwise `op` as a one-dimensional qnn.conv over the
+  /// collapsed spatial dimensions, expanded back afterwards.
+  static LogicalResult flattenPointwise(qnn::ConvOp op,
+                                        PatternRewriter &rewriter) {
+    Location loc = op.getLoc();
+    RankedTensorType inputType = op.getInput().getType();
+    RankedTensorType weightType = op.getWeight().getType();
+    RankedTensorType resultType = op.getType();
+    int64_t rank = inputType.getRank();
+    SmallVector<ReassociationIndices> groups = {{0}, {1}, {}};
+    int64_t pixels = 1;
+    for (int64_t d = 2; d < rank; ++d) {
+      groups[2].push_back(d);
+      pixels = inputType.isDynamicDim(d) || ShapedType::isDynamic(pixels)
+                   ? ShapedType::kDynamic
+                   : pixels * inputType.getDimSize(d);
+    }
+    auto flatInputType = RankedTensorType::get(
+        {inputType.getDimSize(0), inputType.getDimSize(1), pixels},
+        inputType.getElementType());
+    Value input = tensor::CollapseShapeOp::create(rewriter, loc, flatInputType,
+                                                  op.getInput(), groups);
+    auto flatWeightType = RankedTensorType::get(
+        {weightType.getDimSize(0), weightType.getDimSize(1), 1},
+        weightType.getElementType());
+    Value weight = tensor::CollapseShapeOp::create(
+        rewriter, loc, flatWeightType, op.getWeight(), groups);
+    auto flatResultType = RankedTensorType::get(
+        {resultType.getDimSize(0), resultType.getDimSize(1), pixels},
+        resultType.getElementType());
+    Value flat = qnn::ConvOp::create(
+        rewriter, loc, flatResultType, input, weight, op.getBias(),
+        rewriter.getDenseI64ArrayAttr({1}), rewriter.getDenseI64ArrayAttr({1}),
+        rewriter.getDenseI64ArrayAttr({0, 0}),
+        rewriter.getI64IntegerAttr(op.getGroup()));
+    // The result has the input's batch and spatial sizes.
+    SmallVector<OpFoldResult> sizes =
+        tensor::getMixedSizes(rewriter, loc, op.getInput());
+    sizes[1] = rewriter.getIndexAttr(resultType.getDimSize(1));
+    rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(op, resultType, flat,
+                                                       groups, sizes);
     return success();
   }
 };

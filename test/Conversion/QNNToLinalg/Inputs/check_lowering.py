@@ -20,9 +20,9 @@ import numpy as np
 
 from quantc.onnx_data import mlir_dense
 
-PIPELINE = [
-    "--one-shot-bufferize=bufferize-function-boundaries",
-    "--convert-linalg-to-loops", "--convert-scf-to-cf",
+BUFFERIZE = ["--one-shot-bufferize=bufferize-function-boundaries"]
+LOWER = [
+    "--convert-linalg-to-loops", "--convert-vector-to-llvm", "--convert-scf-to-cf",
     "--expand-strided-metadata", "--lower-affine",
     "--finalize-memref-to-llvm", "--convert-math-to-llvm",
     # What has no LLVM intrinsic (erf) calls libm.
@@ -430,7 +430,52 @@ def dynamic_cases():
            (2, 3, 1, 1), lambda x: x.astype(np.float64).mean(axis=(2, 3), keepdims=True))
 
 
-def run_case(tools, name, inputs, body, shape, ref):
+def contraction_cases():
+    """Matmul and convolution shapes that exercise the vector kernels of
+    quantc-vectorize-contractions: partial row and column blocks, strided
+    and depthwise convolutions, flattened pointwise ones, dynamic sizes."""
+    a, b = rand(13, 29), rand(29, 37)
+    yield ("matmul_partial_blocks", [a, b],
+           "%r = qnn.matmul %a, %b : (tensor<13x29xf32>, tensor<29x37xf32>) -> tensor<13x37xf32>",
+           (13, 37), lambda a, b: a.astype(np.float64) @ b)
+    a, b = rand(2, 1, 7, 9), rand(3, 9, 64)
+    yield ("matmul_batch_full_blocks", [a, b],
+           "%r = qnn.matmul %a, %b : (tensor<2x1x7x9xf32>, tensor<3x9x64xf32>) -> tensor<2x3x7x64xf32>",
+           (2, 3, 7, 64), lambda a, b: np.matmul(a.astype(np.float64), b))
+    a, b, c = rand(5, 12), rand(12, 20), rand(20)
+    yield ("gemm_bias", [a, b, c],
+           "%r = qnn.gemm %a, %b, %c : (tensor<5x12xf32>, tensor<12x20xf32>, tensor<20xf32>) -> tensor<5x20xf32>",
+           (5, 20), lambda a, b, c: a.astype(np.float64) @ b + c)
+    x, w, bias = rand(1, 5, 6, 41), rand(7, 5, 3, 3), rand(7)
+    yield ("conv_stride2_width", [x, w, bias],
+           "%r = qnn.conv %a, %b, %c {strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>,"
+           " pads = array<i64: 1, 1, 1, 1>} : (tensor<1x5x6x41xf32>, tensor<7x5x3x3xf32>, tensor<7xf32>)"
+           " -> tensor<1x7x3x21xf32>",
+           (1, 7, 3, 21), lambda x, w, b: conv_ref(x, w, b, [2, 2], [1, 1], [1, 1, 1, 1], 1))
+    x, w, bias = rand(2, 6, 9, 35), rand(6, 1, 5, 5), rand(6)
+    yield ("conv_depthwise_5x5", [x, w, bias],
+           "%r = qnn.conv %a, %b, %c {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>,"
+           " pads = array<i64: 2, 2, 2, 2>, group = 6} : (tensor<2x6x9x35xf32>, tensor<6x1x5x5xf32>,"
+           " tensor<6xf32>) -> tensor<2x6x9x35xf32>",
+           (2, 6, 9, 35), lambda x, w, b: conv_ref(x, w, b, [1, 1], [1, 1], [2, 2, 2, 2], 6))
+    x, w, bias = rand(1, 16, 3, 11), rand(20, 16, 1, 1), rand(20)
+    yield ("conv_pointwise", [x, w, bias],
+           "%r = qnn.conv %a, %b, %c {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>,"
+           " pads = array<i64: 0, 0, 0, 0>} : (tensor<1x16x3x11xf32>, tensor<20x16x1x1xf32>,"
+           " tensor<20xf32>) -> tensor<1x20x3x11xf32>",
+           (1, 20, 3, 11), lambda x, w, b: conv_ref(x, w, b, [1, 1], [1, 1], [0, 0, 0, 0], 1))
+    x, w = rand(2, 8, 3, 5), rand(12, 8, 1, 1)
+    for dims in ("?x8x3x?", "?x8x?x?"):
+        yield (f"dynamic_conv_pointwise_{dims.count('?')}", [x, w],
+               f"%xd = tensor.cast %a : tensor<2x8x3x5xf32> to tensor<{dims}xf32>\n"
+               "  %rd = qnn.conv %xd, %b {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>,"
+               f" pads = array<i64: 0, 0, 0, 0>}} : (tensor<{dims}xf32>, tensor<12x8x1x1xf32>)"
+               f" -> tensor<{dims.replace('x8x', 'x12x')}xf32>\n"
+               f"  %r = tensor.cast %rd : tensor<{dims.replace('x8x', 'x12x')}xf32> to tensor<2x12x3x5xf32>",
+               (2, 12, 3, 5), lambda x, w: conv_ref(x, w, None, [1, 1], [1, 1], [0, 0, 0, 0], 1))
+
+
+def run_case(tools, name, inputs, body, shape, ref, vector_bits=None, summed=False):
     quant_opt, mlir_opt, runner, libdir = tools
     names = "abcdefgh"
     lines = ["func.func private @printMemrefI32(tensor<*xi32>)", "func.func @main() {"]
@@ -456,7 +501,21 @@ def run_case(tools, name, inputs, body, shape, ref):
                              capture_output=True, text=True)
     if lowered.returncode:
         return f"quant-opt failed:\n{lowered.stderr}"
-    llvm = subprocess.run([mlir_opt] + PIPELINE, input=lowered.stdout,
+    buffers = subprocess.run([mlir_opt] + BUFFERIZE, input=lowered.stdout,
+                             capture_output=True, text=True)
+    if buffers.returncode:
+        return f"mlir-opt failed:\n{buffers.stderr}"
+    program = buffers.stdout
+    if vector_bits is not None:
+        vectorized = subprocess.run(
+            [quant_opt, f"--quantc-vectorize-contractions=vector-bits={vector_bits}"],
+            input=program, capture_output=True, text=True)
+        if vectorized.returncode:
+            return f"quant-opt failed:\n{vectorized.stderr}"
+        if "vector.fma" not in vectorized.stdout:
+            return "quantc-vectorize-contractions left the contraction scalar"
+        program = vectorized.stdout
+    llvm = subprocess.run([mlir_opt] + LOWER, input=program,
                           capture_output=True, text=True)
     if llvm.returncode:
         return f"mlir-opt failed:\n{llvm.stderr}"
@@ -472,6 +531,11 @@ def run_case(tools, name, inputs, body, shape, ref):
     expected = np.asarray(ref(*inputs), dtype=np.float64).reshape(shape)
     error = np.abs(actual - expected)
     bound = 1e-6 + 1e-5 * np.abs(expected)
+    if summed:
+        # A sum of products in float32 is off by a few ulps of the sum of
+        # the products' magnitudes, which the model gives for |inputs|.
+        bound += 1e-6 * np.abs(np.asarray(ref(*[np.abs(v) for v in inputs]),
+                                          dtype=np.float64).reshape(shape))
     if not np.all(error <= bound):
         worst = np.unravel_index(np.argmax(error - bound), shape)
         return (f"mismatch at {worst}: got {actual[worst]!r}, expected "
@@ -480,13 +544,25 @@ def run_case(tools, name, inputs, body, shape, ref):
 
 
 def main():
+    """check_lowering.py QUANT_OPT MLIR_OPT MLIR_RUNNER LIBDIR [--vectorize=BITS,...]
+
+    Without --vectorize, every case runs through scalar loops. With it, the
+    contraction cases run through quantc-vectorize-contractions at each
+    vector width, which must vectorize them."""
     tools = sys.argv[1:5]
     failures = 0
-    for name, inputs, body, shape, ref in (list(cases()) + list(normalization_cases()) +
-                                        list(movement_cases()) +
-                                        list(upsampling_cases()) +
-                                        list(dynamic_cases())):
-        error = run_case(tools, name, inputs, body, shape, ref)
+    runs = []
+    if len(sys.argv) > 5 and sys.argv[5].startswith("--vectorize="):
+        for bits in sys.argv[5].split("=", 1)[1].split(","):
+            runs += [(f"{name}@{bits}", inputs, body, shape, ref, int(bits), True)
+                     for name, inputs, body, shape, ref in contraction_cases()]
+    else:
+        runs = [case + (None, False) for case in
+                list(cases()) + list(normalization_cases()) + list(movement_cases()) +
+                list(upsampling_cases()) + list(dynamic_cases())]
+        runs += [case + (None, True) for case in contraction_cases()]
+    for name, inputs, body, shape, ref, bits, summed in runs:
+        error = run_case(tools, name, inputs, body, shape, ref, bits, summed)
         print(f"{'FAIL' if error else 'PASS'}: {name}")
         if error:
             print(error)

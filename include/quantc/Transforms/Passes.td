@@ -1,0 +1,57 @@
+//===- Passes.td - quantc transformation passes -------------*- tablegen -*-===//
+//
+// Passes that transform upstream dialects on quantc's lowering path.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QUANTC_TRANSFORMS_PASSES_TD
+#define QUANTC_TRANSFORMS_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def VectorizeContractions
+    : Pass<"quantc-vectorize-contractions", "mlir::func::FuncOp"> {
+  let summary = "Register-blocked vector code for matmul- and conv-like "
+                "linalg.generic ops on buffers";
+  let description = [{
+    Rewrites every `linalg.generic` on memrefs that accumulates a product,
+    `out += a * b`, into loops of vector FMAs, where:
+
+    * the output's innermost dimension (the loop `j`) has unit stride;
+    * one input (the vector operand) depends on `j` only through its
+      innermost index, as `c * j + ...` with `c` 1 or 2, and has unit stride
+      there; the other input (the broadcast operand) does not depend on `j`.
+
+    Matmul (`j` = the columns), convolution in NCHW (`j` = the output
+    width, or the flattened output pixels of a 1x1 convolution) and
+    depthwise convolution all have that form. The generated kernel keeps a
+    `rows` x `vectors` block of accumulators in registers: `vectors` vectors
+    of `vector-bits` along `j`, and `rows` consecutive values of a second
+    parallel loop `i`, chosen so that the vector loads are reused across
+    rows where possible (the matmul rows, the conv output channels) and
+    otherwise so that the broadcast is. The reduction loops run inside, in
+    the generic's order, and each output element is accumulated in the same
+    order as the scalar loops, with a fused multiply-add.
+
+    Columns past the last full block are done one vector at a time with
+    masked loads and stores; rows past the last full block one row at a
+    time. Every other linalg op is left alone.
+  }];
+  let options = [
+    Option<"vectorBits", "vector-bits", "int64_t", /*default=*/"256",
+           "Width of a vector register in bits (128, 256 or 512)">,
+    Option<"rows", "rows", "int64_t", /*default=*/"6",
+           "Rows of the register block">,
+    Option<"vectors", "vectors", "int64_t", /*default=*/"2",
+           "Vectors per row of the register block">,
+  ];
+  let dependentDialects = [
+    "mlir::affine::AffineDialect",
+    "mlir::arith::ArithDialect",
+    "mlir::memref::MemRefDialect",
+    "mlir::scf::SCFDialect",
+    "mlir::vector::VectorDialect",
+  ];
+}
+
+#endif // QUANTC_TRANSFORMS_PASSES_TD

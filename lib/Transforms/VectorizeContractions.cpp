@@ -1,0 +1,466 @@
+//===- VectorizeContractions.cpp - Register-blocked vector kernels -------===//
+//
+// The quantc-vectorize-contractions pass. A linalg.generic on buffers that
+// computes out += a * b over parallel and reduction loops becomes
+//
+//   for the other parallel loops:
+//     for j0 in full column blocks (vectors * lanes wide):
+//       for i0 in full row blocks (rows high):  kernel(rows, vectors)
+//       for the remaining rows:                kernel(1, vectors)
+//     for j0 in the remaining columns, one vector at a time (masked):
+//       the same two row loops with kernel(.., 1)
+//
+// where kernel(R, V) loads an R x V block of output vectors, runs the
+// reduction loops with the block in registers (vector.fma of a broadcast
+// scalar of one input by a vector load of the other), and stores it back.
+// Accumulation order per output element is the generic's reduction order.
+//
+//===----------------------------------------------------------------------===//
+
+#include "quantc/Transforms/Passes.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/IR/AffineExpr.h"
+
+namespace quantc {
+#define GEN_PASS_DEF_VECTORIZECONTRACTIONS
+#include "quantc/Transforms/Passes.h.inc"
+} // namespace quantc
+
+using namespace mlir;
+
+namespace {
+
+/// How one contraction maps onto the kernel.
+struct ContractionPlan {
+  /// Input operand number of the vector operand; the other is broadcast.
+  unsigned vectorInput = 0;
+  /// The vectorized loop and its coefficient in the vector operand's
+  /// innermost index.
+  unsigned jLoop = 0;
+  int64_t jStride = 1;
+  /// The loop unrolled over the rows of the register block, if any.
+  std::optional<unsigned> iLoop;
+  bool vectorDependsOnI = false, broadcastDependsOnI = false;
+  SmallVector<unsigned> outerLoops, reductionLoops;
+};
+
+/// The body is `yield acc + x * y` with {x, y} the two inputs, in either
+/// order.
+bool isMultiplyAccumulate(linalg::GenericOp op) {
+  Block &body = op.getRegion().front();
+  if (body.getOperations().size() != 3)
+    return false;
+  auto add = body.getTerminator()->getOperand(0).getDefiningOp<arith::AddFOp>();
+  if (!add)
+    return false;
+  Value acc = body.getArgument(2);
+  Value product = add.getLhs() == acc   ? add.getRhs()
+                  : add.getRhs() == acc ? add.getLhs()
+                                        : Value();
+  auto mul = product ? product.getDefiningOp<arith::MulFOp>() : nullptr;
+  if (!mul)
+    return false;
+  Value x = body.getArgument(0), y = body.getArgument(1);
+  return (mul.getLhs() == x && mul.getRhs() == y) ||
+         (mul.getLhs() == y && mul.getRhs() == x);
+}
+
+/// The coefficient of `dim` in the affine `expr`, if `expr` is linear in it.
+std::optional<int64_t> coefficientOf(AffineExpr expr, unsigned dim,
+                                     unsigned numDims) {
+  if (!expr.isPureAffine())
+    return std::nullopt;
+  MLIRContext *context = expr.getContext();
+  SmallVector<AffineExpr> at(numDims, getAffineConstantExpr(0, context));
+  auto base = dyn_cast<AffineConstantExpr>(expr.replaceDims(at));
+  at[dim] = getAffineConstantExpr(1, context);
+  auto unit = dyn_cast<AffineConstantExpr>(expr.replaceDims(at));
+  if (!base || !unit)
+    return std::nullopt;
+  return unit.getValue() - base.getValue();
+}
+
+bool hasUnitInnerStride(Value memref) {
+  auto type = cast<MemRefType>(memref.getType());
+  return type.getRank() > 0 && type.isLastDimUnitStride();
+}
+
+FailureOr<ContractionPlan> planContraction(linalg::GenericOp op) {
+  if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 2 ||
+      op.getNumDpsInits() != 1 || !isMultiplyAccumulate(op))
+    return failure();
+  Value out = op.getDpsInitOperand(0)->get();
+  auto outType = cast<MemRefType>(out.getType());
+  Type element = outType.getElementType();
+  if (!isa<FloatType>(element) || !hasUnitInnerStride(out))
+    return failure();
+  for (Value input : op.getDpsInputs())
+    if (cast<MemRefType>(input.getType()).getElementType() != element)
+      return failure();
+
+  unsigned numLoops = op.getNumLoops();
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  AffineMap outMap = maps[2];
+  if (!outMap.isProjectedPermutation() || outMap.getNumResults() == 0)
+    return failure();
+
+  ContractionPlan plan;
+  plan.jLoop = cast<AffineDimExpr>(outMap.getResults().back()).getPosition();
+  if (iterators[plan.jLoop] != utils::IteratorType::parallel)
+    return failure();
+
+  // Exactly one input depends on j, through its unit-stride innermost index.
+  int vectorInputs = 0;
+  for (unsigned input = 0; input < 2; ++input) {
+    AffineMap map = maps[input];
+    bool uses = false;
+    for (unsigned r = 0; r < map.getNumResults(); ++r)
+      uses |= map.getResult(r).isFunctionOfDim(plan.jLoop);
+    if (!uses)
+      continue;
+    ++vectorInputs;
+    plan.vectorInput = input;
+    for (unsigned r = 0; r + 1 < map.getNumResults(); ++r)
+      if (map.getResult(r).isFunctionOfDim(plan.jLoop))
+        return failure();
+    std::optional<int64_t> stride =
+        coefficientOf(map.getResults().back(), plan.jLoop, numLoops);
+    if (!stride || (*stride != 1 && *stride != 2) ||
+        !hasUnitInnerStride(op.getDpsInputs()[input]))
+      return failure();
+    plan.jStride = *stride;
+  }
+  if (vectorInputs != 1)
+    return failure();
+
+  auto dependsOn = [&](unsigned input, unsigned loop) {
+    return llvm::any_of(maps[input].getResults(),
+                        [&](AffineExpr e) { return e.isFunctionOfDim(loop); });
+  };
+  // The row loop: reuse the vector loads across rows if possible, else the
+  // broadcast; then prefer the longer loop. Loops of extent 1 do not count.
+  SmallVector<int64_t> extents = op.getStaticLoopRanges();
+  unsigned broadcastInput = 1 - plan.vectorInput;
+  int64_t bestScore = -1;
+  for (unsigned loop = 0; loop < numLoops; ++loop) {
+    if (loop == plan.jLoop ||
+        iterators[loop] != utils::IteratorType::parallel || extents[loop] == 1)
+      continue;
+    int64_t extent = ShapedType::isDynamic(extents[loop])
+                         ? std::numeric_limits<int32_t>::max()
+                         : extents[loop];
+    int64_t score = (dependsOn(plan.vectorInput, loop) ? 0 : 2) +
+                    (dependsOn(broadcastInput, loop) ? 0 : 1);
+    score = (score << 32) | extent;
+    if (score > bestScore) {
+      bestScore = score;
+      plan.iLoop = loop;
+    }
+  }
+  if (plan.iLoop) {
+    plan.vectorDependsOnI = dependsOn(plan.vectorInput, *plan.iLoop);
+    plan.broadcastDependsOnI = dependsOn(broadcastInput, *plan.iLoop);
+  }
+  for (unsigned loop = 0; loop < numLoops; ++loop) {
+    if (iterators[loop] == utils::IteratorType::reduction)
+      plan.reductionLoops.push_back(loop);
+    else if (loop != plan.jLoop && loop != plan.iLoop)
+      plan.outerLoops.push_back(loop);
+  }
+  return plan;
+}
+
+/// Emits the loops and kernels of one planned contraction before `op`.
+class KernelEmitter {
+public:
+  KernelEmitter(OpBuilder &builder, linalg::GenericOp op,
+                const ContractionPlan &plan, int64_t vectorBits, int64_t rows,
+                int64_t vectors)
+      : b(builder), loc(op.getLoc()), op(op), plan(plan), rows(rows),
+        vectors(vectors), maps(op.getIndexingMapsArray()) {
+    Type element = cast<MemRefType>(op.getDpsInitOperand(0)->get().getType())
+                       .getElementType();
+    lanes = std::max<int64_t>(vectorBits / element.getIntOrFloatBitWidth(), 1);
+    vectorType = VectorType::get({lanes}, element);
+    vectorOperand = op.getDpsInputs()[plan.vectorInput];
+    broadcastOperand = op.getDpsInputs()[1 - plan.vectorInput];
+    output = op.getDpsInitOperand(0)->get();
+  }
+
+  void emit() {
+    for (const Range &range :
+         cast<linalg::LinalgOp>(op.getOperation()).createLoopRanges(b, loc))
+      extents.push_back(getValueOrCreateConstantIndexOp(b, loc, range.size));
+    SmallVector<Value> ivs(op.getNumLoops(), constant(0));
+    emitOuterLoops(ivs, 0);
+  }
+
+private:
+  Value constant(int64_t value) {
+    return arith::ConstantIndexOp::create(b, loc, value);
+  }
+
+  /// `extent` rounded down to a multiple of `step`.
+  Value roundDown(Value extent, int64_t step) {
+    if (step == 1)
+      return extent;
+    Value rest = arith::RemUIOp::create(b, loc, extent, constant(step));
+    return arith::SubIOp::create(b, loc, extent, rest);
+  }
+
+  /// A loop from `lower` to `upper` by `step` whose body gets the index.
+  void loop(Value lower, Value upper, int64_t step,
+            function_ref<void(Value)> body) {
+    scf::ForOp::create(b, loc, lower, upper, constant(step), ValueRange(),
+                       [&](OpBuilder &nested, Location, Value iv, ValueRange) {
+                         OpBuilder::InsertionGuard guard(b);
+                         b.setInsertionPoint(nested.getInsertionBlock(),
+                                             nested.getInsertionPoint());
+                         body(iv);
+                         scf::YieldOp::create(b, loc);
+                       });
+  }
+
+  SmallVector<Value> indices(AffineMap map, ArrayRef<Value> ivs) {
+    SmallVector<Value> result;
+    for (AffineExpr expr : map.getResults()) {
+      if (auto dim = dyn_cast<AffineDimExpr>(expr)) {
+        result.push_back(ivs[dim.getPosition()]);
+        continue;
+      }
+      result.push_back(affine::AffineApplyOp::create(
+          b, loc, AffineMap::get(map.getNumDims(), 0, expr), ivs));
+    }
+    return result;
+  }
+
+  void emitOuterLoops(SmallVector<Value> &ivs, size_t depth) {
+    if (depth < plan.outerLoops.size()) {
+      unsigned l = plan.outerLoops[depth];
+      loop(constant(0), extents[l], 1, [&](Value iv) {
+        ivs[l] = iv;
+        emitOuterLoops(ivs, depth + 1);
+      });
+      return;
+    }
+    // Full column blocks, then the remaining columns a vector at a time.
+    Value columns = extents[plan.jLoop];
+    Value fullColumns = roundDown(columns, vectors * lanes);
+    loop(constant(0), fullColumns, vectors * lanes, [&](Value j0) {
+      ivs[plan.jLoop] = j0;
+      emitRowLoops(ivs, vectors, Value());
+    });
+    loop(fullColumns, columns, lanes, [&](Value j0) {
+      ivs[plan.jLoop] = j0;
+      Value remaining = arith::SubIOp::create(b, loc, columns, j0);
+      emitRowLoops(ivs, 1, remaining);
+    });
+  }
+
+  void emitRowLoops(SmallVector<Value> &ivs, int64_t numVectors,
+                    Value remaining) {
+    if (!plan.iLoop) {
+      emitKernel(ivs, 1, numVectors, remaining);
+      return;
+    }
+    unsigned i = *plan.iLoop;
+    Value fullRows = roundDown(extents[i], rows);
+    loop(constant(0), fullRows, rows, [&](Value i0) {
+      ivs[i] = i0;
+      emitKernel(ivs, rows, numVectors, remaining);
+    });
+    if (rows > 1)
+      loop(fullRows, extents[i], 1, [&](Value i0) {
+        ivs[i] = i0;
+        emitKernel(ivs, 1, numVectors, remaining);
+      });
+  }
+
+  /// The loop indices of row `r` and vector `v` of the block at `ivs`.
+  SmallVector<Value> blockIndices(ArrayRef<Value> ivs, int64_t r, int64_t v) {
+    SmallVector<Value> at(ivs);
+    if (r > 0)
+      at[*plan.iLoop] =
+          arith::AddIOp::create(b, loc, at[*plan.iLoop], constant(r));
+    if (v > 0)
+      at[plan.jLoop] =
+          arith::AddIOp::create(b, loc, at[plan.jLoop], constant(v * lanes));
+    return at;
+  }
+
+  /// The mask of a `length`-lane load of the `remaining` columns from an
+  /// operand with `stride` elements per column (`remaining` null: all).
+  Value columnMask(Value remaining, int64_t length, int64_t stride) {
+    auto type = VectorType::get({length}, b.getI1Type());
+    if (!remaining)
+      return vector::ConstantMaskOp::create(b, loc, type,
+                                            ArrayRef<int64_t>{length});
+    // Lanes 0 .. stride * (remaining - 1) are read.
+    Value count = arith::SubIOp::create(
+        b, loc, arith::MulIOp::create(b, loc, remaining, constant(stride)),
+        constant(stride - 1));
+    return vector::CreateMaskOp::create(b, loc, type, ValueRange{count});
+  }
+
+  Value zeros(VectorType type) {
+    return arith::ConstantOp::create(
+        b, loc, type,
+        DenseElementsAttr::get(type, b.getZeroAttr(type.getElementType())));
+  }
+
+  Value loadVectorOperand(ArrayRef<Value> at, Value remaining) {
+    SmallVector<Value> where = indices(maps[plan.vectorInput], at);
+    if (plan.jStride == 1) {
+      if (!remaining)
+        return vector::LoadOp::create(b, loc, vectorType, vectorOperand, where);
+      return vector::MaskedLoadOp::create(
+          b, loc, vectorType, vectorOperand, where,
+          columnMask(remaining, lanes, 1), zeros(vectorType));
+    }
+    // A strided operand: load the span the lanes cover and keep every
+    // stride-th element. The span ends at the last lane's element, so the
+    // load is masked even for full vectors.
+    int64_t span = lanes * plan.jStride;
+    auto wide = VectorType::get({span}, vectorType.getElementType());
+    // Read lanes 0, stride, ..., stride * (lanes - 1).
+    Value mask = remaining
+                     ? columnMask(remaining, span, plan.jStride)
+                     : vector::ConstantMaskOp::create(
+                           b, loc, VectorType::get({span}, b.getI1Type()),
+                           ArrayRef<int64_t>{plan.jStride * (lanes - 1) + 1});
+    Value loaded = vector::MaskedLoadOp::create(b, loc, wide, vectorOperand,
+                                                where, mask, zeros(wide));
+    SmallVector<int64_t> picks;
+    for (int64_t lane = 0; lane < lanes; ++lane)
+      picks.push_back(lane * plan.jStride);
+    return vector::ShuffleOp::create(b, loc, loaded, loaded, picks);
+  }
+
+  void emitKernel(ArrayRef<Value> ivs, int64_t numRows, int64_t numVectors,
+                  Value remaining) {
+    SmallVector<SmallVector<Value>> at;
+    for (int64_t r = 0; r < numRows; ++r)
+      for (int64_t v = 0; v < numVectors; ++v)
+        at.push_back(blockIndices(ivs, r, v));
+
+    Value mask = remaining ? columnMask(remaining, lanes, 1) : Value();
+    SmallVector<Value> accumulators;
+    for (ArrayRef<Value> point : at) {
+      SmallVector<Value> where = indices(maps[2], point);
+      accumulators.push_back(
+          mask ? vector::MaskedLoadOp::create(b, loc, vectorType, output, where,
+                                              mask, zeros(vectorType))
+                     .getResult()
+               : vector::LoadOp::create(b, loc, vectorType, output, where)
+                     .getResult());
+    }
+
+    SmallVector<Value> results =
+        emitReductions(at, accumulators, 0, numRows, numVectors, remaining);
+
+    for (auto [point, value] : llvm::zip(at, results)) {
+      SmallVector<Value> where = indices(maps[2], point);
+      if (mask)
+        vector::MaskedStoreOp::create(b, loc, output, where, mask, value);
+      else
+        vector::StoreOp::create(b, loc, value, output, where);
+    }
+  }
+
+  /// The reduction loops from `depth` in, carrying the block; returns the
+  /// block after them.
+  SmallVector<Value> emitReductions(SmallVector<SmallVector<Value>> &at,
+                                    ValueRange accumulators, size_t depth,
+                                    int64_t numRows, int64_t numVectors,
+                                    Value remaining) {
+    if (depth == plan.reductionLoops.size())
+      return accumulate(at, accumulators, numRows, numVectors, remaining);
+    unsigned l = plan.reductionLoops[depth];
+    auto forOp = scf::ForOp::create(
+        b, loc, constant(0), extents[l], constant(1), accumulators,
+        [&](OpBuilder &nested, Location, Value iv, ValueRange carried) {
+          OpBuilder::InsertionGuard guard(b);
+          b.setInsertionPoint(nested.getInsertionBlock(),
+                              nested.getInsertionPoint());
+          for (SmallVector<Value> &point : at)
+            point[l] = iv;
+          SmallVector<Value> next = emitReductions(
+              at, carried, depth + 1, numRows, numVectors, remaining);
+          scf::YieldOp::create(b, loc, next);
+        });
+    return SmallVector<Value>(forOp.getResults());
+  }
+
+  SmallVector<Value> accumulate(ArrayRef<SmallVector<Value>> at,
+                                ValueRange accumulators, int64_t numRows,
+                                int64_t numVectors, Value remaining) {
+    unsigned broadcastInput = 1 - plan.vectorInput;
+    SmallVector<Value> broadcasts, loads, results;
+    for (int64_t r = 0; r < numRows; ++r) {
+      ArrayRef<Value> point = at[r * numVectors];
+      if (r > 0 && !plan.broadcastDependsOnI) {
+        broadcasts.push_back(broadcasts.front());
+        continue;
+      }
+      Value scalar = memref::LoadOp::create(
+          b, loc, broadcastOperand, indices(maps[broadcastInput], point));
+      broadcasts.push_back(
+          vector::BroadcastOp::create(b, loc, vectorType, scalar));
+    }
+    for (int64_t r = 0; r < numRows; ++r)
+      for (int64_t v = 0; v < numVectors; ++v) {
+        if (r > 0 && !plan.vectorDependsOnI) {
+          loads.push_back(loads[v]);
+          continue;
+        }
+        loads.push_back(loadVectorOperand(at[r * numVectors + v], remaining));
+      }
+    for (int64_t r = 0; r < numRows; ++r)
+      for (int64_t v = 0; v < numVectors; ++v) {
+        int64_t k = r * numVectors + v;
+        results.push_back(vector::FMAOp::create(b, loc, broadcasts[r], loads[k],
+                                                accumulators[k]));
+      }
+    return results;
+  }
+
+  OpBuilder &b;
+  Location loc;
+  linalg::GenericOp op;
+  const ContractionPlan &plan;
+  int64_t rows, vectors, lanes = 1;
+  VectorType vectorType;
+  SmallVector<AffineMap> maps;
+  Value vectorOperand, broadcastOperand, output;
+  SmallVector<Value> extents;
+};
+
+struct VectorizeContractionsPass final
+    : quantc::impl::VectorizeContractionsBase<VectorizeContractionsPass> {
+  using VectorizeContractionsBase::VectorizeContractionsBase;
+
+  void runOnOperation() override {
+    if (vectorBits < 32 || rows < 1 || vectors < 1) {
+      getOperation().emitError(
+          "quantc-vectorize-contractions: vector-bits must be at least 32, "
+          "rows and vectors at least 1");
+      return signalPassFailure();
+    }
+    SmallVector<std::pair<linalg::GenericOp, ContractionPlan>> work;
+    getOperation().walk([&](linalg::GenericOp op) {
+      FailureOr<ContractionPlan> plan = planContraction(op);
+      if (succeeded(plan))
+        work.emplace_back(op, *plan);
+    });
+    for (auto &[op, plan] : work) {
+      OpBuilder builder(op);
+      KernelEmitter(builder, op, plan, vectorBits, rows, vectors).emit();
+      op.erase();
+    }
+  }
+};
+
+} // namespace
