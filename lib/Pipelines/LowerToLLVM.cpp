@@ -65,6 +65,9 @@ void quantc::buildLowerToLLVMPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createConvertQNNToLinalg());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  // Chains of elementwise ops become one loop nest: one pass over memory.
+  pm.addPass(createLinalgElementwiseOpFusionPass());
+  pm.addPass(createCanonicalizerPass());
 
   // Function arguments and results become identity-layout memrefs, which
   // the C interface hands over as plain descriptors.

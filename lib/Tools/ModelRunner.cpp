@@ -36,6 +36,8 @@ LoadedModel::load(llvm::StringRef path) {
   model->destroy = reinterpret_cast<void (*)(void *)>(symbol("destroy"));
   model->runAllocated =
       reinterpret_cast<decltype(model->runAllocated)>(symbol("run_allocated"));
+  model->runBuffers =
+      reinterpret_cast<decltype(model->runBuffers)>(symbol("run"));
   model->freeOutput = reinterpret_cast<void (*)(void *)>(symbol("free"));
   model->lastError =
       reinterpret_cast<const char *(*)(const void *)>(symbol("last_error"));
@@ -75,13 +77,13 @@ LoadedModel::~LoadedModel() {
     dlclose(handle);
 }
 
-llvm::Expected<std::vector<HostTensor>>
-LoadedModel::run(llvm::ArrayRef<HostTensor> args) {
+llvm::Error
+LoadedModel::collectInputs(llvm::ArrayRef<HostTensor> args,
+                           std::vector<const void *> &data,
+                           std::vector<const int64_t *> &shapes) const {
   if (args.size() != inputs.size())
     return createStringError("the model takes %zu inputs, got %zu",
                              inputs.size(), args.size());
-  std::vector<const void *> data;
-  std::vector<const int64_t *> shapes;
   for (auto [info, arg] : llvm::zip_equal(inputs, args)) {
     if (arg.dtype != info.dtype)
       return createStringError(
@@ -95,6 +97,43 @@ LoadedModel::run(llvm::ArrayRef<HostTensor> args) {
     data.push_back(arg.data.data());
     shapes.push_back(arg.shape.data());
   }
+  return llvm::Error::success();
+}
+
+llvm::Error LoadedModel::runInto(llvm::ArrayRef<HostTensor> args,
+                                 std::vector<HostTensor> &results) {
+  std::vector<const void *> data;
+  std::vector<const int64_t *> shapes;
+  if (llvm::Error error = collectInputs(args, data, shapes))
+    return error;
+  if (results.size() != outputs.size())
+    return createStringError("the model has %zu outputs, got %zu buffers",
+                             outputs.size(), results.size());
+  std::vector<void *> buffers;
+  std::vector<size_t> capacities;
+  std::vector<llvm::SmallVector<int64_t>> resultShapes;
+  std::vector<int64_t *> resultShapePointers;
+  for (HostTensor &result : results) {
+    buffers.push_back(result.data.data());
+    capacities.push_back(result.data.size());
+    resultShapes.emplace_back(std::max<size_t>(result.shape.size(), 1), 0);
+  }
+  for (auto &shape : resultShapes)
+    resultShapePointers.push_back(shape.data());
+  if (runBuffers(context, data.data(), shapes.data(), buffers.data(),
+                 capacities.data(), resultShapePointers.data()) != 0)
+    return createStringError("%s", lastError(context));
+  for (auto [result, shape] : llvm::zip_equal(results, resultShapes))
+    result.shape.assign(shape.begin(), shape.begin() + result.shape.size());
+  return llvm::Error::success();
+}
+
+llvm::Expected<std::vector<HostTensor>>
+LoadedModel::run(llvm::ArrayRef<HostTensor> args) {
+  std::vector<const void *> data;
+  std::vector<const int64_t *> shapes;
+  if (llvm::Error error = collectInputs(args, data, shapes))
+    return error;
   std::vector<void *> results(outputs.size(), nullptr);
   std::vector<llvm::SmallVector<int64_t>> resultShapes;
   std::vector<int64_t *> resultShapePointers;

@@ -35,7 +35,18 @@ public:
   /// must be the model's; the library checks the shapes.
   llvm::Expected<std::vector<HostTensor>> run(llvm::ArrayRef<HostTensor> args);
 
+  /// Runs the model on `args` into `results`, whose buffers (from an earlier
+  /// run) are reused as they are: the library writes each output into the
+  /// given buffer, as a program calling NAME_run with its own buffers does.
+  llvm::Error runInto(llvm::ArrayRef<HostTensor> args,
+                      std::vector<HostTensor> &results);
+
 private:
+  /// The input pointers and shapes of `args`, checked against the model.
+  llvm::Error collectInputs(llvm::ArrayRef<HostTensor> args,
+                            std::vector<const void *> &data,
+                            std::vector<const int64_t *> &shapes) const;
+
   LoadedModel() = default;
 
   void *handle = nullptr;
@@ -43,6 +54,8 @@ private:
   void (*destroy)(void *) = nullptr;
   int (*runAllocated)(void *, const void *const *, const int64_t *const *,
                       void **, int64_t *const *) = nullptr;
+  int (*runBuffers)(void *, const void *const *, const int64_t *const *,
+                    void *const *, const size_t *, int64_t *const *) = nullptr;
   void (*freeOutput)(void *) = nullptr;
   const char *(*lastError)(const void *) = nullptr;
   std::vector<TensorInfo> inputs, outputs;

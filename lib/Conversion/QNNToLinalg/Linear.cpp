@@ -7,7 +7,9 @@
 // tensor.expand_shape, and contracts
 //   out[n, g, m, o...] += in[n, g, c, o * stride + k * dilation...]
 //                         * w[g, m, c, k...]
-// before collapsing the groups back into channels.
+// before collapsing the groups back into channels. A transposed
+// convolution contracts channels into columns and gathers them into the
+// output (see ConvTransposeLowering).
 //
 //===----------------------------------------------------------------------===//
 
@@ -396,122 +398,233 @@ private:
   }
 };
 
-/// A transposed convolution is a convolution of the input with stride - 1
-/// zeros inserted between its elements, padded by dilation * (K - 1) minus
-/// the pads (plus the output padding at the end), with the kernel flipped
-/// and its two channel dimensions swapped within each group:
-///   w'[g * M/G + m, c, k] = w[g * C/G + c, m, K - 1 - k].
-/// The pattern builds that qnn.conv, which ConvLowering then lowers.
+/// A transposed convolution in two steps. First the column contraction
+///   col[n, g, m, k..., i...] = sum_c in[n, g, c, i...] * w[g, c, m, k...]
+/// (a matmul over channels, run by the vector kernels), then each output
+/// gathers the taps that land on it, on top of the bias:
+///   out[n, g, m, o...] = bias + sum col[n, g, m, k..., i...]
+///   over k, i with i * stride - pad_begin + k * dilation = o (per axis).
+/// With dilation 1 the taps of an axis are k = r + t * stride, i = q - t
+/// for (o + pad_begin) = q * stride + r, ceil(K / stride) candidates; with
+/// another dilation every k is tried against the divisibility condition.
 struct ConvTransposeLowering final : OpRewritePattern<qnn::ConvTransposeOp> {
   using OpRewritePattern::OpRewritePattern;
 
   LogicalResult matchAndRewrite(qnn::ConvTransposeOp op,
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
+    MLIRContext *context = getContext();
     RankedTensorType inputType = op.getInput().getType();
     RankedTensorType weightType = op.getWeight().getType();
+    RankedTensorType resultType = op.getType();
     Type element = inputType.getElementType();
     int64_t rank = inputType.getRank(), spatial = rank - 2;
     if (!weightType.hasStaticShape())
       return rewriter.notifyMatchFailure(op, "the weight must be static");
-    for (int64_t i = 1; i < rank; ++i)
-      if (inputType.isDynamicDim(i))
-        return rewriter.notifyMatchFailure(
-            op, "channels and spatial sizes must be static");
+    if (inputType.isDynamicDim(1))
+      return rewriter.notifyMatchFailure(op, "channels must be static");
     ArrayRef<int64_t> strides = op.getStrides(), dilations = op.getDilations(),
                       pads = op.getPads(), extra = op.getOutputPadding();
     ArrayRef<int64_t> kernel = weightType.getShape().drop_front(2);
     int64_t group = op.getGroup();
-
-    // Insert stride - 1 zeros between input elements.
-    SmallVector<int64_t> zeroedShape(inputType.getShape());
-    for (int64_t i = 0; i < spatial; ++i)
-      zeroedShape[i + 2] = (zeroedShape[i + 2] - 1) * strides[i] + 1;
-    auto zeroedType = inputType.clone(zeroedShape);
-    Value zeroed =
-        linalg::FillOp::create(
-            rewriter, loc, createScalar(rewriter, loc, element, 0.0),
-            createEmpty(rewriter, loc, zeroedType,
-                        getDynamicSizes(rewriter, loc, op.getInput())))
-            .getResult(0);
-    SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0)), sizes,
-        insertStrides(rank, rewriter.getIndexAttr(1));
-    for (int64_t d = 0; d < rank; ++d)
-      sizes.push_back(inputType.isDynamicDim(d)
-                          ? OpFoldResult(tensor::DimOp::create(rewriter, loc,
-                                                               op.getInput(), d)
-                                             .getResult())
-                          : rewriter.getIndexAttr(inputType.getDimSize(d)));
-    for (int64_t i = 0; i < spatial; ++i)
-      insertStrides[i + 2] = rewriter.getIndexAttr(strides[i]);
-    Value input = tensor::InsertSliceOp::create(
-        rewriter, loc, op.getInput(), zeroed, offsets, sizes, insertStrides);
-
-    // Pads of the equivalent convolution; a negative one crops.
-    SmallVector<int64_t> convPads(2 * spatial);
-    SmallVector<OpFoldResult> cropOffsets(rank, rewriter.getIndexAttr(0)),
-        cropSizes, cropStrides(rank, rewriter.getIndexAttr(1));
-    bool crop = false;
-    SmallVector<int64_t> croppedShape(zeroedShape);
-    for (int64_t i = 0; i < spatial; ++i) {
-      int64_t reach = dilations[i] * (kernel[i] - 1);
-      int64_t low = reach - pads[i],
-              high = reach - pads[i + spatial] + extra[i];
-      convPads[i] = std::max<int64_t>(low, 0);
-      convPads[i + spatial] = std::max<int64_t>(high, 0);
-      if (low < 0 || high < 0) {
-        crop = true;
-        cropOffsets[i + 2] = rewriter.getIndexAttr(std::max<int64_t>(-low, 0));
-        croppedShape[i + 2] -=
-            std::max<int64_t>(-low, 0) + std::max<int64_t>(-high, 0);
-      }
-    }
-    if (crop) {
-      for (int64_t d = 0; d < rank; ++d)
-        cropSizes.push_back(
-            zeroedType.isDynamicDim(d)
-                ? OpFoldResult(tensor::DimOp::create(rewriter, loc, input, d)
-                                   .getResult())
-                : rewriter.getIndexAttr(croppedShape[d]));
-      input = tensor::ExtractSliceOp::create(
-          rewriter, loc, inputType.clone(croppedShape), input, cropOffsets,
-          cropSizes, cropStrides);
-    }
-
-    // Flip the kernel and swap its channel dimensions within groups.
-    int64_t channelsPerGroup = weightType.getDimSize(0) / group;
+    int64_t channelsPerGroup = inputType.getDimSize(1) / group;
     int64_t filtersPerGroup = weightType.getDimSize(1);
-    SmallVector<int64_t> flippedShape = {filtersPerGroup * group,
-                                         channelsPerGroup};
-    llvm::append_range(flippedShape, kernel);
-    auto flippedType = weightType.clone(flippedShape);
-    Value weight = op.getWeight();
-    Value flipped = createFromCoordinates(
-        rewriter, loc, flippedType, {},
+
+    // Grouped views: input [N, G, C/G, I...], weight [G, C/G, M/G, K...].
+    SmallVector<int64_t> inShape = {inputType.getDimSize(0), group,
+                                    channelsPerGroup};
+    llvm::append_range(inShape, inputType.getShape().drop_front(2));
+    SmallVector<ReassociationIndices> inGroups = {{0}, {1, 2}};
+    for (int64_t i = 0; i < spatial; ++i)
+      inGroups.push_back({i + 3});
+    Value input = tensor::ExpandShapeOp::create(
+        rewriter, loc, inputType.clone(inShape), op.getInput(), inGroups);
+    SmallVector<int64_t> wShape = {group, channelsPerGroup, filtersPerGroup};
+    llvm::append_range(wShape, kernel);
+    SmallVector<ReassociationIndices> wGroups = {{0, 1}, {2}};
+    for (int64_t i = 0; i < spatial; ++i)
+      wGroups.push_back({i + 3});
+    Value weight = tensor::ExpandShapeOp::create(
+        rewriter, loc, weightType.clone(wShape), op.getWeight(), wGroups);
+
+    // Dynamic sizes of the input: batch and spatial.
+    SmallVector<Value> inputSizes(rank);
+    for (int64_t d = 0; d < rank; ++d)
+      if (inputType.isDynamicDim(d))
+        inputSizes[d] = tensor::DimOp::create(rewriter, loc, op.getInput(), d);
+
+    // The columns [N, G, M/G, K..., I...].
+    SmallVector<int64_t> colShape = {inputType.getDimSize(0), group,
+                                     filtersPerGroup};
+    llvm::append_range(colShape, kernel);
+    llvm::append_range(colShape, inputType.getShape().drop_front(2));
+    SmallVector<Value> colSizes;
+    if (inputSizes[0])
+      colSizes.push_back(inputSizes[0]);
+    for (int64_t i = 0; i < spatial; ++i)
+      if (inputSizes[i + 2])
+        colSizes.push_back(inputSizes[i + 2]);
+    auto colType = RankedTensorType::get(colShape, element);
+    // Loops: n, g, m, k_1..k_s, i_1..i_s (parallel), c (reduction).
+    int64_t numLoops = 4 + 2 * spatial;
+    auto dim = [&](int64_t i) { return getAffineDimExpr(i, context); };
+    SmallVector<AffineExpr> inExprs = {dim(0), dim(1), dim(3 + 2 * spatial)};
+    SmallVector<AffineExpr> wExprs = {dim(1), dim(3 + 2 * spatial), dim(2)};
+    SmallVector<AffineExpr> colExprs;
+    for (int64_t d = 0; d < 3 + 2 * spatial; ++d)
+      colExprs.push_back(dim(d));
+    for (int64_t i = 0; i < spatial; ++i) {
+      inExprs.push_back(dim(3 + spatial + i));
+      wExprs.push_back(dim(3 + i));
+    }
+    SmallVector<AffineMap> maps = {
+        AffineMap::get(numLoops, 0, inExprs, context),
+        AffineMap::get(numLoops, 0, wExprs, context),
+        AffineMap::get(numLoops, 0, colExprs, context)};
+    SmallVector<utils::IteratorType> iterators(3 + 2 * spatial,
+                                               utils::IteratorType::parallel);
+    iterators.push_back(utils::IteratorType::reduction);
+    Value columns = createContraction(
+        rewriter, loc, {input, weight},
+        createZeros(rewriter, loc, colType, colSizes), maps, iterators);
+
+    // The grouped output [N, G, M/G, O...]; a dynamic O is
+    // (I - 1) * stride + (K - 1) * dilation + 1 - pads + output padding.
+    SmallVector<int64_t> outShape = {resultType.getDimSize(0), group,
+                                     filtersPerGroup};
+    llvm::append_range(outShape, resultType.getShape().drop_front(2));
+    auto outType = RankedTensorType::get(outShape, element);
+    auto index = [&](OpBuilder &b, Location l, int64_t v) -> Value {
+      return arith::ConstantIndexOp::create(b, l, v);
+    };
+    SmallVector<Value> outSizes;
+    if (outType.isDynamicDim(0))
+      outSizes.push_back(inputSizes[0]);
+    for (int64_t i = 0; i < spatial; ++i) {
+      if (!outType.isDynamicDim(i + 3))
+        continue;
+      if (!inputSizes[i + 2])
+        return rewriter.notifyMatchFailure(
+            op, "a dynamic output size needs a dynamic input size");
+      int64_t added = (kernel[i] - 1) * dilations[i] + 1 - pads[i] -
+                      pads[i + spatial] + extra[i] - strides[i];
+      Value scaled = arith::MulIOp::create(rewriter, loc, inputSizes[i + 2],
+                                           index(rewriter, loc, strides[i]));
+      outSizes.push_back(arith::AddIOp::create(rewriter, loc, scaled,
+                                               index(rewriter, loc, added)));
+    }
+    SmallVector<Value> inputExtents;
+    for (int64_t i = 0; i < spatial; ++i)
+      inputExtents.push_back(
+          inputSizes[i + 2]
+              ? inputSizes[i + 2]
+              : index(rewriter, loc, inputType.getDimSize(i + 2)));
+
+    Value bias = op.getBias();
+    Value gathered = createFromCoordinates(
+        rewriter, loc, outType, outSizes,
         [&](OpBuilder &b, Location l, ValueRange at) -> Value {
-          auto idx = [&](int64_t v) {
-            return arith::ConstantIndexOp::create(b, l, v);
+          Value n = at[0], g = at[1], m = at[2];
+          ScalarBuilder s(b, l, element);
+          Value acc = s.constant(0.0);
+          if (bias) {
+            Value channel = arith::AddIOp::create(
+                b, l,
+                arith::MulIOp::create(b, l, g, index(b, l, filtersPerGroup)),
+                m);
+            acc = tensor::ExtractOp::create(b, l, bias, channel);
+          }
+          // Per axis, the candidate taps: (kernel index, input index, valid).
+          struct Tap {
+            Value k, i, valid;
           };
-          Value m = at[0], c = at[1];
-          Value g = arith::DivUIOp::create(b, l, m, idx(filtersPerGroup));
-          SmallVector<Value> from = {
-              arith::AddIOp::create(
-                  b, l, arith::MulIOp::create(b, l, g, idx(channelsPerGroup)),
-                  c),
-              arith::RemUIOp::create(b, l, m, idx(filtersPerGroup))};
-          for (int64_t i = 0; i < spatial; ++i)
-            from.push_back(
-                arith::SubIOp::create(b, l, idx(kernel[i] - 1), at[i + 2]));
-          return tensor::ExtractOp::create(b, l, weight, from);
+          SmallVector<SmallVector<Tap>> taps(spatial);
+          for (int64_t a = 0; a < spatial; ++a) {
+            Value shifted =
+                arith::AddIOp::create(b, l, at[3 + a], index(b, l, pads[a]));
+            Value zero = index(b, l, 0);
+            auto lessThan = [&](Value x, Value y) {
+              return arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, x,
+                                           y);
+            };
+            if (dilations[a] == 1) {
+              Value stride = index(b, l, strides[a]);
+              Value q = arith::DivUIOp::create(b, l, shifted, stride);
+              Value r = arith::RemUIOp::create(b, l, shifted, stride);
+              int64_t count = llvm::divideCeil(kernel[a], strides[a]);
+              for (int64_t t = 0; t < count; ++t) {
+                Value k =
+                    arith::AddIOp::create(b, l, r, index(b, l, t * strides[a]));
+                Value i = arith::SubIOp::create(b, l, q, index(b, l, t));
+                Value valid = arith::AndIOp::create(
+                    b, l, lessThan(k, index(b, l, kernel[a])),
+                    arith::AndIOp::create(
+                        b, l,
+                        arith::CmpIOp::create(b, l, arith::CmpIPredicate::sge,
+                                              i, zero),
+                        lessThan(i, inputExtents[a])));
+                taps[a].push_back({k, i, valid});
+              }
+              continue;
+            }
+            for (int64_t k = 0; k < kernel[a]; ++k) {
+              Value reach = arith::SubIOp::create(
+                  b, l, shifted, index(b, l, k * dilations[a]));
+              Value stride = index(b, l, strides[a]);
+              Value i = arith::DivSIOp::create(b, l, reach, stride);
+              Value exact = arith::CmpIOp::create(
+                  b, l, arith::CmpIPredicate::eq,
+                  arith::RemSIOp::create(b, l, reach, stride), zero);
+              Value valid = arith::AndIOp::create(
+                  b, l,
+                  arith::AndIOp::create(
+                      b, l,
+                      arith::CmpIOp::create(b, l, arith::CmpIPredicate::sge,
+                                            reach, zero),
+                      exact),
+                  lessThan(i, inputExtents[a]));
+              taps[a].push_back({index(b, l, k), i, valid});
+            }
+          }
+          // Every combination of one candidate per axis, in order.
+          SmallVector<int64_t> choice(spatial, 0);
+          while (true) {
+            Value valid;
+            SmallVector<Value> where = {n, g, m};
+            SmallVector<Value> inputIndices;
+            for (int64_t a = 0; a < spatial; ++a) {
+              const Tap &tap = taps[a][choice[a]];
+              valid = valid ? arith::AndIOp::create(b, l, valid, tap.valid)
+                                  .getResult()
+                            : tap.valid;
+            }
+            Value zero = index(b, l, 0);
+            for (int64_t a = 0; a < spatial; ++a)
+              where.push_back(arith::SelectOp::create(
+                  b, l, valid, taps[a][choice[a]].k, zero));
+            for (int64_t a = 0; a < spatial; ++a)
+              where.push_back(arith::SelectOp::create(
+                  b, l, valid, taps[a][choice[a]].i, zero));
+            Value value = tensor::ExtractOp::create(b, l, columns, where);
+            acc = s.add(acc, arith::SelectOp::create(b, l, valid, value,
+                                                     s.constant(0.0)));
+            int64_t a = spatial - 1;
+            for (; a >= 0; --a) {
+              if (++choice[a] < static_cast<int64_t>(taps[a].size()))
+                break;
+              choice[a] = 0;
+            }
+            if (a < 0)
+              break;
+          }
+          return acc;
         });
 
-    SmallVector<int64_t> ones(spatial, 1);
-    rewriter.replaceOpWithNewOp<qnn::ConvOp>(
-        op, op.getType(), input, flipped, op.getBias(),
-        rewriter.getDenseI64ArrayAttr(ones),
-        rewriter.getDenseI64ArrayAttr(dilations),
-        rewriter.getDenseI64ArrayAttr(convPads),
-        rewriter.getI64IntegerAttr(group));
+    SmallVector<ReassociationIndices> outGroups = {{0}, {1, 2}};
+    for (int64_t i = 0; i < spatial; ++i)
+      outGroups.push_back({i + 3});
+    rewriter.replaceOpWithNewOp<tensor::CollapseShapeOp>(op, resultType,
+                                                         gathered, outGroups);
     return success();
   }
 };
