@@ -4,6 +4,7 @@
 #   make check   install missing Debian packages, build, run every suite
 #
 # make conformance runs all of ONNX's backend node tests through quantc.
+# make bench times the PaddleOCR models against onnxruntime (bench/).
 # make check-asan runs the same suites built with AddressSanitizer and
 # UndefinedBehaviorSanitizer, in build-asan/.
 
@@ -11,7 +12,7 @@ BUILD_DIR ?= build
 ASAN_BUILD_DIR ?= build-asan
 BUILD_TYPE ?= Release
 
-.PHONY: all deps build models check conformance demo check-asan build-asan clean
+.PHONY: all deps build models check conformance bench demo check-asan build-asan clean
 
 all: build
 
@@ -41,6 +42,12 @@ check: build models
 conformance: build
 	@/usr/bin/python3 scripts/conformance.py $(BUILD_DIR)/bin/quantc \
 	  /usr/share/libonnx-testdata/data/node $(BUILD_DIR)/conformance.md
+
+# quantc's fp32 libraries against onnxruntime on the PaddleOCR models, at
+# 1 and 2 threads; libraries and inputs are kept in $(BUILD_DIR)/bench.
+bench: build models
+	@PYTHONPATH=python /usr/bin/python3 bench/paddleocr_fp32.py $(BUILD_DIR)/bin/quantc \
+	  .cache/onnxruntime .cache/models/ocr-models-1.4.2 $(BUILD_DIR)/bench
 
 demo: build
 	@scripts/demo.sh $(BUILD_DIR)

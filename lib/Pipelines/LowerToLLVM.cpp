@@ -66,7 +66,7 @@ void quantc::buildLowerToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   // Chains of elementwise ops become one loop nest: one pass over memory.
-  pm.addPass(createLinalgElementwiseOpFusionPass());
+  pm.addNestedPass<func::FuncOp>(createFuseElementwise());
   pm.addPass(createCanonicalizerPass());
 
   // Function arguments and results become identity-layout memrefs, which

@@ -9,6 +9,20 @@
 
 include "mlir/Pass/PassBase.td"
 
+def FuseElementwise : Pass<"quantc-fuse-elementwise", "mlir::func::FuncOp"> {
+  let summary = "Fuse single-use producers into elementwise linalg.generic ops";
+  let description = [{
+    Upstream's elementwise fusion on tensors, restricted: a producer
+    `linalg.generic` is fused into a consumer only if the consumer is all
+    parallel loops and the producer has no other user. A chain of
+    activations (a hard-swish is an add, a clip, a divide and a multiply)
+    then makes one pass over memory, no value is computed twice, and a
+    contraction keeps the multiply-accumulate body that
+    `quantc-vectorize-contractions` looks for.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect"];
+}
+
 def VectorizeContractions
     : Pass<"quantc-vectorize-contractions", "mlir::func::FuncOp"> {
   let summary = "Register-blocked vector code for matmul- and conv-like "
