@@ -93,7 +93,9 @@ class CompiledModel:
         self.outputs = describe("output", queries["num_outputs"]())
         self._context = self._create()
         if not self._context:
-            raise QuantcError("out of memory")
+            # The library-level error: out of memory, or a weights file
+            # that cannot be mapped.
+            raise QuantcError(f"{path}: {self._last_error(None).decode()}")
 
     def close(self):
         if getattr(self, "_context", None):

@@ -18,13 +18,14 @@ import quantc
 QUANTC = os.environ.get("QUANTC_BIN")
 
 
-def compile_model(graph_nodes, inputs, outputs, initializers, directory, name):
+def compile_model(graph_nodes, inputs, outputs, initializers, directory, name,
+                  options=()):
     graph = helper.make_graph(graph_nodes, name, inputs, outputs, initializers)
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
     path = os.path.join(directory, f"{name}.onnx")
     onnx.save(model, path)
     library = os.path.join(directory, f"lib{name}.so")
-    subprocess.run([QUANTC, "compile", path, "-o", library], check=True)
+    subprocess.run([QUANTC, "compile", path, "-o", library, *options], check=True)
     return library
 
 
@@ -75,6 +76,24 @@ class CompiledModelTest(unittest.TestCase):
                 model.run({"z": np.zeros((2, 6), np.float32)})
         with self.assertRaisesRegex(quantc.QuantcError, "cannot load"):
             quantc.load("/nonexistent/libnothing.so")
+
+    def test_external_weights(self):
+        with tempfile.TemporaryDirectory() as directory:
+            library = compile_model(
+                [helper.make_node("MatMul", ["x", "w"], ["y"])],
+                [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 6])],
+                [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["N", 4])],
+                [numpy_helper.from_array(self.w, "w")], directory, "ext",
+                ["--weights=external"])
+            x = np.random.default_rng(9).uniform(-1, 1, (3, 6)).astype(np.float32)
+            with quantc.load(library) as model:
+                np.testing.assert_allclose(model.run({"x": x})["y"],
+                                           x.astype(np.float64) @ self.w,
+                                           rtol=1e-5, atol=1e-6)
+            os.remove(os.path.join(directory, "ext.weights"))
+            with self.assertRaisesRegex(quantc.QuantcError,
+                                        "cannot open the weights file .*ext.weights"):
+                quantc.load(library)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@
 #include "quantc/Pipelines/Pipelines.h"
 #include "quantc/Target/ObjectEmission.h"
 #include "quantc/Target/SharedLibrary.h"
+#include "quantc/Target/Weights.h"
 #include "quantc/Tools/ModelRunner.h"
 #include "quantc/Tools/Registration.h"
 
@@ -79,6 +80,17 @@ static cl::opt<EmitKind> emitKind(
                clEnumValN(EmitKind::Object, "obj", "an object file"),
                clEnumValN(EmitKind::SharedLibrary, "so",
                           "a shared library and its C header (default)")),
+    cl::sub(compileCommand));
+
+enum class WeightsMode { Embedded, External };
+static cl::opt<WeightsMode> weightsMode(
+    "weights", cl::desc("Where a shared library keeps the model's weights"),
+    cl::init(WeightsMode::Embedded),
+    cl::values(clEnumValN(WeightsMode::Embedded, "embedded",
+                          "inside the library (default)"),
+               clEnumValN(WeightsMode::External, "external",
+                          "in NAME.weights beside the library, mapped when a "
+                          "context is created")),
     cl::sub(compileCommand));
 
 static cl::opt<std::string> libraryPath(cl::Positional,
@@ -257,6 +269,7 @@ static LogicalResult writeFileAtomically(StringRef path, StringRef text) {
 /// folder and renamed into place last.
 static int emitSharedLibrary(StringRef objectPath,
                              const quantc::ModelSignature &signature,
+                             const quantc::WeightsBlob &weights,
                              StringRef scratch) {
   if (outputPath == "-") {
     errs() << "quantc: error: a shared library needs an output file (-o)\n";
@@ -267,26 +280,72 @@ static int emitSharedLibrary(StringRef objectPath,
   SmallString<128> headerPath(scratch), gluePath(scratch), libraryPath;
   sys::path::append(headerPath, prefix + ".h");
   sys::path::append(gluePath, prefix + "_api.c");
+
+  // Embedded weights are assembled into the library from a blob file;
+  // external ones go to NAME.weights, renamed into place with the library.
+  quantc::GlueWeights glueWeights;
+  std::vector<std::string> extraSources;
+  SmallString<256> weightsPath(sys::path::parent_path(outputPath));
+  sys::path::append(weightsPath, prefix + ".weights");
+  std::string weightsTemp = (weightsPath + ".tmp-link").str();
+  if (!weights.data.empty()) {
+    glueWeights.bytes = weights.data.size();
+    glueWeights.hash = weights.hash();
+    StringRef blob(weights.data.data(), weights.data.size());
+    if (weightsMode == WeightsMode::Embedded) {
+      glueWeights.kind = quantc::GlueWeights::Kind::Embedded;
+      SmallString<128> blobPath(scratch), assemblyPath(scratch);
+      sys::path::append(blobPath, "weights.bin");
+      sys::path::append(assemblyPath, "weights.S");
+      if (failed(writeFileAtomically(blobPath, blob)) ||
+          failed(writeFileAtomically(
+              assemblyPath, quantc::generateWeightsAssembly(blobPath))))
+        return 1;
+      extraSources.push_back(std::string(assemblyPath));
+    } else {
+      glueWeights.kind = quantc::GlueWeights::Kind::External;
+      if (failed(writeFileAtomically(weightsTemp,
+                                     quantc::serializeWeightsFile(weights))))
+        return 1;
+    }
+  }
+  auto removeWeights = [&] {
+    if (glueWeights.kind == quantc::GlueWeights::Kind::External)
+      sys::fs::remove(weightsTemp);
+  };
   if (failed(writeFileAtomically(headerPath, header)) ||
       failed(writeFileAtomically(
-          gluePath, quantc::generateGlue(prefix, "forward", signature))))
+          gluePath,
+          quantc::generateGlue(prefix, "forward", signature, glueWeights)))) {
+    removeWeights();
     return 1;
+  }
 
   SmallString<256> runtime(sys::path::parent_path(executablePath));
   sys::path::append(runtime, "..", "lib", "libquantc_runtime.a");
   if (!sys::fs::exists(runtime)) {
     errs() << "quantc: error: the runtime library " << runtime
            << " is missing\n";
+    removeWeights();
     return 1;
   }
   libraryPath = outputPath;
   libraryPath += ".tmp-link";
   std::string error;
-  if (failed(quantc::linkSharedLibrary(objectPath, gluePath, scratch, runtime,
-                                       libraryPath, error))) {
+  if (failed(quantc::linkSharedLibrary(objectPath, gluePath, extraSources,
+                                       scratch, runtime, libraryPath, error))) {
     sys::fs::remove(libraryPath);
+    removeWeights();
     errs() << "quantc: error: " << error << "\n";
     return 1;
+  }
+  if (glueWeights.kind == quantc::GlueWeights::Kind::External) {
+    if (std::error_code ec = sys::fs::rename(weightsTemp, weightsPath)) {
+      sys::fs::remove(libraryPath);
+      removeWeights();
+      errs() << weightsPath << ": error: " << ec.message() << "\n";
+      return 1;
+    }
   }
   if (std::error_code ec = sys::fs::rename(libraryPath, outputPath)) {
     sys::fs::remove(libraryPath);
@@ -336,6 +395,11 @@ static int runCompile(MLIRContext &context) {
       return success();
     });
 
+  // A shared library keeps its weights out of the LLVM module.
+  quantc::WeightsBlob weights;
+  if (emitKind == EmitKind::SharedLibrary)
+    quantc::outlineWeights(**module, weights);
+
   llvm::LLVMContext llvmContext;
   FailureOr<std::unique_ptr<llvm::Module>> llvmModule =
       quantc::translateToLLVMIR(**module, llvmContext);
@@ -375,7 +439,7 @@ static int runCompile(MLIRContext &context) {
     raw_fd_ostream object(objectPath, ec);
     if (!ec && succeeded(emit(object))) {
       object.close();
-      status = emitSharedLibrary(objectPath, *signature, scratch);
+      status = emitSharedLibrary(objectPath, *signature, weights, scratch);
     }
   }
   sys::fs::remove_directories(scratch);

@@ -60,17 +60,27 @@ TEST(SharedLibrary, GeneratedCodeCompilesWithoutWarnings) {
     return std::string(path);
   };
   write("demo.h", generateHeader("demo", signature));
-  std::string glue =
-      write("demo_api.c", generateGlue("demo", "forward", signature));
   std::string include = "-I" + std::string(dir);
-  llvm::SmallVector<llvm::StringRef> args = {
-      *cc,       "-fsyntax-only", "-std=c99", "-Wall",
-      "-Wextra", "-Werror",       include,    glue};
-  std::string error;
-  int status =
-      llvm::sys::ExecuteAndWait(*cc, args, std::nullopt, {}, 0, 0, &error);
+  // Without outlined weights, with embedded ones and with a weights file.
+  for (GlueWeights::Kind kind :
+       {GlueWeights::Kind::None, GlueWeights::Kind::Embedded,
+        GlueWeights::Kind::External}) {
+    GlueWeights weights;
+    weights.kind = kind;
+    weights.bytes = 4096;
+    weights.hash = 0x0123456789abcdefull;
+    std::string glue = write(
+        "demo_api.c", generateGlue("demo", "forward", signature, weights));
+    llvm::SmallVector<llvm::StringRef> args = {
+        *cc,       "-fsyntax-only", "-std=c99", "-Wall",
+        "-Wextra", "-Werror",       include,    glue};
+    std::string error;
+    int status =
+        llvm::sys::ExecuteAndWait(*cc, args, std::nullopt, {}, 0, 0, &error);
+    EXPECT_EQ(status, 0) << "weights kind " << static_cast<int>(kind) << ": "
+                         << error;
+  }
   llvm::sys::fs::remove_directories(dir);
-  EXPECT_EQ(status, 0) << error;
 }
 
 } // namespace

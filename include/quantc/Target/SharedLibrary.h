@@ -46,13 +46,35 @@ std::string generateHeader(llvm::StringRef prefix,
 
 /// The C source implementing that API on the model's C interface
 /// `_mlir_ciface_<function>`.
+/// Where a library's outlined weights (Weights.h) live.
+struct GlueWeights {
+  enum class Kind {
+    /// Nothing was outlined.
+    None,
+    /// In the library, as the symbol `quantc_weights_blob`.
+    Embedded,
+    /// In `PREFIX.weights` beside the library, mapped by NAME_create.
+    External,
+  };
+  Kind kind = Kind::None;
+  uint64_t bytes = 0, hash = 0;
+};
+
 std::string generateGlue(llvm::StringRef prefix, llvm::StringRef function,
-                         const ModelSignature &signature);
+                         const ModelSignature &signature,
+                         const GlueWeights &weights = {});
+
+/// An assembly file that defines `quantc_weights_blob`, 64-byte aligned
+/// read-only data holding the file at `blobPath`.
+std::string generateWeightsAssembly(llvm::StringRef blobPath);
 
 /// Links `objectPath` and the glue source with the quantc runtime into the
 /// shared library `outputPath`, with the system C compiler.
+/// Links the object, the glue, any `extraSources` (such as the weights
+/// assembly) and the runtime into a shared library.
 mlir::LogicalResult
 linkSharedLibrary(llvm::StringRef objectPath, llvm::StringRef gluePath,
+                  llvm::ArrayRef<std::string> extraSources,
                   llvm::StringRef headerDir, llvm::StringRef runtimeLibrary,
                   llvm::StringRef outputPath, std::string &error);
 

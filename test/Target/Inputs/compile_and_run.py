@@ -3,7 +3,12 @@ from a C program through the generated header, and compares the output with
 a numpy model of the network. Also checks the API's metadata and its error
 for an input of the wrong shape.
 
-Usage: compile_and_run.py QUANTC WORK_DIR
+With --weights=external, the weights go to cnn.weights beside the library,
+and the driver is run again without that file, with the weights file of
+another compile and with a truncated one: each time creating a context
+fails with a message saying why.
+
+Usage: compile_and_run.py QUANTC WORK_DIR [--weights=external]
 """
 
 import os
@@ -38,6 +43,10 @@ int main(int argc, char **argv) {
          cnn_output_rank(-1));
 
   cnn_context *context = cnn_create();
+  if (!context) {
+    printf("create failed: %s\n", cnn_last_error(NULL));
+    return 3;
+  }
   const void *inputs[] = {x};
   int64_t shape[] = {2, 3, 8, 8}, wrong[] = {2, 3, 8, 9}, y_shape[2];
   const int64_t *input_shapes[] = {shape}, *wrong_shapes[] = {wrong};
@@ -63,16 +72,7 @@ int main(int argc, char **argv) {
 """
 
 
-def main():
-    quantc, work = sys.argv[1:3]
-    os.makedirs(work, exist_ok=True)
-    rng = np.random.default_rng(3)
-    x = rng.uniform(-1, 1, (2, 3, 8, 8)).astype(np.float32)
-    w = rng.uniform(-1, 1, (4, 3, 3, 3)).astype(np.float32)
-    b = rng.uniform(-1, 1, 4).astype(np.float32)
-    fc = rng.uniform(-1, 1, (5, 4)).astype(np.float32)
-    fcb = rng.uniform(-1, 1, 5).astype(np.float32)
-
+def make_model(path, w, b, fc, fcb):
     nodes = [
         helper.make_node("Conv", ["x", "w", "b"], ["c"], pads=[1, 1, 1, 1], strides=[2, 2]),
         helper.make_node("Relu", ["c"], ["r"]),
@@ -85,10 +85,23 @@ def main():
         [helper.make_tensor_value_info("y", TensorProto.FLOAT, [2, 5])],
         [numpy_helper.from_array(a, n) for a, n in ((w, "w"), (b, "b"), (fc, "fc"), (fcb, "fcb"))])
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
-    onnx.save(model, os.path.join(work, "cnn.onnx"))
+    onnx.save(model, path)
 
+
+def main():
+    quantc, work = sys.argv[1:3]
+    weights = sys.argv[3:4] or ["--weights=embedded"]
+    os.makedirs(work, exist_ok=True)
+    rng = np.random.default_rng(3)
+    x = rng.uniform(-1, 1, (2, 3, 8, 8)).astype(np.float32)
+    w = rng.uniform(-1, 1, (4, 3, 3, 3)).astype(np.float32)
+    b = rng.uniform(-1, 1, 4).astype(np.float32)
+    fc = rng.uniform(-1, 1, (5, 4)).astype(np.float32)
+    fcb = rng.uniform(-1, 1, 5).astype(np.float32)
+
+    make_model(os.path.join(work, "cnn.onnx"), w, b, fc, fcb)
     subprocess.run([quantc, "compile", os.path.join(work, "cnn.onnx"),
-                    "-o", os.path.join(work, "libcnn.so")], check=True)
+                    "-o", os.path.join(work, "libcnn.so")] + weights, check=True)
     with open(os.path.join(work, "driver.c"), "w") as f:
         f.write(DRIVER)
     exe = os.path.join(work, "driver")
@@ -118,7 +131,41 @@ def main():
     print(f"max abs error {error.max():.3g}")
     ok = bool(np.all(error <= 1e-6 + 1e-5 * np.abs(expected)))
     print("MATCH" if ok else "MISMATCH")
+    if weights == ["--weights=external"]:
+        ok &= check_weights_errors(quantc, work, exe, w, b, fc, fcb)
     return 0 if ok else 1
+
+
+def check_weights_errors(quantc, work, exe, w, b, fc, fcb):
+    """Runs the driver with the weights file missing, from another compile,
+    and truncated; each must fail to create a context."""
+    weights = os.path.join(work, "cnn.weights")
+    other = os.path.join(work, "other")
+    os.makedirs(other, exist_ok=True)
+    make_model(os.path.join(other, "cnn.onnx"), 2 * w, b, fc, fcb)
+    subprocess.run([quantc, "compile", os.path.join(other, "cnn.onnx"),
+                    "-o", os.path.join(other, "libcnn.so"), "--weights=external"],
+                   check=True)
+    with open(weights, "rb") as f:
+        good = f.read()
+    with open(os.path.join(other, "cnn.weights"), "rb") as f:
+        foreign = f.read()
+    ok = True
+    for case, contents in (("missing", None), ("foreign", foreign),
+                           ("truncated", good[:-4])):
+        if os.path.exists(weights):
+            os.remove(weights)
+        if contents is not None:
+            with open(weights, "wb") as f:
+                f.write(contents)
+        run = subprocess.run([exe, os.path.join(work, "x.f32"), os.path.join(work, "y.f32")],
+                             capture_output=True, text=True)
+        last = run.stdout.strip().splitlines()[-1] if run.stdout.strip() else ""
+        print(f"{case}: exit {run.returncode}: {last}")
+        ok &= run.returncode == 3
+    with open(weights, "wb") as f:
+        f.write(good)
+    return ok
 
 
 if __name__ == "__main__":
