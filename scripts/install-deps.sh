@@ -17,8 +17,9 @@ PACKAGES=(
   libonnx-dev libprotobuf-dev protobuf-compiler
   # Unit tests.
   libgtest-dev
-  # Scripted tests: Debian's Python with numpy, ONNX and its test data.
-  python3 python3-numpy python3-onnx libonnx-testdata
+  # Scripted tests: Debian's Python with numpy, ONNX and its test data, and
+  # real images (opencv-doc) with a reader for them.
+  python3 python3-numpy python3-onnx python3-pil libonnx-testdata opencv-doc
 )
 
 missing=()

@@ -54,6 +54,10 @@ if all(os.path.isfile(os.path.join(ocr_models, name)) for name in (
     config.available_features.add("ocr-models")
     config.substitutions.append(("%ocr_models", ocr_models))
 
+# Real images from Debian's opencv-doc (scripts/install-deps.sh installs it).
+config.substitutions.append(
+    ("%opencv_data", "/usr/share/doc/opencv-doc/examples/data"))
+
 # onnxruntime-node, the reference runtime (scripts/fetch-onnxruntime.sh).
 ort = os.path.join(config.quantc_src_root, ".cache", "onnxruntime")
 if (os.path.isfile(os.path.join(ort, "node_modules", "onnxruntime-node",

@@ -1,0 +1,155 @@
+"""Runs the three PaddleOCR models on a real scanned page, compiled by
+quantc and in onnxruntime, and compares them.
+
+- det (text detection) on the whole page, resized to multiples of 32 and
+  normalized as PaddleOCR does;
+- cls (text direction) and rec (recognition) on the first text lines, found
+  by the page's row profile (rows with ink), resized to height 48 and
+  padded;
+- rec's outputs are CTC-decoded with the model's dictionary, greedily:
+  argmax per step, repeats merged, blanks dropped.
+
+Every output must match onnxruntime's within 1e-5 + 1e-4 |expected|, and
+each line's decoded text must be identical. Prints both texts.
+
+Usage: ocr_page.py QUANTC ORT_DIR MODELS_DIR IMAGE WORK_DIR [LINES]
+"""
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+from PIL import Image
+
+import quantc
+
+REC_WIDTH = 1600  # wide enough for a full line of the page at height 48
+CLS_WIDTH = 192
+
+
+def bgr(image):
+    return np.asarray(image.convert("RGB"), dtype=np.float32)[:, :, ::-1]
+
+
+def det_input(image):
+    """PaddleOCR's detection preprocessing: sides rounded to multiples of 32,
+    ImageNet mean and deviation on the BGR channels, CHW."""
+    h = max(32, int(round(image.height / 32)) * 32)
+    w = max(32, int(round(image.width / 32)) * 32)
+    x = bgr(image.resize((w, h), Image.BILINEAR)) / 255.0
+    x = (x - np.array([0.485, 0.456, 0.406])) / np.array([0.229, 0.224, 0.225])
+    return x.transpose(2, 0, 1)[None].astype(np.float32)
+
+
+def line_boxes(image, count):
+    """The first `count` text lines as (left, top, right, bottom): runs of
+    rows with ink, widened by a small margin."""
+    gray = np.asarray(image.convert("L"))
+    ink = gray < 128
+    rows = ink.any(axis=1)
+    boxes, start = [], None
+    for y, has_ink in enumerate(list(rows) + [False]):
+        if has_ink and start is None:
+            start = y
+        elif not has_ink and start is not None:
+            cols = np.where(ink[start:y].any(axis=0))[0]
+            boxes.append((max(cols.min() - 4, 0), max(start - 4, 0),
+                          min(cols.max() + 5, gray.shape[1]), min(y + 4, gray.shape[0])))
+            start = None
+    return boxes[:count]
+
+
+def line_input(crop, width):
+    """PaddleOCR's recognition and direction preprocessing: height 48, the
+    width following the aspect ratio (at most `width`), values scaled to
+    [-1, 1], zero padding on the right."""
+    w = min(width, int(np.ceil(48 * crop.width / crop.height)))
+    x = bgr(crop.resize((w, 48), Image.BILINEAR)) / 255.0
+    x = (x - 0.5) / 0.5
+    padded = np.zeros((3, 48, width), np.float32)
+    padded[:, :, :w] = x.transpose(2, 0, 1)
+    return padded[None]
+
+
+def ctc_decode(probabilities, characters):
+    best = probabilities.argmax(axis=-1)
+    text, previous = [], 0
+    for index in best:
+        if index != previous and index != 0:
+            text.append(characters[index])
+        previous = index
+    return "".join(text)
+
+
+def compare(label, actual, expected):
+    """Relative error against the output's scale: max |a - e| / max |e|."""
+    error = np.abs(actual.astype(np.float64) - expected)
+    relative = error.max() / max(np.abs(expected).max(), 1e-30)
+    ok = bool(relative <= 1e-4)
+    print(f"{label}: max abs error {error.max():.3g}, relative error "
+          f"{relative:.3g}: {'MATCH' if ok else 'MISMATCH'}")
+    return ok
+
+
+def run_both(quantc_bin, ort_dir, model, inputs, work, key):
+    """Outputs of quantc's library and of onnxruntime for each input."""
+    shape = inputs[0].shape
+    dims = ",".join(str(d) for d in shape)
+    library = os.path.join(work, f"lib{key}.so")
+    subprocess.run([quantc_bin, "compile", model, "--input-shape", f"x={dims}",
+                    "-o", library], check=True)
+    files = []
+    for i, x in enumerate(inputs):
+        raw = os.path.join(work, f"{key}{i}.f32")
+        x.tofile(raw)
+        files += [raw, os.path.join(work, f"{key}{i}.ort.f32")]
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "ort_run.js")
+    subprocess.run(["node", script, ort_dir, model, "x", dims, *files], check=True,
+                   stdout=subprocess.DEVNULL)
+    results = []
+    with quantc.load(library) as compiled:
+        for i, x in enumerate(inputs):
+            ours = next(iter(compiled.run({"x": x}).values()))
+            theirs = np.fromfile(files[2 * i + 1], np.float32).reshape(ours.shape)
+            results.append((ours, theirs))
+    return results
+
+
+def main():
+    quantc_bin, ort_dir, models, image_path, work = sys.argv[1:6]
+    count = int(sys.argv[6]) if len(sys.argv) > 6 else 3
+    os.makedirs(work, exist_ok=True)
+    page = Image.open(image_path)
+    ok = True
+
+    (ours, theirs), = run_both(quantc_bin, ort_dir,
+                               os.path.join(models, "ch_PP-OCRv4_det_infer.onnx"),
+                               [det_input(page)], work, "det")
+    ok &= compare(f"det {'x'.join(map(str, ours.shape))}", ours, theirs)
+
+    crops = [page.crop(box) for box in line_boxes(page, count)]
+    cls = run_both(quantc_bin, ort_dir,
+                   os.path.join(models, "ch_ppocr_mobile_v2.0_cls_infer.onnx"),
+                   [line_input(c, CLS_WIDTH) for c in crops], work, "cls")
+    for i, (ours, theirs) in enumerate(cls):
+        ok &= compare(f"cls line {i + 1} (class {ours.argmax()} / {theirs.argmax()})",
+                      ours, theirs)
+
+    with open(os.path.join(models, "ppocr_keys_v1.txt"), encoding="utf-8") as f:
+        characters = ["<blank>"] + [line.rstrip("\n") for line in f] + [" "]
+    rec = run_both(quantc_bin, ort_dir, os.path.join(models, "ch_PP-OCRv4_rec_infer.onnx"),
+                   [line_input(c, REC_WIDTH) for c in crops], work, "rec")
+    same_text = True
+    for i, (ours, theirs) in enumerate(rec):
+        ok &= compare(f"rec line {i + 1}", ours, theirs)
+        text, reference = ctc_decode(ours[0], characters), ctc_decode(theirs[0], characters)
+        print(f"  quantc:      {text}")
+        print(f"  onnxruntime: {reference}")
+        same_text &= text == reference
+    print("text IDENTICAL" if same_text else "text DIFFERS")
+    return 0 if ok and same_text else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
