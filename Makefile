@@ -44,10 +44,13 @@ conformance: build
 	  /usr/share/libonnx-testdata/data/node $(BUILD_DIR)/conformance.md
 
 # quantc's fp32 libraries against onnxruntime on the PaddleOCR models, at
-# 1 and 2 threads; libraries and inputs are kept in $(BUILD_DIR)/bench.
+# 1 and 2 threads, then on their heaviest single layers; libraries and
+# inputs are kept in $(BUILD_DIR)/bench.
 bench: build models
 	@PYTHONPATH=python /usr/bin/python3 bench/paddleocr_fp32.py $(BUILD_DIR)/bin/quantc \
 	  .cache/onnxruntime .cache/models/ocr-models-1.4.2 $(BUILD_DIR)/bench
+	@/usr/bin/python3 bench/layers_fp32.py $(BUILD_DIR)/bin/quantc .cache/onnxruntime \
+	  $(BUILD_DIR)/bench/layers
 
 demo: build
 	@scripts/demo.sh $(BUILD_DIR)
