@@ -17,6 +17,7 @@
 #include "quantc/Dialect/QNN/IR/QNNOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StructuredOpsUtils.h"
@@ -231,11 +232,7 @@ struct ConvLowering final : OpRewritePattern<qnn::ConvOp> {
                      [](int64_t k) { return k == 1; }) &&
         llvm::all_of(op.getStrides(), [](int64_t s) { return s == 1; }) &&
         llvm::all_of(pads, [](int64_t p) { return p == 0; });
-    // Expanding a group with two dynamic sizes back trips upstream's
-    // expand-strided-metadata, so those stay as they are.
-    int64_t dynamicSpatial = llvm::count_if(inputType.getShape().drop_front(2),
-                                            ShapedType::isDynamic);
-    if (pointwise && spatial > 1 && dynamicSpatial <= 1)
+    if (pointwise && spatial > 1)
       return flattenPointwise(op, rewriter);
 
     // Pad the spatial dimensions with zeros.
@@ -392,8 +389,21 @@ private:
     SmallVector<OpFoldResult> sizes =
         tensor::getMixedSizes(rewriter, loc, op.getInput());
     sizes[1] = rewriter.getIndexAttr(resultType.getDimSize(1));
-    rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(op, resultType, flat,
-                                                       groups, sizes);
+    int64_t dynamicSpatial = llvm::count_if(inputType.getShape().drop_front(2),
+                                            ShapedType::isDynamic);
+    if (dynamicSpatial <= 1) {
+      rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(op, resultType, flat,
+                                                         groups, sizes);
+      return success();
+    }
+    // Expanding a group with two dynamic sizes trips upstream's
+    // expand-strided-metadata; a reshape to the sizes as a tensor does not.
+    SmallVector<Value> shape;
+    for (OpFoldResult size : sizes)
+      shape.push_back(getValueOrCreateConstantIndexOp(rewriter, loc, size));
+    Value shapeTensor = tensor::FromElementsOp::create(rewriter, loc, shape);
+    rewriter.replaceOpWithNewOp<tensor::ReshapeOp>(op, resultType, flat,
+                                                   shapeTensor);
     return success();
   }
 };

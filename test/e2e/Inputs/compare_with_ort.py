@@ -5,7 +5,10 @@ library, which quantc.load runs on a seeded random input; onnxruntime runs
 the same model on the same input. Prints the largest absolute and relative
 errors and fails past the bounds.
 
-Usage: compare_with_ort.py QUANTC ORT_DIR MODEL INPUT_NAME D0,D1,... WORK_DIR
+With --dynamic, the model is compiled with its symbolic sizes left dynamic
+and only the run uses the given shape.
+
+Usage: compare_with_ort.py QUANTC ORT_DIR MODEL INPUT_NAME D0,D1,... WORK_DIR [--dynamic]
 """
 
 import os
@@ -19,6 +22,7 @@ import quantc
 
 def main():
     quantc_bin, ort_dir, model, name, dims, work = sys.argv[1:7]
+    dynamic = sys.argv[7:8] == ["--dynamic"]
     shape = [int(d) for d in dims.split(",")]
     os.makedirs(work, exist_ok=True)
     x = np.random.default_rng(7).uniform(-1, 1, shape).astype(np.float32)
@@ -30,8 +34,8 @@ def main():
                     ort_out], check=True)
 
     library = os.path.join(work, "libmodel.so")
-    subprocess.run([quantc_bin, "compile", model, "--input-shape", f"{name}={dims}",
-                    "-o", library], check=True)
+    fixed = [] if dynamic else ["--input-shape", f"{name}={dims}"]
+    subprocess.run([quantc_bin, "compile", model, *fixed, "-o", library], check=True)
     with quantc.load(library) as compiled:
         actual = next(iter(compiled.run({name: x}).values()))
     expected = np.fromfile(ort_out, np.float32).reshape(actual.shape)

@@ -2,7 +2,8 @@
 quantc and in onnxruntime, and compares them.
 
 - det (text detection) on the whole page, resized to multiples of 32 and
-  normalized as PaddleOCR does;
+  normalized as PaddleOCR does, compiled with its batch and image sizes
+  dynamic;
 - cls (text direction) and rec (recognition) on the first text lines, found
   by the page's row profile (rows with ink), resized to height 48 and
   padded;
@@ -92,13 +93,14 @@ def compare(label, actual, expected):
     return ok
 
 
-def run_both(quantc_bin, ort_dir, model, inputs, work, key):
-    """Outputs of quantc's library and of onnxruntime for each input."""
+def run_both(quantc_bin, ort_dir, model, inputs, work, key, dynamic=False):
+    """Outputs of quantc's library and of onnxruntime for each input. With
+    `dynamic`, the library keeps the model's symbolic sizes."""
     shape = inputs[0].shape
     dims = ",".join(str(d) for d in shape)
     library = os.path.join(work, f"lib{key}.so")
-    subprocess.run([quantc_bin, "compile", model, "--input-shape", f"x={dims}",
-                    "-o", library], check=True)
+    fixed = [] if dynamic else ["--input-shape", f"x={dims}"]
+    subprocess.run([quantc_bin, "compile", model, *fixed, "-o", library], check=True)
     files = []
     for i, x in enumerate(inputs):
         raw = os.path.join(work, f"{key}{i}.f32")
@@ -125,7 +127,7 @@ def main():
 
     (ours, theirs), = run_both(quantc_bin, ort_dir,
                                os.path.join(models, "ch_PP-OCRv4_det_infer.onnx"),
-                               [det_input(page)], work, "det")
+                               [det_input(page)], work, "det", dynamic=True)
     ok &= compare(f"det {'x'.join(map(str, ours.shape))}", ours, theirs)
 
     crops = [page.crop(box) for box in line_boxes(page, count)]

@@ -395,6 +395,24 @@ def dynamic_cases():
            " -> tensor<?x4x?x?xf32>\n"
            "  %r = tensor.cast %rd : tensor<?x4x?x?xf32> to tensor<2x4x4x6xf32>",
            (2, 4, 4, 6), lambda x, w, b: conv_ref(x, w, b, [2, 1], [1, 1], [1, 1, 1, 1], 1))
+    x = rand(2, 2, 4, 5)
+    yield ("dynamic_resize_nearest", [x],
+           "%xd = tensor.cast %a : tensor<2x2x4x5xf32> to tensor<?x2x?x?xf32>\n"
+           "  %rd = qnn.resize %xd {scales = array<f32: 1.0, 1.0, 2.0, 1.5>,"
+           " coordinate_transform = #qnn.coordinate_transform<asymmetric>,"
+           " nearest_rounding = #qnn.nearest_rounding<floor>}"
+           " : tensor<?x2x?x?xf32> -> tensor<?x2x?x?xf32>\n"
+           "  %r = tensor.cast %rd : tensor<?x2x?x?xf32> to tensor<2x2x8x7xf32>",
+           (2, 2, 8, 7),
+           lambda x: resize_ref(x, (2, 2, 8, 7), [1, 1, 2, 1.5], "nearest", "asymmetric"))
+    yield ("dynamic_resize_linear_align_corners", [x],
+           "%xd = tensor.cast %a : tensor<2x2x4x5xf32> to tensor<?x2x?x?xf32>\n"
+           "  %rd = qnn.resize %xd {mode = #qnn.resize_mode<linear>, scales = array<f32: 1.0, 1.0, 1.5, 0.6>,"
+           " coordinate_transform = #qnn.coordinate_transform<align_corners>}"
+           " : tensor<?x2x?x?xf32> -> tensor<?x2x?x?xf32>\n"
+           "  %r = tensor.cast %rd : tensor<?x2x?x?xf32> to tensor<2x2x6x3xf32>",
+           (2, 2, 6, 3),
+           lambda x: resize_ref(x, (2, 2, 6, 3), [1, 1, 1.5, 0.6], "linear", "align_corners"))
     x = rand(2, 3, 4)
     yield ("dynamic_softmax", [x],
            "%xd = tensor.cast %a : tensor<2x3x4xf32> to tensor<?x?x4xf32>\n"
