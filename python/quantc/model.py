@@ -39,9 +39,10 @@ class TensorInfo:
 
 
 def model_prefix(path):
-    """The C prefix of a library's API: libcnn.so gives cnn."""
-    stem = os.path.basename(path)
-    stem = stem[:stem.index(".")] if "." in stem else stem
+    """The C prefix of a library's API, as quantc compile derives it: the file
+    name without its last extension and a leading "lib", other characters
+    than letters and digits as "_": libcnn.so gives cnn."""
+    stem = os.path.splitext(os.path.basename(path))[0]
     if stem.startswith("lib"):
         stem = stem[3:]
     prefix = re.sub(r"[^A-Za-z0-9]", "_", stem)

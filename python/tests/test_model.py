@@ -77,6 +77,12 @@ class CompiledModelTest(unittest.TestCase):
         with self.assertRaisesRegex(quantc.QuantcError, "cannot load"):
             quantc.load("/nonexistent/libnothing.so")
 
+    def test_prefix_matches_the_compiler(self):
+        # quantc compile drops the last extension and a leading "lib".
+        self.assertEqual(quantc.model.model_prefix("/x/libcnn.so"), "cnn")
+        self.assertEqual(quantc.model.model_prefix("/x/libmy-model.v2.so"), "my_model_v2")
+        self.assertEqual(quantc.model.model_prefix("/x/3d.so"), "_3d")
+
     def test_external_weights(self):
         with tempfile.TemporaryDirectory() as directory:
             library = compile_model(

@@ -139,6 +139,79 @@ struct ElementwiseLowering final : OpRewritePattern<OpTy> {
   }
 };
 
+/// One element of qnn.cast: see the op's description for the rules.
+static Value castScalar(OpBuilder &b, Location loc, Value x, Type to) {
+  Type from = x.getType();
+  if (from == to)
+    return x;
+  auto fromFloat = dyn_cast<FloatType>(from);
+  auto toFloat = dyn_cast<FloatType>(to);
+  if (to.isInteger(1)) {
+    if (fromFloat)
+      return arith::CmpFOp::create(
+          b, loc, arith::CmpFPredicate::UNE, x,
+          arith::ConstantOp::create(b, loc, b.getFloatAttr(from, 0.0)));
+    return arith::CmpIOp::create(
+        b, loc, arith::CmpIPredicate::ne, x,
+        arith::ConstantOp::create(b, loc, b.getIntegerAttr(from, 0)));
+  }
+  if (from.isInteger(1))
+    return toFloat ? arith::UIToFPOp::create(b, loc, to, x).getResult()
+                   : arith::ExtUIOp::create(b, loc, to, x).getResult();
+  if (fromFloat && toFloat)
+    return fromFloat.getWidth() < toFloat.getWidth()
+               ? arith::ExtFOp::create(b, loc, to, x).getResult()
+               : arith::TruncFOp::create(b, loc, to, x).getResult();
+  if (toFloat)
+    return arith::SIToFPOp::create(b, loc, to, x);
+  unsigned toWidth = to.getIntOrFloatBitWidth();
+  if (!fromFloat) {
+    unsigned fromWidth = from.getIntOrFloatBitWidth();
+    return fromWidth < toWidth
+               ? arith::ExtSIOp::create(b, loc, to, x).getResult()
+               : arith::TruncIOp::create(b, loc, to, x).getResult();
+  }
+  // Float to integer: truncate toward zero, saturate, NaN to 0. The bounds
+  // +-2^(w-1) are exact in every float type (or infinite).
+  double bound = std::ldexp(1.0, toWidth - 1);
+  auto floatConstant = [&](double v) {
+    return arith::ConstantOp::create(b, loc, b.getFloatAttr(from, v));
+  };
+  auto intConstant = [&](const APInt &v) {
+    return arith::ConstantOp::create(b, loc, b.getIntegerAttr(to, v));
+  };
+  Value truncated = arith::FPToSIOp::create(b, loc, to, x);
+  Value tooHigh = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGE, x,
+                                        floatConstant(bound));
+  Value tooLow = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, x,
+                                       floatConstant(-bound));
+  Value isNaN = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, x, x);
+  Value result = arith::SelectOp::create(
+      b, loc, tooHigh, intConstant(APInt::getSignedMaxValue(toWidth)),
+      truncated);
+  result = arith::SelectOp::create(
+      b, loc, tooLow, intConstant(APInt::getSignedMinValue(toWidth)), result);
+  return arith::SelectOp::create(b, loc, isNaN, intConstant(APInt(toWidth, 0)),
+                                 result);
+}
+
+/// qnn.cast is an elementwise generic around castScalar.
+struct CastLowering final : OpRewritePattern<qnn::CastOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(qnn::CastOp op,
+                                PatternRewriter &rewriter) const override {
+    Type to = op.getType().getElementType();
+    rewriter.replaceOp(
+        op,
+        createElementwise(rewriter, op.getLoc(), op.getType(), op.getInput(),
+                          [&](OpBuilder &b, Location loc, ValueRange args) {
+                            return castScalar(b, loc, args[0], to);
+                          }));
+    return success();
+  }
+};
+
 /// qnn.constant of a float or signless integer tensor is arith.constant.
 struct ConstantLowering final : OpRewritePattern<qnn::ConstantOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -159,7 +232,7 @@ struct ConstantLowering final : OpRewritePattern<qnn::ConstantOp> {
 
 void qnn_to_linalg::populateElementwisePatterns(RewritePatternSet &patterns) {
   patterns.add<
-      ConstantLowering, ElementwiseLowering<qnn::AddOp>,
+      CastLowering, ConstantLowering, ElementwiseLowering<qnn::AddOp>,
       ElementwiseLowering<qnn::SubOp>, ElementwiseLowering<qnn::MulOp>,
       ElementwiseLowering<qnn::DivOp>, ElementwiseLowering<qnn::MaxOp>,
       ElementwiseLowering<qnn::MinOp>, ElementwiseLowering<qnn::PowOp>,

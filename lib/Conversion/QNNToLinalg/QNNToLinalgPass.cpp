@@ -2,7 +2,8 @@
 //
 // Runs the qnn-to-linalg patterns as a partial dialect conversion: every qnn
 // op must be rewritten, and one the patterns cannot lower is reported at the
-// op. Quantized ops are refused up front with a message saying what to run
+// op, with the ONNX node it came from and the reason its pattern gave.
+// Quantized ops are refused up front with a message saying what to run
 // first.
 //
 //===----------------------------------------------------------------------===//
@@ -11,6 +12,7 @@
 #include "quantc/Conversion/QNNToLinalg/QNNToLinalg.h"
 #include "quantc/Dialect/QNN/IR/QNNOps.h"
 
+#include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/TypeUtilities.h"
 
 namespace quantc {
@@ -31,6 +33,63 @@ void quantc::populateQNNToLinalgPatterns(RewritePatternSet &patterns) {
 }
 
 namespace {
+/// Keeps the last reason a pattern gave for not matching.
+struct ReasonRecorder final : RewriterBase::Listener {
+  void
+  notifyMatchFailure(Location loc,
+                     function_ref<void(Diagnostic &)> reasonCallback) override {
+    Diagnostic diag(loc, DiagnosticSeverity::Remark);
+    reasonCallback(diag);
+    reason = diag.str();
+  }
+  std::string reason;
+};
+
+/// Reports each op the conversion left illegal, at its location: the ONNX
+/// node it came from (its NameLoc), the op, and the reason its patterns
+/// give. Dialect conversion drops those reasons outside debug builds, so
+/// the op's patterns are asked again, with a rewriter that records them.
+/// (The function is being abandoned: if a pattern does match, its rewrite
+/// is harmless.)
+void reportIllegal(func::FuncOp func,
+                   ArrayRef<std::pair<Location, std::string>> illegal) {
+  MLIRContext *context = func.getContext();
+  RewritePatternSet probes(context);
+  populateQNNToLinalgPatterns(probes);
+  SmallVector<Operation *> ops;
+  func.walk([&](Operation *op) {
+    if (isa<qnn::QNNDialect>(op->getDialect()))
+      ops.push_back(op);
+  });
+  for (auto &[loc, opName] : illegal) {
+    std::string reason = "no lowering pattern applies";
+    for (Operation *op : ops) {
+      if (op->getLoc() != loc || op->getName().getStringRef() != opName)
+        continue;
+      ReasonRecorder recorder;
+      PatternRewriter rewriter(context);
+      rewriter.setListener(&recorder);
+      rewriter.setInsertionPoint(op);
+      for (const std::unique_ptr<RewritePattern> &pattern :
+           probes.getNativePatterns()) {
+        if (pattern->getRootKind() != op->getName())
+          continue;
+        if (succeeded(pattern->matchAndRewrite(op, rewriter))) {
+          recorder.reason = "an op it lowers to cannot be lowered";
+          break;
+        }
+      }
+      if (!recorder.reason.empty())
+        reason = recorder.reason;
+      break;
+    }
+    InFlightDiagnostic error = emitError(loc);
+    if (auto name = dyn_cast<NameLoc>(loc))
+      error << "node '" << name.getName().getValue() << "': ";
+    error << "cannot lower " << opName << ": " << reason;
+  }
+}
+
 struct ConvertQNNToLinalgPass final
     : quantc::impl::ConvertQNNToLinalgBase<ConvertQNNToLinalgPass> {
   void runOnOperation() override {
@@ -58,8 +117,29 @@ struct ConvertQNNToLinalgPass final
                            math::MathDialect, tensor::TensorDialect>();
     RewritePatternSet patterns(&getContext());
     populateQNNToLinalgPatterns(patterns);
-    if (failed(applyPartialConversion(func, target, std::move(patterns))))
+
+    // The ops left illegal, reported once the conversion has given up (and
+    // rolled back), each with the reason its patterns give.
+    SmallVector<std::pair<Location, std::string>> illegal;
+    LogicalResult converted = success();
+    {
+      ScopedDiagnosticHandler handler(&getContext(), [&](Diagnostic &diag) {
+        std::string message = diag.str();
+        StringRef text(message);
+        if (diag.getSeverity() != DiagnosticSeverity::Error ||
+            !text.consume_front("failed to legalize operation '"))
+          return failure();
+        illegal.emplace_back(
+            diag.getLocation(),
+            text.take_until([](char c) { return c == '\''; }).str());
+        return success();
+      });
+      converted = applyPartialConversion(func, target, std::move(patterns));
+    }
+    if (failed(converted)) {
+      reportIllegal(func, illegal);
       signalPassFailure();
+    }
   }
 };
 } // namespace

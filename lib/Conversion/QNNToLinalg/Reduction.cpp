@@ -206,35 +206,64 @@ struct WindowPoolLowering final : OpRewritePattern<OpTy> {
     RankedTensorType resultType = op.getType();
     Type element = resultType.getElementType();
     int64_t rank = inputType.getRank(), spatial = rank - 2;
-    if (!inputType.hasStaticShape() && op.getCeilMode())
+    bool dynamicSpatial = false;
+    for (int64_t i = 0; i < spatial; ++i)
+      dynamicSpatial |= inputType.isDynamicDim(i + 2);
+    if (dynamicSpatial && op.getCeilMode())
       return rewriter.notifyMatchFailure(
           op, "ceil mode needs static spatial sizes");
-    for (int64_t i = 0; i < spatial; ++i)
-      if (inputType.isDynamicDim(i + 2) || resultType.isDynamicDim(i + 2))
-        return rewriter.notifyMatchFailure(op, "spatial sizes must be static");
     ArrayRef<int64_t> kernel = op.getKernel(), strides = op.getStrides(),
                       pads = op.getPads();
     SmallVector<int64_t> dilations(spatial, 1);
     if constexpr (isMax)
       dilations.assign(op.getDilations().begin(), op.getDilations().end());
+    auto index = [&](int64_t v) -> Value {
+      return arith::ConstantIndexOp::create(rewriter, loc, v);
+    };
 
     // Pad so that every window lies inside: begin pads as given, end pads
     // at least as given and as far as the last (ceil mode) window reaches.
+    // Without ceil mode the last window never reaches past the end pad, so
+    // dynamic sizes keep the given pads.
     SmallVector<OpFoldResult> low(rank, rewriter.getIndexAttr(0));
     SmallVector<OpFoldResult> high(rank, rewriter.getIndexAttr(0));
     SmallVector<int64_t> paddedShape(inputType.getShape());
-    SmallVector<int64_t> highPads;
+    // The input's spatial sizes, and the result's dynamic sizes.
+    SmallVector<Value> inSizes;
+    SmallVector<Value> resultSizes;
+    if (resultType.isDynamicDim(0))
+      resultSizes.push_back(
+          tensor::DimOp::create(rewriter, loc, op.getInput(), 0));
+    if (resultType.isDynamicDim(1))
+      resultSizes.push_back(
+          tensor::DimOp::create(rewriter, loc, op.getInput(), 1));
     bool padded = false;
     for (int64_t i = 0; i < spatial; ++i) {
-      int64_t in = inputType.getDimSize(i + 2);
-      int64_t out = resultType.getDimSize(i + 2);
-      int64_t reach = (out - 1) * strides[i] + dilations[i] * (kernel[i] - 1) +
-                      1 - in - pads[i];
-      int64_t highPad = std::max(pads[i + spatial], reach);
-      highPads.push_back(highPad);
+      int64_t highPad = pads[i + spatial];
+      if (!inputType.isDynamicDim(i + 2)) {
+        int64_t in = inputType.getDimSize(i + 2);
+        int64_t out = resultType.getDimSize(i + 2);
+        int64_t reach = (out - 1) * strides[i] +
+                        dilations[i] * (kernel[i] - 1) + 1 - in - pads[i];
+        highPad = std::max(highPad, reach);
+        paddedShape[i + 2] = in + pads[i] + highPad;
+        inSizes.push_back(index(in));
+      } else {
+        Value in = tensor::DimOp::create(rewriter, loc, op.getInput(), i + 2);
+        inSizes.push_back(in);
+        // floor((in + pads - dilation (kernel - 1) - 1) / stride) + 1
+        int64_t shrink =
+            pads[i] + pads[i + spatial] - dilations[i] * (kernel[i] - 1) - 1;
+        Value steps = arith::DivUIOp::create(
+            rewriter, loc,
+            arith::AddIOp::create(rewriter, loc, in, index(shrink)),
+            index(strides[i]));
+        if (resultType.isDynamicDim(i + 2))
+          resultSizes.push_back(
+              arith::AddIOp::create(rewriter, loc, steps, index(1)));
+      }
       low[i + 2] = rewriter.getIndexAttr(pads[i]);
       high[i + 2] = rewriter.getIndexAttr(highPad);
-      paddedShape[i + 2] = in + pads[i] + highPad;
       padded |= pads[i] != 0 || highPad != 0;
     }
     Value input = op.getInput();
@@ -256,11 +285,10 @@ struct WindowPoolLowering final : OpRewritePattern<OpTy> {
       outExprs.push_back(d(2 + i));
     }
     Value window = tensor::EmptyOp::create(rewriter, loc, kernel, element);
-    SmallVector<Value> sizes = getDynamicSizes(rewriter, loc, op.getInput());
     Value init =
-        linalg::FillOp::create(rewriter, loc,
-                               createIdentity(rewriter, loc, element, kind),
-                               createEmpty(rewriter, loc, resultType, sizes))
+        linalg::FillOp::create(
+            rewriter, loc, createIdentity(rewriter, loc, element, kind),
+            createEmpty(rewriter, loc, resultType, resultSizes))
             .getResult(0);
     SmallVector<utils::IteratorType> iterators(2 + spatial,
                                                utils::IteratorType::parallel);
@@ -290,7 +318,7 @@ struct WindowPoolLowering final : OpRewritePattern<OpTy> {
               return arith::ConstantIndexOp::create(b, nestedLoc, v);
             };
             for (int64_t i = 0; i < spatial; ++i) {
-              int64_t in = inputType.getDimSize(i + 2);
+              Value in = inSizes[i];
               Value o = linalg::IndexOp::create(b, nestedLoc, i + 2);
               // Window [start, start + kernel) in input coordinates.
               Value start = arith::SubIOp::create(
@@ -300,11 +328,14 @@ struct WindowPoolLowering final : OpRewritePattern<OpTy> {
               Value end =
                   arith::AddIOp::create(b, nestedLoc, start, index(kernel[i]));
               int64_t lo = includePad ? -pads[i] : 0;
-              int64_t hi = includePad ? in + pads[i + spatial] : in;
+              Value hi = includePad
+                             ? arith::AddIOp::create(b, nestedLoc, in,
+                                                     index(pads[i + spatial]))
+                                   .getResult()
+                             : in;
               Value clippedStart =
                   arith::MaxSIOp::create(b, nestedLoc, start, index(lo));
-              Value clippedEnd =
-                  arith::MinSIOp::create(b, nestedLoc, end, index(hi));
+              Value clippedEnd = arith::MinSIOp::create(b, nestedLoc, end, hi);
               count = arith::MulIOp::create(
                   b, nestedLoc, count,
                   arith::SubIOp::create(b, nestedLoc, clippedEnd,

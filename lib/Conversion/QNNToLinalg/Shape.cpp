@@ -375,7 +375,37 @@ struct PadLowering final : OpRewritePattern<qnn::PadOp> {
 
 } // namespace
 
+namespace {
+/// qnn.shape reads each selected size (a constant when static) into a
+/// tensor.from_elements of i64.
+struct ShapeLowering final : OpRewritePattern<qnn::ShapeOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(qnn::ShapeOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType inputType = op.getInput().getType();
+    SmallVector<Value> sizes;
+    for (int64_t d = op.getStart(); d < op.getEnd(); ++d) {
+      if (!inputType.isDynamicDim(d)) {
+        sizes.push_back(arith::ConstantOp::create(
+            rewriter, loc,
+            rewriter.getI64IntegerAttr(inputType.getDimSize(d))));
+        continue;
+      }
+      Value size = tensor::DimOp::create(rewriter, loc, op.getInput(), d);
+      sizes.push_back(arith::IndexCastOp::create(rewriter, loc,
+                                                 rewriter.getI64Type(), size));
+    }
+    rewriter.replaceOpWithNewOp<tensor::FromElementsOp>(op, op.getType(),
+                                                        sizes);
+    return success();
+  }
+};
+} // namespace
+
 void qnn_to_linalg::populateShapePatterns(RewritePatternSet &patterns) {
   patterns.add<ConcatLowering, GatherLowering, PadLowering, ReshapeLowering,
-               SliceLowering, TransposeLowering>(patterns.getContext());
+               ShapeLowering, SliceLowering, TransposeLowering>(
+      patterns.getContext());
 }

@@ -2,9 +2,9 @@
 //
 // Constants, Shape and Cast (evaluated at import where their inputs are
 // known), and the ops that move data: Reshape, Flatten, Squeeze, Unsqueeze,
-// Transpose, Concat, Slice, Gather and Pad. Shape arguments (Reshape's
-// shape, Slice's bounds, Pad's pads) must be constants after import-time
-// folding.
+// Transpose, Concat, Slice, Gather and Pad. Shape arguments (Slice's
+// bounds, Pad's pads) must be constants after import-time folding; a
+// Reshape's shape may also be computed from shapes (ShapeElements.cpp).
 //
 //===----------------------------------------------------------------------===//
 
@@ -114,10 +114,15 @@ LogicalResult onnx_import::convertShape(NodeContext &ctx) {
   int64_t end = ctx.hasAttribute("end") ? clampIndex(ctx.getInt("end")) : rank;
   ArrayRef<int64_t> dims =
       shape.slice(start, std::max<int64_t>(end - start, 0));
-  if (llvm::any_of(dims, ShapedType::isDynamic))
-    return ctx.emitError() << "the shape " << qnn::formatShape(shape)
-                           << " has dynamic sizes; computing a shape at run "
-                              "time is not supported";
+  if (llvm::any_of(dims, ShapedType::isDynamic)) {
+    // Read at run time; ShapeElements.cpp records which sizes it holds.
+    Builder &b = ctx.getBuilder();
+    auto type = RankedTensorType::get({int64_t(dims.size())}, b.getI64Type());
+    ctx.setOutput(0, ctx.create<qnn::ShapeOp>(
+                         type, ctx.getInput(0), b.getI64IntegerAttr(start),
+                         b.getI64IntegerAttr(start + dims.size())));
+    return success();
+  }
   ctx.setOutput(0, createI64Constant(ctx, dims));
   return success();
 }
@@ -178,10 +183,16 @@ LogicalResult onnx_import::convertCast(NodeContext &ctx) {
     return success();
   }
   DenseElementsAttr value = ctx.getConstantInput(0);
-  if (!value)
-    return ctx.emitError() << "casting a computed tensor from "
-                           << type.getElementType() << " to " << *to
-                           << " is not supported yet";
+  if (!value) {
+    // ONNX's rounding to bfloat16 changed between versions (truncation in
+    // ONNX 1.12's reference, nearest even in onnxruntime and later ONNX).
+    if (type.getElementType().isBF16() || to->isBF16())
+      return ctx.emitError()
+             << "casting a computed tensor to or from bfloat16 is not "
+                "supported (ONNX versions round it differently)";
+    ctx.setOutput(0, ctx.create<qnn::CastOp>(type.clone(*to), ctx.getInput(0)));
+    return success();
+  }
   SmallVector<Attribute> elements;
   for (Attribute element : value.getValues<Attribute>())
     elements.push_back(castElement(element, *to));
@@ -194,7 +205,104 @@ LogicalResult onnx_import::convertCast(NodeContext &ctx) {
 // Reshapes
 //===----------------------------------------------------------------------===//
 
+/// Reshape to a shape computed from other shapes (ShapeElements.cpp): each
+/// target size is a constant, a size of some tensor read at run time, a
+/// copy of the input's (0) or inferred from the element count (-1). With at
+/// most one size unknown at import, qnn.reshape infers it; with more, the
+/// exact sizes are computed at run time into its shape operand.
+static LogicalResult convertComputedReshape(NodeContext &ctx,
+                                            const ShapeElements &requested) {
+  Value input = ctx.getInput(0);
+  RankedTensorType inType = ctx.getInputType(0);
+  ArrayRef<int64_t> in = inType.getShape();
+  bool allowZero = ctx.hasAttribute("allowzero") && ctx.getInt("allowzero");
+  // The target sizes; `inferred` marks the -1.
+  ShapeElements sizes;
+  int64_t inferred = -1;
+  for (auto [i, element] : llvm::enumerate(requested)) {
+    if (!element.isConstant()) {
+      sizes.push_back(element);
+      continue;
+    }
+    int64_t v = element.value;
+    if (v == 0 && !allowZero) {
+      if (i >= in.size())
+        return ctx.emitError()
+               << "shape entry " << i << " copies a dimension the input lacks";
+      sizes.push_back(ShapedType::isDynamic(in[i])
+                          ? ShapeElement{0, input, int64_t(i)}
+                          : ShapeElement{in[i], Value(), 0});
+    } else if (v == -1) {
+      if (inferred >= 0)
+        return ctx.emitError() << "shape has more than one -1";
+      inferred = i;
+      sizes.push_back({-1, Value(), 0});
+    } else if (v < 0) {
+      return ctx.emitError() << "shape entry " << v << " is invalid";
+    } else {
+      sizes.push_back(element);
+    }
+  }
+
+  qnn::Shape shape;
+  int64_t known = 1;
+  bool othersStatic = true;
+  for (auto [i, size] : llvm::enumerate(sizes)) {
+    if (int64_t(i) == inferred)
+      continue;
+    if (size.isConstant())
+      known *= size.value;
+    else
+      othersStatic = false;
+  }
+  for (auto [i, size] : llvm::enumerate(sizes)) {
+    if (int64_t(i) == inferred) {
+      bool computable = othersStatic && inType.hasStaticShape() && known != 0;
+      if (computable && inType.getNumElements() % known != 0)
+        return ctx.emitError() << "cannot reshape " << qnn::formatShape(in)
+                               << " to sizes whose product is " << known;
+      shape.push_back(computable ? inType.getNumElements() / known
+                                 : ShapedType::kDynamic);
+    } else {
+      shape.push_back(size.isConstant() ? size.value : ShapedType::kDynamic);
+    }
+  }
+  if (llvm::count(shape, ShapedType::kDynamic) <= 1) {
+    FailureOr<Value> result = createReshape(ctx, input, shape);
+    if (failed(result))
+      return failure();
+    ctx.setOutput(0, *result);
+    return success();
+  }
+
+  // The exact sizes at run time, one 1-element tensor each.
+  Builder &b = ctx.getBuilder();
+  auto single = RankedTensorType::get({1}, b.getI64Type());
+  SmallVector<Value> pieces;
+  for (const ShapeElement &size : sizes)
+    pieces.push_back(size.isConstant()
+                         ? createI64Constant(ctx, {size.value})
+                         : createSizeTensor(ctx, size.of, size.dim));
+  if (inferred >= 0) {
+    Value count = createI64Constant(ctx, {1});
+    for (int64_t d = 0; d < inType.getRank(); ++d)
+      count = ctx.create<qnn::MulOp>(single, count,
+                                     createSizeTensor(ctx, input, d));
+    Value others = createI64Constant(ctx, {1});
+    for (auto [i, piece] : llvm::enumerate(pieces))
+      if (int64_t(i) != inferred)
+        others = ctx.create<qnn::MulOp>(single, others, piece);
+    pieces[inferred] = ctx.create<qnn::DivOp>(single, count, others);
+  }
+  ctx.setOutput(0, ctx.create<qnn::ReshapeOp>(inType.clone(shape), input,
+                                              createShapeTensor(ctx, pieces)));
+  return success();
+}
+
 LogicalResult onnx_import::convertReshape(NodeContext &ctx) {
+  if (!ctx.getConstantInput(1))
+    if (std::optional<ShapeElements> computed = ctx.getShapeElements(1))
+      return convertComputedReshape(ctx, *computed);
   FailureOr<SmallVector<int64_t>> requested = ctx.getConstantInts(1, "shape");
   if (failed(requested))
     return failure();

@@ -73,16 +73,62 @@ onnx_import::resolvePads(NodeContext &ctx, ArrayRef<int64_t> spatialSizes,
   return pads;
 }
 
+Value onnx_import::createSizeTensor(NodeContext &ctx, Value tensor,
+                                    int64_t dim) {
+  auto type = cast<RankedTensorType>(tensor.getType());
+  Builder &b = ctx.getBuilder();
+  auto single = RankedTensorType::get({1}, b.getI64Type());
+  if (!type.isDynamicDim(dim))
+    return ctx.createConstant(DenseElementsAttr::get(
+        single, ArrayRef<int64_t>{type.getDimSize(dim)}));
+  return ctx.create<qnn::ShapeOp>(single, tensor, b.getI64IntegerAttr(dim),
+                                  b.getI64IntegerAttr(dim + 1));
+}
+
+Value onnx_import::createShapeTensor(NodeContext &ctx, ArrayRef<Value> sizes) {
+  Builder &b = ctx.getBuilder();
+  auto type = RankedTensorType::get({int64_t(sizes.size())}, b.getI64Type());
+  return ctx.create<qnn::ConcatOp>(type, sizes, b.getI64IntegerAttr(0));
+}
+
 FailureOr<Value> onnx_import::createReshape(NodeContext &ctx, Value value,
                                             ArrayRef<int64_t> shape) {
   auto type = cast<RankedTensorType>(value.getType());
-  if (llvm::count(shape, ShapedType::kDynamic) > 1)
-    return ctx.emitError() << "reshaping " << type << " to "
-                           << qnn::formatShape(shape)
-                           << " needs more than one size at run time, "
-                           << "which is not supported";
   auto resultType = type.clone(shape);
   if (resultType == type)
     return value;
-  return ctx.create<qnn::ReshapeOp>(resultType, value, Value());
+  if (llvm::count(shape, ShapedType::kDynamic) <= 1)
+    return ctx.create<qnn::ReshapeOp>(resultType, value, Value());
+
+  // More than one size at run time: fine when the reshape only adds or
+  // drops size-1 dimensions (Squeeze, Unsqueeze), so that the other sizes
+  // pair up in order and each dynamic one is read from the input.
+  SmallVector<int64_t> from;
+  for (auto [d, size] : llvm::enumerate(type.getShape()))
+    if (size != 1)
+      from.push_back(d);
+  SmallVector<int64_t> kept;
+  for (int64_t size : shape)
+    if (size != 1)
+      kept.push_back(size);
+  bool pairs = from.size() == kept.size();
+  for (size_t i = 0; pairs && i < from.size(); ++i)
+    pairs =
+        ShapedType::isDynamic(kept[i]) == type.isDynamicDim(from[i]) &&
+        (ShapedType::isDynamic(kept[i]) || kept[i] == type.getDimSize(from[i]));
+  if (!pairs)
+    return ctx.emitError() << "reshaping " << type << " to "
+                           << qnn::formatShape(shape)
+                           << " needs more than one size at run time, "
+                           << "which is only supported for computed shapes "
+                              "and for adding or removing size-1 dimensions";
+  SmallVector<Value> sizes;
+  size_t next = 0;
+  auto one = RankedTensorType::get({1}, ctx.getBuilder().getI64Type());
+  for (int64_t size : shape)
+    sizes.push_back(size == 1 ? ctx.createConstant(DenseElementsAttr::get(
+                                    one, ArrayRef<int64_t>{1}))
+                              : createSizeTensor(ctx, value, from[next++]));
+  return ctx.create<qnn::ReshapeOp>(resultType, value,
+                                    createShapeTensor(ctx, sizes));
 }

@@ -56,9 +56,18 @@ resolvePads(NodeContext &ctx, llvm::ArrayRef<int64_t> spatialSizes,
 llvm::SmallVector<int64_t> getIntsOr(NodeContext &ctx, llvm::StringRef name,
                                      size_t count, int64_t fill);
 
-/// Reshapes `value` to `shape`, which may have one dynamic dimension.
+/// Reshapes `value` to `shape`. More than one dynamic size is supported
+/// when the reshape only adds or removes size-1 dimensions.
 mlir::FailureOr<mlir::Value> createReshape(NodeContext &ctx, mlir::Value value,
                                            llvm::ArrayRef<int64_t> shape);
+
+/// Size `dim` of `tensor` as a tensor<1xi64>: a constant when static,
+/// qnn.shape otherwise.
+mlir::Value createSizeTensor(NodeContext &ctx, mlir::Value tensor, int64_t dim);
+
+/// The 1-D i64 shape tensor concatenating `sizes` (each a tensor<1xi64>).
+mlir::Value createShapeTensor(NodeContext &ctx,
+                              llvm::ArrayRef<mlir::Value> sizes);
 
 //===----------------------------------------------------------------------===//
 // Converters

@@ -97,6 +97,32 @@ void NodeContext::setOutput(unsigned i, Value value) {
     importer.bind(node.output(i), value);
 }
 
+Value NodeContext::getOutput(unsigned i) const {
+  if (i >= unsigned(node.output_size()) || node.output(i).empty())
+    return {};
+  return importer.lookup(node.output(i));
+}
+
+void NodeContext::setShapeElements(unsigned i, ShapeElements elements) {
+  if (Value value = getOutput(i))
+    importer.recordShapeElements(value, std::move(elements));
+}
+
+std::optional<ShapeElements> NodeContext::getShapeElements(unsigned i) const {
+  if (!hasInput(i))
+    return std::nullopt;
+  if (const ShapeElements *known = importer.lookupShapeElements(getInput(i)))
+    return *known;
+  DenseElementsAttr value = getConstantInput(i);
+  if (!value || !isa<IntegerType>(value.getElementType()) ||
+      getInputType(i).getRank() > 1)
+    return std::nullopt;
+  ShapeElements elements;
+  for (const APInt &v : value.getValues<APInt>())
+    elements.push_back({v.getSExtValue(), Value(), 0});
+  return elements;
+}
+
 const onnx::AttributeProto *NodeContext::findAttribute(StringRef name) const {
   for (const onnx::AttributeProto &attr : node.attribute())
     if (attr.name() == name)
@@ -342,6 +368,7 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
   NodeContext context(*this, node, *schema, opset, builder, loc);
   if (failed(schema->convert(context)))
     return failure();
+  propagateShapeElements(context);
   auto created =
       last ? llvm::make_range(std::next(last->getIterator()), block->end())
            : llvm::make_range(block->begin(), block->end());

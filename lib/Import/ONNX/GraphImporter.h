@@ -23,6 +23,20 @@ namespace quantc::onnx_import {
 
 class GraphImporter;
 
+/// One element of a small integer tensor that holds sizes: a constant, or
+/// the size of dimension `dim` of `of`, only known at run time. The
+/// importer tracks these through the ops that compute shapes (Shape,
+/// Slice, Concat, Gather, Cast, Squeeze, Unsqueeze, Identity), so that a
+/// Reshape to a computed shape still gets a result type, with the sizes it
+/// can know.
+struct ShapeElement {
+  int64_t value = 0;
+  mlir::Value of;
+  int64_t dim = 0;
+  bool isConstant() const { return !of; }
+};
+using ShapeElements = llvm::SmallVector<ShapeElement>;
+
 /// What a converter sees of the node it converts.
 class NodeContext {
 public:
@@ -55,9 +69,17 @@ public:
   mlir::FailureOr<float> getConstantScalar(unsigned i,
                                            llvm::StringRef what) const;
 
+  /// The elements of input `i` as sizes, if it is a 0-D or 1-D integer
+  /// tensor that is constant or computed from shapes (see ShapeElement).
+  std::optional<ShapeElements> getShapeElements(unsigned i) const;
+
   unsigned getNumOutputs() const { return node.output_size(); }
   /// Binds output `i` to `value`; an omitted output is ignored.
   void setOutput(unsigned i, mlir::Value value);
+  /// The value bound to output `i`, or null.
+  mlir::Value getOutput(unsigned i) const;
+  /// Records what output `i` holds as sizes.
+  void setShapeElements(unsigned i, ShapeElements elements);
 
   //===--------------------------------------------------------------------===//
   // Attributes, with the defaults of the node's opset
@@ -124,6 +146,15 @@ public:
   mlir::Value lookup(llvm::StringRef name) const { return values.lookup(name); }
   void bind(llvm::StringRef name, mlir::Value value) { values[name] = value; }
 
+  /// The sizes `value` is known to hold (see ShapeElement), or null.
+  const ShapeElements *lookupShapeElements(mlir::Value value) const {
+    auto it = shapeElements.find(value);
+    return it == shapeElements.end() ? nullptr : &it->second;
+  }
+  void recordShapeElements(mlir::Value value, ShapeElements elements) {
+    shapeElements[value] = std::move(elements);
+  }
+
   llvm::StringRef getBaseDir() const { return baseDir; }
   /// The location of a named ONNX entity (node, value) in the model file.
   mlir::Location getLoc(llvm::StringRef name) const;
@@ -147,7 +178,12 @@ private:
   int64_t opset;
   const std::map<std::string, std::vector<int64_t>> &inputShapes;
   llvm::StringMap<mlir::Value> values;
+  llvm::DenseMap<mlir::Value, ShapeElements> shapeElements;
 };
+
+/// Records the sizes that the outputs of the node in `ctx` hold, when it is
+/// one of the ops that compute shapes and its inputs hold sizes.
+void propagateShapeElements(NodeContext &ctx);
 
 /// A short description of a node for diagnostics:
 /// `node 'conv1' (Conv, domain 'ai.onnx', opset 13)`.

@@ -641,6 +641,42 @@ func.func @reshape_shape_operand(%x: tensor<?x4xf32>, %s: tensor<3xi64>) {
 
 // -----
 
+// shape-C1
+func.func @shape_range(%x: tensor<2x4xf32>) {
+  // expected-error @+1 {{needs 0 <= start <= end <= rank, got start 1, end 3 and rank 2}}
+  %0 = qnn.shape %x {start = 1, end = 3} : tensor<2x4xf32> -> tensor<2xi64>
+  return
+}
+
+// -----
+
+// shape-C2
+func.func @shape_count(%x: tensor<2x4xf32>) {
+  // expected-error @+1 {{result has 1 elements, expected 2}}
+  %0 = qnn.shape %x {start = 0, end = 2} : tensor<2x4xf32> -> tensor<1xi64>
+  return
+}
+
+// -----
+
+// cast-C1
+func.func @cast_shape(%x: tensor<2x4xf32>) {
+  // expected-error @+1 {{requires the same shape for all operands and results}}
+  %0 = qnn.cast %x : tensor<2x4xf32> -> tensor<4x2xi32>
+  return
+}
+
+// -----
+
+// cast-C2
+func.func @cast_quantized(%x: tensor<4xf32>) {
+  // expected-error @+1 {{casts floats and signless integers, not '!quant.uniform<u8:f32, 1.000000e-01>'}}
+  %0 = qnn.cast %x : tensor<4xf32> -> tensor<4x!quant.uniform<u8:f32, 0.1>>
+  return
+}
+
+// -----
+
 // transpose-C1
 func.func @transpose_perm(%x: tensor<2x4xf32>) {
   // expected-error @+1 {{perm is not a permutation of [0, 2)}}

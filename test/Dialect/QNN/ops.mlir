@@ -163,6 +163,8 @@ func.func @unary(%x: tensor<8xf32>, %q: tensor<8x!u8>) {
   %14 = qnn.neg %x : tensor<8xf32> -> tensor<8xf32>
   // CHECK: qnn.abs
   %15 = qnn.abs %x : tensor<8xf32> -> tensor<8xf32>
+  // CHECK: qnn.cast %{{.*}} : tensor<8xf32> -> tensor<8xi32>
+  %cast = qnn.cast %x : tensor<8xf32> -> tensor<8xi32>
   // A quantized sigmoid with the output scale of its range.
   // CHECK: qnn.sigmoid %{{.*}} : tensor<8x!quant.uniform<u8:f32, 1.000000e-01:128>> -> tensor<8x!quant.uniform<u8:f32, 3.906250e-03>>
   %16 = qnn.sigmoid %q : tensor<8x!u8> -> tensor<8x!quant.uniform<u8:f32, 0.00390625>>
@@ -242,6 +244,8 @@ func.func @movement(%x: tensor<1x64x7x7xf32>, %d: tensor<?x64xf32>, %s: tensor<3
   // One dynamic size follows from the element count.
   // CHECK: qnn.reshape %{{.*}} : (tensor<?x64xf32>) -> tensor<?x8x8xf32>
   %9 = qnn.reshape %d : (tensor<?x64xf32>) -> tensor<?x8x8xf32>
+  // CHECK: qnn.shape %{{.*}} {end = 3 : i64, start = 1 : i64} : tensor<1x64x7x7xf32> -> tensor<2xi64>
+  %shape = qnn.shape %x {start = 1, end = 3} : tensor<1x64x7x7xf32> -> tensor<2xi64>
   // CHECK: qnn.transpose %{{.*}} {perm = array<i64: 0, 2, 3, 1>} : tensor<1x64x7x7xf32> -> tensor<1x7x7x64xf32>
   %2 = qnn.transpose %x {perm = array<i64: 0, 2, 3, 1>} : tensor<1x64x7x7xf32> -> tensor<1x7x7x64xf32>
   // Per-axis parameters move with their axis.

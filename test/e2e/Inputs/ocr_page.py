@@ -2,16 +2,17 @@
 quantc and in onnxruntime, and compares them.
 
 - det (text detection) on the whole page, resized to multiples of 32 and
-  normalized as PaddleOCR does, compiled with its batch and image sizes
-  dynamic;
+  normalized as PaddleOCR does;
 - cls (text direction) and rec (recognition) on the first text lines, found
   by the page's row profile (rows with ink), resized to height 48 and
   padded;
 - rec's outputs are CTC-decoded with the model's dictionary, greedily:
   argmax per step, repeats merged, blanks dropped.
 
-Every output must match onnxruntime's within 1e-5 + 1e-4 |expected|, and
-each line's decoded text must be identical. Prints both texts.
+All three are compiled with their batch and image sizes dynamic. Every
+output must be within 1e-4 of onnxruntime's, relative to the output's
+largest value, and each line's decoded text must be identical. Prints both
+texts.
 
 Usage: ocr_page.py QUANTC ORT_DIR MODELS_DIR IMAGE WORK_DIR [LINES]
 """
@@ -133,7 +134,7 @@ def main():
     crops = [page.crop(box) for box in line_boxes(page, count)]
     cls = run_both(quantc_bin, ort_dir,
                    os.path.join(models, "ch_ppocr_mobile_v2.0_cls_infer.onnx"),
-                   [line_input(c, CLS_WIDTH) for c in crops], work, "cls")
+                   [line_input(c, CLS_WIDTH) for c in crops], work, "cls", dynamic=True)
     for i, (ours, theirs) in enumerate(cls):
         ok &= compare(f"cls line {i + 1} (class {ours.argmax()} / {theirs.argmax()})",
                       ours, theirs)
@@ -141,7 +142,7 @@ def main():
     with open(os.path.join(models, "ppocr_keys_v1.txt"), encoding="utf-8") as f:
         characters = ["<blank>"] + [line.rstrip("\n") for line in f] + [" "]
     rec = run_both(quantc_bin, ort_dir, os.path.join(models, "ch_PP-OCRv4_rec_infer.onnx"),
-                   [line_input(c, REC_WIDTH) for c in crops], work, "rec")
+                   [line_input(c, REC_WIDTH) for c in crops], work, "rec", dynamic=True)
     same_text = True
     for i, (ours, theirs) in enumerate(rec):
         ok &= compare(f"rec line {i + 1}", ours, theirs)

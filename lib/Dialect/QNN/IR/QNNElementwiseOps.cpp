@@ -217,3 +217,19 @@ OpFoldResult ClipOp::fold(FoldAdaptor) {
     return getInput();
   return {};
 }
+
+//===----------------------------------------------------------------------===//
+// Conversion
+//===----------------------------------------------------------------------===//
+
+LogicalResult CastOp::verify() {
+  // cast-C1 is SameOperandsAndResultShape.
+  // cast-C2
+  for (Type type : {getInput().getType(), getType()}) {
+    Type element = getElementTypeOrSelf(type);
+    if (isa<FloatType>(element) || element.isSignlessInteger())
+      continue;
+    return emitOpError("casts floats and signless integers, not ") << element;
+  }
+  return success();
+}

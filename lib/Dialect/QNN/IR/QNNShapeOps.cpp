@@ -1,7 +1,7 @@
 //===- QNNShapeOps.cpp - Data movement ops -------------------------------===//
 //
-// Verifiers and folders of reshape, transpose, concat, slice, gather, pad and
-// resize.
+// Verifiers and folders of shape, reshape, transpose, concat, slice, gather,
+// pad and resize.
 //
 //===----------------------------------------------------------------------===//
 
@@ -148,6 +148,28 @@ OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
 //===----------------------------------------------------------------------===//
 // TransposeOp
 //===----------------------------------------------------------------------===//
+
+LogicalResult ShapeOp::verify() {
+  int64_t rank = getInput().getType().getRank();
+  int64_t start = getStart(), end = getEnd();
+  // shape-C1
+  if (start < 0 || start > end || end > rank)
+    return emitOpError("needs 0 <= start <= end <= rank, got start ")
+           << start << ", end " << end << " and rank " << rank;
+  // shape-C2
+  if (getType().getDimSize(0) != end - start)
+    return emitOpError("result has ")
+           << getType().getDimSize(0) << " elements, expected " << end - start;
+  return success();
+}
+
+OpFoldResult ShapeOp::fold(FoldAdaptor) {
+  ArrayRef<int64_t> dims =
+      getInput().getType().getShape().slice(getStart(), getEnd() - getStart());
+  if (llvm::any_of(dims, ShapedType::isDynamic))
+    return {};
+  return DenseElementsAttr::get(getType(), dims);
+}
 
 LogicalResult TransposeOp::verify() {
   RankedTensorType inputType = getInput().getType();

@@ -413,6 +413,23 @@ def dynamic_cases():
            "  %r = tensor.cast %rd : tensor<?x2x?x?xf32> to tensor<2x2x6x3xf32>",
            (2, 2, 6, 3),
            lambda x: resize_ref(x, (2, 2, 6, 3), [1, 1, 1.5, 0.6], "linear", "align_corners"))
+    x = rand(2, 3, 7, 6)
+    yield ("dynamic_max_pool", [x],
+           "%xd = tensor.cast %a : tensor<2x3x7x6xf32> to tensor<?x3x?x?xf32>\n"
+           "  %rd = qnn.max_pool %xd {kernel = array<i64: 3, 2>, strides = array<i64: 2, 2>,"
+           " pads = array<i64: 1, 0, 1, 1>, dilations = array<i64: 1, 1>}"
+           " : tensor<?x3x?x?xf32> -> tensor<?x3x?x?xf32>\n"
+           "  %r = tensor.cast %rd : tensor<?x3x?x?xf32> to tensor<2x3x4x3xf32>",
+           (2, 3, 4, 3),
+           lambda x: pool_ref(x, [3, 2], [2, 2], [1, 0, 1, 1], (4, 3), True))
+    yield ("dynamic_avg_pool", [x],
+           "%xd = tensor.cast %a : tensor<2x3x7x6xf32> to tensor<?x3x?x?xf32>\n"
+           "  %rd = qnn.avg_pool %xd {kernel = array<i64: 3, 3>, strides = array<i64: 2, 1>,"
+           " pads = array<i64: 1, 1, 1, 1>}"
+           " : tensor<?x3x?x?xf32> -> tensor<?x3x?x?xf32>\n"
+           "  %r = tensor.cast %rd : tensor<?x3x?x?xf32> to tensor<2x3x4x6xf32>",
+           (2, 3, 4, 6),
+           lambda x: pool_ref(x, [3, 3], [2, 1], [1, 1, 1, 1], (4, 6), False))
     x = rand(2, 3, 4)
     yield ("dynamic_softmax", [x],
            "%xd = tensor.cast %a : tensor<2x3x4xf32> to tensor<?x?x4xf32>\n"
@@ -446,6 +463,50 @@ def dynamic_cases():
            "  %rd = qnn.global_avg_pool %xd : tensor<?x3x?x?xf32> -> tensor<?x3x1x1xf32>\n"
            "  %r = tensor.cast %rd : tensor<?x3x1x1xf32> to tensor<2x3x1x1xf32>",
            (2, 3, 1, 1), lambda x: x.astype(np.float64).mean(axis=(2, 3), keepdims=True))
+
+
+def cast_ref(x, bits):
+    """ONNX Cast float to a signed integer as qnn.cast defines it: truncation
+    toward zero, saturation, NaN to 0."""
+    low, high = -2.0 ** (bits - 1), 2.0 ** (bits - 1) - 1
+    out = np.where(np.isnan(x), 0, np.clip(np.trunc(np.nan_to_num(x)), low, high))
+    return out.astype(np.float64)
+
+
+def conversion_cases():
+    """qnn.cast between floats, integers and booleans (results cast back to
+    f32 to be printed), and qnn.shape of a dynamic tensor."""
+    x = np.array([3.7, -3.7, 1e10, -1e10, np.nan, 0.5, -0.5, 2147483520.0], np.float32)
+    yield ("cast_f32_i32_saturating", [x],
+           "%c = qnn.cast %a : tensor<8xf32> -> tensor<8xi32>\n"
+           "  %r = qnn.cast %c : tensor<8xi32> -> tensor<8xf32>",
+           (8,), lambda x: cast_ref(x, 32).astype(np.float32))
+    x = np.array([300, -300, 127.9, -128.9, np.nan, 5.5, -0.0, 1e30], np.float32)
+    yield ("cast_f32_i8_saturating", [x],
+           "%c = qnn.cast %a : tensor<8xf32> -> tensor<8xi8>\n"
+           "  %r = qnn.cast %c : tensor<8xi8> -> tensor<8xf32>",
+           (8,), lambda x: cast_ref(x, 8))
+    x = np.array([0.0, -0.0, 2.0, np.nan], np.float32)
+    yield ("cast_f32_bool", [x],
+           "%c = qnn.cast %a : tensor<4xf32> -> tensor<4xi1>\n"
+           "  %r = qnn.cast %c : tensor<4xi1> -> tensor<4xf32>",
+           (4,), lambda x: (x != 0).astype(np.float64))
+    x = np.array([70000, -70000, 255, -1], np.int64)
+    yield ("cast_i64_i16_f32", [x],
+           "%c = qnn.cast %a : tensor<4xi64> -> tensor<4xi16>\n"
+           "  %r = qnn.cast %c : tensor<4xi16> -> tensor<4xf32>",
+           (4,), lambda x: x.astype(np.int16).astype(np.float64))
+    x = np.array([1.0000001, 3.1415927, -2.5, 65504.0], np.float32)
+    yield ("cast_f32_f16_f32", [x],
+           "%h = qnn.cast %a : tensor<4xf32> -> tensor<4xf16>\n"
+           "  %r = qnn.cast %h : tensor<4xf16> -> tensor<4xf32>",
+           (4,), lambda x: x.astype(np.float16).astype(np.float64))
+    x = rand(2, 3, 5)
+    yield ("shape_dynamic", [x],
+           "%xd = tensor.cast %a : tensor<2x3x5xf32> to tensor<?x3x?xf32>\n"
+           "  %s = qnn.shape %xd {start = 0, end = 3} : tensor<?x3x?xf32> -> tensor<3xi64>\n"
+           "  %r = qnn.cast %s : tensor<3xi64> -> tensor<3xf32>",
+           (3,), lambda x: np.array(x.shape, np.float64))
 
 
 def contraction_cases():
@@ -577,7 +638,8 @@ def main():
     else:
         runs = [case + (None, False) for case in
                 list(cases()) + list(normalization_cases()) + list(movement_cases()) +
-                list(upsampling_cases()) + list(dynamic_cases())]
+                list(upsampling_cases()) + list(dynamic_cases()) +
+                list(conversion_cases())]
         runs += [case + (None, True) for case in contraction_cases()]
     for name, inputs, body, shape, ref, bits, summed in runs:
         error = run_case(tools, name, inputs, body, shape, ref, bits, summed)

@@ -137,4 +137,36 @@ def QNN_SqrtOp : QNN_UnaryOp<"sqrt", "sqrt(x)">;
 def QNN_NegOp : QNN_UnaryOp<"neg", "-x">;
 def QNN_AbsOp : QNN_UnaryOp<"abs", "|x|">;
 
+//===----------------------------------------------------------------------===//
+// Conversion
+//===----------------------------------------------------------------------===//
+
+def QNN_CastOp : QNN_Op<"cast", [SameOperandsAndResultShape]> {
+  let summary = "Convert elements to another float or integer type";
+  let description = [{
+    ONNX's Cast on plain (not quantized) tensors. Integers are signed, and
+    `i1` is a boolean.
+
+    - float to float rounds to nearest, ties to even;
+    - integer to float rounds to nearest, ties to even;
+    - float to integer truncates toward zero and saturates to the integer's
+      range; NaN becomes 0 (ONNX leaves out-of-range values undefined);
+    - integer to integer keeps the low bits (sign-extending when widening);
+    - anything to `i1` is `x != 0`, and `i1` to a number is 0 or 1.
+
+    ```mlir
+    %y = qnn.cast %x : tensor<4xf32> -> tensor<4xi32>
+    ```
+
+    Constraints:
+    - (cast-C1) input and result have one shape;
+    - (cast-C2) input and result elements are floats or signless integers.
+  }];
+  let arguments = (ins QNN_Tensor:$input);
+  let results = (outs QNN_Tensor:$result);
+  let assemblyFormat =
+      "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
 #endif // QUANTC_DIALECT_QNN_IR_QNNELEMENTWISEOPS_TD

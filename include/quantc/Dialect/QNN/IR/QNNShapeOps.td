@@ -1,7 +1,7 @@
 //===- QNNShapeOps.td - Data movement ops --------------------*- tablegen -*-===//
 //
 // Ops that move, select or interpolate elements: reshape, transpose, concat,
-// slice, gather, pad and resize.
+// slice, gather, pad and resize; and shape, which reads a tensor's sizes.
 //
 //===----------------------------------------------------------------------===//
 
@@ -40,6 +40,31 @@ def QNN_ReshapeOp : QNN_Op<"reshape"> {
   let assemblyFormat = [{
     $input (`,` $shape^)? attr-dict `:` functional-type(operands, results)
   }];
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def QNN_ShapeOp : QNN_Op<"shape"> {
+  let summary = "The sizes of a tensor's dimensions, as a tensor";
+  let description = [{
+    Sizes `start` to `end - 1` of `input`'s shape, as 64-bit integers: ONNX's
+    Shape, with `start` and `end` already resolved into `[0, rank]`. Shapes
+    with dynamic sizes are read at run time.
+
+    ```mlir
+    %s = qnn.shape %x {start = 0, end = 2} : tensor<?x3x8xf32> -> tensor<2xi64>
+    ```
+
+    Constraints:
+    - (shape-C1) `0 <= start <= end <= rank`;
+    - (shape-C2) the result is a 1-D `i64` tensor of `end - start` elements.
+
+    Folds to a constant when the selected sizes are static.
+  }];
+  let arguments = (ins QNN_Tensor:$input, I64Attr:$start, I64Attr:$end);
+  let results = (outs 1DTensorOf<[I64]>:$result);
+  let assemblyFormat =
+      "$input attr-dict `:` type($input) `->` type($result)";
   let hasVerifier = 1;
   let hasFolder = 1;
 }

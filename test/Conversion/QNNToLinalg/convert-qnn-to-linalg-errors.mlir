@@ -1,0 +1,17 @@
+// RUN: not quant-opt %s --convert-qnn-to-linalg --split-input-file 2>&1 | FileCheck %s
+
+// An op no pattern lowers is reported with the ONNX node it came from (its
+// NameLoc) and the reason its pattern gives.
+// CHECK: model.onnx:0:0: error: node 'up1': cannot lower qnn.resize: cubic resize is not lowered yet
+func.func @cubic(%x: tensor<1x1x4x4xf32>) -> tensor<1x1x8x8xf32> {
+  %r = qnn.resize %x {mode = #qnn.resize_mode<cubic>} : tensor<1x1x4x4xf32> -> tensor<1x1x8x8xf32> loc("up1"("model.onnx":0:0))
+  return %r : tensor<1x1x8x8xf32>
+}
+
+// -----
+
+// CHECK: error: node 'pool': cannot lower qnn.max_pool: ceil mode needs static spatial sizes
+func.func @ceil_dynamic(%x: tensor<1x1x?x?xf32>) -> tensor<1x1x?x?xf32> {
+  %r = qnn.max_pool %x {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, ceil_mode = true} : tensor<1x1x?x?xf32> -> tensor<1x1x?x?xf32> loc("pool"("model.onnx":0:0))
+  return %r : tensor<1x1x?x?xf32>
+}
