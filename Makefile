@@ -38,7 +38,7 @@ check: build models
 	@scripts/run-checks.sh $(BUILD_DIR)
 
 # Every ONNX backend node test through quantc compile; writes
-# $(BUILD_DIR)/conformance.md. make check runs a slice of it.
+# $(BUILD_DIR)/conformance.md. make check runs it too, as its conformance suite.
 conformance: build
 	@/usr/bin/python3 scripts/conformance.py $(BUILD_DIR)/bin/quantc \
 	  /usr/share/libonnx-testdata/data/node $(BUILD_DIR)/conformance.md

@@ -4,8 +4,10 @@
 # Usage: scripts/run-checks.sh BUILD_DIR
 #
 # Runs the lit, gtest and Python suites of BUILD_DIR and the source tree,
-# checks that every C++ file is clang-formatted, prints a summary line per
-# suite and a total, and fails if any check failed or a suite did not run.
+# every ONNX backend node test through quantc (scripts/conformance.py, the
+# report in BUILD_DIR/conformance.md), checks that every C++ file is
+# clang-formatted, prints a summary line per suite and a total, and fails if
+# any check failed or a suite did not run.
 #
 #===------------------------------------------------------------------------===#
 set -uo pipefail
@@ -55,6 +57,16 @@ python_failed=$(grep -Eo '(failures|errors)=[0-9]+' "$log/python.txt" | grep -Eo
 if [[ $python_status -ne 0 && "$python_failed" -eq 0 ]]; then python_failed=1; fi
 count python "$((python_ran - python_failed))" "$python_failed"
 
+echo "== conformance"
+/usr/bin/python3 scripts/conformance.py "$build/bin/quantc" \
+  /usr/share/libonnx-testdata/data/node "$build/conformance.md" 2>&1 |
+  tee "$log/conformance.txt"
+conformance_line=$(grep -E '^conformance: [0-9]+ passed, [0-9]+ failed' "$log/conformance.txt" | tail -1)
+conformance_passed=$(echo "$conformance_line" | grep -Eo '[0-9]+ passed' | grep -Eo '[0-9]+' || echo 0)
+conformance_failed=$(echo "$conformance_line" | grep -Eo '[0-9]+ failed' | grep -Eo '[0-9]+' || echo 1)
+if [[ -z "$conformance_line" ]]; then conformance_failed=1; fi
+count conformance "${conformance_passed:-0}" "${conformance_failed:-1}"
+
 echo "== format"
 # Every C++ file tracked by git must be as clang-format leaves it.
 format_passed=0
@@ -79,7 +91,7 @@ echo "== summary"
 total_passed=0
 total_failed=0
 for suite in "${suites[@]}"; do
-  printf '%-8s %s passed, %s failed\n' "$suite:" "${passed[$suite]}" "${failed[$suite]}"
+  printf '%-12s %s passed, %s failed\n' "$suite:" "${passed[$suite]}" "${failed[$suite]}"
   total_passed=$((total_passed + passed[$suite]))
   total_failed=$((total_failed + failed[$suite]))
 done
