@@ -464,6 +464,16 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
                                    cast<RankedTensorType>(value.getType()),
                                    *declared)))
         return failure();
+    } else if (output.type().has_tensor_type() &&
+               output.type().tensor_type().elem_type() != 0) {
+      // A declared element type without a shape is still checked.
+      FailureOr<Type> declared = getElementType(
+          output.type().tensor_type().elem_type(), module.getContext());
+      Type computed = cast<RankedTensorType>(value.getType()).getElementType();
+      if (succeeded(declared) && *declared != computed)
+        return emitError(loc)
+               << "output '" << output.name() << "' is declared with elements "
+               << *declared << " but computes " << value.getType();
     }
     results.push_back(value);
   }
