@@ -7,6 +7,7 @@
 #include "quantc/Tools/Registration.h"
 #include "quantc/Conversion/Passes.h"
 #include "quantc/Dialect/QNN/IR/QNNDialect.h"
+#include "quantc/Dialect/QNN/Transforms/Passes.h"
 #include "quantc/Pipelines/Pipelines.h"
 #include "quantc/Transforms/Passes.h"
 
@@ -32,6 +33,7 @@
 void quantc::registerQuantcPasses() {
   registerQuantcConversionPasses();
   registerQuantcTransformsPasses();
+  registerQNNTransformsPasses();
   registerQuantcPipelines();
 }
 

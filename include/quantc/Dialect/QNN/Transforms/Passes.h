@@ -1,0 +1,28 @@
+//===- Passes.h - Passes on the qnn dialect ---------------------*- C++ -*-===//
+//
+// Declares and registers the passes of
+// include/quantc/Dialect/QNN/Transforms/Passes.td.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QUANTC_DIALECT_QNN_TRANSFORMS_PASSES_H
+#define QUANTC_DIALECT_QNN_TRANSFORMS_PASSES_H
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Pass/Pass.h"
+
+namespace quantc {
+
+#define GEN_PASS_DECL
+#include "quantc/Dialect/QNN/Transforms/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "quantc/Dialect/QNN/Transforms/Passes.h.inc"
+
+/// The name of the function attribute holding the number of results a
+/// function had before qnn-instrument.
+inline constexpr const char *kInstrumentedAttrName = "qnn.instrumented";
+
+} // namespace quantc
+
+#endif // QUANTC_DIALECT_QNN_TRANSFORMS_PASSES_H

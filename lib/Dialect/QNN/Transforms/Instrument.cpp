@@ -1,0 +1,100 @@
+//===- Instrument.cpp - The qnn-instrument pass --------------------------===//
+//
+// Returns every float activation a qnn op computes, named by the ONNX node
+// it came from, so that calibration can run the compiled function and
+// record each one. See Passes.td for the naming rule.
+//
+//===----------------------------------------------------------------------===//
+
+#include "quantc/Dialect/QNN/IR/QNNDialect.h"
+#include "quantc/Dialect/QNN/IR/QNNOps.h"
+#include "quantc/Dialect/QNN/Transforms/Passes.h"
+
+#include "llvm/ADT/StringMap.h"
+
+namespace quantc {
+#define GEN_PASS_DEF_INSTRUMENT
+#include "quantc/Dialect/QNN/Transforms/Passes.h.inc"
+} // namespace quantc
+
+using namespace mlir;
+using namespace quantc;
+
+/// The ONNX node name in `loc`, or an empty string.
+static std::string getNodeName(Location loc) {
+  if (auto name = dyn_cast<NameLoc>(loc))
+    return name.getName().str();
+  if (auto fused = dyn_cast<FusedLoc>(loc))
+    for (Location inner : fused.getLocations())
+      if (std::string name = getNodeName(inner); !name.empty())
+        return name;
+  return "";
+}
+
+namespace {
+struct InstrumentPass final : quantc::impl::InstrumentBase<InstrumentPass> {
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    if (func.isExternal())
+      return;
+    if (func->hasAttr(kInstrumentedAttrName)) {
+      func.emitError("the function is already instrumented");
+      return signalPassFailure();
+    }
+    auto returnOp =
+        dyn_cast<func::ReturnOp>(func.getBody().back().getTerminator());
+    if (!returnOp || !func.getBody().hasOneBlock()) {
+      func.emitError("qnn-instrument needs a single-block function");
+      return signalPassFailure();
+    }
+
+    SmallVector<Value> values;
+    SmallVector<std::string> names;
+    llvm::StringMap<unsigned> opsPerNode;
+    unsigned unnamed = 0;
+    func.walk([&](Operation *op) {
+      if (!isa<qnn::QNNDialect>(op->getDialect()) ||
+          isa<qnn::ConstantOp, qnn::ShapeOp>(op))
+        return;
+      std::string node = getNodeName(op->getLoc());
+      if (node.empty())
+        node = "op" + std::to_string(unnamed++);
+      unsigned k = opsPerNode[node]++;
+      if (k > 0)
+        node += "/" + std::to_string(k);
+      for (OpResult result : op->getResults()) {
+        auto type = dyn_cast<RankedTensorType>(result.getType());
+        if (!type || !isa<FloatType>(type.getElementType()))
+          continue;
+        values.push_back(result);
+        names.push_back(result.getResultNumber() == 0
+                            ? node
+                            : node + ":" +
+                                  std::to_string(result.getResultNumber()));
+      }
+    });
+
+    unsigned original = func.getNumResults();
+    SmallVector<DictionaryAttr> resultAttrs;
+    for (unsigned i = 0; i < original; ++i)
+      resultAttrs.push_back(func.getResultAttrDict(i)
+                                ? func.getResultAttrDict(i)
+                                : DictionaryAttr::get(&getContext()));
+    SmallVector<Value> results(returnOp.getOperands());
+    results.append(values);
+    OpBuilder builder(returnOp);
+    func::ReturnOp::create(builder, returnOp.getLoc(), results);
+    returnOp.erase();
+    SmallVector<Type> types(func.getResultTypes());
+    for (Value v : values)
+      types.push_back(v.getType());
+    func.setFunctionType(
+        builder.getFunctionType(func.getArgumentTypes(), types));
+    for (const std::string &name : names)
+      resultAttrs.push_back(builder.getDictionaryAttr(
+          builder.getNamedAttr("qnn.name", builder.getStringAttr(name))));
+    func.setAllResultAttrs(resultAttrs);
+    func->setAttr(kInstrumentedAttrName, builder.getI64IntegerAttr(original));
+  }
+};
+} // namespace
