@@ -9,11 +9,13 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "quantc/Dialect/QNN/Transforms/Passes.h"
 #include "quantc/Import/ONNX/ONNXImporter.h"
 #include "quantc/Pipelines/Pipelines.h"
 #include "quantc/Target/ObjectEmission.h"
 #include "quantc/Target/SharedLibrary.h"
 #include "quantc/Target/Weights.h"
+#include "quantc/Tools/Calibrator.h"
 #include "quantc/Tools/ModelRunner.h"
 #include "quantc/Tools/Registration.h"
 
@@ -25,11 +27,13 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Support/FileUtilities.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/WithColor.h"
 
@@ -54,23 +58,40 @@ static cl::SubCommand
                "Run a compiled model on inputs from files, compare its outputs "
                "and time it");
 
+static cl::SubCommand
+    calibrateCommand("calibrate",
+                     "Run an ONNX model over calibration data and write the "
+                     "statistics of its activations (JSON)");
+
 static cl::SubCommand listOpsCommand(
     "list-ops", "List the ONNX ops the importer converts, with the opsets in "
                 "which their definitions changed");
 
 static cl::opt<std::string> inputPath(cl::Positional, cl::desc("<model.onnx>"),
                                       cl::Required, cl::sub(importCommand),
-                                      cl::sub(compileCommand));
+                                      cl::sub(compileCommand),
+                                      cl::sub(calibrateCommand));
 static cl::opt<std::string> outputPath("o", cl::desc("Output file"),
                                        cl::value_desc("file"), cl::init("-"),
                                        cl::sub(importCommand),
-                                       cl::sub(compileCommand));
+                                       cl::sub(compileCommand),
+                                       cl::sub(calibrateCommand));
+static cl::opt<std::string> calibrationData(
+    "data",
+    cl::desc("Calibration set: a folder of sample folders (ONNX test layout) "
+             "or, for one input, of .npy/.pb files"),
+    cl::value_desc("dir"), cl::Required, cl::sub(calibrateCommand));
+static cl::opt<double> calibrationPercentile(
+    "percentile",
+    cl::desc("Percentile of the percentile method, in percent (default "
+             "99.99)"),
+    cl::init(99.99), cl::sub(calibrateCommand));
 static cl::list<std::string>
     inputShapes("input-shape",
                 cl::desc("Give graph input NAME the static shape D0,D1,... "
                          "(repeatable)"),
                 cl::value_desc("NAME=D0,D1,..."), cl::sub(importCommand),
-                cl::sub(compileCommand));
+                cl::sub(compileCommand), cl::sub(calibrateCommand));
 
 enum class EmitKind { MLIR, LLVM, Object, SharedLibrary };
 static cl::opt<EmitKind> emitKind(
@@ -199,7 +220,8 @@ static LogicalResult printDiagnostic(Diagnostic &diag) {
 /// that is renamed into place only when everything succeeded: a failed
 /// compile leaves no output behind. "-" writes to standard output.
 static int
-writeOutput(llvm::function_ref<LogicalResult(raw_pwrite_stream &)> write) {
+writeOutput(StringRef outputPath,
+            llvm::function_ref<LogicalResult(raw_pwrite_stream &)> write) {
   if (outputPath == "-") {
     std::string error;
     std::unique_ptr<ToolOutputFile> output = openOutputFile("-", &error);
@@ -270,7 +292,7 @@ static LogicalResult writeFileAtomically(StringRef path, StringRef text) {
 static int emitSharedLibrary(StringRef objectPath,
                              const quantc::ModelSignature &signature,
                              const quantc::WeightsBlob &weights,
-                             StringRef scratch) {
+                             StringRef scratch, StringRef outputPath) {
   if (outputPath == "-") {
     errs() << "quantc: error: a shared library needs an output file (-o)\n";
     return 1;
@@ -357,14 +379,14 @@ static int emitSharedLibrary(StringRef objectPath,
   return failed(writeFileAtomically(finalHeader, header)) ? 1 : 0;
 }
 
-static int runCompile(MLIRContext &context) {
-  // Not `main`: the object links into programs that have their own.
-  FailureOr<OwningOpRef<ModuleOp>> module = importModel(context, "forward");
-  if (failed(module))
-    return 1;
+/// Lowers `module` (qnn, its model function named "forward") and writes
+/// what --emit asks for to `output`: MLIR, LLVM IR, an object, or a shared
+/// library with its header.
+static int compileModule(ModuleOp module, EmitKind kind, StringRef output) {
+  MLIRContext &context = *module.getContext();
   std::optional<quantc::ModelSignature> signature;
-  if (emitKind == EmitKind::SharedLibrary) {
-    auto func = (*module)->lookupSymbol<func::FuncOp>("forward");
+  if (kind == EmitKind::SharedLibrary) {
+    auto func = module.lookupSymbol<func::FuncOp>("forward");
     FailureOr<quantc::ModelSignature> described =
         quantc::getModelSignature(func);
     if (failed(described))
@@ -373,7 +395,7 @@ static int runCompile(MLIRContext &context) {
   }
   // The model's function gets a C interface, _mlir_ciface_forward, taking
   // memref descriptors; the ONNX names have been read and go no further.
-  (*module)->walk([&](func::FuncOp func) {
+  module.walk([&](func::FuncOp func) {
     func->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
                   UnitAttr::get(&context));
     for (unsigned i = 0; i < func.getNumArguments(); ++i)
@@ -386,42 +408,42 @@ static int runCompile(MLIRContext &context) {
   lowering.vectorBits =
       quantc::getTargetVectorBits(targetTriple, targetCpu, /*features=*/"");
   quantc::buildLowerToLLVMPipeline(pm, lowering);
-  if (failed(pm.run(**module)))
+  if (failed(pm.run(module)))
     return 1;
-  if (emitKind == EmitKind::MLIR)
-    return writeOutput([&](raw_pwrite_stream &os) {
-      (*module)->print(os);
+  if (kind == EmitKind::MLIR)
+    return writeOutput(output, [&](raw_pwrite_stream &os) {
+      module.print(os);
       os << "\n";
       return success();
     });
 
   // A shared library keeps its weights out of the LLVM module.
   quantc::WeightsBlob weights;
-  if (emitKind == EmitKind::SharedLibrary)
-    quantc::outlineWeights(**module, weights);
+  if (kind == EmitKind::SharedLibrary)
+    quantc::outlineWeights(module, weights);
 
   llvm::LLVMContext llvmContext;
   FailureOr<std::unique_ptr<llvm::Module>> llvmModule =
-      quantc::translateToLLVMIR(**module, llvmContext);
+      quantc::translateToLLVMIR(module, llvmContext);
   if (failed(llvmModule))
     return 1;
   quantc::TargetSpec target{targetTriple, targetCpu, ""};
   std::string error;
   auto emit = [&](raw_pwrite_stream &os) -> LogicalResult {
     LogicalResult result =
-        emitKind == EmitKind::LLVM
+        kind == EmitKind::LLVM
             ? quantc::optimize(**llvmModule, target, error)
             : quantc::emitObject(**llvmModule, target, os, error);
     if (failed(result)) {
       errs() << "quantc: error: " << error << "\n";
       return failure();
     }
-    if (emitKind == EmitKind::LLVM)
+    if (kind == EmitKind::LLVM)
       (*llvmModule)->print(os, nullptr);
     return success();
   };
-  if (emitKind != EmitKind::SharedLibrary)
-    return writeOutput(emit);
+  if (kind != EmitKind::SharedLibrary)
+    return writeOutput(output, emit);
 
   // A scratch folder for the object, glue and header, removed at the end.
   SmallString<128> scratch;
@@ -439,11 +461,89 @@ static int runCompile(MLIRContext &context) {
     raw_fd_ostream object(objectPath, ec);
     if (!ec && succeeded(emit(object))) {
       object.close();
-      status = emitSharedLibrary(objectPath, *signature, weights, scratch);
+      status =
+          emitSharedLibrary(objectPath, *signature, weights, scratch, output);
     }
   }
   sys::fs::remove_directories(scratch);
   return status;
+}
+
+static int runCompile(MLIRContext &context) {
+  // Not `main`: the object links into programs that have their own.
+  FailureOr<OwningOpRef<ModuleOp>> module = importModel(context, "forward");
+  if (failed(module))
+    return 1;
+  return compileModule(**module, emitKind, outputPath);
+}
+
+/// quantc calibrate: imports the model, instruments it (qnn-instrument),
+/// compiles it into a scratch library, runs it over the calibration set and
+/// writes the statistics.
+static int runCalibrate(MLIRContext &context) {
+  FailureOr<OwningOpRef<ModuleOp>> module = importModel(context, "forward");
+  if (failed(module))
+    return 1;
+  auto func = (**module).lookupSymbol<func::FuncOp>("forward");
+  size_t numInputs = func.getNumArguments();
+  Expected<std::vector<std::string>> samples =
+      quantc::listCalibrationSamples(calibrationData, numInputs);
+  if (!samples) {
+    errs() << "quantc: error: " << toString(samples.takeError()) << "\n";
+    return 1;
+  }
+  PassManager pm(&context);
+  pm.addNestedPass<func::FuncOp>(quantc::createInstrument());
+  if (failed(pm.run(**module)))
+    return 1;
+  size_t numOutputs =
+      func->getAttrOfType<IntegerAttr>(quantc::kInstrumentedAttrName).getInt();
+
+  SmallString<128> scratch, library;
+  if (std::error_code ec =
+          sys::fs::createUniqueDirectory("quantc-calibrate", scratch)) {
+    errs() << "quantc: error: cannot create a temporary folder: "
+           << ec.message() << "\n";
+    return 1;
+  }
+  auto cleanup =
+      llvm::make_scope_exit([&] { sys::fs::remove_directories(scratch); });
+  library = scratch;
+  sys::path::append(library, "libcalibration.so");
+  if (int status = compileModule(**module, EmitKind::SharedLibrary, library))
+    return status;
+  Expected<std::unique_ptr<quantc::LoadedModel>> model =
+      quantc::LoadedModel::load(library);
+  if (!model) {
+    errs() << "quantc: error: " << toString(model.takeError()) << "\n";
+    return 1;
+  }
+
+  bool terminal = sys::Process::StandardErrIsDisplayed();
+  auto progress = [&](int pass, size_t done, size_t total) {
+    if (!terminal)
+      return;
+    constexpr size_t width = 30;
+    size_t filled = total ? done * width / total : width;
+    errs() << "\rcalibrating, pass " << pass << "/2 ("
+           << (pass == 1 ? "ranges" : "histograms") << ") ["
+           << std::string(filled, '#') << std::string(width - filled, ' ')
+           << "] " << done << "/" << total;
+    if (pass == 2 && done == total)
+      errs() << "\n";
+  };
+  Expected<quantc::CalibrationResult> result =
+      quantc::calibrate(**model, numOutputs, *samples, progress);
+  if (!result) {
+    if (terminal)
+      errs() << "\n";
+    errs() << "quantc: error: " << toString(result.takeError()) << "\n";
+    return 1;
+  }
+  return writeOutput(outputPath, [&](raw_pwrite_stream &os) {
+    quantc::writeCalibrationJSON(os, *result, inputPath, calibrationPercentile);
+    return success();
+  });
 }
 
 static int runImport(MLIRContext &context) {
@@ -652,6 +752,8 @@ int main(int argc, char **argv) {
     return runCompile(context);
   if (runCommand)
     return runRun();
+  if (calibrateCommand)
+    return runCalibrate(context);
   if (listOpsCommand)
     return runListOps();
   errs() << "quantc: error: name a command; see quantc --help\n";

@@ -418,9 +418,13 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
   SmallVector<Type> argTypes;
   for (const onnx::ValueInfoProto &input : graph.input()) {
     // Before IR version 4 initializers are listed as inputs too; they stay
-    // constants.
-    if (lookup(input.name()))
+    // constants. An input listed twice is an error.
+    if (Value known = lookup(input.name())) {
+      if (isa<BlockArgument>(known))
+        return emitError(getLoc(input.name()))
+               << "input '" << input.name() << "' is listed twice";
       continue;
+    }
     FailureOr<Type> type = convertValueType(input);
     if (failed(type))
       return failure();

@@ -1,0 +1,62 @@
+//===- Calibrator.h - Activation statistics from a compiled model -*- C++
+//-*-===//
+//
+// `quantc calibrate`: a model compiled with qnn-instrument returns every
+// float activation after its own outputs; the calibrator runs it over a
+// calibration set twice (ranges, then histograms; Support/Calibration.h)
+// and writes the statistics as JSON. Samples are read from disk in each
+// pass, so memory holds one sample and the per-tensor statistics.
+//
+// A calibration set is a folder holding either
+// - one folder per sample, each in ONNX's test layout (input_N.pb or
+//   input_N.npy, in the model's input order), or
+// - for a model with one input, one .npy or .pb file per sample.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QUANTC_TOOLS_CALIBRATOR_H
+#define QUANTC_TOOLS_CALIBRATOR_H
+
+#include "quantc/Support/Calibration.h"
+#include "quantc/Tools/ModelRunner.h"
+
+#include "llvm/Support/Error.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace quantc {
+
+/// The samples of the calibration set in `dir`, as paths (a folder or a
+/// file each), sorted. An empty set is an error.
+llvm::Expected<std::vector<std::string>>
+listCalibrationSamples(llvm::StringRef dir, size_t numInputs);
+
+/// The statistics of every instrumented activation of `model`, whose first
+/// `numOutputs` outputs are the model's own.
+struct CalibrationResult {
+  std::vector<std::string> names;
+  std::vector<TensorStats> stats;
+  size_t samples = 0;
+};
+
+/// Runs `model` over `samples` twice. `progress(pass, done, total)` is
+/// called after each run. Errors name the sample file and, for a bad input,
+/// the expected name, shape and type; a NaN or infinite activation names
+/// the tensor and the sample.
+llvm::Expected<CalibrationResult>
+calibrate(LoadedModel &model, size_t numOutputs,
+          const std::vector<std::string> &samples,
+          const std::function<void(int, size_t, size_t)> &progress = {});
+
+/// Writes `result` as JSON: per tensor its min, max, histogram, and the
+/// range each method picks for 8 bits (`percentile` for that method).
+void writeCalibrationJSON(llvm::raw_ostream &os,
+                          const CalibrationResult &result,
+                          llvm::StringRef modelPath, double percentile);
+
+} // namespace quantc
+
+#endif // QUANTC_TOOLS_CALIBRATOR_H

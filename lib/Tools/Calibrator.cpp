@@ -1,0 +1,166 @@
+//===- Calibrator.cpp - Activation statistics from a compiled model ------===//
+//
+// See include/quantc/Tools/Calibrator.h.
+//
+//===----------------------------------------------------------------------===//
+
+#include "quantc/Tools/Calibrator.h"
+#include "quantc/Tools/TensorFile.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/Path.h"
+
+#include <algorithm>
+
+using namespace quantc;
+using llvm::createStringError;
+using llvm::Expected;
+using llvm::StringRef;
+
+Expected<std::vector<std::string>>
+quantc::listCalibrationSamples(StringRef dir, size_t numInputs) {
+  if (!llvm::sys::fs::is_directory(dir))
+    return createStringError("%s: not a folder of calibration samples",
+                             dir.str().c_str());
+  std::vector<std::string> folders, files;
+  std::error_code ec;
+  for (llvm::sys::fs::directory_iterator it(dir, ec), end; it != end && !ec;
+       it.increment(ec)) {
+    StringRef path = it->path();
+    if (llvm::sys::fs::is_directory(path))
+      folders.push_back(path.str());
+    else if (path.ends_with(".npy") || path.ends_with(".pb"))
+      files.push_back(path.str());
+  }
+  if (ec)
+    return createStringError("%s: %s", dir.str().c_str(), ec.message().c_str());
+  std::vector<std::string> samples = !folders.empty() ? folders : files;
+  if (folders.empty() && !files.empty() && numInputs != 1)
+    return createStringError(
+        "%s: the model has %zu inputs, so each sample must be a folder of "
+        "input_N files, not a single file",
+        dir.str().c_str(), numInputs);
+  if (samples.empty())
+    return createStringError("%s: no calibration samples (folders of "
+                             "input_N.pb/.npy, or .npy/.pb files)",
+                             dir.str().c_str());
+  std::sort(samples.begin(), samples.end());
+  return samples;
+}
+
+/// The inputs of one sample.
+static Expected<std::vector<HostTensor>> readSample(StringRef sample) {
+  if (llvm::sys::fs::is_directory(sample))
+    return readTensorFolder(sample, "input");
+  Expected<HostTensor> tensor = readTensorFile(sample);
+  if (!tensor)
+    return tensor.takeError();
+  std::vector<HostTensor> inputs;
+  inputs.push_back(std::move(*tensor));
+  return inputs;
+}
+
+/// "[1, 3, ?, 192]".
+static std::string formatShape(llvm::ArrayRef<int64_t> shape) {
+  std::string text = "[";
+  for (auto [i, size] : llvm::enumerate(shape))
+    text +=
+        (i ? ", " : "") + (size < 0 ? std::string("?") : std::to_string(size));
+  return text + "]";
+}
+
+Expected<CalibrationResult>
+quantc::calibrate(LoadedModel &model, size_t numOutputs,
+                  const std::vector<std::string> &samples,
+                  const std::function<void(int, size_t, size_t)> &progress) {
+  const std::vector<LoadedModel::TensorInfo> &inputs = model.getInputs();
+  const std::vector<LoadedModel::TensorInfo> &outputs = model.getOutputs();
+  CalibrationResult result;
+  result.samples = samples.size();
+  for (size_t i = numOutputs; i < outputs.size(); ++i) {
+    result.names.push_back(outputs[i].name);
+    result.stats.emplace_back();
+  }
+
+  for (int pass = 1; pass <= 2; ++pass) {
+    for (auto [index, sample] : llvm::enumerate(samples)) {
+      Expected<std::vector<HostTensor>> given = readSample(sample);
+      if (!given)
+        return createStringError("%s: %s", sample.c_str(),
+                                 llvm::toString(given.takeError()).c_str());
+      if (given->size() != inputs.size())
+        return createStringError("%s: holds %zu inputs, the model takes %zu",
+                                 sample.c_str(), given->size(), inputs.size());
+      for (auto [info, tensor] : llvm::zip_equal(inputs, *given))
+        if (tensor.dtype != info.dtype)
+          return createStringError(
+              "%s: input '%s' is %s %s, the model takes %s %s", sample.c_str(),
+              info.name.c_str(), getDTypeName(tensor.dtype).str().c_str(),
+              formatShape(tensor.shape).c_str(),
+              getDTypeName(info.dtype).str().c_str(),
+              formatShape(info.shape).c_str());
+      Expected<std::vector<HostTensor>> ran = model.run(*given);
+      if (!ran)
+        return createStringError("%s: %s", sample.c_str(),
+                                 llvm::toString(ran.takeError()).c_str());
+      for (size_t i = numOutputs; i < ran->size(); ++i) {
+        const HostTensor &activation = (*ran)[i];
+        if (activation.dtype != 1)
+          continue;
+        const float *values =
+            reinterpret_cast<const float *>(activation.data.data());
+        size_t count = activation.getNumElements();
+        TensorStats &stats = result.stats[i - numOutputs];
+        if (pass == 1) {
+          if (std::optional<size_t> bad = stats.addRange(values, count))
+            return createStringError(
+                "%s: activation '%s' holds %s at element %zu", sample.c_str(),
+                outputs[i].name.c_str(),
+                std::isnan(values[*bad]) ? "NaN" : "an infinity", *bad);
+        } else {
+          stats.addHistogram(values, count);
+        }
+      }
+      if (progress)
+        progress(pass, index + 1, samples.size());
+    }
+  }
+  return result;
+}
+
+void quantc::writeCalibrationJSON(llvm::raw_ostream &os,
+                                  const CalibrationResult &result,
+                                  StringRef modelPath, double percentile) {
+  llvm::json::Object tensors;
+  for (auto [name, stats] : llvm::zip_equal(result.names, result.stats)) {
+    llvm::json::Object ranges;
+    for (CalibrationMethod method :
+         {CalibrationMethod::MinMax, CalibrationMethod::Percentile,
+          CalibrationMethod::Entropy, CalibrationMethod::MSE}) {
+      RealRange range = chooseRange(stats, method, 256, percentile);
+      ranges[getCalibrationMethodName(method)] =
+          llvm::json::Array{range.min, range.max};
+    }
+    llvm::json::Array histogram;
+    for (uint64_t count : stats.getCounts())
+      histogram.push_back(int64_t(count));
+    tensors[name] = llvm::json::Object{
+        {"min", stats.getMin()},
+        {"max", stats.getMax()},
+        {"count", int64_t(stats.getTotal())},
+        {"ranges_8bit", std::move(ranges)},
+        {"histogram", std::move(histogram)},
+    };
+  }
+  llvm::json::Object root{
+      {"format", "quantc-calibration-1"},
+      {"model", modelPath.str()},
+      {"samples", int64_t(result.samples)},
+      {"bins", int64_t(TensorStats::kDefaultBins)},
+      {"percentile", percentile},
+      {"tensors", std::move(tensors)},
+  };
+  os << llvm::formatv("{0:2}", llvm::json::Value(std::move(root))) << "\n";
+}
