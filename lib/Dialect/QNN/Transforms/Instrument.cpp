@@ -31,6 +31,32 @@ static std::string getNodeName(Location loc) {
   return "";
 }
 
+SmallVector<std::pair<OpResult, std::string>>
+quantc::getActivationKeys(func::FuncOp func) {
+  SmallVector<std::pair<OpResult, std::string>> keys;
+  llvm::StringMap<unsigned> opsPerNode;
+  unsigned unnamed = 0;
+  func.walk([&](Operation *op) {
+    if (!isa<qnn::QNNDialect>(op->getDialect()) ||
+        isa<qnn::ConstantOp, qnn::ShapeOp>(op))
+      return;
+    std::string node = getNodeName(op->getLoc());
+    if (node.empty())
+      node = "op" + std::to_string(unnamed++);
+    unsigned k = opsPerNode[node]++;
+    if (k > 0)
+      node += "/" + std::to_string(k);
+    for (OpResult result : op->getResults()) {
+      auto type = dyn_cast<RankedTensorType>(result.getType());
+      if (!type || !isa<FloatType>(type.getElementType()))
+        continue;
+      unsigned i = result.getResultNumber();
+      keys.emplace_back(result, i == 0 ? node : node + ":" + std::to_string(i));
+    }
+  });
+  return keys;
+}
+
 namespace {
 struct InstrumentPass final : quantc::impl::InstrumentBase<InstrumentPass> {
   void runOnOperation() override {
@@ -50,29 +76,10 @@ struct InstrumentPass final : quantc::impl::InstrumentBase<InstrumentPass> {
 
     SmallVector<Value> values;
     SmallVector<std::string> names;
-    llvm::StringMap<unsigned> opsPerNode;
-    unsigned unnamed = 0;
-    func.walk([&](Operation *op) {
-      if (!isa<qnn::QNNDialect>(op->getDialect()) ||
-          isa<qnn::ConstantOp, qnn::ShapeOp>(op))
-        return;
-      std::string node = getNodeName(op->getLoc());
-      if (node.empty())
-        node = "op" + std::to_string(unnamed++);
-      unsigned k = opsPerNode[node]++;
-      if (k > 0)
-        node += "/" + std::to_string(k);
-      for (OpResult result : op->getResults()) {
-        auto type = dyn_cast<RankedTensorType>(result.getType());
-        if (!type || !isa<FloatType>(type.getElementType()))
-          continue;
-        values.push_back(result);
-        names.push_back(result.getResultNumber() == 0
-                            ? node
-                            : node + ":" +
-                                  std::to_string(result.getResultNumber()));
-      }
-    });
+    for (auto &[result, key] : getActivationKeys(func)) {
+      values.push_back(result);
+      names.push_back(key);
+    }
 
     unsigned original = func.getNumResults();
     SmallVector<DictionaryAttr> resultAttrs;

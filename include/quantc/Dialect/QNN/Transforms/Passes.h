@@ -19,6 +19,11 @@ namespace quantc {
 #define GEN_PASS_REGISTRATION
 #include "quantc/Dialect/QNN/Transforms/Passes.h.inc"
 
+/// The float activations of `func` that calibration records, with their
+/// keys, in program order: see qnn-instrument.
+llvm::SmallVector<std::pair<mlir::OpResult, std::string>>
+getActivationKeys(mlir::func::FuncOp func);
+
 /// The name of the function attribute holding the number of results a
 /// function had before qnn-instrument.
 inline constexpr const char *kInstrumentedAttrName = "qnn.instrumented";

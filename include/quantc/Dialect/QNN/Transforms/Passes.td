@@ -37,4 +37,37 @@ def Instrument : Pass<"qnn-instrument", "mlir::func::FuncOp"> {
   let dependentDialects = ["mlir::func::FuncDialect"];
 }
 
+def Calibrate : Pass<"qnn-calibrate", "mlir::func::FuncOp"> {
+  let summary = "Attach calibrated ranges to the activations";
+  let description = [{
+    Reads the statistics file of `quantc calibrate` (`stats`) and sets, on
+    every qnn op whose float activation it has statistics for, the
+    attribute `qnn.range = array<f64: min, max>`: the range `method` picks
+    from them for `bits`-bit quantization (docs/numerics.md, Calibration).
+    Activations are keyed as qnn-instrument keys them (the ONNX node name,
+    `/k`, `:i`), so the pass runs on the function as imported. An op with
+    several float results gets `qnn.range_i` for result `i > 0`.
+
+    A file that cannot be read, is not a calibration file, or lacks an
+    activation of the function is an error naming it. Quantization reads
+    `qnn.range` to choose scales and zero points.
+
+    ```mlir
+    %0 = qnn.relu %x : tensor<4xf32> -> tensor<4xf32> loc("act")
+    // with stats holding "act" becomes
+    %0 = qnn.relu %x {qnn.range = array<f64: 0.0, 6.25>} : tensor<4xf32> -> tensor<4xf32>
+    ```
+  }];
+  let options = [
+    Option<"statsFile", "stats", "std::string", /*default=*/"\"\"",
+           "The statistics file of quantc calibrate">,
+    Option<"method", "method", "std::string", /*default=*/"\"minmax\"",
+           "minmax, percentile, entropy or mse">,
+    Option<"percentile", "percentile", "double", /*default=*/"99.99",
+           "Percentile of the percentile method, in percent">,
+    Option<"bits", "bits", "unsigned", /*default=*/"8",
+           "Bits of the activations' integer type">,
+  ];
+}
+
 #endif // QUANTC_DIALECT_QNN_TRANSFORMS_PASSES_TD
