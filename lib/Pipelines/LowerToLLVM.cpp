@@ -1,6 +1,8 @@
 //===- LowerToLLVM.cpp - The quantc-lower-to-llvm pipeline ---------------===//
 //
-// From qnn to the LLVM dialect: convert-qnn-to-linalg, bufferization,
+// From qnn to the LLVM dialect: qnn-fold-qdq (quantize/dequantize pairs
+// into quantized ops), qnn-expand-quantized (quantized ops without an
+// integer lowering run in float), convert-qnn-to-linalg, bufferization,
 // quantc-vectorize-contractions for matmul and convolution, scalar loops
 // for the other linalg ops (which LLVM's loop vectorizer may still
 // vectorize), and upstream conversions to LLVM.
@@ -8,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "quantc/Conversion/Passes.h"
+#include "quantc/Dialect/QNN/Transforms/Passes.h"
 #include "quantc/Pipelines/Pipelines.h"
 #include "quantc/Transforms/Passes.h"
 
@@ -62,6 +65,8 @@ int64_t quantc::getTargetVectorBits(StringRef triple, StringRef cpu,
 
 void quantc::buildLowerToLLVMPipeline(OpPassManager &pm,
                                       const LowerToLLVMOptions &options) {
+  pm.addNestedPass<func::FuncOp>(createFoldQDQ());
+  pm.addNestedPass<func::FuncOp>(createExpandQuantized());
   pm.addNestedPass<func::FuncOp>(createConvertQNNToLinalg());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());

@@ -11,6 +11,7 @@
 
 #include "quantc/Target/SharedLibrary.h"
 
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
@@ -22,9 +23,16 @@
 using namespace mlir;
 using namespace quantc;
 
-/// The ONNX code, C type and size of a supported element type.
+/// The ONNX code, C type and size of a supported element type. A quantized
+/// tensor crosses the API as its stored integers.
 static std::optional<std::tuple<int, StringRef, unsigned>>
 describeElement(Type type) {
+  if (auto quantized = dyn_cast<quant::QuantizedType>(type)) {
+    unsigned width = quantized.getStorageTypeIntegralWidth();
+    type = IntegerType::get(type.getContext(), width,
+                            quantized.isSigned() ? IntegerType::Signless
+                                                 : IntegerType::Unsigned);
+  }
   if (type.isF32())
     return std::tuple{1, StringRef("float"), 4u};
   if (type.isF64())

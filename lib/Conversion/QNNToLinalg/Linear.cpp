@@ -26,6 +26,12 @@ using namespace mlir;
 using namespace quantc;
 using namespace quantc::qnn_to_linalg;
 
+ConvAttributes ConvAttributes::of(qnn::ConvOp op) {
+  return {SmallVector<int64_t>(op.getStrides()),
+          SmallVector<int64_t>(op.getDilations()),
+          SmallVector<int64_t>(op.getPads()), int64_t(op.getGroup())};
+}
+
 /// A zero-filled tensor of `type`.
 static Value createZeros(OpBuilder &b, Location loc, RankedTensorType type,
                          ValueRange dynamicSizes) {
@@ -35,17 +41,33 @@ static Value createZeros(OpBuilder &b, Location loc, RankedTensorType type,
 }
 
 /// A linalg.generic that accumulates `inputs[0] * inputs[1]` into `init`
-/// over `maps` (inputs then output) with `iterators`.
+/// over `maps` (inputs then output) with `iterators`. Integer operands are
+/// extended to the accumulator's type and shifted by their zero points.
 static Value createContraction(OpBuilder &b, Location loc, ValueRange inputs,
                                Value init, ArrayRef<AffineMap> maps,
-                               ArrayRef<utils::IteratorType> iterators) {
+                               ArrayRef<utils::IteratorType> iterators,
+                               const ContractionOperands &operands) {
   Type element = cast<RankedTensorType>(init.getType()).getElementType();
   auto generic = linalg::GenericOp::create(
       b, loc, init.getType(), inputs, init, maps, iterators,
       [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
         ScalarBuilder s(nested, nestedLoc, element);
+        SmallVector<Value, 2> factors;
+        for (unsigned i = 0; i < 2; ++i) {
+          Value v = args[i];
+          if (v.getType() != element) {
+            v = operands.isUnsigned[i]
+                    ? Value(
+                          arith::ExtUIOp::create(nested, nestedLoc, element, v))
+                    : Value(arith::ExtSIOp::create(nested, nestedLoc, element,
+                                                   v));
+          }
+          if (operands.zeroPoints[i] != 0)
+            v = s.sub(v, s.constant(double(operands.zeroPoints[i])));
+          factors.push_back(v);
+        }
         linalg::YieldOp::create(nested, nestedLoc,
-                                s.add(args[2], s.mul(args[0], args[1])));
+                                s.add(args[2], s.mul(factors[0], factors[1])));
       });
   return generic.getResult(0);
 }
@@ -66,6 +88,292 @@ static void appendBatchExprs(SmallVectorImpl<AffineExpr> &exprs,
   }
 }
 
+Value qnn_to_linalg::createMatMul(OpBuilder &b, Location loc, Value lhs,
+                                  Value rhs, RankedTensorType resultType,
+                                  const ContractionOperands &operands) {
+  MLIRContext *context = b.getContext();
+  auto lhsType = cast<RankedTensorType>(lhs.getType());
+  auto rhsType = cast<RankedTensorType>(rhs.getType());
+  bool lhsVector = lhsType.getRank() == 1, rhsVector = rhsType.getRank() == 1;
+  int64_t outRank = resultType.getRank();
+  int64_t batchRank = outRank - !lhsVector - !rhsVector;
+  int64_t numLoops = outRank + 1;
+  AffineExpr k = getAffineDimExpr(outRank, context);
+  int64_t mLoop = batchRank, nLoop = batchRank + !lhsVector;
+
+  SmallVector<AffineExpr> lhsExprs, rhsExprs;
+  appendBatchExprs(lhsExprs, lhsType, lhsVector ? 0 : lhsType.getRank() - 2,
+                   batchRank, resultType, context);
+  if (!lhsVector)
+    lhsExprs.push_back(getAffineDimExpr(mLoop, context));
+  lhsExprs.push_back(k);
+  appendBatchExprs(rhsExprs, rhsType, rhsVector ? 0 : rhsType.getRank() - 2,
+                   batchRank, resultType, context);
+  rhsExprs.push_back(k);
+  if (!rhsVector)
+    rhsExprs.push_back(getAffineDimExpr(nLoop, context));
+  SmallVector<AffineExpr> outExprs;
+  for (int64_t d = 0; d < outRank; ++d)
+    outExprs.push_back(getAffineDimExpr(d, context));
+  SmallVector<AffineMap> maps = {
+      AffineMap::get(numLoops, 0, lhsExprs, context),
+      AffineMap::get(numLoops, 0, rhsExprs, context),
+      AffineMap::get(numLoops, 0, outExprs, context)};
+
+  // Dynamic result sizes: batch from whichever operand has it, rows from
+  // lhs, columns from rhs.
+  SmallVector<Value> sizes;
+  for (int64_t d = 0; d < outRank; ++d) {
+    if (!resultType.isDynamicDim(d))
+      continue;
+    if (d == mLoop && !lhsVector) {
+      sizes.push_back(
+          tensor::DimOp::create(b, loc, lhs, lhsType.getRank() - 2));
+    } else if (d == nLoop && !rhsVector) {
+      sizes.push_back(
+          tensor::DimOp::create(b, loc, rhs, rhsType.getRank() - 1));
+    } else {
+      for (auto [operand, type, batch] :
+           {std::tuple{lhs, lhsType, lhsVector ? 0 : lhsType.getRank() - 2},
+            std::tuple{rhs, rhsType, rhsVector ? 0 : rhsType.getRank() - 2}}) {
+        int64_t dim = d - (batchRank - batch);
+        if (dim >= 0 && dim < batch && type.getDimSize(dim) != 1) {
+          sizes.push_back(tensor::DimOp::create(b, loc, operand, dim));
+          break;
+        }
+      }
+    }
+  }
+  Value init = createZeros(b, loc, resultType, sizes);
+  SmallVector<utils::IteratorType> iterators(outRank,
+                                             utils::IteratorType::parallel);
+  iterators.push_back(utils::IteratorType::reduction);
+  return createContraction(b, loc, {lhs, rhs}, init, maps, iterators, operands);
+}
+
+Value qnn_to_linalg::createGemmProduct(OpBuilder &b, Location loc, Value a,
+                                       Value bMatrix, bool transA, bool transB,
+                                       RankedTensorType resultType,
+                                       const ContractionOperands &operands) {
+  MLIRContext *context = b.getContext();
+  AffineExpr m = getAffineDimExpr(0, context), n = getAffineDimExpr(1, context),
+             k = getAffineDimExpr(2, context);
+  SmallVector<AffineMap> maps = {
+      AffineMap::get(3, 0,
+                     transA ? ArrayRef<AffineExpr>{k, m}
+                            : ArrayRef<AffineExpr>{m, k},
+                     context),
+      AffineMap::get(3, 0,
+                     transB ? ArrayRef<AffineExpr>{n, k}
+                            : ArrayRef<AffineExpr>{k, n},
+                     context),
+      AffineMap::get(3, 0, {m, n}, context)};
+  Value init =
+      createZeros(b, loc, resultType,
+                  getGemmSizes(b, loc, a, bMatrix, transA, transB, resultType));
+  return createContraction(b, loc, {a, bMatrix}, init, maps,
+                           {utils::IteratorType::parallel,
+                            utils::IteratorType::parallel,
+                            utils::IteratorType::reduction},
+                           operands);
+}
+
+SmallVector<Value> qnn_to_linalg::getGemmSizes(OpBuilder &b, Location loc,
+                                               Value a, Value bMatrix,
+                                               bool transA, bool transB,
+                                               RankedTensorType resultType) {
+  SmallVector<Value> sizes;
+  if (resultType.isDynamicDim(0))
+    sizes.push_back(tensor::DimOp::create(b, loc, a, transA ? 1 : 0));
+  if (resultType.isDynamicDim(1))
+    sizes.push_back(tensor::DimOp::create(b, loc, bMatrix, transB ? 0 : 1));
+  return sizes;
+}
+
+/// Rewrites a pointwise convolution as a one-dimensional one over the
+/// collapsed spatial dimensions, expanded back afterwards.
+static Value createPointwiseConv(OpBuilder &b, Location loc, Value input,
+                                 Value weight, Value bias, int64_t group,
+                                 RankedTensorType resultType,
+                                 const ContractionOperands &operands) {
+  auto inputType = cast<RankedTensorType>(input.getType());
+  auto weightType = cast<RankedTensorType>(weight.getType());
+  int64_t rank = inputType.getRank();
+  SmallVector<ReassociationIndices> groups = {{0}, {1}, {}};
+  int64_t pixels = 1;
+  for (int64_t d = 2; d < rank; ++d) {
+    groups[2].push_back(d);
+    pixels = inputType.isDynamicDim(d) || ShapedType::isDynamic(pixels)
+                 ? ShapedType::kDynamic
+                 : pixels * inputType.getDimSize(d);
+  }
+  auto flatInputType = RankedTensorType::get(
+      {inputType.getDimSize(0), inputType.getDimSize(1), pixels},
+      inputType.getElementType());
+  Value flatInput =
+      tensor::CollapseShapeOp::create(b, loc, flatInputType, input, groups);
+  auto flatWeightType = RankedTensorType::get(
+      {weightType.getDimSize(0), weightType.getDimSize(1), 1},
+      weightType.getElementType());
+  Value flatWeight =
+      tensor::CollapseShapeOp::create(b, loc, flatWeightType, weight, groups);
+  auto flatResultType = RankedTensorType::get(
+      {resultType.getDimSize(0), resultType.getDimSize(1), pixels},
+      resultType.getElementType());
+  ConvAttributes flatAttributes{{1}, {1}, {0, 0}, group};
+  Value flat = createConv(b, loc, flatInput, flatWeight, bias, flatAttributes,
+                          flatResultType, operands);
+  // The result has the input's batch and spatial sizes.
+  SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, input);
+  sizes[1] = b.getIndexAttr(resultType.getDimSize(1));
+  int64_t dynamicSpatial =
+      llvm::count_if(inputType.getShape().drop_front(2), ShapedType::isDynamic);
+  if (dynamicSpatial <= 1)
+    return tensor::ExpandShapeOp::create(b, loc, resultType, flat, groups,
+                                         sizes);
+  // Expanding a group with two dynamic sizes trips upstream's
+  // expand-strided-metadata; a reshape to the sizes as a tensor does not.
+  SmallVector<Value> shape;
+  for (OpFoldResult size : sizes)
+    shape.push_back(getValueOrCreateConstantIndexOp(b, loc, size));
+  Value shapeTensor = tensor::FromElementsOp::create(b, loc, shape);
+  return tensor::ReshapeOp::create(b, loc, resultType, flat, shapeTensor);
+}
+
+Value qnn_to_linalg::createConv(OpBuilder &b, Location loc, Value input,
+                                Value weight, Value bias,
+                                const ConvAttributes &attributes,
+                                RankedTensorType resultType,
+                                const ContractionOperands &operands) {
+  MLIRContext *context = b.getContext();
+  auto inputType = cast<RankedTensorType>(input.getType());
+  auto weightType = cast<RankedTensorType>(weight.getType());
+  int64_t rank = inputType.getRank(), spatial = rank - 2;
+  int64_t group = attributes.group;
+  int64_t channelsPerGroup = inputType.getDimSize(1) / group;
+  int64_t filtersPerGroup = weightType.getDimSize(0) / group;
+  ArrayRef<int64_t> pads = attributes.pads, strides = attributes.strides,
+                    dilations = attributes.dilations;
+
+  // A pointwise convolution over several spatial dimensions is one over
+  // the flattened pixels: its contraction then runs along all of them.
+  bool pointwise = llvm::all_of(weightType.getShape().drop_front(2),
+                                [](int64_t k) { return k == 1; }) &&
+                   llvm::all_of(strides, [](int64_t s) { return s == 1; }) &&
+                   llvm::all_of(pads, [](int64_t p) { return p == 0; });
+  if (pointwise && spatial > 1)
+    return createPointwiseConv(b, loc, input, weight, bias, group, resultType,
+                               operands);
+
+  // Pad the spatial dimensions with the input's zero.
+  if (llvm::any_of(pads, [](int64_t p) { return p != 0; })) {
+    SmallVector<OpFoldResult> low(rank, b.getIndexAttr(0));
+    SmallVector<OpFoldResult> high(rank, b.getIndexAttr(0));
+    SmallVector<int64_t> paddedShape(inputType.getShape());
+    for (int64_t i = 0; i < spatial; ++i) {
+      low[i + 2] = b.getIndexAttr(pads[i]);
+      high[i + 2] = b.getIndexAttr(pads[i + spatial]);
+      if (!ShapedType::isDynamic(paddedShape[i + 2]))
+        paddedShape[i + 2] += pads[i] + pads[i + spatial];
+    }
+    input = tensor::PadOp::create(
+        b, loc, inputType.clone(paddedShape), input, low, high,
+        createScalar(b, loc, inputType.getElementType(),
+                     double(operands.zeroPoints[0])));
+  }
+
+  // Split channels into groups: input [N, G, C/G, ...], weight
+  // [G, M/G, C/G, K...], output [N, G, M/G, O...].
+  auto paddedType = cast<RankedTensorType>(input.getType());
+  SmallVector<int64_t> inShape = {paddedType.getDimSize(0), group,
+                                  channelsPerGroup};
+  llvm::append_range(inShape, paddedType.getShape().drop_front(2));
+  SmallVector<ReassociationIndices> inGroups = {{0}, {1, 2}};
+  for (int64_t i = 0; i < spatial; ++i)
+    inGroups.push_back({i + 3});
+  Value groupedInput = tensor::ExpandShapeOp::create(
+      b, loc, paddedType.clone(inShape), input, inGroups);
+
+  SmallVector<int64_t> wShape = {group, filtersPerGroup};
+  llvm::append_range(wShape, weightType.getShape().drop_front(1));
+  SmallVector<ReassociationIndices> wGroups = {{0, 1}};
+  for (int64_t i = 1; i < rank; ++i)
+    wGroups.push_back({i + 1});
+  Value groupedWeight = tensor::ExpandShapeOp::create(
+      b, loc, weightType.clone(wShape), weight, wGroups);
+
+  SmallVector<int64_t> outShape = {resultType.getDimSize(0), group,
+                                   filtersPerGroup};
+  llvm::append_range(outShape, resultType.getShape().drop_front(2));
+  auto groupedOutType = resultType.clone(outShape);
+
+  // The output's dynamic sizes: the batch, and spatial sizes computed as
+  // (padded - dilation * (kernel - 1) - 1) / stride + 1.
+  SmallVector<Value> sizes;
+  if (groupedOutType.isDynamicDim(0))
+    sizes.push_back(tensor::DimOp::create(b, loc, input, 0));
+  for (int64_t i = 0; i < spatial; ++i) {
+    if (!groupedOutType.isDynamicDim(i + 3))
+      continue;
+    Value in = tensor::DimOp::create(b, loc, input, i + 2);
+    int64_t span = dilations[i] * (weightType.getDimSize(i + 2) - 1) + 1;
+    Value shrunk = arith::SubIOp::create(
+        b, loc, in, arith::ConstantIndexOp::create(b, loc, span));
+    Value steps = arith::DivSIOp::create(
+        b, loc, shrunk, arith::ConstantIndexOp::create(b, loc, strides[i]));
+    sizes.push_back(arith::AddIOp::create(
+        b, loc, steps, arith::ConstantIndexOp::create(b, loc, 1)));
+  }
+
+  // Start from the bias broadcast over the output, or from zeros.
+  Value init;
+  if (bias) {
+    SmallVector<int64_t> biasShape(rank + 1, 1);
+    biasShape[1] = group;
+    biasShape[2] = filtersPerGroup;
+    SmallVector<ReassociationIndices> biasGroups(1);
+    for (int64_t i = 0; i <= rank; ++i)
+      biasGroups[0].push_back(i);
+    auto biasType = cast<RankedTensorType>(bias.getType());
+    Value groupedBias = tensor::ExpandShapeOp::create(
+        b, loc, biasType.clone(biasShape), bias, biasGroups);
+    init = createElementwise(
+        b, loc, groupedOutType, groupedBias,
+        [](OpBuilder &, Location, ValueRange args) { return args[0]; },
+        ValueRange(sizes));
+  } else {
+    init = createZeros(b, loc, groupedOutType, sizes);
+  }
+
+  // Loops: n, g, m, o_1..o_s (parallel), c, k_1..k_s (reduction).
+  int64_t numLoops = 4 + 2 * spatial;
+  auto d = [&](int64_t i) { return getAffineDimExpr(i, context); };
+  AffineExpr n = d(0), g = d(1), m = d(2), c = d(3 + spatial);
+  SmallVector<AffineExpr> inExprs = {n, g, c}, wExprs = {g, m, c},
+                          outExprs = {n, g, m};
+  for (int64_t i = 0; i < spatial; ++i) {
+    AffineExpr o = d(3 + i), kernel = d(4 + spatial + i);
+    inExprs.push_back(o * strides[i] + kernel * dilations[i]);
+    wExprs.push_back(kernel);
+    outExprs.push_back(o);
+  }
+  SmallVector<AffineMap> maps = {
+      AffineMap::get(numLoops, 0, inExprs, context),
+      AffineMap::get(numLoops, 0, wExprs, context),
+      AffineMap::get(numLoops, 0, outExprs, context)};
+  SmallVector<utils::IteratorType> iterators(3 + spatial,
+                                             utils::IteratorType::parallel);
+  iterators.append(1 + spatial, utils::IteratorType::reduction);
+  Value grouped = createContraction(b, loc, {groupedInput, groupedWeight}, init,
+                                    maps, iterators, operands);
+
+  SmallVector<ReassociationIndices> outGroups = {{0}, {1, 2}};
+  for (int64_t i = 0; i < spatial; ++i)
+    outGroups.push_back({i + 3});
+  return tensor::CollapseShapeOp::create(b, loc, resultType, grouped,
+                                         outGroups);
+}
+
 namespace {
 
 struct MatMulLowering final : OpRewritePattern<qnn::MatMulOp> {
@@ -73,69 +381,8 @@ struct MatMulLowering final : OpRewritePattern<qnn::MatMulOp> {
 
   LogicalResult matchAndRewrite(qnn::MatMulOp op,
                                 PatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
-    MLIRContext *context = getContext();
-    Value lhs = op.getLhs(), rhs = op.getRhs();
-    RankedTensorType lhsType = op.getLhs().getType();
-    RankedTensorType rhsType = op.getRhs().getType();
-    RankedTensorType resultType = op.getType();
-    bool lhsVector = lhsType.getRank() == 1, rhsVector = rhsType.getRank() == 1;
-    int64_t outRank = resultType.getRank();
-    int64_t batchRank = outRank - !lhsVector - !rhsVector;
-    int64_t numLoops = outRank + 1;
-    AffineExpr k = getAffineDimExpr(outRank, context);
-    int64_t mLoop = batchRank, nLoop = batchRank + !lhsVector;
-
-    SmallVector<AffineExpr> lhsExprs, rhsExprs;
-    appendBatchExprs(lhsExprs, lhsType, lhsVector ? 0 : lhsType.getRank() - 2,
-                     batchRank, resultType, context);
-    if (!lhsVector)
-      lhsExprs.push_back(getAffineDimExpr(mLoop, context));
-    lhsExprs.push_back(k);
-    appendBatchExprs(rhsExprs, rhsType, rhsVector ? 0 : rhsType.getRank() - 2,
-                     batchRank, resultType, context);
-    rhsExprs.push_back(k);
-    if (!rhsVector)
-      rhsExprs.push_back(getAffineDimExpr(nLoop, context));
-    SmallVector<AffineExpr> outExprs;
-    for (int64_t d = 0; d < outRank; ++d)
-      outExprs.push_back(getAffineDimExpr(d, context));
-    SmallVector<AffineMap> maps = {
-        AffineMap::get(numLoops, 0, lhsExprs, context),
-        AffineMap::get(numLoops, 0, rhsExprs, context),
-        AffineMap::get(numLoops, 0, outExprs, context)};
-
-    // Dynamic result sizes: batch from whichever operand has it, rows from
-    // lhs, columns from rhs.
-    SmallVector<Value> sizes;
-    for (int64_t d = 0; d < outRank; ++d) {
-      if (!resultType.isDynamicDim(d))
-        continue;
-      if (d == mLoop && !lhsVector) {
-        sizes.push_back(
-            tensor::DimOp::create(rewriter, loc, lhs, lhsType.getRank() - 2));
-      } else if (d == nLoop && !rhsVector) {
-        sizes.push_back(
-            tensor::DimOp::create(rewriter, loc, rhs, rhsType.getRank() - 1));
-      } else {
-        for (auto [operand, type, batch] :
-             {std::tuple{lhs, lhsType, lhsVector ? 0 : lhsType.getRank() - 2},
-              std::tuple{rhs, rhsType,
-                         rhsVector ? 0 : rhsType.getRank() - 2}}) {
-          int64_t dim = d - (batchRank - batch);
-          if (dim >= 0 && dim < batch && type.getDimSize(dim) != 1) {
-            sizes.push_back(tensor::DimOp::create(rewriter, loc, operand, dim));
-            break;
-          }
-        }
-      }
-    }
-    Value init = createZeros(rewriter, loc, resultType, sizes);
-    SmallVector<utils::IteratorType> iterators(outRank,
-                                               utils::IteratorType::parallel);
-    iterators.push_back(utils::IteratorType::reduction);
-    rewriter.replaceOp(op, createContraction(rewriter, loc, {lhs, rhs}, init,
-                                             maps, iterators));
+    rewriter.replaceOp(op, createMatMul(rewriter, op.getLoc(), op.getLhs(),
+                                        op.getRhs(), op.getType()));
     return success();
   }
 };
@@ -146,34 +393,10 @@ struct GemmLowering final : OpRewritePattern<qnn::GemmOp> {
   LogicalResult matchAndRewrite(qnn::GemmOp op,
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    MLIRContext *context = getContext();
-    AffineExpr m = getAffineDimExpr(0, context),
-               n = getAffineDimExpr(1, context),
-               k = getAffineDimExpr(2, context);
     bool transA = op.getTransA(), transB = op.getTransB();
-    SmallVector<AffineMap> maps = {
-        AffineMap::get(3, 0,
-                       transA ? ArrayRef<AffineExpr>{k, m}
-                              : ArrayRef<AffineExpr>{m, k},
-                       context),
-        AffineMap::get(3, 0,
-                       transB ? ArrayRef<AffineExpr>{n, k}
-                              : ArrayRef<AffineExpr>{k, n},
-                       context),
-        AffineMap::get(3, 0, {m, n}, context)};
     RankedTensorType resultType = op.getType();
-    SmallVector<Value> sizes;
-    if (resultType.isDynamicDim(0))
-      sizes.push_back(
-          tensor::DimOp::create(rewriter, loc, op.getA(), transA ? 1 : 0));
-    if (resultType.isDynamicDim(1))
-      sizes.push_back(
-          tensor::DimOp::create(rewriter, loc, op.getB(), transB ? 0 : 1));
-    Value init = createZeros(rewriter, loc, resultType, sizes);
-    Value product = createContraction(
-        rewriter, loc, {op.getA(), op.getB()}, init, maps,
-        {utils::IteratorType::parallel, utils::IteratorType::parallel,
-         utils::IteratorType::reduction});
+    Value product = createGemmProduct(rewriter, loc, op.getA(), op.getB(),
+                                      transA, transB, resultType);
 
     // Y = alpha * A B + beta * C.
     double alpha = op.getAlpha().convertToDouble();
@@ -194,7 +417,8 @@ struct GemmLowering final : OpRewritePattern<qnn::GemmOp> {
                                        : s.mul(args[1], s.constant(beta)));
             return y;
           },
-          ValueRange(sizes));
+          ValueRange(getGemmSizes(rewriter, loc, op.getA(), op.getB(), transA,
+                                  transB, resultType)));
     }
     rewriter.replaceOp(op, product);
     return success();
@@ -204,206 +428,14 @@ struct GemmLowering final : OpRewritePattern<qnn::GemmOp> {
 struct ConvLowering final : OpRewritePattern<qnn::ConvOp> {
   using OpRewritePattern::OpRewritePattern;
 
-  // A pointwise conv becomes a one-dimensional one, which lowers directly.
-  void initialize() { setHasBoundedRewriteRecursion(); }
-
   LogicalResult matchAndRewrite(qnn::ConvOp op,
                                 PatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
-    MLIRContext *context = getContext();
-    RankedTensorType inputType = op.getInput().getType();
-    RankedTensorType weightType = op.getWeight().getType();
-    RankedTensorType resultType = op.getType();
-    Type element = resultType.getElementType();
-    int64_t rank = inputType.getRank(), spatial = rank - 2;
-    int64_t group = op.getGroup();
-    int64_t channels = inputType.getDimSize(1);
-    int64_t filters = weightType.getDimSize(0);
-    if (ShapedType::isDynamic(channels) || ShapedType::isDynamic(filters))
+    if (op.getInput().getType().isDynamicDim(1) ||
+        op.getWeight().getType().isDynamicDim(0))
       return rewriter.notifyMatchFailure(op, "channel counts must be static");
-    int64_t channelsPerGroup = channels / group;
-    int64_t filtersPerGroup = filters / group;
-    ArrayRef<int64_t> pads = op.getPads();
-
-    // A pointwise convolution over several spatial dimensions is one over
-    // the flattened pixels: its contraction then runs along all of them.
-    bool pointwise =
-        llvm::all_of(weightType.getShape().drop_front(2),
-                     [](int64_t k) { return k == 1; }) &&
-        llvm::all_of(op.getStrides(), [](int64_t s) { return s == 1; }) &&
-        llvm::all_of(pads, [](int64_t p) { return p == 0; });
-    if (pointwise && spatial > 1)
-      return flattenPointwise(op, rewriter);
-
-    // Pad the spatial dimensions with zeros.
-    Value input = op.getInput();
-    if (llvm::any_of(pads, [](int64_t p) { return p != 0; })) {
-      SmallVector<OpFoldResult> low(rank, rewriter.getIndexAttr(0));
-      SmallVector<OpFoldResult> high(rank, rewriter.getIndexAttr(0));
-      SmallVector<int64_t> paddedShape(inputType.getShape());
-      for (int64_t i = 0; i < spatial; ++i) {
-        low[i + 2] = rewriter.getIndexAttr(pads[i]);
-        high[i + 2] = rewriter.getIndexAttr(pads[i + spatial]);
-        if (!ShapedType::isDynamic(paddedShape[i + 2]))
-          paddedShape[i + 2] += pads[i] + pads[i + spatial];
-      }
-      input = tensor::PadOp::create(rewriter, loc, inputType.clone(paddedShape),
-                                    input, low, high,
-                                    createScalar(rewriter, loc, element, 0.0));
-    }
-
-    // Split channels into groups: input [N, G, C/G, ...], weight
-    // [G, M/G, C/G, K...], output [N, G, M/G, O...].
-    auto paddedType = cast<RankedTensorType>(input.getType());
-    SmallVector<int64_t> inShape = {paddedType.getDimSize(0), group,
-                                    channelsPerGroup};
-    llvm::append_range(inShape, paddedType.getShape().drop_front(2));
-    SmallVector<ReassociationIndices> inGroups = {{0}, {1, 2}};
-    for (int64_t i = 0; i < spatial; ++i)
-      inGroups.push_back({i + 3});
-    Value groupedInput = tensor::ExpandShapeOp::create(
-        rewriter, loc, paddedType.clone(inShape), input, inGroups);
-
-    SmallVector<int64_t> wShape = {group, filtersPerGroup};
-    llvm::append_range(wShape, weightType.getShape().drop_front(1));
-    SmallVector<ReassociationIndices> wGroups = {{0, 1}};
-    for (int64_t i = 1; i < rank; ++i)
-      wGroups.push_back({i + 1});
-    Value groupedWeight = tensor::ExpandShapeOp::create(
-        rewriter, loc, weightType.clone(wShape), op.getWeight(), wGroups);
-
-    SmallVector<int64_t> outShape = {resultType.getDimSize(0), group,
-                                     filtersPerGroup};
-    llvm::append_range(outShape, resultType.getShape().drop_front(2));
-    auto groupedOutType = resultType.clone(outShape);
-
-    // The output's dynamic sizes: the batch, and spatial sizes computed as
-    // (padded - dilation * (kernel - 1) - 1) / stride + 1.
-    SmallVector<Value> sizes;
-    if (groupedOutType.isDynamicDim(0))
-      sizes.push_back(tensor::DimOp::create(rewriter, loc, input, 0));
-    for (int64_t i = 0; i < spatial; ++i) {
-      if (!groupedOutType.isDynamicDim(i + 3))
-        continue;
-      Value in = tensor::DimOp::create(rewriter, loc, input, i + 2);
-      int64_t span =
-          op.getDilations()[i] * (weightType.getDimSize(i + 2) - 1) + 1;
-      Value shrunk = arith::SubIOp::create(
-          rewriter, loc, in,
-          arith::ConstantIndexOp::create(rewriter, loc, span));
-      Value steps = arith::DivSIOp::create(
-          rewriter, loc, shrunk,
-          arith::ConstantIndexOp::create(rewriter, loc, op.getStrides()[i]));
-      sizes.push_back(arith::AddIOp::create(
-          rewriter, loc, steps,
-          arith::ConstantIndexOp::create(rewriter, loc, 1)));
-    }
-
-    // Start from the bias broadcast over the output, or from zeros.
-    Value init;
-    if (Value bias = op.getBias()) {
-      SmallVector<int64_t> biasShape(rank + 1, 1);
-      biasShape[1] = group;
-      biasShape[2] = filtersPerGroup;
-      SmallVector<ReassociationIndices> biasGroups(1);
-      for (int64_t i = 0; i <= rank; ++i)
-        biasGroups[0].push_back(i);
-      auto biasType = cast<RankedTensorType>(bias.getType());
-      Value groupedBias = tensor::ExpandShapeOp::create(
-          rewriter, loc, biasType.clone(biasShape), bias, biasGroups);
-      init = createElementwise(
-          rewriter, loc, groupedOutType, groupedBias,
-          [](OpBuilder &, Location, ValueRange args) { return args[0]; },
-          ValueRange(sizes));
-    } else {
-      init = createZeros(rewriter, loc, groupedOutType, sizes);
-    }
-
-    // Loops: n, g, m, o_1..o_s (parallel), c, k_1..k_s (reduction).
-    int64_t numLoops = 4 + 2 * spatial;
-    auto d = [&](int64_t i) { return getAffineDimExpr(i, context); };
-    AffineExpr n = d(0), g = d(1), m = d(2), c = d(3 + spatial);
-    SmallVector<AffineExpr> inExprs = {n, g, c}, wExprs = {g, m, c},
-                            outExprs = {n, g, m};
-    for (int64_t i = 0; i < spatial; ++i) {
-      AffineExpr o = d(3 + i), kernel = d(4 + spatial + i);
-      inExprs.push_back(o * op.getStrides()[i] + kernel * op.getDilations()[i]);
-      wExprs.push_back(kernel);
-      outExprs.push_back(o);
-    }
-    SmallVector<AffineMap> maps = {
-        AffineMap::get(numLoops, 0, inExprs, context),
-        AffineMap::get(numLoops, 0, wExprs, context),
-        AffineMap::get(numLoops, 0, outExprs, context)};
-    SmallVector<utils::IteratorType> iterators(3 + spatial,
-                                               utils::IteratorType::parallel);
-    iterators.append(1 + spatial, utils::IteratorType::reduction);
-    Value grouped = createContraction(
-        rewriter, loc, {groupedInput, groupedWeight}, init, maps, iterators);
-
-    SmallVector<ReassociationIndices> outGroups = {{0}, {1, 2}};
-    for (int64_t i = 0; i < spatial; ++i)
-      outGroups.push_back({i + 3});
-    rewriter.replaceOpWithNewOp<tensor::CollapseShapeOp>(op, resultType,
-                                                         grouped, outGroups);
-    return success();
-  }
-
-private:
-  /// Rewrites a pointwise `op` as a one-dimensional qnn.conv over the
-  /// collapsed spatial dimensions, expanded back afterwards.
-  static LogicalResult flattenPointwise(qnn::ConvOp op,
-                                        PatternRewriter &rewriter) {
-    Location loc = op.getLoc();
-    RankedTensorType inputType = op.getInput().getType();
-    RankedTensorType weightType = op.getWeight().getType();
-    RankedTensorType resultType = op.getType();
-    int64_t rank = inputType.getRank();
-    SmallVector<ReassociationIndices> groups = {{0}, {1}, {}};
-    int64_t pixels = 1;
-    for (int64_t d = 2; d < rank; ++d) {
-      groups[2].push_back(d);
-      pixels = inputType.isDynamicDim(d) || ShapedType::isDynamic(pixels)
-                   ? ShapedType::kDynamic
-                   : pixels * inputType.getDimSize(d);
-    }
-    auto flatInputType = RankedTensorType::get(
-        {inputType.getDimSize(0), inputType.getDimSize(1), pixels},
-        inputType.getElementType());
-    Value input = tensor::CollapseShapeOp::create(rewriter, loc, flatInputType,
-                                                  op.getInput(), groups);
-    auto flatWeightType = RankedTensorType::get(
-        {weightType.getDimSize(0), weightType.getDimSize(1), 1},
-        weightType.getElementType());
-    Value weight = tensor::CollapseShapeOp::create(
-        rewriter, loc, flatWeightType, op.getWeight(), groups);
-    auto flatResultType = RankedTensorType::get(
-        {resultType.getDimSize(0), resultType.getDimSize(1), pixels},
-        resultType.getElementType());
-    Value flat = qnn::ConvOp::create(
-        rewriter, loc, flatResultType, input, weight, op.getBias(),
-        rewriter.getDenseI64ArrayAttr({1}), rewriter.getDenseI64ArrayAttr({1}),
-        rewriter.getDenseI64ArrayAttr({0, 0}),
-        rewriter.getI64IntegerAttr(op.getGroup()));
-    // The result has the input's batch and spatial sizes.
-    SmallVector<OpFoldResult> sizes =
-        tensor::getMixedSizes(rewriter, loc, op.getInput());
-    sizes[1] = rewriter.getIndexAttr(resultType.getDimSize(1));
-    int64_t dynamicSpatial = llvm::count_if(inputType.getShape().drop_front(2),
-                                            ShapedType::isDynamic);
-    if (dynamicSpatial <= 1) {
-      rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(op, resultType, flat,
-                                                         groups, sizes);
-      return success();
-    }
-    // Expanding a group with two dynamic sizes trips upstream's
-    // expand-strided-metadata; a reshape to the sizes as a tensor does not.
-    SmallVector<Value> shape;
-    for (OpFoldResult size : sizes)
-      shape.push_back(getValueOrCreateConstantIndexOp(rewriter, loc, size));
-    Value shapeTensor = tensor::FromElementsOp::create(rewriter, loc, shape);
-    rewriter.replaceOpWithNewOp<tensor::ReshapeOp>(op, resultType, flat,
-                                                   shapeTensor);
+    rewriter.replaceOp(op, createConv(rewriter, op.getLoc(), op.getInput(),
+                                      op.getWeight(), op.getBias(),
+                                      ConvAttributes::of(op), op.getType()));
     return success();
   }
 };
@@ -494,9 +526,10 @@ struct ConvTransposeLowering final : OpRewritePattern<qnn::ConvTransposeOp> {
     SmallVector<utils::IteratorType> iterators(3 + 2 * spatial,
                                                utils::IteratorType::parallel);
     iterators.push_back(utils::IteratorType::reduction);
-    Value columns = createContraction(
-        rewriter, loc, {input, weight},
-        createZeros(rewriter, loc, colType, colSizes), maps, iterators);
+    Value columns =
+        createContraction(rewriter, loc, {input, weight},
+                          createZeros(rewriter, loc, colType, colSizes), maps,
+                          iterators, ContractionOperands());
 
     // The grouped output [N, G, M/G, O...]; a dynamic O is
     // (I - 1) * stride + (K - 1) * dilation + 1 - pads + output padding.

@@ -3,8 +3,9 @@
 // Runs the qnn-to-linalg patterns as a partial dialect conversion: every qnn
 // op must be rewritten, and one the patterns cannot lower is reported at the
 // op, with the ONNX node it came from and the reason its pattern gave.
-// Quantized ops are refused up front with a message saying what to run
-// first.
+// Quantized ops lower to integer code on their stored integers
+// (Quantized.cpp); one without such a lowering is refused up front with a
+// message saying what to run first.
 //
 //===----------------------------------------------------------------------===//
 
@@ -94,19 +95,18 @@ struct ConvertQNNToLinalgPass final
     : quantc::impl::ConvertQNNToLinalgBase<ConvertQNNToLinalgPass> {
   void runOnOperation() override {
     func::FuncOp func = getOperation();
+    // Quantized ops without an integer lowering are reported up front.
     WalkResult quantized = func.walk([](Operation *op) {
       if (!isa<qnn::QNNDialect>(op->getDialect()))
         return WalkResult::advance();
-      auto isQuantized = [](Type type) {
-        return isa<quant::QuantizedType>(getElementTypeOrSelf(type));
-      };
-      if (llvm::any_of(op->getOperandTypes(), isQuantized) ||
-          llvm::any_of(op->getResultTypes(), isQuantized)) {
-        op->emitError("quantized ops are lowered by the quantization "
-                      "passes, not by convert-qnn-to-linalg");
-        return WalkResult::interrupt();
-      }
-      return WalkResult::advance();
+      std::string reason;
+      if (succeeded(qnn_to_linalg::checkQuantizedLowering(op, reason)))
+        return WalkResult::advance();
+      InFlightDiagnostic error = op->emitError();
+      if (auto name = dyn_cast<NameLoc>(op->getLoc()))
+        error << "node '" << name.getName().getValue() << "': ";
+      error << "cannot lower quantized " << op->getName() << ": " << reason;
+      return WalkResult::interrupt();
     });
     if (quantized.wasInterrupted())
       return signalPassFailure();
@@ -115,8 +115,18 @@ struct ConvertQNNToLinalgPass final
     target.addIllegalDialect<qnn::QNNDialect>();
     target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,
                            math::MathDialect, tensor::TensorDialect>();
+    // Quantized tensors become their stored integers, at the function's
+    // boundary too.
+    TypeConverter converter;
+    qnn_to_linalg::populateQuantizedTypeConversion(converter);
+    target.addDynamicallyLegalOp<func::FuncOp>([&](func::FuncOp op) {
+      return converter.isSignatureLegal(op.getFunctionType());
+    });
+    target.addDynamicallyLegalOp<func::ReturnOp>(
+        [&](func::ReturnOp op) { return converter.isLegal(op); });
     RewritePatternSet patterns(&getContext());
     populateQNNToLinalgPatterns(patterns);
+    qnn_to_linalg::populateQuantizedPatterns(converter, patterns);
 
     // The ops left illegal, reported once the conversion has given up (and
     // rolled back), each with the reason its patterns give.

@@ -52,7 +52,7 @@ getQuantizedType(NodeContext &ctx, int64_t rank, Type expressed) {
   }
   auto storageInt = cast<IntegerType>(storage);
   unsigned width = storageInt.getWidth();
-  if (width != 8 && width != 16)
+  if (width != 8 && width != 16 && width != 32)
     return ctx.emitError() << "storage type " << storage << " is not supported";
   bool isSigned = !storageInt.isUnsigned();
   unsigned flags = isSigned ? quant::QuantizationFlags::Signed : 0;

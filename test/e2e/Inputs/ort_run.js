@@ -1,5 +1,6 @@
-// Runs an ONNX model with onnxruntime (one thread, no graph optimizations)
-// on float32 inputs and writes its first output as raw float32, for one or
+// Runs an ONNX model with onnxruntime (one thread, no graph optimizations
+// unless ORT_OPTIMIZATION names a level: 'basic', 'extended' or 'all') on
+// float32 inputs and writes its first output as raw float32, for one or
 // more input/output file pairs in one session.
 // Usage: node ort_run.js ORT_DIR MODEL INPUT_NAME D0,D1,... IN.f32 OUT.f32 [IN.f32 OUT.f32]...
 const [ortDir, model, name, dims, ...files] = process.argv.slice(2);
@@ -9,7 +10,8 @@ const fs = require('fs');
 (async () => {
   const shape = dims.split(',').map(Number);
   const session = await ort.InferenceSession.create(
-      model, {intraOpNumThreads: 1, graphOptimizationLevel: 'disabled'});
+      model, {intraOpNumThreads: 1,
+              graphOptimizationLevel: process.env.ORT_OPTIMIZATION || 'disabled'});
   for (let i = 0; i + 1 < files.length; i += 2) {
     const bytes = fs.readFileSync(files[i]);
     const data = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);

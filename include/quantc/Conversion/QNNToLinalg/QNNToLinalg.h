@@ -9,10 +9,13 @@
 #define QUANTC_CONVERSION_QNNTOLINALG_QNNTOLINALG_H
 
 #include "quantc/Dialect/QNN/IR/QNNDialect.h"
+#include "quantc/Dialect/QNN/IR/QNNOps.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/DialectConversion.h"
+
+#include <array>
 
 namespace quantc {
 
@@ -28,6 +31,21 @@ void populateNormalizationPatterns(mlir::RewritePatternSet &patterns);
 void populateReductionPatterns(mlir::RewritePatternSet &patterns);
 void populateResizePatterns(mlir::RewritePatternSet &patterns);
 void populateShapePatterns(mlir::RewritePatternSet &patterns);
+
+/// Maps a tensor of a quantized type to the tensor of its stored integers
+/// (the signless storage type); other types stay.
+void populateQuantizedTypeConversion(mlir::TypeConverter &converter);
+
+/// The patterns that lower ops on quantized tensors (Quantized.cpp), and
+/// the function signature and return conversions to stored integers.
+void populateQuantizedPatterns(const mlir::TypeConverter &converter,
+                               mlir::RewritePatternSet &patterns);
+
+/// Whether convert-qnn-to-linalg lowers `op` as it is: an op without
+/// quantized operands or results, or one of the quantized ops the patterns
+/// of Quantized.cpp handle. On failure, `reason` says why not.
+mlir::LogicalResult checkQuantizedLowering(mlir::Operation *op,
+                                           std::string &reason);
 
 /// Builds arithmetic on scalars of one element type: float ops for float
 /// types, signed or unsigned integer ops for integer types.
@@ -95,6 +113,51 @@ mlir::Value createReduction(mlir::OpBuilder &b, mlir::Location loc,
                             mlir::Value input, llvm::ArrayRef<int64_t> axes,
                             qnn::ReduceKind kind,
                             mlir::RankedTensorType resultType);
+
+/// How a contraction's body reads its two operands. Float operands multiply
+/// as they are. Integer operands (the stored integers of quantized tensors)
+/// are first extended to the accumulator's type, with zero extension if
+/// `isUnsigned`, and shifted by their zero points.
+struct ContractionOperands {
+  std::array<int64_t, 2> zeroPoints = {0, 0};
+  std::array<bool, 2> isUnsigned = {false, false};
+};
+
+/// `lhs x rhs` as qnn.matmul defines it, accumulated in `resultType`'s
+/// element type.
+mlir::Value createMatMul(mlir::OpBuilder &b, mlir::Location loc,
+                         mlir::Value lhs, mlir::Value rhs,
+                         mlir::RankedTensorType resultType,
+                         const ContractionOperands &operands = {});
+
+/// `op(A) x op(B)` of qnn.gemm, without alpha, beta and C.
+mlir::Value createGemmProduct(mlir::OpBuilder &b, mlir::Location loc,
+                              mlir::Value a, mlir::Value bMatrix, bool transA,
+                              bool transB, mlir::RankedTensorType resultType,
+                              const ContractionOperands &operands = {});
+
+/// The dynamic sizes of a gemm's result.
+llvm::SmallVector<mlir::Value> getGemmSizes(mlir::OpBuilder &b,
+                                            mlir::Location loc, mlir::Value a,
+                                            mlir::Value bMatrix, bool transA,
+                                            bool transB,
+                                            mlir::RankedTensorType resultType);
+
+/// The attributes of a qnn.conv.
+struct ConvAttributes {
+  llvm::SmallVector<int64_t> strides, dilations, pads;
+  int64_t group;
+  static ConvAttributes of(qnn::ConvOp op);
+};
+
+/// qnn.conv of `input` and `weight` (with static channel counts), starting
+/// from `bias` broadcast over the output (in the accumulator's type) or from
+/// zeros. Padding holds the input's zero point, the stored integer of 0.
+mlir::Value createConv(mlir::OpBuilder &b, mlir::Location loc,
+                       mlir::Value input, mlir::Value weight, mlir::Value bias,
+                       const ConvAttributes &attributes,
+                       mlir::RankedTensorType resultType,
+                       const ContractionOperands &operands = {});
 
 } // namespace qnn_to_linalg
 } // namespace quantc

@@ -70,4 +70,57 @@ def Calibrate : Pass<"qnn-calibrate", "mlir::func::FuncOp"> {
   ];
 }
 
+def ExpandQuantized : Pass<"qnn-expand-quantized", "mlir::func::FuncOp"> {
+  let summary = "Compute quantized ops without an integer lowering in float";
+  let description = [{
+    Every op on quantized tensors that convert-qnn-to-linalg cannot lower as
+    it is (for instance a quantized `qnn.add`, `qnn.sigmoid` or
+    `qnn.max_pool`) is rewritten to dequantize its quantized operands,
+    compute in the expressed float type, and quantize its results back to
+    their types. The result is the op's real-valued semantics, unchanged.
+    Quantize, dequantize, requantize, quantized constants, conv, matmul,
+    gemm and the ops that only move elements are left quantized.
+
+    ```mlir
+    %y = qnn.sigmoid %x : tensor<4x!q> -> tensor<4x!r>
+    // becomes
+    %f = qnn.dequantize %x : tensor<4x!q> -> tensor<4xf32>
+    %s = qnn.sigmoid %f : tensor<4xf32> -> tensor<4xf32>
+    %y = qnn.quantize %s : tensor<4xf32> -> tensor<4x!r>
+    ```
+  }];
+}
+
+def FoldQDQ : Pass<"qnn-fold-qdq", "mlir::func::FuncOp"> {
+  let summary = "Fold quantize/dequantize pairs into quantized ops";
+  let description = [{
+    Rewrites the QDQ form (float ops between `qnn.dequantize` and
+    `qnn.quantize`, as ONNX QDQ models and qnn-quantize give it) into
+    quantized ops:
+    - `qnn.conv`, `qnn.matmul` and `qnn.gemm` whose input and weight are
+      dequantized run on the quantized values. A dequantized i32 bias in
+      the accumulator's scale (`s_input * s_weight`) stays i32; another bias
+      is added in float. When the result's only user is a `qnn.quantize`,
+      directly or through a `qnn.relu` or `qnn.clip` that the quantized
+      type's saturation already performs, the op produces that type.
+    - `qnn.reshape`, `qnn.transpose`, `qnn.slice` and `qnn.gather` of a
+      dequantized per-tensor value move the quantized value.
+    - `quantize(dequantize(q))` becomes `q`, or `qnn.requantize` of `q`
+      when the types differ: a requantize appears only where the scale or
+      zero point changes.
+    An op whose quantized form convert-qnn-to-linalg could not lower is left
+    as it is.
+
+    ```mlir
+    %x = qnn.dequantize %qx : tensor<1x8x!u> -> tensor<1x8xf32>
+    %w = qnn.dequantize %qw : tensor<8x4x!w> -> tensor<8x4xf32>
+    %y = qnn.matmul %x, %w : (tensor<1x8xf32>, tensor<8x4xf32>) -> tensor<1x4xf32>
+    %r = qnn.relu %y : tensor<1x4xf32> -> tensor<1x4xf32>
+    %q = qnn.quantize %r : tensor<1x4xf32> -> tensor<1x4x!o>
+    // becomes, when !o has its zero point at its minimum
+    %q = qnn.matmul %qx, %qw : (tensor<1x8x!u>, tensor<8x4x!w>) -> tensor<1x4x!o>
+    ```
+  }];
+}
+
 #endif // QUANTC_DIALECT_QNN_TRANSFORMS_PASSES_TD

@@ -1,0 +1,726 @@
+//===- Quantized.cpp - Lower qnn ops on quantized tensors ----------------===//
+//
+// A quantized tensor lowers to the tensor of its stored integers (the
+// signless storage type); its scales and zero points become constants of
+// the code that reads or writes it. The rules each pattern implements are
+// stated in docs/numerics.md ("Quantized arithmetic"):
+//   quantize     clamp(round_half_even(x / s) + zp), NaN to zp, in the
+//                expressed float type;
+//   dequantize   (float(q) - float(zp)) * s;
+//   requantize   clamp(round_half_even((q - zp_in) * (s_in / s_out)) + zp_out)
+//                in binary64;
+//   conv, matmul and gemm accumulate (q_x - zp_x) * (q_w - zp_w) in i32,
+//   start from an i32 bias whose scale is s_x * s_w, and end with
+//     float result:     acc * m                  m = fl32(s_x * s_w[c])
+//     quantized result: clamp(round_half_even(acc * fl32(m / s_y)) + zp_y)
+//   all in binary32, as onnxruntime's QLinearConv and QLinearMatMul do.
+// Ops that only move elements (reshape, transpose, slice, gather, concat of
+// one type) and qnn.shape run on the stored integers. Other quantized ops have
+// no lowering here: qnn-expand-quantized rewrites them around their float
+// version first.
+//
+//===----------------------------------------------------------------------===//
+
+#include "quantc/Conversion/QNNToLinalg/QNNToLinalg.h"
+#include "quantc/Dialect/QNN/IR/QNNOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Func/Transforms/FuncConversions.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/TypeUtilities.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace quantc;
+using namespace quantc::qnn_to_linalg;
+
+//===----------------------------------------------------------------------===//
+// Quantization parameters
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// The scales and zero points of a per-tensor or per-axis quantized type.
+struct AxisParams {
+  SmallVector<double> scales;
+  SmallVector<int64_t> zeroPoints;
+  /// The quantized dimension, for a per-axis type.
+  std::optional<int64_t> axis;
+  int64_t qmin = 0, qmax = 0;
+  bool isSigned = true;
+  unsigned width = 8;
+  Type expressed;
+
+  bool isPerTensor() const { return !axis; }
+  /// Whether every zero point is `value`.
+  bool allZeroPointsAre(int64_t value) const {
+    return llvm::all_of(zeroPoints, [&](int64_t z) { return z == value; });
+  }
+  /// The scale of channel `c` (the only scale if per tensor).
+  double scale(int64_t c) const { return scales[axis ? c : 0]; }
+  int64_t zeroPoint(int64_t c) const { return zeroPoints[axis ? c : 0]; }
+};
+} // namespace
+
+static FailureOr<AxisParams> getAxisParams(Type type) {
+  auto quantized = dyn_cast<quant::QuantizedType>(getElementTypeOrSelf(type));
+  if (!quantized)
+    return failure();
+  AxisParams params;
+  params.qmin = quantized.getStorageTypeMin();
+  params.qmax = quantized.getStorageTypeMax();
+  params.isSigned = quantized.isSigned();
+  params.width = quantized.getStorageTypeIntegralWidth();
+  params.expressed = quantized.getExpressedType();
+  if (auto uniform = dyn_cast<quant::UniformQuantizedType>(quantized)) {
+    params.scales.push_back(uniform.getScale());
+    params.zeroPoints.push_back(uniform.getZeroPoint());
+    return params;
+  }
+  if (auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(quantized)) {
+    params.scales.assign(perAxis.getScales().begin(),
+                         perAxis.getScales().end());
+    params.zeroPoints.assign(perAxis.getZeroPoints().begin(),
+                             perAxis.getZeroPoints().end());
+    params.axis = perAxis.getQuantizedDimension();
+    return params;
+  }
+  return failure();
+}
+
+namespace {
+/// A parameter that varies along at most one axis of a linalg.generic's
+/// result: a constant in the body, or a constant tensor of shape
+/// [1, ..., C, ..., 1] broadcast over the other dimensions.
+class AxisConstant {
+public:
+  AxisConstant(Type type, ArrayRef<double> values, std::optional<int64_t> axis,
+               int64_t rank)
+      : type(type), values(values), axis(axis), rank(rank) {}
+
+  /// Appends the constant tensor to `inputs` when there is one.
+  void addInput(OpBuilder &b, Location loc, SmallVectorImpl<Value> &inputs) {
+    if (!axis || values.size() == 1)
+      return;
+    SmallVector<int64_t> shape(rank, 1);
+    shape[*axis] = values.size();
+    auto tensorType = RankedTensorType::get(shape, type);
+    DenseElementsAttr attr;
+    if (auto floatType = dyn_cast<FloatType>(type)) {
+      SmallVector<APFloat> elements;
+      for (double v : values) {
+        APFloat f(v);
+        bool lost;
+        f.convert(floatType.getFloatSemantics(), APFloat::rmNearestTiesToEven,
+                  &lost);
+        elements.push_back(f);
+      }
+      attr = DenseElementsAttr::get(tensorType, elements);
+    } else {
+      SmallVector<APInt> elements;
+      for (double v : values)
+        elements.push_back(APInt(type.getIntOrFloatBitWidth(), int64_t(v),
+                                 /*isSigned=*/true));
+      attr = DenseElementsAttr::get(tensorType, elements);
+    }
+    inputIndex = inputs.size();
+    inputs.push_back(arith::ConstantOp::create(b, loc, attr));
+  }
+
+  /// The parameter inside the body, whose block arguments are `args`.
+  Value get(OpBuilder &b, Location loc, ValueRange args) const {
+    if (inputIndex >= 0)
+      return args[inputIndex];
+    return createScalar(b, loc, type, values[0]);
+  }
+
+private:
+  Type type;
+  SmallVector<double> values;
+  std::optional<int64_t> axis;
+  int64_t rank;
+  int64_t inputIndex = -1;
+};
+} // namespace
+
+/// A float bound no further from zero than `v`, so that converting it back
+/// to an integer stays in range.
+static double floatBoundTowardZero(double v, FloatType type) {
+  APFloat f(v);
+  bool lost;
+  f.convert(type.getFloatSemantics(), APFloat::rmTowardZero, &lost);
+  return f.convertToDouble();
+}
+
+/// Extends a stored integer to `type` (sign or zero extension).
+static Value extendStored(OpBuilder &b, Location loc, Value q, Type type,
+                          bool isSigned) {
+  if (q.getType() == type)
+    return q;
+  if (q.getType().getIntOrFloatBitWidth() > type.getIntOrFloatBitWidth())
+    return arith::TruncIOp::create(b, loc, type, q);
+  return isSigned ? Value(arith::ExtSIOp::create(b, loc, type, q))
+                  : Value(arith::ExtUIOp::create(b, loc, type, q));
+}
+
+/// `clamp(r + zp)` of a rounded float `r` to [qmin, qmax], NaN to zp,
+/// converted to the storage type `storage`.
+static Value storeRounded(OpBuilder &b, Location loc, Value rounded, Value zp,
+                          int64_t qmin, int64_t qmax, Type storage) {
+  auto floatType = cast<FloatType>(rounded.getType());
+  auto constant = [&](double v) {
+    return arith::ConstantOp::create(b, loc, b.getFloatAttr(floatType, v));
+  };
+  Value shifted = arith::AddFOp::create(b, loc, rounded, zp);
+  Value clamped = arith::MinimumFOp::create(
+      b, loc,
+      arith::MaximumFOp::create(
+          b, loc, shifted, constant(floatBoundTowardZero(qmin, floatType))),
+      constant(floatBoundTowardZero(qmax, floatType)));
+  Value isNaN = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO,
+                                      shifted, shifted);
+  clamped = arith::SelectOp::create(b, loc, isNaN, zp, clamped);
+  Value integer = arith::FPToSIOp::create(b, loc, b.getI32Type(), clamped);
+  if (storage.getIntOrFloatBitWidth() == 32)
+    return integer;
+  return arith::TruncIOp::create(b, loc, storage, integer);
+}
+
+//===----------------------------------------------------------------------===//
+// Which quantized ops lower
+//===----------------------------------------------------------------------===//
+
+/// Why a quantized conv, matmul or gemm cannot lower, or success. `input`
+/// and `weight` are the activation and weight operands, `channelAxis` the
+/// weight axis that indexes output channels (none for a vector weight).
+static LogicalResult checkLinear(Operation *op, Value input, Value weight,
+                                 Value bias, std::optional<int64_t> channelAxis,
+                                 std::string &reason) {
+  FailureOr<AxisParams> in = getAxisParams(input.getType());
+  FailureOr<AxisParams> w = getAxisParams(weight.getType());
+  if (failed(in) || failed(w)) {
+    reason = "the input and the weight must both be quantized per tensor or "
+             "per axis";
+    return failure();
+  }
+  if (!in->isPerTensor()) {
+    reason = "the input must be quantized per tensor";
+    return failure();
+  }
+  if (!w->isPerTensor() && w->axis != channelAxis) {
+    reason = "the weight must be quantized per tensor or along its output "
+             "channels";
+    return failure();
+  }
+  if (!w->allZeroPointsAre(w->zeroPoints[0])) {
+    reason = "the weight's zero points must be equal";
+    return failure();
+  }
+  if (in->width > 16 || w->width > 16) {
+    reason = "operands wider than 16 bits are not lowered";
+    return failure();
+  }
+  if (!in->expressed.isF32()) {
+    reason = "the expressed type must be f32";
+    return failure();
+  }
+  Type result = op->getResult(0).getType();
+  if (isa<quant::QuantizedType>(getElementTypeOrSelf(result))) {
+    FailureOr<AxisParams> out = getAxisParams(result);
+    if (failed(out) || !out->isPerTensor()) {
+      reason = "a quantized result must be quantized per tensor";
+      return failure();
+    }
+  }
+  if (bias && isa<quant::QuantizedType>(getElementTypeOrSelf(bias.getType()))) {
+    FailureOr<AxisParams> b = getAxisParams(bias.getType());
+    int64_t channels =
+        cast<RankedTensorType>(bias.getType()).getShape().empty()
+            ? 1
+            : cast<RankedTensorType>(bias.getType()).getShape().back();
+    bool matches = succeeded(b) && b->width == 32 && b->allZeroPointsAre(0);
+    for (int64_t c = 0; matches && c < channels; ++c) {
+      double want = in->scale(0) * w->scale(c);
+      matches = std::abs(b->scale(c) - want) <= 1e-6 * want;
+    }
+    if (!matches) {
+      reason = "a quantized bias must be i32 with zero point 0 and scale "
+               "input scale * weight scale";
+      return failure();
+    }
+  }
+  return success();
+}
+
+LogicalResult qnn_to_linalg::checkQuantizedLowering(Operation *op,
+                                                    std::string &reason) {
+  auto isQuantized = [](Type type) {
+    return isa<quant::QuantizedType>(getElementTypeOrSelf(type));
+  };
+  if (!llvm::any_of(op->getOperandTypes(), isQuantized) &&
+      !llvm::any_of(op->getResultTypes(), isQuantized))
+    return success();
+  auto isLayout = [&](Type type) {
+    FailureOr<AxisParams> params = getAxisParams(type);
+    return !isQuantized(type) || succeeded(params);
+  };
+  if (!llvm::all_of(op->getOperandTypes(), isLayout) ||
+      !llvm::all_of(op->getResultTypes(), isLayout)) {
+    reason = "only per-tensor and per-axis quantized types are lowered";
+    return failure();
+  }
+  if (isa<qnn::ConstantOp, qnn::QuantizeOp, qnn::DequantizeOp,
+          qnn::RequantizeOp, qnn::ShapeOp>(op))
+    return success();
+  if (isa<qnn::ReshapeOp, qnn::TransposeOp, qnn::SliceOp, qnn::GatherOp,
+          qnn::ConcatOp>(op)) {
+    // Elements move unchanged: every quantized operand and the result must
+    // have one per-tensor type.
+    Type result = getElementTypeOrSelf(op->getResult(0).getType());
+    for (Value operand : op->getOperands()) {
+      Type element = getElementTypeOrSelf(operand.getType());
+      if (isQuantized(element) && element != result) {
+        reason = "quantized operands must have the result's type";
+        return failure();
+      }
+    }
+    if (!isQuantized(result) || !cast<quant::QuantizedType>(result) ||
+        !isa<quant::UniformQuantizedType>(result)) {
+      reason = "elements moved must be quantized per tensor";
+      return failure();
+    }
+    return success();
+  }
+  if (auto conv = dyn_cast<qnn::ConvOp>(op)) {
+    if (conv.getInput().getType().isDynamicDim(1) ||
+        conv.getWeight().getType().isDynamicDim(0)) {
+      reason = "channel counts must be static";
+      return failure();
+    }
+    return checkLinear(op, conv.getInput(), conv.getWeight(), conv.getBias(), 0,
+                       reason);
+  }
+  if (auto matmul = dyn_cast<qnn::MatMulOp>(op)) {
+    int64_t rank = matmul.getRhs().getType().getRank();
+    return checkLinear(
+        op, matmul.getLhs(), matmul.getRhs(), Value(),
+        rank == 1 ? std::nullopt : std::optional<int64_t>(rank - 1), reason);
+  }
+  if (auto gemm = dyn_cast<qnn::GemmOp>(op)) {
+    Value c = gemm.getC();
+    bool quantizedC = c && isQuantized(c.getType());
+    if (quantizedC && (gemm.getAlpha().convertToDouble() != 1.0 ||
+                       gemm.getBeta().convertToDouble() != 1.0 ||
+                       cast<RankedTensorType>(c.getType()).getRank() > 1)) {
+      reason = "a quantized C must be a vector or scalar with alpha and beta 1";
+      return failure();
+    }
+    return checkLinear(op, gemm.getA(), gemm.getB(), quantizedC ? c : Value(),
+                       gemm.getTransB() ? 0 : 1, reason);
+  }
+  reason = "no integer lowering; run qnn-expand-quantized first";
+  return failure();
+}
+
+//===----------------------------------------------------------------------===//
+// Patterns
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// A quantized constant is its stored integers.
+struct QuantizedConstantLowering final : OpConversionPattern<qnn::ConstantOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(qnn::ConstantOp op, OpAdaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (!isa<quant::QuantizedType>(op.getType().getElementType()))
+      return failure();
+    auto value = dyn_cast<TypedAttr>(op.getValue());
+    if (!value)
+      return rewriter.notifyMatchFailure(op, "the value is not typed");
+    rewriter.replaceOpWithNewOp<arith::ConstantOp>(op, value);
+    return success();
+  }
+};
+
+struct QuantizeLowering final : OpConversionPattern<qnn::QuantizeOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(qnn::QuantizeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    FailureOr<AxisParams> params = getAxisParams(op.getType());
+    if (failed(params))
+      return rewriter.notifyMatchFailure(op, "unsupported quantized type");
+    Location loc = op.getLoc();
+    auto resultType =
+        cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
+    Type floatType = op.getInput().getType().getElementType();
+    int64_t rank = resultType.getRank();
+    SmallVector<double> zeroPoints(params->zeroPoints.begin(),
+                                   params->zeroPoints.end());
+    AxisConstant scale(floatType, params->scales, params->axis, rank);
+    AxisConstant zp(floatType, zeroPoints, params->axis, rank);
+    SmallVector<Value> inputs = {adaptor.getInput()};
+    scale.addInput(rewriter, loc, inputs);
+    zp.addInput(rewriter, loc, inputs);
+    SmallVector<Value> sizes = getDynamicSizes(rewriter, loc, op.getInput());
+    Value result = createElementwise(
+        rewriter, loc, resultType, inputs,
+        [&](OpBuilder &b, Location nested, ValueRange args) {
+          Value scaled = arith::DivFOp::create(b, nested, args[0],
+                                               scale.get(b, nested, args));
+          Value rounded = math::RoundEvenOp::create(b, nested, scaled);
+          return storeRounded(b, nested, rounded, zp.get(b, nested, args),
+                              params->qmin, params->qmax,
+                              resultType.getElementType());
+        },
+        ValueRange(sizes));
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct DequantizeLowering final : OpConversionPattern<qnn::DequantizeOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(qnn::DequantizeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    FailureOr<AxisParams> params = getAxisParams(op.getInput().getType());
+    if (failed(params))
+      return rewriter.notifyMatchFailure(op, "unsupported quantized type");
+    Location loc = op.getLoc();
+    RankedTensorType resultType = op.getType();
+    Type floatType = resultType.getElementType();
+    Type i32 = rewriter.getI32Type();
+    int64_t rank = resultType.getRank();
+    SmallVector<double> zeroPoints(params->zeroPoints.begin(),
+                                   params->zeroPoints.end());
+    AxisConstant scale(floatType, params->scales, params->axis, rank);
+    AxisConstant zp(floatType, zeroPoints, params->axis, rank);
+    SmallVector<Value> inputs = {adaptor.getInput()};
+    scale.addInput(rewriter, loc, inputs);
+    zp.addInput(rewriter, loc, inputs);
+    SmallVector<Value> sizes = getDynamicSizes(rewriter, loc, op.getInput());
+    Value result = createElementwise(
+        rewriter, loc, resultType, inputs,
+        [&](OpBuilder &b, Location nested, ValueRange args) {
+          Value q = extendStored(b, nested, args[0], i32, params->isSigned);
+          Value real = arith::SIToFPOp::create(b, nested, floatType, q);
+          Value shifted =
+              arith::SubFOp::create(b, nested, real, zp.get(b, nested, args));
+          return arith::MulFOp::create(b, nested, shifted,
+                                       scale.get(b, nested, args));
+        },
+        ValueRange(sizes));
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct RequantizeLowering final : OpConversionPattern<qnn::RequantizeOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(qnn::RequantizeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    FailureOr<AxisParams> in = getAxisParams(op.getInput().getType());
+    FailureOr<AxisParams> out = getAxisParams(op.getType());
+    if (failed(in) || failed(out))
+      return rewriter.notifyMatchFailure(op, "unsupported quantized type");
+    if (in->axis && out->axis && in->axis != out->axis)
+      return rewriter.notifyMatchFailure(
+          op, "the input and result are quantized along different axes");
+    Location loc = op.getLoc();
+    auto resultType =
+        cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
+    int64_t rank = resultType.getRank();
+    std::optional<int64_t> axis = in->axis ? in->axis : out->axis;
+    int64_t channels = std::max(in->scales.size(), out->scales.size());
+    SmallVector<double> ratios, zpIn, zpOut;
+    for (int64_t c = 0; c < channels; ++c) {
+      ratios.push_back(in->scale(c) / out->scale(c));
+      zpIn.push_back(in->zeroPoint(c));
+      zpOut.push_back(out->zeroPoint(c));
+    }
+    Type f64 = rewriter.getF64Type(), i64 = rewriter.getI64Type();
+    AxisConstant ratio(f64, ratios, axis, rank);
+    AxisConstant inZp(i64, zpIn, axis, rank);
+    AxisConstant outZp(f64, zpOut, axis, rank);
+    SmallVector<Value> inputs = {adaptor.getInput()};
+    ratio.addInput(rewriter, loc, inputs);
+    inZp.addInput(rewriter, loc, inputs);
+    outZp.addInput(rewriter, loc, inputs);
+    SmallVector<Value> sizes = getDynamicSizes(rewriter, loc, op.getInput());
+    Value result = createElementwise(
+        rewriter, loc, resultType, inputs,
+        [&](OpBuilder &b, Location nested, ValueRange args) {
+          Value q = extendStored(b, nested, args[0], i64, in->isSigned);
+          Value shifted =
+              arith::SubIOp::create(b, nested, q, inZp.get(b, nested, args));
+          Value real = arith::SIToFPOp::create(b, nested, f64, shifted);
+          Value scaled = arith::MulFOp::create(b, nested, real,
+                                               ratio.get(b, nested, args));
+          Value rounded = math::RoundEvenOp::create(b, nested, scaled);
+          return storeRounded(b, nested, rounded, outZp.get(b, nested, args),
+                              out->qmin, out->qmax,
+                              resultType.getElementType());
+        },
+        ValueRange(sizes));
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// An op that moves elements runs on the stored integers: the same op on
+/// the storage type, which the integer patterns lower.
+struct MoveStoredLowering final : ConversionPattern {
+  MoveStoredLowering(const TypeConverter &converter, MLIRContext *context)
+      : ConversionPattern(converter, MatchAnyOpTypeTag(), /*benefit=*/2,
+                          context) {}
+
+  LogicalResult
+  matchAndRewrite(Operation *op, ArrayRef<Value> operands,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto isQuantized = [](Type type) {
+      return isa<quant::QuantizedType>(getElementTypeOrSelf(type));
+    };
+    if (!isa<qnn::ReshapeOp, qnn::TransposeOp, qnn::SliceOp, qnn::GatherOp,
+             qnn::ConcatOp, qnn::ShapeOp>(op) ||
+        !llvm::any_of(op->getOperandTypes(), isQuantized))
+      return failure();
+    std::string reason;
+    if (failed(checkQuantizedLowering(op, reason)))
+      return rewriter.notifyMatchFailure(op, reason);
+    SmallVector<Type> resultTypes;
+    if (failed(getTypeConverter()->convertTypes(op->getResultTypes(),
+                                                resultTypes)))
+      return failure();
+    OperationState state(op->getLoc(), op->getName().getStringRef(), operands,
+                         resultTypes, op->getAttrs());
+    Operation *stored = rewriter.create(state);
+    rewriter.replaceOp(op, stored->getResults());
+    return success();
+  }
+};
+
+/// The epilogue of a quantized contraction: the i32 accumulator `acc`
+/// (of the result's shape, channels along `channelAxis`) to the float or
+/// quantized result, adding `floatBias` (broadcast to the result) if given.
+static Value createEpilogue(OpBuilder &b, Location loc, Value acc,
+                            const AxisParams &in, const AxisParams &w,
+                            double alpha, std::optional<int64_t> channelAxis,
+                            Value floatBias, Type resultType,
+                            ValueRange sizes) {
+  auto accType = cast<RankedTensorType>(acc.getType());
+  int64_t rank = accType.getRank();
+  Type f32 = b.getF32Type();
+  FailureOr<AxisParams> out = getAxisParams(resultType);
+  int64_t channels = w.scales.size();
+  // m = fl32(s_x * s_w), times alpha; M = fl32(m / s_y).
+  SmallVector<double> multipliers;
+  for (int64_t c = 0; c < channels; ++c) {
+    float m = float(in.scale(0)) * float(w.scale(c));
+    if (alpha != 1.0)
+      m *= float(alpha);
+    if (succeeded(out) && !floatBias)
+      m = m / float(out->scale(0));
+    multipliers.push_back(m);
+  }
+  AxisConstant multiplier(f32, multipliers, w.axis ? channelAxis : std::nullopt,
+                          rank);
+  SmallVector<Value> inputs = {acc};
+  multiplier.addInput(b, loc, inputs);
+  int64_t biasIndex = -1;
+  if (floatBias) {
+    biasIndex = inputs.size();
+    inputs.push_back(floatBias);
+  }
+  Type storage = succeeded(out) ? Type(b.getIntegerType(out->width)) : f32;
+  auto resultTensor = accType.clone(storage);
+  return createElementwise(
+      b, loc, resultTensor, inputs,
+      [&](OpBuilder &nb, Location nl, ValueRange args) {
+        Value real = arith::SIToFPOp::create(nb, nl, f32, args[0]);
+        Value y =
+            arith::MulFOp::create(nb, nl, real, multiplier.get(nb, nl, args));
+        if (biasIndex >= 0)
+          y = arith::AddFOp::create(nb, nl, y, args[biasIndex]);
+        if (failed(out))
+          return y;
+        if (biasIndex >= 0)
+          y = arith::DivFOp::create(
+              nb, nl, y,
+              arith::ConstantOp::create(
+                  nb, nl, nb.getF32FloatAttr(float(out->scale(0)))));
+        Value rounded = math::RoundEvenOp::create(nb, nl, y);
+        Value zp = arith::ConstantOp::create(
+            nb, nl, nb.getF32FloatAttr(float(out->zeroPoint(0))));
+        return storeRounded(nb, nl, rounded, zp, out->qmin, out->qmax, storage);
+      },
+      sizes);
+}
+
+static ContractionOperands contractionOperands(const AxisParams &in,
+                                               const AxisParams &w) {
+  ContractionOperands operands;
+  operands.zeroPoints = {in.zeroPoint(0), w.zeroPoint(0)};
+  operands.isUnsigned = {!in.isSigned, !w.isSigned};
+  return operands;
+}
+
+/// Whether `value` has a quantized type (so its bias is an i32 start).
+static bool isQuantizedValue(Value value) {
+  return value && isa<quant::QuantizedType>(getElementTypeOrSelf(value));
+}
+
+struct QuantizedConvLowering final : OpConversionPattern<qnn::ConvOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(qnn::ConvOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (!isQuantizedValue(op.getInput()))
+      return failure();
+    std::string reason;
+    if (failed(checkQuantizedLowering(op, reason)))
+      return rewriter.notifyMatchFailure(op, reason);
+    Location loc = op.getLoc();
+    AxisParams in = *getAxisParams(op.getInput().getType());
+    AxisParams w = *getAxisParams(op.getWeight().getType());
+    Value bias = op.getBias();
+    bool integerBias = isQuantizedValue(bias);
+    RankedTensorType accType = op.getType().clone(rewriter.getI32Type());
+    Value acc =
+        createConv(rewriter, loc, adaptor.getInput(), adaptor.getWeight(),
+                   integerBias ? adaptor.getBias() : Value(),
+                   ConvAttributes::of(op), accType, contractionOperands(in, w));
+    Value floatBias;
+    if (bias && !integerBias) {
+      // [M] to [1, M, 1, ...], to broadcast over the result.
+      SmallVector<int64_t> shape(accType.getRank(), 1);
+      shape[1] = accType.getDimSize(1);
+      SmallVector<ReassociationIndices> groups(1);
+      for (int64_t i = 0; i < accType.getRank(); ++i)
+        groups[0].push_back(i);
+      floatBias = tensor::ExpandShapeOp::create(
+          rewriter, loc,
+          RankedTensorType::get(shape, getElementTypeOrSelf(adaptor.getBias())),
+          adaptor.getBias(), groups);
+    }
+    SmallVector<Value> sizes = getDynamicSizes(rewriter, loc, acc);
+    rewriter.replaceOp(op, createEpilogue(rewriter, loc, acc, in, w, 1.0, 1,
+                                          floatBias, op.getType(), sizes));
+    return success();
+  }
+};
+
+struct QuantizedMatMulLowering final : OpConversionPattern<qnn::MatMulOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(qnn::MatMulOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (!isQuantizedValue(op.getLhs()))
+      return failure();
+    std::string reason;
+    if (failed(checkQuantizedLowering(op, reason)))
+      return rewriter.notifyMatchFailure(op, reason);
+    Location loc = op.getLoc();
+    AxisParams in = *getAxisParams(op.getLhs().getType());
+    AxisParams w = *getAxisParams(op.getRhs().getType());
+    RankedTensorType accType = op.getType().clone(rewriter.getI32Type());
+    Value acc = createMatMul(rewriter, loc, adaptor.getLhs(), adaptor.getRhs(),
+                             accType, contractionOperands(in, w));
+    SmallVector<Value> sizes = getDynamicSizes(rewriter, loc, acc);
+    rewriter.replaceOp(op, createEpilogue(rewriter, loc, acc, in, w, 1.0,
+                                          accType.getRank() - 1, Value(),
+                                          op.getType(), sizes));
+    return success();
+  }
+};
+
+struct QuantizedGemmLowering final : OpConversionPattern<qnn::GemmOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(qnn::GemmOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (!isQuantizedValue(op.getA()))
+      return failure();
+    std::string reason;
+    if (failed(checkQuantizedLowering(op, reason)))
+      return rewriter.notifyMatchFailure(op, reason);
+    Location loc = op.getLoc();
+    AxisParams in = *getAxisParams(op.getA().getType());
+    AxisParams w = *getAxisParams(op.getB().getType());
+    bool transA = op.getTransA(), transB = op.getTransB();
+    RankedTensorType accType = op.getType().clone(rewriter.getI32Type());
+    Value acc =
+        createGemmProduct(rewriter, loc, adaptor.getA(), adaptor.getB(), transA,
+                          transB, accType, contractionOperands(in, w));
+    SmallVector<Value> sizes = getDynamicSizes(rewriter, loc, acc);
+    Value c = op.getC();
+    double beta = op.getBeta().convertToDouble();
+    Value floatBias;
+    if (isQuantizedValue(c)) {
+      // An i32 C in the accumulator's scale: added before the epilogue.
+      acc = createElementwise(
+          rewriter, loc, accType, {acc, adaptor.getC()},
+          [](OpBuilder &b, Location nl, ValueRange args) -> Value {
+            return arith::AddIOp::create(b, nl, args[0], args[1]);
+          },
+          ValueRange(sizes));
+    } else if (c && beta != 0.0) {
+      floatBias = adaptor.getC();
+      if (beta != 1.0) {
+        auto cType = cast<RankedTensorType>(floatBias.getType());
+        floatBias = createElementwise(
+            rewriter, loc, cType, floatBias,
+            [&](OpBuilder &b, Location nl, ValueRange args) -> Value {
+              return arith::MulFOp::create(
+                  b, nl, args[0],
+                  createScalar(b, nl, cType.getElementType(), beta));
+            },
+            ValueRange(getDynamicSizes(rewriter, loc, floatBias)));
+      }
+    }
+    rewriter.replaceOp(op, createEpilogue(rewriter, loc, acc, in, w,
+                                          op.getAlpha().convertToDouble(), 1,
+                                          floatBias, op.getType(), sizes));
+    return success();
+  }
+};
+
+} // namespace
+
+void qnn_to_linalg::populateQuantizedTypeConversion(TypeConverter &converter) {
+  converter.addConversion([](Type type) { return type; });
+  converter.addConversion([](RankedTensorType type) -> Type {
+    if (auto quantized = dyn_cast<quant::QuantizedType>(type.getElementType()))
+      return type.clone(quantized.getStorageType());
+    return type;
+  });
+}
+
+void qnn_to_linalg::populateQuantizedPatterns(const TypeConverter &converter,
+                                              RewritePatternSet &patterns) {
+  MLIRContext *context = patterns.getContext();
+  // Above the float patterns of the same ops, which fail on quantized ones.
+  patterns.add<QuantizedConstantLowering, QuantizeLowering, DequantizeLowering,
+               RequantizeLowering, QuantizedConvLowering,
+               QuantizedMatMulLowering, QuantizedGemmLowering>(
+      converter, context, /*benefit=*/2);
+  patterns.add<MoveStoredLowering>(converter, context);
+  populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
+                                                                 converter);
+  populateReturnOpTypeConversionPattern(patterns, converter);
+}

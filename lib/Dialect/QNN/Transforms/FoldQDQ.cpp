@@ -1,0 +1,214 @@
+//===- FoldQDQ.cpp - The qnn-fold-qdq pass --------------------------------===//
+//
+// Turns quantize/dequantize pairs around float ops into quantized ops, the
+// form in which QDQ models arrive and in which qnn-quantize leaves a model:
+//   - conv, matmul and gemm whose input and weight are dequantized become
+//     quantized ops on the stored integers, with an i32 bias when the bias
+//     is a dequantized i32 tensor in the accumulator's scale; their result
+//     takes the type of the quantize that consumes it, through a relu or
+//     clip that saturation already performs;
+//   - reshape, transpose, slice and gather of a dequantized tensor move its
+//     stored integers instead;
+//   - quantize(dequantize(q)) becomes q, or a requantize where the types
+//     differ.
+// Dequantizes left without users disappear. Every rewrite keeps the real
+// values the graph computes, up to the rounding of the integer epilogue
+// (docs/numerics.md).
+//
+//===----------------------------------------------------------------------===//
+
+#include "quantc/Conversion/QNNToLinalg/QNNToLinalg.h"
+#include "quantc/Dialect/QNN/IR/QNNOps.h"
+#include "quantc/Dialect/QNN/Transforms/Passes.h"
+#include "quantc/Support/QuantParams.h"
+
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/IR/TypeUtilities.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace quantc {
+#define GEN_PASS_DEF_FOLDQDQ
+#include "quantc/Dialect/QNN/Transforms/Passes.h.inc"
+} // namespace quantc
+
+using namespace mlir;
+using namespace quantc;
+
+/// The quantized value `value` dequantizes, or null.
+static Value getDequantized(Value value) {
+  if (!value)
+    return {};
+  if (auto dequantize = value.getDefiningOp<qnn::DequantizeOp>())
+    return dequantize.getInput();
+  return {};
+}
+
+/// Whether a `clip` to [lo, hi] (or a relu, lo = 0) changes nothing once
+/// its result is quantized to `type`: quantizing already saturates to a real
+/// range inside [lo, hi].
+static bool saturationClips(quant::UniformQuantizedType type,
+                            std::optional<double> lo,
+                            std::optional<double> hi) {
+  QuantParams params{float(type.getScale()), type.getZeroPoint()};
+  StorageRange range{type.getStorageTypeMin(), type.getStorageTypeMax()};
+  // Every value below lo quantizes to qmin, as lo itself does.
+  if (lo && quantizeValue(float(*lo), params, range) != range.min)
+    return false;
+  if (hi && quantizeValue(float(*hi), params, range) != range.max)
+    return false;
+  return true;
+}
+
+/// The quantize that consumes `value` (its only user) directly or through a
+/// relu or clip that saturation performs, with the op to replace.
+static qnn::QuantizeOp getQuantizingUser(Value value) {
+  if (!value.hasOneUse())
+    return {};
+  Operation *user = *value.getUsers().begin();
+  if (auto quantize = dyn_cast<qnn::QuantizeOp>(user))
+    return quantize;
+  std::optional<double> lo, hi;
+  if (isa<qnn::ReluOp>(user)) {
+    lo = 0.0;
+  } else if (auto clip = dyn_cast<qnn::ClipOp>(user)) {
+    if (auto min = clip.getMinAttr())
+      lo = min.getValueAsDouble();
+    if (auto max = clip.getMaxAttr())
+      hi = max.getValueAsDouble();
+  } else {
+    return {};
+  }
+  Value clipped = user->getResult(0);
+  if (!clipped.hasOneUse())
+    return {};
+  auto quantize = dyn_cast<qnn::QuantizeOp>(*clipped.getUsers().begin());
+  if (!quantize)
+    return {};
+  auto type = dyn_cast<quant::UniformQuantizedType>(
+      quantize.getType().getElementType());
+  if (!type || !saturationClips(type, lo, hi))
+    return {};
+  return quantize;
+}
+
+namespace {
+
+/// conv, matmul or gemm on dequantized operands to the quantized op.
+template <typename OpTy> struct FoldLinear final : OpRewritePattern<OpTy> {
+  using OpRewritePattern<OpTy>::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(OpTy op,
+                                PatternRewriter &rewriter) const override {
+    if (isa<quant::QuantizedType>(getElementTypeOrSelf(op->getOperand(0))))
+      return failure();
+    Value input = getDequantized(op->getOperand(0));
+    Value weight = getDequantized(op->getOperand(1));
+    if (!input || !weight)
+      return rewriter.notifyMatchFailure(op, "operands are not dequantized");
+    SmallVector<Value> operands = {input, weight};
+    if (op->getNumOperands() > 2) {
+      // An i32 bias in the accumulator's scale stays quantized; any other
+      // bias is added in float.
+      Value bias = op->getOperand(2);
+      Value stored = getDequantized(bias);
+      operands.push_back(stored ? stored : bias);
+    }
+    qnn::QuantizeOp quantize = getQuantizingUser(op->getResult(0));
+    Type resultType =
+        quantize ? quantize.getType() : op->getResult(0).getType();
+
+    auto build = [&](ArrayRef<Value> newOperands) {
+      OperationState state(op->getLoc(), op->getName().getStringRef(),
+                           newOperands, {resultType}, op->getAttrs());
+      return rewriter.create(state);
+    };
+    Operation *folded = build(operands);
+    std::string reason;
+    if (operands.size() > 2 && operands[2] != op->getOperand(2) &&
+        failed(qnn_to_linalg::checkQuantizedLowering(folded, reason))) {
+      // The quantized bias does not fit: add it in float.
+      rewriter.eraseOp(folded);
+      operands[2] = op->getOperand(2);
+      folded = build(operands);
+    }
+    if (failed(qnn_to_linalg::checkQuantizedLowering(folded, reason))) {
+      rewriter.eraseOp(folded);
+      return rewriter.notifyMatchFailure(op, reason);
+    }
+    if (quantize) {
+      // The op's only user: the quantize, or a relu or clip before it.
+      Operation *user = *op->getResult(0).getUsers().begin();
+      rewriter.replaceOp(quantize, folded->getResults());
+      if (user != quantize.getOperation())
+        rewriter.eraseOp(user);
+      rewriter.eraseOp(op);
+    } else {
+      rewriter.replaceOp(op, folded->getResults());
+    }
+    return success();
+  }
+};
+
+/// An op that only moves elements, on a dequantized per-tensor operand,
+/// moves the stored integers and dequantizes after.
+struct FoldMove final : RewritePattern {
+  FoldMove(MLIRContext *context)
+      : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/1, context) {}
+
+  LogicalResult matchAndRewrite(Operation *op,
+                                PatternRewriter &rewriter) const override {
+    if (!isa<qnn::ReshapeOp, qnn::TransposeOp, qnn::SliceOp, qnn::GatherOp>(op))
+      return failure();
+    Value stored = getDequantized(op->getOperand(0));
+    if (!stored || !isa<quant::UniformQuantizedType>(
+                       getElementTypeOrSelf(stored.getType())))
+      return failure();
+    SmallVector<Value> operands(op->getOperands());
+    operands[0] = stored;
+    auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
+    Type quantizedType =
+        resultType.clone(getElementTypeOrSelf(stored.getType()));
+    OperationState state(op->getLoc(), op->getName().getStringRef(), operands,
+                         {quantizedType}, op->getAttrs());
+    Operation *moved = rewriter.create(state);
+    rewriter.replaceOpWithNewOp<qnn::DequantizeOp>(op, resultType,
+                                                   moved->getResult(0));
+    return success();
+  }
+};
+
+/// quantize(dequantize(q)) to q, or to a requantize of q.
+struct FoldRequantize final : OpRewritePattern<qnn::QuantizeOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(qnn::QuantizeOp op,
+                                PatternRewriter &rewriter) const override {
+    Value stored = getDequantized(op.getInput());
+    if (!stored)
+      return failure();
+    if (stored.getType() == op.getType())
+      rewriter.replaceOp(op, stored);
+    else
+      rewriter.replaceOpWithNewOp<qnn::RequantizeOp>(op, op.getType(), stored);
+    return success();
+  }
+};
+
+struct FoldQDQPass final : quantc::impl::FoldQDQBase<FoldQDQPass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    patterns.add<FoldLinear<qnn::ConvOp>, FoldLinear<qnn::MatMulOp>,
+                 FoldLinear<qnn::GemmOp>, FoldMove, FoldRequantize>(
+        &getContext());
+    // Folding stays off: a dequantized constant weight must stay stored
+    // integers, not become a float constant.
+    GreedyRewriteConfig config;
+    config.enableFolding(false);
+    config.enableConstantCSE(false);
+    if (failed(
+            applyPatternsGreedily(getOperation(), std::move(patterns), config)))
+      signalPassFailure();
+  }
+};
+} // namespace

@@ -1,0 +1,97 @@
+// RUN: quant-opt %s --split-input-file --convert-qnn-to-linalg | FileCheck %s
+
+// Quantize divides by the scale in f32, rounds half to even, adds the zero
+// point and saturates; the tensor becomes its stored integers.
+!u = !quant.uniform<u8:f32, 0.05:128>
+// CHECK-LABEL: func.func @quantize(
+// CHECK-SAME: %{{.*}}: tensor<2x3xf32>) -> tensor<2x3xi8>
+func.func @quantize(%x: tensor<2x3xf32>) -> tensor<2x3x!u> {
+  // CHECK: linalg.generic
+  // CHECK: arith.divf %{{.*}}, %[[S:.*]] : f32
+  // CHECK: math.roundeven
+  // CHECK: arith.addf
+  // CHECK: arith.maximumf %{{.*}}, %{{.*}} : f32
+  // CHECK: arith.minimumf %{{.*}}, %{{.*}} : f32
+  // CHECK: arith.cmpf uno
+  // CHECK: arith.fptosi %{{.*}} : f32 to i32
+  // CHECK: arith.trunci %{{.*}} : i32 to i8
+  %q = qnn.quantize %x : tensor<2x3xf32> -> tensor<2x3x!u>
+  return %q : tensor<2x3x!u>
+}
+
+// -----
+
+// Dequantize of a per-axis type reads its scales and zero points from
+// constant tensors broadcast along the axis; unsigned storage zero-extends.
+!p = !quant.uniform<u8:f32:1, {0.5:1, 0.25:2}>
+// CHECK-LABEL: func.func @dequantize_per_axis(
+// CHECK-SAME: %[[X:.*]]: tensor<3x2xi8>) -> tensor<3x2xf32>
+func.func @dequantize_per_axis(%x: tensor<3x2x!p>) -> tensor<3x2xf32> {
+  // CHECK-DAG: arith.constant dense<{{\[}}[5.000000e-01, 2.500000e-01]]> : tensor<1x2xf32>
+  // CHECK-DAG: arith.constant dense<{{\[}}[1.000000e+00, 2.000000e+00]]> : tensor<1x2xf32>
+  // CHECK: linalg.generic
+  // CHECK: arith.extui %{{.*}} : i8 to i32
+  // CHECK: arith.sitofp
+  // CHECK: arith.subf
+  // CHECK: arith.mulf
+  %d = qnn.dequantize %x : tensor<3x2x!p> -> tensor<3x2xf32>
+  return %d : tensor<3x2xf32>
+}
+
+// -----
+
+// Requantize rescales in f64 by s_in / s_out.
+// CHECK-LABEL: func.func @requantize(
+func.func @requantize(%x: tensor<4x!quant.uniform<i32:f32, 0.001>>) -> tensor<4x!quant.uniform<i8:f32, 0.05:-3>> {
+  // CHECK: arith.extsi %{{.*}} : i32 to i64
+  // CHECK: arith.sitofp %{{.*}} : i64 to f64
+  // CHECK: arith.constant 2.000000e-02 : f64
+  // CHECK: math.roundeven %{{.*}} : f64
+  // CHECK: arith.constant -3.000000e+00 : f64
+  %r = qnn.requantize %x : tensor<4x!quant.uniform<i32:f32, 0.001>> -> tensor<4x!quant.uniform<i8:f32, 0.05:-3>>
+  return %r : tensor<4x!quant.uniform<i8:f32, 0.05:-3>>
+}
+
+// -----
+
+// A quantized conv pads with the input's zero point, accumulates
+// (x - zp_x) * w in i32 from the i32 bias, and requantizes in f32 with
+// per-channel multipliers s_x * s_w / s_y.
+!u = !quant.uniform<u8:f32, 0.05:128>
+!w = !quant.uniform<i8:f32:0, {0.01, 0.02}>
+!b = !quant.uniform<i32:f32:0, {5.0e-4, 1.0e-3}>
+!o = !quant.uniform<u8:f32, 0.1:0>
+// CHECK-LABEL: func.func @conv(
+// CHECK-SAME: tensor<1x3x4x4xi8>) -> tensor<1x2x4x4xi8>
+func.func @conv(%x: tensor<1x3x4x4x!u>) -> tensor<1x2x4x4x!o> {
+  // CHECK: %[[ZP:.*]] = arith.constant -128 : i8
+  // CHECK: tensor.pad
+  // CHECK: tensor.yield %[[ZP]] : i8
+  // CHECK: linalg.generic
+  // CHECK-SAME: ins(%{{.*}} : tensor<1x1x2x1x1xi32>)
+  // CHECK: linalg.generic
+  // CHECK: arith.extui %{{.*}} : i8 to i32
+  // CHECK: arith.subi %{{.*}}, %{{.*}} : i32
+  // CHECK: arith.extsi %{{.*}} : i8 to i32
+  // CHECK: arith.muli
+  // CHECK: arith.addi
+  // CHECK: arith.constant dense<{{\[\[\[\[}}0.00500000035]], {{\[\[}}0.0100000007]]]]> : tensor<1x2x1x1xf32>
+  // CHECK: arith.sitofp %{{.*}} : i32 to f32
+  // CHECK: math.roundeven
+  %w = qnn.constant dense<1> : tensor<2x3x3x3xi8> -> tensor<2x3x3x3x!w>
+  %b = qnn.constant dense<[10, -20]> : tensor<2xi32> -> tensor<2x!b>
+  %y = qnn.conv %x, %w, %b {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, group = 1 : i64} : (tensor<1x3x4x4x!u>, tensor<2x3x3x3x!w>, tensor<2x!b>) -> tensor<1x2x4x4x!o>
+  return %y : tensor<1x2x4x4x!o>
+}
+
+// -----
+
+// Elements that only move keep their stored integers.
+!s = !quant.uniform<i8:f32, 0.1:3>
+// CHECK-LABEL: func.func @transpose(
+// CHECK-SAME: %[[X:.*]]: tensor<2x4xi8>) -> tensor<4x2xi8>
+func.func @transpose(%x: tensor<2x4x!s>) -> tensor<4x2x!s> {
+  // CHECK: linalg.transpose ins(%[[X]] : tensor<2x4xi8>)
+  %t = qnn.transpose %x {perm = array<i64: 1, 0>} : tensor<2x4x!s> -> tensor<4x2x!s>
+  return %t : tensor<4x2x!s>
+}
