@@ -79,6 +79,16 @@ quantc::calibrate(LoadedModel &model, size_t numOutputs,
   const std::vector<LoadedModel::TensorInfo> &outputs = model.getOutputs();
   CalibrationResult result;
   result.samples = samples.size();
+  // The float model inputs first, keyed "input:NAME", then the activations.
+  std::vector<size_t> floatInputs;
+  for (auto [i, info] : llvm::enumerate(inputs)) {
+    if (info.dtype != 1)
+      continue;
+    floatInputs.push_back(i);
+    result.names.push_back("input:" + info.name);
+    result.stats.emplace_back();
+  }
+  size_t firstActivation = result.names.size();
   for (size_t i = numOutputs; i < outputs.size(); ++i) {
     result.names.push_back(outputs[i].name);
     result.stats.emplace_back();
@@ -101,6 +111,21 @@ quantc::calibrate(LoadedModel &model, size_t numOutputs,
               formatShape(tensor.shape).c_str(),
               getDTypeName(info.dtype).str().c_str(),
               formatShape(info.shape).c_str());
+      for (auto [k, i] : llvm::enumerate(floatInputs)) {
+        const HostTensor &input = (*given)[i];
+        const float *values =
+            reinterpret_cast<const float *>(input.data.data());
+        size_t count = input.getNumElements();
+        if (pass == 2) {
+          result.stats[k].addHistogram(values, count);
+          continue;
+        }
+        if (std::optional<size_t> bad = result.stats[k].addRange(values, count))
+          return createStringError(
+              "%s: input '%s' holds %s at element %zu", sample.c_str(),
+              inputs[i].name.c_str(),
+              std::isnan(values[*bad]) ? "NaN" : "an infinity", *bad);
+      }
       Expected<std::vector<HostTensor>> ran = model.run(*given);
       if (!ran)
         return createStringError("%s: %s", sample.c_str(),
@@ -112,7 +137,7 @@ quantc::calibrate(LoadedModel &model, size_t numOutputs,
         const float *values =
             reinterpret_cast<const float *>(activation.data.data());
         size_t count = activation.getNumElements();
-        TensorStats &stats = result.stats[i - numOutputs];
+        TensorStats &stats = result.stats[firstActivation + i - numOutputs];
         if (pass == 1) {
           if (std::optional<size_t> bad = stats.addRange(values, count))
             return createStringError(

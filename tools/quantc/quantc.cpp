@@ -85,7 +85,45 @@ static cl::opt<double> calibrationPercentile(
     "percentile",
     cl::desc("Percentile of the percentile method, in percent (default "
              "99.99)"),
-    cl::init(99.99), cl::sub(calibrateCommand));
+    cl::init(99.99), cl::sub(calibrateCommand), cl::sub(compileCommand));
+
+enum class QuantizeMode { None, Static };
+static cl::opt<QuantizeMode> quantizeMode(
+    "quantize", cl::desc("How to quantize the model"),
+    cl::init(QuantizeMode::None),
+    cl::values(clEnumValN(QuantizeMode::None, "none",
+                          "compile as it is: float, or the quantization a "
+                          "QDQ model carries (default)"),
+               clEnumValN(QuantizeMode::Static, "static",
+                          "static post-training quantization: int8 "
+                          "contractions from ranges calibrated on "
+                          "--calibration")),
+    cl::sub(compileCommand));
+static cl::opt<std::string> calibrationDir(
+    "calibration",
+    cl::desc("Calibration set for --quantize static, laid out as for quantc "
+             "calibrate --data, or the statistics file quantc calibrate "
+             "wrote"),
+    cl::value_desc("dir"), cl::sub(compileCommand));
+static cl::opt<std::string> calibrationMethod(
+    "calibration-method",
+    cl::desc("How a range is chosen from the statistics: minmax (default), "
+             "percentile, entropy or mse"),
+    cl::init("minmax"), cl::sub(compileCommand));
+static cl::opt<bool>
+    perTensor("per-tensor",
+              cl::desc("One weight scale per tensor (default: per output "
+                       "channel, --per-channel)"),
+              cl::sub(compileCommand));
+static cl::opt<bool> perChannel("per-channel",
+                                cl::desc("One weight scale per output channel "
+                                         "(the default)"),
+                                cl::sub(compileCommand));
+static cl::opt<std::string>
+    activationType("activation-type",
+                   cl::desc("Storage of quantized activations: u8 (default, "
+                            "asymmetric) or s8"),
+                   cl::init("u8"), cl::sub(compileCommand));
 static cl::list<std::string>
     inputShapes("input-shape",
                 cl::desc("Give graph input NAME the static shape D0,D1,... "
@@ -398,8 +436,10 @@ static int compileModule(ModuleOp module, EmitKind kind, StringRef output) {
   module.walk([&](func::FuncOp func) {
     func->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
                   UnitAttr::get(&context));
-    for (unsigned i = 0; i < func.getNumArguments(); ++i)
+    for (unsigned i = 0; i < func.getNumArguments(); ++i) {
       func.removeArgAttr(i, "qnn.name");
+      func.removeArgAttr(i, "qnn.range");
+    }
     for (unsigned i = 0; i < func.getNumResults(); ++i)
       func.removeResultAttr(i, StringAttr::get(&context, "qnn.name"));
   });
@@ -469,25 +509,18 @@ static int compileModule(ModuleOp module, EmitKind kind, StringRef output) {
   return status;
 }
 
-static int runCompile(MLIRContext &context) {
-  // Not `main`: the object links into programs that have their own.
-  FailureOr<OwningOpRef<ModuleOp>> module = importModel(context, "forward");
-  if (failed(module))
-    return 1;
-  return compileModule(**module, emitKind, outputPath);
-}
-
-/// quantc calibrate: imports the model, instruments it (qnn-instrument),
-/// compiles it into a scratch library, runs it over the calibration set and
-/// writes the statistics.
-static int runCalibrate(MLIRContext &context) {
+/// Calibration: imports the model, instruments it (qnn-instrument),
+/// compiles it into a scratch library, runs it over the calibration set in
+/// `dataDir` and writes the statistics to `statsPath`.
+static int calibrateTo(MLIRContext &context, StringRef dataDir,
+                       StringRef statsPath) {
   FailureOr<OwningOpRef<ModuleOp>> module = importModel(context, "forward");
   if (failed(module))
     return 1;
   auto func = (**module).lookupSymbol<func::FuncOp>("forward");
   size_t numInputs = func.getNumArguments();
   Expected<std::vector<std::string>> samples =
-      quantc::listCalibrationSamples(calibrationData, numInputs);
+      quantc::listCalibrationSamples(dataDir, numInputs);
   if (!samples) {
     errs() << "quantc: error: " << toString(samples.takeError()) << "\n";
     return 1;
@@ -540,10 +573,83 @@ static int runCalibrate(MLIRContext &context) {
     errs() << "quantc: error: " << toString(result.takeError()) << "\n";
     return 1;
   }
-  return writeOutput(outputPath, [&](raw_pwrite_stream &os) {
+  return writeOutput(statsPath, [&](raw_pwrite_stream &os) {
     quantc::writeCalibrationJSON(os, *result, inputPath, calibrationPercentile);
     return success();
   });
+}
+
+/// quantc calibrate: the statistics of the calibration set, as JSON.
+static int runCalibrate(MLIRContext &context) {
+  return calibrateTo(context, calibrationData, outputPath);
+}
+
+/// quantc compile: imports the model, quantizes it as --quantize says, and
+/// compiles it.
+static int runCompile(MLIRContext &context) {
+  // Not `main`: the object links into programs that have their own.
+  if (quantizeMode == QuantizeMode::None) {
+    FailureOr<OwningOpRef<ModuleOp>> module = importModel(context, "forward");
+    if (failed(module))
+      return 1;
+    return compileModule(**module, emitKind, outputPath);
+  }
+  if (calibrationDir.empty()) {
+    errs() << "quantc: error: --quantize static needs a calibration set "
+              "(--calibration DIR)\n";
+    return 1;
+  }
+  if (perTensor && perChannel) {
+    errs() << "quantc: error: --per-tensor and --per-channel exclude each "
+              "other\n";
+    return 1;
+  }
+  if (activationType != "u8" && activationType != "s8") {
+    errs() << "quantc: error: --activation-type must be u8 or s8\n";
+    return 1;
+  }
+  if (!llvm::is_contained({"minmax", "percentile", "entropy", "mse"},
+                          calibrationMethod)) {
+    errs() << "quantc: error: --calibration-method must be minmax, "
+              "percentile, entropy or mse\n";
+    return 1;
+  }
+  SmallString<128> scratch, stats;
+  if (std::error_code ec =
+          sys::fs::createUniqueDirectory("quantc-quantize", scratch)) {
+    errs() << "quantc: error: cannot create a temporary folder: "
+           << ec.message() << "\n";
+    return 1;
+  }
+  auto cleanup =
+      llvm::make_scope_exit([&] { sys::fs::remove_directories(scratch); });
+  // A statistics file of quantc calibrate is used as it is; a folder is a
+  // calibration set to run.
+  if (sys::fs::is_regular_file(calibrationDir)) {
+    stats = calibrationDir;
+  } else {
+    stats = scratch;
+    sys::path::append(stats, "stats.json");
+    if (int status = calibrateTo(context, calibrationDir, stats))
+      return status;
+  }
+
+  FailureOr<OwningOpRef<ModuleOp>> module = importModel(context, "forward");
+  if (failed(module))
+    return 1;
+  PassManager pm(&context);
+  quantc::CalibrateOptions calibrate;
+  calibrate.statsFile = stats.str().str();
+  calibrate.method = calibrationMethod;
+  calibrate.percentile = calibrationPercentile;
+  pm.addNestedPass<func::FuncOp>(quantc::createCalibrate(calibrate));
+  quantc::QuantizeOptions quantize;
+  quantize.perChannel = !perTensor;
+  quantize.activationType = activationType;
+  pm.addNestedPass<func::FuncOp>(quantc::createQuantize(quantize));
+  if (failed(pm.run(**module)))
+    return 1;
+  return compileModule(**module, emitKind, outputPath);
 }
 
 static int runImport(MLIRContext &context) {

@@ -34,8 +34,9 @@ namespace quantc {
 llvm::Expected<std::vector<std::string>>
 listCalibrationSamples(llvm::StringRef dir, size_t numInputs);
 
-/// The statistics of every instrumented activation of `model`, whose first
-/// `numOutputs` outputs are the model's own.
+/// The statistics of every float input of `model` (named "input:NAME") and
+/// of every instrumented activation, the outputs after its first
+/// `numOutputs`, which are the model's own.
 struct CalibrationResult {
   std::vector<std::string> names;
   std::vector<TensorStats> stats;

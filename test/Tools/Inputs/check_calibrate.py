@@ -89,6 +89,9 @@ def main():
     nan = np.zeros((2, 6), np.float32)
     nan[1, 2] = np.nan
     ok &= bad("nan", lambda d: np.save(os.path.join(d, "a.npy"), nan))
+    # A finite input whose matmul overflows.
+    huge = np.full((2, 6), 3e38, np.float32)
+    ok &= bad("inf", lambda d: np.save(os.path.join(d, "a.npy"), huge))
     print("ALL OK" if ok else "FAILED")
     return 0 if ok else 1
 

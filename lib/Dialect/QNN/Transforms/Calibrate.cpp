@@ -79,6 +79,26 @@ struct CalibratePass final : quantc::impl::CalibrateBase<CalibratePass> {
 
     OpBuilder builder(&getContext());
     unsigned levels = 1u << bits;
+    // Model inputs, keyed "input:NAME", are optional.
+    for (BlockArgument arg : func.getArguments()) {
+      auto name =
+          func.getArgAttrOfType<StringAttr>(arg.getArgNumber(), "qnn.name");
+      const llvm::json::Object *tensor =
+          name ? tensors->getObject(("input:" + name.getValue()).str())
+               : nullptr;
+      if (!tensor)
+        continue;
+      std::string error;
+      FailureOr<TensorStats> stats = readStats(*tensor, error);
+      if (failed(stats)) {
+        func.emitError("input '")
+            << name.getValue() << "' in '" << statsFile << "' " << error;
+        return signalPassFailure();
+      }
+      RealRange range = chooseRange(*stats, *chosen, levels, percentile);
+      func.setArgAttr(arg.getArgNumber(), "qnn.range",
+                      builder.getDenseF64ArrayAttr({range.min, range.max}));
+    }
     for (auto &[result, key] : getActivationKeys(func)) {
       const llvm::json::Object *tensor = tensors->getObject(key);
       if (!tensor) {

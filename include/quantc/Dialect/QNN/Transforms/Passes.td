@@ -46,7 +46,9 @@ def Calibrate : Pass<"qnn-calibrate", "mlir::func::FuncOp"> {
     from them for `bits`-bit quantization (docs/numerics.md, Calibration).
     Activations are keyed as qnn-instrument keys them (the ONNX node name,
     `/k`, `:i`), so the pass runs on the function as imported. An op with
-    several float results gets `qnn.range_i` for result `i > 0`.
+    several float results gets `qnn.range_i` for result `i > 0`. A model
+    input whose statistics the file holds (keyed `input:NAME`, NAME its
+    `qnn.name`) gets the argument attribute `qnn.range`.
 
     A file that cannot be read, is not a calibration file, or lacks an
     activation of the function is an error naming it. Quantization reads
@@ -121,6 +123,49 @@ def FoldQDQ : Pass<"qnn-fold-qdq", "mlir::func::FuncOp"> {
     %q = qnn.matmul %qx, %qw : (tensor<1x8x!u>, tensor<8x4x!w>) -> tensor<1x4x!o>
     ```
   }];
+}
+
+def Quantize : Pass<"qnn-quantize", "mlir::func::FuncOp"> {
+  let summary = "Static post-training quantization of the contractions";
+  let description = [{
+    Quantizes every f32 `qnn.conv`, `qnn.matmul` and `qnn.gemm` with a
+    constant weight whose input has a calibrated range (`qnn.range` from
+    qnn-calibrate, on the producing op or the function argument), writing
+    the choice in QDQ form: `qnn.quantize` then `qnn.dequantize` around the
+    float op, which qnn-fold-qdq turns into the quantized op.
+    - The input is quantized per tensor to `activation-type` (u8 or s8),
+      with the scale and zero point of docs/numerics.md for its range,
+      asymmetric unless `symmetric-activations`. One quantize serves every
+      contraction that reads the same tensor.
+    - The weight is quantized symmetrically to narrow-range s8 ([-127, 127],
+      zero point 0), per output channel (conv axis 0, matmul's last axis,
+      gemm's N axis) when `per-channel`, else per tensor, with
+      `scale = max|w| / 127`.
+    - A constant f32 bias (conv's bias, or gemm's vector C with alpha and
+      beta 1) becomes i32 with zero point 0 and scale
+      `fl32(s_input * s_weight[c])`.
+    A contraction whose input has no range stays float. The result's own
+    type comes from its consumer: the quantize of the next contraction's
+    input, through a relu or clip, or none (the result stays float).
+
+    ```mlir
+    %y = qnn.matmul %x, %w : (tensor<1x8xf32>, tensor<8x4xf32>) -> tensor<1x4xf32>
+    // with %x's producer carrying qnn.range = array<f64: -1.0, 3.0> becomes
+    %q = qnn.quantize %x : tensor<1x8xf32> -> tensor<1x8x!quant.uniform<u8:f32, 0.0156...:64>>
+    %d = qnn.dequantize %q : ... -> tensor<1x8xf32>
+    %qw = qnn.constant dense<...> : tensor<8x4xi8> -> tensor<8x4x!quant.uniform<i8<-127:127>:f32:1, {...}>>
+    %dw = qnn.dequantize %qw : ... -> tensor<8x4xf32>
+    %y = qnn.matmul %d, %dw : (tensor<1x8xf32>, tensor<8x4xf32>) -> tensor<1x4xf32>
+    ```
+  }];
+  let options = [
+    Option<"perChannel", "per-channel", "bool", /*default=*/"true",
+           "Weight scales per output channel rather than per tensor">,
+    Option<"activationType", "activation-type", "std::string",
+           /*default=*/"\"u8\"", "Activation storage: u8 or s8">,
+    Option<"symmetricActivations", "symmetric-activations", "bool",
+           /*default=*/"false", "Symmetric activation ranges">,
+  ];
 }
 
 #endif // QUANTC_DIALECT_QNN_TRANSFORMS_PASSES_TD

@@ -1,0 +1,46 @@
+// RUN: quant-opt %s --split-input-file --qnn-quantize | FileCheck %s
+// RUN: quant-opt %s --split-input-file --qnn-quantize=per-channel=false | FileCheck %s --check-prefix=TENSOR
+// RUN: quant-opt %s --split-input-file --qnn-quantize="activation-type=s8 symmetric-activations=true" | FileCheck %s --check-prefix=S8
+// RUN: quant-opt %s --split-input-file --qnn-quantize --qnn-fold-qdq --canonicalize | FileCheck %s --check-prefix=FOLD
+
+// The input range [-1, 3] gives u8 scale 4/255 and zero point 64; the
+// weight is s8 in [-127, 127] with scale max|w| / 127 per column (the
+// matmul's output channels); the bias is i32 in scale s_x * s_w.
+// CHECK-LABEL: func.func @gemm(
+// CHECK: %[[Q:.*]] = qnn.quantize %arg0 : tensor<1x4xf32> -> tensor<1x4x!quant.uniform<u8:f32, 0.015686275437474251:64>>
+// CHECK: %[[D:.*]] = qnn.dequantize %[[Q]]
+// CHECK: qnn.constant dense<{{\[\[}}64, -127, 32, 127], [13, 25, 38, 25], [0, 0, 0, 0], [127, 127, 127, 64]]> : tensor<4x4xi8> -> tensor<4x4x!quant.uniform<i8<-127:127>:f32:1, {0.0078740157186985015,0.0078740157186985015,0.0078740157186985015,0.015748031437397003}>>
+// CHECK: qnn.constant dense<[4048, -4048, 8096, 0]> : tensor<4xi32> -> tensor<4x!quant.uniform<i32:f32:0, {1.2351397890597582E-4,1.2351397890597582E-4,1.2351397890597582E-4,2.4702795781195164E-4}>>
+// CHECK: qnn.gemm %[[D]],
+// TENSOR-LABEL: func.func @gemm(
+// TENSOR: tensor<4x4x!quant.uniform<i8<-127:127>:f32, 0.015748031437397003>>
+// TENSOR: tensor<4x!quant.uniform<i32:f32, 2.4702795781195164E-4>>
+// S8-LABEL: func.func @gemm(
+// S8: qnn.quantize %arg0 : tensor<1x4xf32> -> tensor<1x4x!quant.uniform<i8:f32, 0.023529412224888802>>
+// The relu's range [0, 5] gives the gemm's result type, and the relu goes.
+// FOLD-LABEL: func.func @gemm(
+// FOLD: %[[Q:.*]] = qnn.quantize %arg0
+// FOLD: %[[G:.*]] = qnn.gemm %[[Q]], %{{.*}}, %{{.*}} : {{.*}} -> tensor<1x4x!quant.uniform<u8:f32, 0.019607843831181526>>
+// FOLD-NOT: qnn.relu
+// FOLD: qnn.matmul %[[G]], %{{.*}} -> tensor<1x2xf32>
+func.func @gemm(%x: tensor<1x4xf32> {qnn.range = array<f64: -1.0, 3.0>}) -> tensor<1x2xf32> {
+  %w = qnn.constant dense<[[0.5, -1.0, 0.25, 2.0], [0.1, 0.2, 0.3, 0.4], [0.0, 0.0, 0.0, 0.0], [1.0, 1.0, 1.0, 1.0]]> : tensor<4x4xf32> -> tensor<4x4xf32>
+  %b = qnn.constant dense<[0.5, -0.5, 1.0, 0.0]> : tensor<4xf32> -> tensor<4xf32>
+  %y = qnn.gemm %x, %w, %b : (tensor<1x4xf32>, tensor<4x4xf32>, tensor<4xf32>) -> tensor<1x4xf32>
+  %r = qnn.relu %y {qnn.range = array<f64: 0.0, 5.0>} : tensor<1x4xf32> -> tensor<1x4xf32>
+  %w2 = qnn.constant dense<1.0> : tensor<4x2xf32> -> tensor<4x2xf32>
+  %z = qnn.matmul %r, %w2 : (tensor<1x4xf32>, tensor<4x2xf32>) -> tensor<1x2xf32>
+  return %z : tensor<1x2xf32>
+}
+
+// -----
+
+// Without a calibrated input range a contraction stays float.
+// CHECK-LABEL: func.func @no_range(
+// CHECK-NOT: qnn.quantize
+// CHECK: qnn.matmul %arg0, %{{.*}} : (tensor<1x2xf32>, tensor<2x2xf32>) -> tensor<1x2xf32>
+func.func @no_range(%x: tensor<1x2xf32>) -> tensor<1x2xf32> {
+  %w = qnn.constant dense<1.0> : tensor<2x2xf32> -> tensor<2x2xf32>
+  %y = qnn.matmul %x, %w : (tensor<1x2xf32>, tensor<2x2xf32>) -> tensor<1x2xf32>
+  return %y : tensor<1x2xf32>
+}
