@@ -5,6 +5,7 @@
 #
 # make conformance runs all of ONNX's backend node tests through quantc.
 # make bench times the PaddleOCR models against onnxruntime (bench/).
+# make accuracy measures quantization against float (docs/accuracy.md).
 # make check-asan runs the same suites built with AddressSanitizer and
 # UndefinedBehaviorSanitizer, in build-asan/.
 
@@ -12,7 +13,7 @@ BUILD_DIR ?= build
 ASAN_BUILD_DIR ?= build-asan
 BUILD_TYPE ?= Release
 
-.PHONY: all deps build models check conformance bench demo check-asan build-asan clean
+.PHONY: all deps build models check conformance bench accuracy demo check-asan build-asan clean
 
 all: build
 
@@ -51,6 +52,14 @@ bench: build models
 	  .cache/onnxruntime .cache/models/ocr-models-1.4.2 $(BUILD_DIR)/bench
 	@/usr/bin/python3 bench/layers_fp32.py $(BUILD_DIR)/bin/quantc .cache/onnxruntime \
 	  $(BUILD_DIR)/bench/layers
+
+# The accuracy of quantization on the PaddleOCR models against float,
+# calibrated and evaluated on different opencv-doc images; rewrites the
+# table in docs/accuracy.md. Statistics are kept in $(BUILD_DIR)/accuracy.
+accuracy: build models
+	@PYTHONPATH=python /usr/bin/python3 bench/accuracy.py $(BUILD_DIR)/bin/quantc \
+	  .cache/models/ocr-models-1.4.2 /usr/share/doc/opencv-doc/examples/data \
+	  $(BUILD_DIR)/accuracy --output docs/accuracy.md
 
 demo: build
 	@scripts/demo.sh $(BUILD_DIR)

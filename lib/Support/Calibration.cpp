@@ -120,8 +120,10 @@ double quantizationError(const Histogram &h, double a, double b,
 }
 
 /// Kullback-Leibler divergence between the histogram clipped to bins
-/// [first, last) (outliers folded into the end bins) and its quantization
-/// to `levels` buckets, each spread evenly over its non-empty bins.
+/// [first, last), outliers folded into the end bins (P), and the
+/// quantization of the bins inside to `levels` buckets, each spread evenly
+/// over its non-empty bins (Q). Q is built without the outliers, so that
+/// clipping them costs what their mass in P's end bins does.
 double clippedDivergence(const Histogram &h, size_t first, size_t last,
                          unsigned levels) {
   size_t n = last - first;
@@ -139,11 +141,11 @@ double clippedDivergence(const Histogram &h, size_t first, size_t last,
     double sum = 0;
     size_t nonEmpty = 0;
     for (size_t i = begin; i < end; ++i) {
-      sum += p[i];
-      nonEmpty += h.counts[first + i] != 0 || p[i] != 0;
+      sum += double(h.counts[first + i]);
+      nonEmpty += h.counts[first + i] != 0;
     }
     for (size_t i = begin; i < end; ++i)
-      if (h.counts[first + i] != 0 || p[i] != 0)
+      if (h.counts[first + i] != 0)
         q[i] = sum / double(nonEmpty);
   }
   double pTotal = 0, qTotal = 0;

@@ -21,6 +21,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 
 #include "mlir/IR/AsmState.h"
@@ -119,6 +120,11 @@ static cl::opt<bool> perChannel("per-channel",
                                 cl::desc("One weight scale per output channel "
                                          "(the default)"),
                                 cl::sub(compileCommand));
+static cl::list<std::string> keepFloat(
+    "keep-float",
+    cl::desc("Leave this ONNX node (or every node of this op type: Conv, "
+             "MatMul, Gemm) in float under --quantize (repeatable)"),
+    cl::value_desc("NODE|OPTYPE"), cl::sub(compileCommand));
 static cl::opt<std::string>
     activationType("activation-type",
                    cl::desc("Storage of quantized activations: u8 (default, "
@@ -298,6 +304,26 @@ writeOutput(StringRef outputPath,
 
 static FailureOr<OwningOpRef<ModuleOp>>
 importModel(MLIRContext &context, StringRef functionName = "main") {
+  // A .mlir file holds a qnn module, as quantc import and quant-opt print
+  // it: its one function becomes the model.
+  if (StringRef(inputPath).ends_with(".mlir")) {
+    if (!inputShapes.empty()) {
+      errs() << inputPath << ": error: --input-shape applies to ONNX models\n";
+      return failure();
+    }
+    ParserConfig config(&context);
+    OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(inputPath, config);
+    if (!module)
+      return failure();
+    auto funcs = llvm::to_vector(module->getOps<func::FuncOp>());
+    if (funcs.size() != 1) {
+      errs() << inputPath << ": error: the module must hold one function, not "
+             << funcs.size() << "\n";
+      return failure();
+    }
+    funcs[0].setSymName(functionName);
+    return module;
+  }
   quantc::ONNXImportOptions options;
   options.functionName = functionName.str();
   if (failed(parseInputShapes(options.inputShapes)))
@@ -646,6 +672,12 @@ static int runCompile(MLIRContext &context) {
   quantc::QuantizeOptions quantize;
   quantize.perChannel = !perTensor;
   quantize.activationType = activationType;
+  for (const std::string &name : keepFloat) {
+    static const llvm::StringMap<std::string> opNames = {
+        {"Conv", "qnn.conv"}, {"MatMul", "qnn.matmul"}, {"Gemm", "qnn.gemm"}};
+    auto it = opNames.find(name);
+    quantize.keepFloat.push_back(it == opNames.end() ? name : it->second);
+  }
   pm.addNestedPass<func::FuncOp>(quantc::createQuantize(quantize));
   if (failed(pm.run(**module)))
     return 1;

@@ -137,6 +137,19 @@ TEST(CalibrationTest, EntropyClipsOutliers) {
   EXPECT_LT(range.min, -1.5);
 }
 
+TEST(CalibrationTest, EntropyKeepsTheRangeOfUniformData) {
+  // Without outliers, clipping loses mass that P keeps in its end bins:
+  // entropy keeps nearly the whole range.
+  std::mt19937 rng(5);
+  std::uniform_real_distribution<float> uniform(-1.0f, 3.0f);
+  std::vector<float> values;
+  for (int i = 0; i < 200000; ++i)
+    values.push_back(uniform(rng));
+  RealRange range = chooseRange(collect(values), CalibrationMethod::Entropy);
+  EXPECT_GT(range.max, 2.7);
+  EXPECT_LT(range.min, -0.9);
+}
+
 TEST(CalibrationTest, MseWeighsClippingAgainstResolution) {
   TensorStats stats = collect(gaussianWithOutliers(1));
   // At 8 bits, four outliers in 100000 values cost more clipped than the

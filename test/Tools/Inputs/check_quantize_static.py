@@ -9,7 +9,8 @@ input (u8, asymmetric, min-max range), the weights (s8 in [-127, 127], one
 scale per output column) and the biases (i32 in scale s_x * s_w), computes
 fc1 in integers and requantizes it straight to act1's type (the relu is
 saturation), and ends fc2 in float. The outputs must be identical; the
-script also prints the error against the float model.
+script also prints the error against the float model, and leaves the first
+trial's input and output in WORK_DIR (x.npy, expect/output_0.npy).
 
 Usage: check_quantize_static.py QUANTC WORK_DIR [--per-tensor]
 """
@@ -110,6 +111,10 @@ def main():
             expected = (acc2.astype(F) * s_b2).astype(F)
             actual = quantized.run({"x": x})["y"]
             exact = reference.run({"x": x})["y"]
+            if trial == 0:
+                os.makedirs(os.path.join(work, "expect"), exist_ok=True)
+                np.save(os.path.join(work, "x.npy"), x)
+                np.save(os.path.join(work, "expect", "output_0.npy"), actual)
             same = np.array_equal(actual, expected)
             ok = ok and same
             error = np.abs(actual - exact).max() / np.abs(exact).max()

@@ -20,8 +20,7 @@ namespace quantc {
 using namespace mlir;
 using namespace quantc;
 
-/// The ONNX node name in `loc`, or an empty string.
-static std::string getNodeName(Location loc) {
+std::string quantc::getNodeName(Location loc) {
   if (auto name = dyn_cast<NameLoc>(loc))
     return name.getName().str();
   if (auto fused = dyn_cast<FusedLoc>(loc))

@@ -72,9 +72,13 @@ struct QuantizePass final : quantc::impl::QuantizeBase<QuantizePass> {
       if (isa<qnn::ConvOp, qnn::MatMulOp, qnn::GemmOp>(op))
         contractions.push_back(op);
     });
-    for (Operation *op : contractions)
+    for (Operation *op : contractions) {
+      if (llvm::is_contained(keepFloat, getNodeName(op->getLoc())) ||
+          llvm::is_contained(keepFloat, op->getName().getStringRef()))
+        continue;
       if (failed(quantizeContraction(op)))
         return signalPassFailure();
+    }
   }
 
   /// The dequantized, quantized form of activation `value` (one per value).

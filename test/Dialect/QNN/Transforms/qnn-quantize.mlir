@@ -44,3 +44,19 @@ func.func @no_range(%x: tensor<1x2xf32>) -> tensor<1x2xf32> {
   %y = qnn.matmul %x, %w : (tensor<1x2xf32>, tensor<2x2xf32>) -> tensor<1x2xf32>
   return %y : tensor<1x2xf32>
 }
+
+// -----
+
+// keep-float leaves the named ONNX nodes, or every op of a name, in float.
+// RUN: quant-opt %s --split-input-file --qnn-quantize="keep-float=fc2" | FileCheck %s --check-prefix=KEEP
+// RUN: quant-opt %s --split-input-file --qnn-quantize="keep-float=qnn.matmul" | FileCheck %s --check-prefix=KEEP
+// KEEP-LABEL: func.func @keep(
+// KEEP: %[[D:.*]] = qnn.dequantize
+// KEEP: qnn.matmul %arg0, %{{.*}} : (tensor<1x2xf32>, tensor<2x2xf32>) -> tensor<1x2xf32>
+// KEEP: qnn.gemm %[[D]], %{{.*}} : (tensor<1x2xf32>, tensor<2x2xf32>) -> tensor<1x2xf32>
+func.func @keep(%x: tensor<1x2xf32> {qnn.range = array<f64: -1.0, 1.0>}) -> (tensor<1x2xf32>, tensor<1x2xf32>) {
+  %w = qnn.constant dense<1.0> : tensor<2x2xf32> -> tensor<2x2xf32>
+  %y = qnn.matmul %x, %w : (tensor<1x2xf32>, tensor<2x2xf32>) -> tensor<1x2xf32> loc("fc2")
+  %z = qnn.gemm %x, %w : (tensor<1x2xf32>, tensor<2x2xf32>) -> tensor<1x2xf32> loc("fc1")
+  return %y, %z : tensor<1x2xf32>, tensor<1x2xf32>
+}

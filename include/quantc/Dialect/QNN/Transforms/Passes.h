@@ -24,6 +24,10 @@ namespace quantc {
 llvm::SmallVector<std::pair<mlir::OpResult, std::string>>
 getActivationKeys(mlir::func::FuncOp func);
 
+/// The ONNX node name in `loc` (its NameLoc, also inside a FusedLoc), or
+/// an empty string.
+std::string getNodeName(mlir::Location loc);
+
 /// The name of the function attribute holding the number of results a
 /// function had before qnn-instrument.
 inline constexpr const char *kInstrumentedAttrName = "qnn.instrumented";

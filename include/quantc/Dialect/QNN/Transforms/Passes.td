@@ -144,7 +144,8 @@ def Quantize : Pass<"qnn-quantize", "mlir::func::FuncOp"> {
     - A constant f32 bias (conv's bias, or gemm's vector C with alpha and
       beta 1) becomes i32 with zero point 0 and scale
       `fl32(s_input * s_weight[c])`.
-    A contraction whose input has no range stays float. The result's own
+    A contraction whose input has no range, or whose ONNX node or op name
+    is listed in `keep-float`, stays float. The result's own
     type comes from its consumer: the quantize of the next contraction's
     input, through a relu or clip, or none (the result stays float).
 
@@ -165,6 +166,9 @@ def Quantize : Pass<"qnn-quantize", "mlir::func::FuncOp"> {
            /*default=*/"\"u8\"", "Activation storage: u8 or s8">,
     Option<"symmetricActivations", "symmetric-activations", "bool",
            /*default=*/"false", "Symmetric activation ranges">,
+    ListOption<"keepFloat", "keep-float", "std::string",
+               "ONNX node names or op names (qnn.conv, qnn.matmul, "
+               "qnn.gemm) of contractions to leave in float">,
   ];
 }
 
