@@ -669,6 +669,7 @@ static int runCompile(MLIRContext &context) {
   calibrate.method = calibrationMethod;
   calibrate.percentile = calibrationPercentile;
   pm.addNestedPass<func::FuncOp>(quantc::createCalibrate(calibrate));
+  pm.addNestedPass<func::FuncOp>(quantc::createPropagateScales());
   quantc::QuantizeOptions quantize;
   quantize.perChannel = !perTensor;
   quantize.activationType = activationType;

@@ -26,26 +26,6 @@ namespace quantc {
 using namespace mlir;
 using namespace quantc;
 
-/// The calibrated range of `value`: `qnn.range` (`qnn.range_i` for result
-/// i) on its defining op, or the argument attribute `qnn.range`.
-static std::optional<std::pair<double, double>> getRange(Value value) {
-  DenseF64ArrayAttr range;
-  if (auto arg = dyn_cast<BlockArgument>(value)) {
-    auto func = dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp());
-    if (func)
-      range = func.getArgAttrOfType<DenseF64ArrayAttr>(arg.getArgNumber(),
-                                                       "qnn.range");
-  } else {
-    auto result = cast<OpResult>(value);
-    unsigned i = result.getResultNumber();
-    range = result.getOwner()->getAttrOfType<DenseF64ArrayAttr>(
-        i == 0 ? "qnn.range" : "qnn.range_" + std::to_string(i));
-  }
-  if (!range || range.size() != 2)
-    return std::nullopt;
-  return std::pair{range[0], range[1]};
-}
-
 /// A per-tensor type for `params` on an 8-bit storage.
 static quant::UniformQuantizedType
 getUniformType(MLIRContext *context, QuantParams params, StorageRange range,
@@ -85,7 +65,7 @@ struct QuantizePass final : quantc::impl::QuantizeBase<QuantizePass> {
   FailureOr<Value> getQuantizedActivation(Value value) {
     if (Value known = activations.lookup(value))
       return known;
-    std::optional<std::pair<double, double>> range = getRange(value);
+    std::optional<std::pair<double, double>> range = getCalibratedRange(value);
     if (!range)
       return failure();
     bool isSigned = activationType == "s8";

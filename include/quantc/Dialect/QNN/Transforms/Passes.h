@@ -28,6 +28,13 @@ getActivationKeys(mlir::func::FuncOp func);
 /// an empty string.
 std::string getNodeName(mlir::Location loc);
 
+/// The calibrated range of `value`: `qnn.range` (`qnn.range_i` for result
+/// i > 0) on its defining op, or the argument attribute `qnn.range`.
+std::optional<std::pair<double, double>> getCalibratedRange(mlir::Value value);
+
+/// Sets the calibrated range of `value`, where getCalibratedRange reads it.
+void setCalibratedRange(mlir::Value value, double min, double max);
+
 /// The name of the function attribute holding the number of results a
 /// function had before qnn-instrument.
 inline constexpr const char *kInstrumentedAttrName = "qnn.instrumented";

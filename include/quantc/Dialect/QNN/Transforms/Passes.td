@@ -172,4 +172,34 @@ def Quantize : Pass<"qnn-quantize", "mlir::func::FuncOp"> {
   ];
 }
 
+def PropagateScales : Pass<"qnn-propagate-scales", "mlir::func::FuncOp"> {
+  let summary = "Share calibrated ranges where values do not change";
+  let description = [{
+    Rewrites the calibrated ranges (`qnn.range`, from qnn-calibrate) so
+    that qnn-quantize gives one scale and zero point to tensors whose values
+    an op does not change, and no requantize appears between them:
+    - `qnn.reshape`, `qnn.transpose`, `qnn.slice`, `qnn.gather`,
+      `qnn.max_pool`, `qnn.global_max_pool`, and `qnn.pad` (in constant
+      mode when its value lies in the input's range) give their result
+      their input's range, following chains forward;
+    - a `qnn.relu` or `qnn.clip` that is its producer's only user gives the
+      producer its own range (clip folding): the quantized producer then
+      saturates as the relu or clip would, and qnn-fold-qdq drops it;
+    - the inputs and the result of a `qnn.concat` all get the union of
+      their ranges.
+    Only values that already have a range are changed. Run it between
+    qnn-calibrate and qnn-quantize.
+
+    ```mlir
+    %c = qnn.conv ... {qnn.range = array<f64: -3.0, 5.0>}
+    %r = qnn.relu %c {qnn.range = array<f64: 0.0, 5.0>}
+    %p = qnn.max_pool %r ... {qnn.range = array<f64: 0.0, 4.5>}
+    // becomes
+    %c = qnn.conv ... {qnn.range = array<f64: 0.0, 5.0>}
+    %r = qnn.relu %c {qnn.range = array<f64: 0.0, 5.0>}
+    %p = qnn.max_pool %r ... {qnn.range = array<f64: 0.0, 5.0>}
+    ```
+  }];
+}
+
 #endif // QUANTC_DIALECT_QNN_TRANSFORMS_PASSES_TD
