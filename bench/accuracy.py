@@ -8,8 +8,10 @@ Calibration and evaluation use different real images, never the same:
   evaluation   the 13 text lines of imageTextN.png.
 For rec, every configuration reports the share of output frames whose
 argmax (the character CTC picks) agrees with float, and how many lines
-decode to float's text; for cls, how many lines get float's decision. Sizes
-are the shared library's bytes (weights embedded).
+decode to float's text; for cls, how many lines get float's decision. A
+row of float itself on inputs with Gaussian noise of one gray level shows
+how fragile each metric is. Sizes are the shared library's bytes (weights
+embedded).
 
 Writes a Markdown table to standard output, or into --output between the
 markers "<!-- accuracy table: begin/end -->" (docs/accuracy.md has them).
@@ -44,6 +46,8 @@ def all_configs():
             configs.append((f"static-{method}-{granularity}",
                             ["--quantize", "static", "--calibration-method", method,
                              f"--per-{granularity}"]))
+        configs.append((f"weight-only-int8-{granularity}",
+                        ["--quantize", "weight-only", f"--per-{granularity}"]))
     return configs
 
 
@@ -64,8 +68,9 @@ def write_samples(folder, inputs):
 
 def compile_model(quantc_bin, model, shape, stats, options, library):
     command = [quantc_bin, "compile", model, "--input-shape", f"x={shape}", "-o", library]
-    if options:
-        command += options[:2] + ["--calibration", stats] + options[2:]
+    command += options
+    if "static" in options:
+        command += ["--calibration", stats]
     subprocess.run(command, check=True)
     return os.path.getsize(library)
 
@@ -118,16 +123,16 @@ def main():
             outputs = run_all(library, evaluation)
             if reference is None:
                 reference = outputs
-            if key == "rec":
-                agree = np.mean(np.concatenate([
-                    (o.argmax(-1) == r.argmax(-1)).ravel() for o, r in zip(outputs, reference)]))
-                same = sum(ctc_decode(o[0], characters) == ctc_decode(r[0], characters)
-                           for o, r in zip(outputs, reference))
-                metric = f"{100 * agree:.2f}% frames, {same}/{len(lines)} lines"
-            else:
-                same = sum(o.argmax() == r.argmax() for o, r in zip(outputs, reference))
-                metric = f"{same}/{len(lines)} decisions"
+            metric = describe(key, outputs, reference, characters, len(lines))
             rows.append((key, name, metric, size, size / rows_float_size(rows, key, size)))
+            if name == "float":
+                # How fragile the metric is: float itself on inputs moved by
+                # Gaussian noise of one gray level (2/255 after scaling).
+                rng = np.random.default_rng(0)
+                noisy = run_all(library, [(x + rng.normal(0, 2 / 255, x.shape)).astype(
+                    np.float32) for x in evaluation])
+                rows.append((key, "float, input noise of one gray level",
+                             describe(key, noisy, reference, characters, len(lines)), size, 1.0))
             print(f"{key} {name}: {metric}, {size} bytes ({time.time() - started:.0f} s)",
                   file=sys.stderr)
 
@@ -141,6 +146,19 @@ def main():
     else:
         sys.stdout.write(text)
     return 0
+
+
+def describe(key, outputs, reference, characters, count):
+    """rec: frames whose argmax agrees and lines decoded alike; cls: lines
+    whose decision agrees."""
+    if key == "rec":
+        agree = np.mean(np.concatenate([
+            (o.argmax(-1) == r.argmax(-1)).ravel() for o, r in zip(outputs, reference)]))
+        same = sum(ctc_decode(o[0], characters) == ctc_decode(r[0], characters)
+                   for o, r in zip(outputs, reference))
+        return f"{100 * agree:.2f}% frames, {same}/{count} lines"
+    same = sum(o.argmax() == r.argmax() for o, r in zip(outputs, reference))
+    return f"{same}/{count} decisions"
 
 
 BEGIN, END = "<!-- accuracy table: begin -->\n", "<!-- accuracy table: end -->\n"

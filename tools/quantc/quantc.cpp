@@ -88,7 +88,7 @@ static cl::opt<double> calibrationPercentile(
              "99.99)"),
     cl::init(99.99), cl::sub(calibrateCommand), cl::sub(compileCommand));
 
-enum class QuantizeMode { None, Static };
+enum class QuantizeMode { None, Static, WeightOnly };
 static cl::opt<QuantizeMode> quantizeMode(
     "quantize", cl::desc("How to quantize the model"),
     cl::init(QuantizeMode::None),
@@ -98,7 +98,10 @@ static cl::opt<QuantizeMode> quantizeMode(
                clEnumValN(QuantizeMode::Static, "static",
                           "static post-training quantization: int8 "
                           "contractions from ranges calibrated on "
-                          "--calibration")),
+                          "--calibration"),
+               clEnumValN(QuantizeMode::WeightOnly, "weight-only",
+                          "int8 weights, dequantized in the code; float "
+                          "arithmetic (no calibration)")),
     cl::sub(compileCommand));
 static cl::opt<std::string> calibrationDir(
     "calibration",
@@ -120,6 +123,10 @@ static cl::opt<bool> perChannel("per-channel",
                                 cl::desc("One weight scale per output channel "
                                          "(the default)"),
                                 cl::sub(compileCommand));
+static cl::opt<unsigned> bits("bits",
+                              cl::desc("Bits of quantized weights (8; 4 is "
+                                       "not built yet)"),
+                              cl::init(8), cl::sub(compileCommand));
 static cl::list<std::string> keepFloat(
     "keep-float",
     cl::desc("Leave this ONNX node (or every node of this op type: Conv, "
@@ -620,9 +627,15 @@ static int runCompile(MLIRContext &context) {
       return 1;
     return compileModule(**module, emitKind, outputPath);
   }
-  if (calibrationDir.empty()) {
+  bool weightOnly = quantizeMode == QuantizeMode::WeightOnly;
+  if (calibrationDir.empty() && !weightOnly) {
     errs() << "quantc: error: --quantize static needs a calibration set "
               "(--calibration DIR)\n";
+    return 1;
+  }
+  if (bits != 8) {
+    errs() << "quantc: error: --bits " << bits
+           << " is not supported yet; quantization is 8-bit\n";
     return 1;
   }
   if (perTensor && perChannel) {
@@ -651,7 +664,9 @@ static int runCompile(MLIRContext &context) {
       llvm::make_scope_exit([&] { sys::fs::remove_directories(scratch); });
   // A statistics file of quantc calibrate is used as it is; a folder is a
   // calibration set to run.
-  if (sys::fs::is_regular_file(calibrationDir)) {
+  if (weightOnly) {
+    // No activation is quantized: nothing to calibrate.
+  } else if (sys::fs::is_regular_file(calibrationDir)) {
     stats = calibrationDir;
   } else {
     stats = scratch;
@@ -664,13 +679,16 @@ static int runCompile(MLIRContext &context) {
   if (failed(module))
     return 1;
   PassManager pm(&context);
-  quantc::CalibrateOptions calibrate;
-  calibrate.statsFile = stats.str().str();
-  calibrate.method = calibrationMethod;
-  calibrate.percentile = calibrationPercentile;
-  pm.addNestedPass<func::FuncOp>(quantc::createCalibrate(calibrate));
-  pm.addNestedPass<func::FuncOp>(quantc::createPropagateScales());
+  if (!weightOnly) {
+    quantc::CalibrateOptions calibrate;
+    calibrate.statsFile = stats.str().str();
+    calibrate.method = calibrationMethod;
+    calibrate.percentile = calibrationPercentile;
+    pm.addNestedPass<func::FuncOp>(quantc::createCalibrate(calibrate));
+    pm.addNestedPass<func::FuncOp>(quantc::createPropagateScales());
+  }
   quantc::QuantizeOptions quantize;
+  quantize.mode = weightOnly ? "weight-only" : "static";
   quantize.perChannel = !perTensor;
   quantize.activationType = activationType;
   for (const std::string &name : keepFloat) {

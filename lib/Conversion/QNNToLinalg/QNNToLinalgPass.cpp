@@ -144,7 +144,13 @@ struct ConvertQNNToLinalgPass final
             text.take_until([](char c) { return c == '\''; }).str());
         return success();
       });
-      converted = applyPartialConversion(func, target, std::move(patterns));
+      // Patterns before folders: a dequantized constant weight must stay
+      // stored integers, dequantized by the code, not become a float
+      // constant.
+      ConversionConfig config;
+      config.foldingMode = DialectConversionFoldingMode::AfterPatterns;
+      converted =
+          applyPartialConversion(func, target, std::move(patterns), config);
     }
     if (failed(converted)) {
       reportIllegal(func, illegal);

@@ -12,6 +12,9 @@ saturation), and ends fc2 in float. The outputs must be identical; the
 script also prints the error against the float model, and leaves the first
 trial's input and output in WORK_DIR (x.npy, expect/output_0.npy).
 
+`--quantize weight-only` is checked too: its outputs must be numpy's float
+computation with the dequantized weights, to float rounding.
+
 Usage: check_quantize_static.py QUANTC WORK_DIR [--per-tensor]
 """
 
@@ -100,6 +103,20 @@ def main():
     q_b2 = np.clip(rne((b2 / s_b2).astype(F)), -2**31, 2**31 - 1).astype(np.int64)
 
     ok = True
+    # Weight-only: int8 weights dequantized in the code, float arithmetic.
+    weight_only = os.path.join(work, "libw.so")
+    subprocess.run([quantc_bin, "compile", model, "--quantize", "weight-only", "-o",
+                    weight_only] + (["--per-tensor"] if per_tensor else []), check=True)
+    with quantc.load(weight_only) as compiled:
+        x = rng.normal(0.3, 1.0, (4, 16)).astype(F)
+        h = np.maximum(x.astype(np.float64) @ (q_w1 * s_w1).astype(F) + b1, 0)
+        expected = h @ (q_w2 * s_w2).astype(F) + b2
+        actual = compiled.run({"x": x})["y"]
+        close = np.allclose(actual, expected, rtol=1e-5, atol=1e-5)
+        ok = ok and close
+        print(f"weight-only: {'matches' if close else 'DIFFERS FROM'} numpy with dequantized "
+              f"weights")
+
     with quantc.load(library) as quantized, quantc.load(float_library) as reference:
         for trial in range(3):
             x = rng.normal(0.3, 1.0, (4, 16)).astype(F)

@@ -42,6 +42,11 @@ struct QuantizePass final : quantc::impl::QuantizeBase<QuantizePass> {
 
   void runOnOperation() override {
     func::FuncOp func = getOperation();
+    if (mode != "static" && mode != "weight-only") {
+      func.emitError("mode must be static or weight-only, not '")
+          << mode << "'";
+      return signalPassFailure();
+    }
     if (activationType != "u8" && activationType != "s8") {
       func.emitError("activation-type must be u8 or s8, not '")
           << activationType << "'";
@@ -106,13 +111,14 @@ struct QuantizePass final : quantc::impl::QuantizeBase<QuantizePass> {
       channelAxis = weightType.getRank() - 1;
     else if (auto gemm = dyn_cast<qnn::GemmOp>(op))
       channelAxis = gemm.getTransB() ? 0 : 1;
-    FailureOr<Value> dequantizedInput = getQuantizedActivation(input);
-    if (failed(dequantizedInput))
-      return success();
-    auto inputQuant = cast<quant::UniformQuantizedType>(
-        cast<RankedTensorType>(
-            dequantizedInput->getDefiningOp()->getOperand(0).getType())
-            .getElementType());
+    // Weight-only quantization leaves the input in float.
+    bool weightOnly = mode == "weight-only";
+    FailureOr<Value> dequantizedInput = failure();
+    if (!weightOnly) {
+      dequantizedInput = getQuantizedActivation(input);
+      if (failed(dequantizedInput))
+        return success();
+    }
 
     // Weights: symmetric narrow-range s8, per output channel or per tensor.
     MLIRContext *context = op->getContext();
@@ -159,7 +165,13 @@ struct QuantizePass final : quantc::impl::QuantizeBase<QuantizePass> {
         qnn::ConstantOp::create(b, loc, quantizedWeightType, *stored);
     op->setOperand(
         1, qnn::DequantizeOp::create(b, loc, weightType, quantizedWeight));
+    if (weightOnly)
+      return success();
     op->setOperand(0, *dequantizedInput);
+    auto inputQuant = cast<quant::UniformQuantizedType>(
+        cast<RankedTensorType>(
+            dequantizedInput->getDefiningOp()->getOperand(0).getType())
+            .getElementType());
 
     // Bias: i32 in scale s_input * s_weight[c], zero point 0.
     Value bias;

@@ -60,3 +60,20 @@ func.func @keep(%x: tensor<1x2xf32> {qnn.range = array<f64: -1.0, 1.0>}) -> (ten
   %z = qnn.gemm %x, %w : (tensor<1x2xf32>, tensor<2x2xf32>) -> tensor<1x2xf32> loc("fc1")
   return %y, %z : tensor<1x2xf32>, tensor<1x2xf32>
 }
+
+// -----
+
+// mode=weight-only quantizes the weight alone: no range is needed, the
+// input and the bias stay float.
+// RUN: quant-opt %s --split-input-file --qnn-quantize="mode=weight-only" | FileCheck %s --check-prefix=WONLY
+// WONLY-LABEL: func.func @weight_only(
+// WONLY-NOT: qnn.quantize
+// WONLY: %[[W:.*]] = qnn.constant dense<{{\[\[}}127, 127], [-127, 64]]> : tensor<2x2xi8> -> tensor<2x2x!quant.uniform<i8<-127:127>:f32:1, {0.015748031437397003,0.0039370078593492508}>>
+// WONLY: %[[D:.*]] = qnn.dequantize %[[W]]
+// WONLY: qnn.gemm %arg0, %[[D]], %{{.*}} : (tensor<1x2xf32>, tensor<2x2xf32>, tensor<2xf32>) -> tensor<1x2xf32>
+func.func @weight_only(%x: tensor<1x2xf32>) -> tensor<1x2xf32> {
+  %w = qnn.constant dense<[[2.0, 0.5], [-2.0, 0.25]]> : tensor<2x2xf32> -> tensor<2x2xf32>
+  %b = qnn.constant dense<[0.5, -0.5]> : tensor<2xf32> -> tensor<2xf32>
+  %y = qnn.gemm %x, %w, %b : (tensor<1x2xf32>, tensor<2x2xf32>, tensor<2xf32>) -> tensor<1x2xf32>
+  return %y : tensor<1x2xf32>
+}

@@ -144,6 +144,11 @@ def Quantize : Pass<"qnn-quantize", "mlir::func::FuncOp"> {
     - A constant f32 bias (conv's bias, or gemm's vector C with alpha and
       beta 1) becomes i32 with zero point 0 and scale
       `fl32(s_input * s_weight[c])`.
+    With `mode=weight-only` only the weights are quantized: no range is
+    needed, the input and the bias stay float, and the compiled code
+    dequantizes the stored weights and computes in float (the weights take
+    a quarter of the space).
+
     A contraction whose input has no range, or whose ONNX node or op name
     is listed in `keep-float`, stays float. The result's own
     type comes from its consumer: the quantize of the next contraction's
@@ -160,6 +165,8 @@ def Quantize : Pass<"qnn-quantize", "mlir::func::FuncOp"> {
     ```
   }];
   let options = [
+    Option<"mode", "mode", "std::string", /*default=*/"\"static\"",
+           "static (inputs, weights and biases) or weight-only">,
     Option<"perChannel", "per-channel", "bool", /*default=*/"true",
            "Weight scales per output channel rather than per tensor">,
     Option<"activationType", "activation-type", "std::string",
