@@ -14,8 +14,16 @@ using namespace quantc::onnx_import;
 LogicalResult onnx_import::convertConv(NodeContext &ctx) {
   if (failed(checkSameElementType(ctx, 0, 2)))
     return failure();
-  RankedTensorType inputType = ctx.getInputType(0);
-  RankedTensorType weightType = ctx.getInputType(1);
+  Value bias = ctx.hasInput(2) ? ctx.getInput(2) : Value();
+  return buildConv(ctx, ctx.getInput(0), ctx.getInput(1), bias,
+                   ctx.getInputType(0).getElementType());
+}
+
+LogicalResult onnx_import::buildConv(NodeContext &ctx, Value input,
+                                     Value weight, Value bias,
+                                     Type resultElement) {
+  auto inputType = cast<RankedTensorType>(input.getType());
+  auto weightType = cast<RankedTensorType>(weight.getType());
   int64_t rank = inputType.getRank();
   if (rank < 3 || weightType.getRank() != rank)
     return ctx.emitError() << "input of rank " << rank << " and weight of rank "
@@ -48,11 +56,10 @@ LogicalResult onnx_import::convertConv(NodeContext &ctx) {
     shape.push_back(qnn::getWindowedOutputSize(
         inputType.getDimSize(i + 2), kernel[i], strides[i], dilations[i],
         (*pads)[i], (*pads)[i + spatial]));
-  Value bias = ctx.hasInput(2) ? ctx.getInput(2) : Value();
   Builder &b = ctx.getBuilder();
   ctx.setOutput(0, ctx.create<qnn::ConvOp>(
-                       inputType.clone(shape), ctx.getInput(0), ctx.getInput(1),
-                       bias, b.getDenseI64ArrayAttr(strides),
+                       RankedTensorType::get(shape, resultElement), input,
+                       weight, bias, b.getDenseI64ArrayAttr(strides),
                        b.getDenseI64ArrayAttr(dilations),
                        b.getDenseI64ArrayAttr(*pads),
                        b.getI64IntegerAttr(ctx.getInt("group"))));

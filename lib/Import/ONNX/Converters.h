@@ -103,6 +103,11 @@ mlir::LogicalResult convertDropout(NodeContext &ctx);
 
 // ConvertLinear.cpp
 mlir::LogicalResult convertConv(NodeContext &ctx);
+/// The ONNX Conv of `input`, `weight` and `bias` (null if none) with the
+/// node's attributes, as output 0 with element type `resultElement`.
+mlir::LogicalResult buildConv(NodeContext &ctx, mlir::Value input,
+                              mlir::Value weight, mlir::Value bias,
+                              mlir::Type resultElement);
 mlir::LogicalResult convertConvTranspose(NodeContext &ctx);
 mlir::LogicalResult convertMatMul(NodeContext &ctx);
 mlir::LogicalResult convertGemm(NodeContext &ctx);
@@ -137,6 +142,8 @@ mlir::LogicalResult convertResize(NodeContext &ctx);
 
 // ConvertQuant.cpp
 mlir::LogicalResult convertQuantizeLinear(NodeContext &ctx);
+mlir::LogicalResult convertQLinearConv(NodeContext &ctx);
+mlir::LogicalResult convertQLinearMatMul(NodeContext &ctx);
 mlir::LogicalResult convertDequantizeLinear(NodeContext &ctx);
 
 } // namespace quantc::onnx_import

@@ -1,5 +1,6 @@
 """Runs QDQ models (quantized with constant scales, as quantization tools
-and quantization-aware training write them) through quantc and onnxruntime.
+and quantization-aware training write them) and a QOperator model
+(QLinearConv, QLinearMatMul) through quantc and onnxruntime.
 
 Each model is built here with onnx.helper: QuantizeLinear and
 DequantizeLinear pairs around Conv, MatMul and Gemm, with per-channel int8
@@ -73,12 +74,44 @@ def matmul_model(rng):
     return nodes, inits, [2, 5, 32], [2, 5, 16], 0.05
 
 
+def qlinear_model(rng):
+    """x -> QuantizeLinear -> QLinearConv -> QLinearMatMul -> DequantizeLinear,
+    every parameter an initializer: a model quantized in the QOperator
+    format."""
+    f32 = lambda v: np.array(v, np.float32)
+    inits = []
+
+    def add(name, value):
+        inits.append(numpy_helper.from_array(value, name))
+        return name
+
+    w_scale = rng.uniform(0.002, 0.01, 4).astype(np.float32)
+    nodes = [
+        helper.make_node("QuantizeLinear", ["x", add("xs", f32(0.03)),
+                                             add("xz", np.array(120, np.uint8))], ["xq"]),
+        helper.make_node("QLinearConv", ["xq", "xs", "xz",
+                                         add("w", rng.integers(-127, 128, (4, 2, 3, 3)).astype(np.int8)),
+                                         add("ws", w_scale), add("wz", np.zeros(4, np.int8)),
+                                         add("cs", f32(0.05)), add("cz", np.array(100, np.uint8)),
+                                         add("b", rng.integers(-300, 300, 4).astype(np.int32))],
+                         ["c"], pads=[1, 1, 1, 1]),
+        helper.make_node("QLinearMatMul", ["c", "cs", "cz",
+                                           add("m", rng.integers(-127, 128, (6, 5)).astype(np.int8)),
+                                           add("ms", f32(0.02)), add("mz", np.array(0, np.int8)),
+                                           add("ys", f32(0.1)), add("yz", np.array(128, np.uint8))],
+                         ["yq"]),
+        helper.make_node("DequantizeLinear", ["yq", "ys", "yz"], ["y"]),
+    ]
+    return nodes, inits, [1, 2, 6, 6], [1, 4, 6, 5], 0.1
+
+
 def main():
     quantc_bin, ort_dir, work = sys.argv[1:4]
     os.makedirs(work, exist_ok=True)
     rng = np.random.default_rng(3)
     ok = True
-    for name, build in [("conv", conv_model), ("matmul", matmul_model)]:
+    for name, build in [("conv", conv_model), ("matmul", matmul_model),
+                        ("qlinear", qlinear_model)]:
         nodes, inits, in_shape, out_shape, out_scale = build(rng)
         graph = helper.make_graph(
             nodes, name, [helper.make_tensor_value_info("x", TensorProto.FLOAT, in_shape)],

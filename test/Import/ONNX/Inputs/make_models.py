@@ -65,8 +65,34 @@ def qdq(out):
     onnx.save(model, os.path.join(out, "qdq.onnx"))
 
 
+def qlinear(out):
+    """QLinearMatMul with constant parameters; in qlinear-input.onnx its
+    quantized input is a uint8 graph input instead of a QuantizeLinear."""
+    inits = [numpy_helper.from_array(v, n) for n, v in [
+        ("a_scale", np.array(0.5, np.float32)), ("a_zp", np.array(3, np.uint8)),
+        ("b", np.array([[1, -2], [3, 4]], np.int8)),
+        ("b_scale", np.array([0.25, 0.125], np.float32)), ("b_zp", np.zeros(2, np.int8)),
+        ("y_scale", np.array(0.75, np.float32)), ("y_zp", np.array(-1, np.int8))]]
+    for name, quantized_input in [("qlinear", False), ("qlinear-input", True)]:
+        nodes = [] if quantized_input else [
+            helper.make_node("QuantizeLinear", ["x", "a_scale", "a_zp"], ["a"], name="quant")]
+        nodes += [helper.make_node("QLinearMatMul", ["x" if quantized_input else "a",
+                                                     "a_scale", "a_zp", "b", "b_scale", "b_zp",
+                                                     "y_scale", "y_zp"], ["yq"], name="mm"),
+                  helper.make_node("DequantizeLinear", ["yq", "y_scale", "y_zp"], ["y"],
+                                   name="dequant")]
+        element = TensorProto.UINT8 if quantized_input else TensorProto.FLOAT
+        graph = helper.make_graph(
+            nodes, name, [helper.make_tensor_value_info("x", element, [3, 2])],
+            [helper.make_tensor_value_info("y", TensorProto.FLOAT, [3, 2])], inits)
+        model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+        onnx.checker.check_model(model)
+        onnx.save(model, os.path.join(out, name + ".onnx"))
+
+
 if __name__ == "__main__":
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
     external_data(out)
     qdq(out)
+    qlinear(out)
