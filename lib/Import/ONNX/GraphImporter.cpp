@@ -13,6 +13,8 @@
 #include "quantc/Dialect/QNN/IR/QNNOps.h"
 #include "quantc/Dialect/QNN/IR/ShapeInference.h"
 
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/Verifier.h"
@@ -383,12 +385,24 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
   return success();
 }
 
-/// Checks a computed result type against the type the model declares.
+/// The ONNX integer type that holds the stored integers of `type`'s
+/// elements (ui8 for u8, signless i8 for i8), or the element type itself.
+static Type getStoredElementType(RankedTensorType type) {
+  auto quantized = dyn_cast<quant::QuantizedType>(type.getElementType());
+  if (!quantized)
+    return type.getElementType();
+  return IntegerType::get(
+      type.getContext(), quantized.getStorageTypeIntegralWidth(),
+      quantized.isSigned() ? IntegerType::Signless : IntegerType::Unsigned);
+}
+
+/// Checks a computed result type against the type the model declares. A
+/// quantized result is declared as the integer type of its stored integers.
 static LogicalResult checkDeclaredType(Location loc, StringRef name,
                                        RankedTensorType computed,
                                        Type declared) {
   auto declaredTensor = cast<RankedTensorType>(declared);
-  if (declaredTensor.getElementType() != computed.getElementType() ||
+  if (declaredTensor.getElementType() != getStoredElementType(computed) ||
       !qnn::areCompatibleShapes(declaredTensor.getShape(), computed.getShape()))
     return emitError(loc) << "output '" << name << "' is declared as "
                           << declared << " but computes " << computed;
