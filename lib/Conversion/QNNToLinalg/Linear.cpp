@@ -32,6 +32,12 @@ ConvAttributes ConvAttributes::of(qnn::ConvOp op) {
           SmallVector<int64_t>(op.getPads()), int64_t(op.getGroup())};
 }
 
+ConvAttributes ConvAttributes::of(qnn::ConvIntegerOp op) {
+  return {SmallVector<int64_t>(op.getStrides()),
+          SmallVector<int64_t>(op.getDilations()),
+          SmallVector<int64_t>(op.getPads()), int64_t(op.getGroup())};
+}
+
 /// A zero-filled tensor of `type`.
 static Value createZeros(OpBuilder &b, Location loc, RankedTensorType type,
                          ValueRange dynamicSizes) {

@@ -157,9 +157,8 @@ static double floatBoundTowardZero(double v, FloatType type) {
   return f.convertToDouble();
 }
 
-/// Extends a stored integer to `type` (sign or zero extension).
-static Value extendStored(OpBuilder &b, Location loc, Value q, Type type,
-                          bool isSigned) {
+Value qnn_to_linalg::extendStored(OpBuilder &b, Location loc, Value q,
+                                  Type type, bool isSigned) {
   if (q.getType() == type)
     return q;
   if (q.getType().getIntOrFloatBitWidth() > type.getIntOrFloatBitWidth())
@@ -168,10 +167,9 @@ static Value extendStored(OpBuilder &b, Location loc, Value q, Type type,
                   : Value(arith::ExtUIOp::create(b, loc, type, q));
 }
 
-/// `clamp(r + zp)` of a rounded float `r` to [qmin, qmax], NaN to zp,
-/// converted to the storage type `storage`.
-static Value storeRounded(OpBuilder &b, Location loc, Value rounded, Value zp,
-                          int64_t qmin, int64_t qmax, Type storage) {
+Value qnn_to_linalg::storeRounded(OpBuilder &b, Location loc, Value rounded,
+                                  Value zp, int64_t qmin, int64_t qmax,
+                                  Type storage) {
   auto floatType = cast<FloatType>(rounded.getType());
   auto constant = [&](double v) {
     return arith::ConstantOp::create(b, loc, b.getFloatAttr(floatType, v));
@@ -490,12 +488,14 @@ struct MoveStoredLowering final : ConversionPattern {
   LogicalResult
   matchAndRewrite(Operation *op, ArrayRef<Value> operands,
                   ConversionPatternRewriter &rewriter) const override {
-    auto isQuantized = [](Type type) {
-      return isa<quant::QuantizedType>(getElementTypeOrSelf(type));
+    // Quantized, signed or unsigned elements: the types the converter
+    // changes.
+    auto isConverted = [&](Type type) {
+      return getTypeConverter()->convertType(type) != type;
     };
     if (!isa<qnn::ReshapeOp, qnn::TransposeOp, qnn::SliceOp, qnn::GatherOp,
              qnn::ConcatOp, qnn::ShapeOp>(op) ||
-        !llvm::any_of(op->getOperandTypes(), isQuantized))
+        !llvm::any_of(op->getOperandTypes(), isConverted))
       return failure();
     std::string reason;
     if (failed(checkQuantizedLowering(op, reason)))
@@ -705,8 +705,13 @@ struct QuantizedGemmLowering final : OpConversionPattern<qnn::GemmOp> {
 void qnn_to_linalg::populateQuantizedTypeConversion(TypeConverter &converter) {
   converter.addConversion([](Type type) { return type; });
   converter.addConversion([](RankedTensorType type) -> Type {
-    if (auto quantized = dyn_cast<quant::QuantizedType>(type.getElementType()))
+    Type element = type.getElementType();
+    if (auto quantized = dyn_cast<quant::QuantizedType>(element))
       return type.clone(quantized.getStorageType());
+    if (auto integer = dyn_cast<IntegerType>(element);
+        integer && !integer.isSignless())
+      return type.clone(
+          IntegerType::get(type.getContext(), integer.getWidth()));
     return type;
   });
 }
@@ -720,6 +725,7 @@ void qnn_to_linalg::populateQuantizedPatterns(const TypeConverter &converter,
                QuantizedMatMulLowering, QuantizedGemmLowering>(
       converter, context, /*benefit=*/2);
   patterns.add<MoveStoredLowering>(converter, context);
+  populateIntegerQuantPatterns(converter, patterns);
   populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                  converter);
   populateReturnOpTypeConversionPattern(patterns, converter);

@@ -19,11 +19,9 @@ LogicalResult onnx_import::convertConv(NodeContext &ctx) {
                    ctx.getInputType(0).getElementType());
 }
 
-LogicalResult onnx_import::buildConv(NodeContext &ctx, Value input,
-                                     Value weight, Value bias,
-                                     Type resultElement) {
-  auto inputType = cast<RankedTensorType>(input.getType());
-  auto weightType = cast<RankedTensorType>(weight.getType());
+FailureOr<ConvGeometry>
+onnx_import::getConvGeometry(NodeContext &ctx, RankedTensorType inputType,
+                             RankedTensorType weightType) {
   int64_t rank = inputType.getRank();
   if (rank < 3 || weightType.getRank() != rank)
     return ctx.emitError() << "input of rank " << rank << " and weight of rank "
@@ -41,27 +39,43 @@ LogicalResult onnx_import::buildConv(NodeContext &ctx, Value input,
   if (llvm::any_of(kernel, ShapedType::isDynamic))
     return ctx.emitError() << "the weight's kernel sizes must be static";
 
-  SmallVector<int64_t> strides = getIntsOr(ctx, "strides", spatial, 1);
-  SmallVector<int64_t> dilations = getIntsOr(ctx, "dilations", spatial, 1);
-  if (strides.size() != spatial || dilations.size() != spatial)
+  ConvGeometry geometry;
+  geometry.strides = getIntsOr(ctx, "strides", spatial, 1);
+  geometry.dilations = getIntsOr(ctx, "dilations", spatial, 1);
+  if (geometry.strides.size() != spatial ||
+      geometry.dilations.size() != spatial)
     return ctx.emitError() << "strides and dilations need " << spatial
                            << " entries each";
-  FailureOr<SmallVector<int64_t>> pads = resolvePads(
-      ctx, inputType.getShape().drop_front(2), kernel, strides, dilations);
+  FailureOr<SmallVector<int64_t>> pads =
+      resolvePads(ctx, inputType.getShape().drop_front(2), kernel,
+                  geometry.strides, geometry.dilations);
   if (failed(pads))
     return failure();
+  geometry.pads = std::move(*pads);
 
-  qnn::Shape shape = {inputType.getDimSize(0), weightType.getDimSize(0)};
+  geometry.shape = {inputType.getDimSize(0), weightType.getDimSize(0)};
   for (size_t i = 0; i < spatial; ++i)
-    shape.push_back(qnn::getWindowedOutputSize(
-        inputType.getDimSize(i + 2), kernel[i], strides[i], dilations[i],
-        (*pads)[i], (*pads)[i + spatial]));
+    geometry.shape.push_back(qnn::getWindowedOutputSize(
+        inputType.getDimSize(i + 2), kernel[i], geometry.strides[i],
+        geometry.dilations[i], geometry.pads[i], geometry.pads[i + spatial]));
+  return geometry;
+}
+
+LogicalResult onnx_import::buildConv(NodeContext &ctx, Value input,
+                                     Value weight, Value bias,
+                                     Type resultElement) {
+  FailureOr<ConvGeometry> geometry =
+      getConvGeometry(ctx, cast<RankedTensorType>(input.getType()),
+                      cast<RankedTensorType>(weight.getType()));
+  if (failed(geometry))
+    return failure();
   Builder &b = ctx.getBuilder();
   ctx.setOutput(0, ctx.create<qnn::ConvOp>(
-                       RankedTensorType::get(shape, resultElement), input,
-                       weight, bias, b.getDenseI64ArrayAttr(strides),
-                       b.getDenseI64ArrayAttr(dilations),
-                       b.getDenseI64ArrayAttr(*pads),
+                       RankedTensorType::get(geometry->shape, resultElement),
+                       input, weight, bias,
+                       b.getDenseI64ArrayAttr(geometry->strides),
+                       b.getDenseI64ArrayAttr(geometry->dilations),
+                       b.getDenseI64ArrayAttr(geometry->pads),
                        b.getI64IntegerAttr(ctx.getInt("group"))));
   return success();
 }

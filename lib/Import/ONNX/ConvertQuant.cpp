@@ -10,6 +10,7 @@
 #include "Converters.h"
 
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
+#include "mlir/IR/TypeUtilities.h"
 
 using namespace mlir;
 using namespace quantc;
@@ -107,12 +108,103 @@ getQuantizedType(NodeContext &ctx, int64_t rank, Type expressed,
       qmax));
 }
 
+//===----------------------------------------------------------------------===//
+// Parameters known only at run time
+//===----------------------------------------------------------------------===//
+
+/// Whether the scale and zero point of a node (inputs `scale` and
+/// `zeroPoint`, the latter optional) are compile-time constants.
+static bool hasConstantParams(NodeContext &ctx, unsigned scale,
+                              unsigned zeroPoint) {
+  return ctx.getConstantInput(scale) &&
+         (!ctx.hasInput(zeroPoint) || ctx.getConstantInput(zeroPoint));
+}
+
+/// A rank-0 zero of `element`.
+static Value createZero(NodeContext &ctx, Type element) {
+  auto type = RankedTensorType::get({}, element);
+  return ctx.createConstant(
+      cast<DenseElementsAttr>(ctx.getBuilder().getZeroAttr(type)));
+}
+
+/// Input `i`, a quantization parameter, with one element made a scalar
+/// (rank 0); other shapes stay.
+static FailureOr<Value> getParamInput(NodeContext &ctx, unsigned i) {
+  Value value = ctx.getInput(i);
+  RankedTensorType type = ctx.getInputType(i);
+  if (type.getRank() == 1 && type.getDimSize(0) == 1)
+    return createReshape(ctx, value, {});
+  if (type.getRank() > 1)
+    return ctx.emitError() << "input " << i << " must be a scalar or 1-D, "
+                           << "got shape " << qnn::formatShape(type.getShape());
+  return value;
+}
+
+/// The scale and zero point of a QuantizeLinear or DequantizeLinear node
+/// for qnn.quantize_linear or qnn.dequantize_linear on a tensor of rank
+/// `rank`, and the axis of 1-D ones. A missing zero point is a zero of
+/// `defaultZeroPoint`.
+struct RuntimeParams {
+  Value scale, zeroPoint;
+  int64_t axis = 0;
+};
+static FailureOr<RuntimeParams> getRuntimeParams(NodeContext &ctx, int64_t rank,
+                                                 Type defaultZeroPoint) {
+  if (ctx.hasAttribute("block_size") && ctx.getInt("block_size") != 0)
+    return ctx.emitError() << "blocked quantization (block_size) is not "
+                              "supported yet";
+  RuntimeParams params;
+  FailureOr<Value> scale = getParamInput(ctx, 1);
+  if (failed(scale))
+    return failure();
+  params.scale = *scale;
+  if (ctx.hasInput(2)) {
+    FailureOr<Value> zeroPoint = getParamInput(ctx, 2);
+    if (failed(zeroPoint))
+      return failure();
+    params.zeroPoint = *zeroPoint;
+  } else {
+    params.zeroPoint = createZero(ctx, defaultZeroPoint);
+  }
+  auto scaleType = cast<RankedTensorType>(params.scale.getType());
+  auto zeroPointType = cast<RankedTensorType>(params.zeroPoint.getType());
+  if (!isa<FloatType>(scaleType.getElementType()) ||
+      !isa<IntegerType>(zeroPointType.getElementType()))
+    return ctx.emitError() << "the scale must hold floats and the zero point "
+                              "integers";
+  if (scaleType.getRank() != zeroPointType.getRank())
+    return ctx.emitError() << "the scale and zero point shapes differ";
+  if (scaleType.getRank() == 1) {
+    if (ctx.getOpset() < 13)
+      return ctx.emitError() << "per-axis scales need opset 13";
+    FailureOr<int64_t> axis =
+        ctx.normalizeAxis(ctx.getInt("axis"), rank, "axis");
+    if (failed(axis))
+      return failure();
+    params.axis = *axis;
+  }
+  return params;
+}
+
 LogicalResult onnx_import::convertQuantizeLinear(NodeContext &ctx) {
   if (ctx.hasAttribute("output_dtype") && ctx.getInt("output_dtype") != 0)
     return ctx.emitError() << "output_dtype is not supported yet";
   RankedTensorType type = ctx.getInputType(0);
   if (!isa<FloatType>(type.getElementType()))
     return ctx.emitError() << "the input must be a float tensor";
+  if (!hasConstantParams(ctx, 1, 2)) {
+    // Parameters known at run time: plain integers.
+    FailureOr<RuntimeParams> params = getRuntimeParams(
+        ctx, type.getRank(),
+        IntegerType::get(ctx.getContext(), 8, IntegerType::Unsigned));
+    if (failed(params))
+      return failure();
+    Type storage = getElementTypeOrSelf(params->zeroPoint.getType());
+    ctx.setOutput(0, ctx.create<qnn::QuantizeLinearOp>(
+                         type.clone(storage), ctx.getInput(0), params->scale,
+                         params->zeroPoint, params->axis));
+    return success();
+  }
   FailureOr<quant::QuantizedType> quantized =
       getQuantizedType(ctx, type.getRank(), type.getElementType());
   if (failed(quantized))
@@ -122,7 +214,30 @@ LogicalResult onnx_import::convertQuantizeLinear(NodeContext &ctx) {
   return success();
 }
 
+/// DequantizeLinear of plain integers (a computed tensor, or parameters
+/// known at run time) as qnn.dequantize_linear.
+static LogicalResult convertRuntimeDequantize(NodeContext &ctx) {
+  RankedTensorType type = ctx.getInputType(0);
+  if (!isa<IntegerType>(type.getElementType()))
+    return ctx.emitError() << "the input is quantized at compile time but the "
+                              "scale or zero point is only known at run time";
+  FailureOr<RuntimeParams> params =
+      getRuntimeParams(ctx, type.getRank(), type.getElementType());
+  if (failed(params))
+    return failure();
+  Type expressed = getElementTypeOrSelf(params->scale.getType());
+  ctx.setOutput(0, ctx.create<qnn::DequantizeLinearOp>(
+                       type.clone(expressed), ctx.getInput(0), params->scale,
+                       params->zeroPoint, params->axis));
+  return success();
+}
+
 LogicalResult onnx_import::convertDequantizeLinear(NodeContext &ctx) {
+  RankedTensorType inputType = ctx.getInputType(0);
+  if (!hasConstantParams(ctx, 1, 2) ||
+      (!isa<quant::QuantizedType>(inputType.getElementType()) &&
+       !ctx.getConstantInput(0)))
+    return convertRuntimeDequantize(ctx);
   DenseElementsAttr scale = ctx.getConstantInput(1);
   if (!scale || !isa<FloatType>(scale.getElementType()))
     return ctx.emitError() << "the scale must be a constant float tensor";
@@ -141,7 +256,8 @@ LogicalResult onnx_import::convertDequantizeLinear(NodeContext &ctx) {
       return ctx.emitError()
              << "the input is quantized as " << type
              << " but the node dequantizes it as " << quantizedType;
-  } else if (DenseElementsAttr stored = ctx.getConstantInput(0)) {
+  } else {
+    DenseElementsAttr stored = ctx.getConstantInput(0);
     // Stored integers, as in quantized weights: reinterpret them in the
     // signless storage type.
     auto storage = cast<IntegerType>((*quantized).getStorageType());
@@ -151,9 +267,6 @@ LogicalResult onnx_import::convertDequantizeLinear(NodeContext &ctx) {
                              << " does not match the zero point's";
     input = qnn::ConstantOp::create(ctx.getBuilder(), ctx.getLoc(),
                                     quantizedType, stored.bitcast(storage));
-  } else {
-    return ctx.emitError() << "dequantizing a computed integer tensor is not "
-                              "supported yet";
   }
   // Not folded: a quantized weight stays int8 in the IR, so that the
   // quantization passes can use it as it is.
@@ -197,7 +310,208 @@ static FailureOr<Value> getQuantizedInput(NodeContext &ctx, unsigned i,
                                        quantizedType, stored.bitcast(storage)));
 }
 
+//===----------------------------------------------------------------------===//
+// Integer ops and QLinear ops with run-time parameters
+//===----------------------------------------------------------------------===//
+
+/// A quantization parameter (input `i`, optional, a scalar or 1-D) for an
+/// operand of rank `rank`: rank 0 when it has one element, else reshaped to
+/// `rank` dimensions, all 1 but `dim`. A missing one is a zero of
+/// `defaultElement`.
+static FailureOr<Value> getParamAlong(NodeContext &ctx, unsigned i,
+                                      int64_t rank, int64_t dim,
+                                      Type defaultElement = {}) {
+  if (!ctx.hasInput(i))
+    return createZero(ctx, defaultElement);
+  FailureOr<Value> param = getParamInput(ctx, i);
+  if (failed(param))
+    return failure();
+  auto type = cast<RankedTensorType>(param->getType());
+  if (type.getRank() == 0)
+    return param;
+  if (dim < 0 || dim >= rank)
+    return ctx.emitError() << "input " << i << " must be a scalar";
+  qnn::Shape shape(rank, 1);
+  shape[dim] = type.getDimSize(0);
+  return createReshape(ctx, *param, shape);
+}
+
+/// Input `i` as plain 8-bit integers for an integer op.
+static FailureOr<Value> getIntegerInput(NodeContext &ctx, unsigned i) {
+  Type element = ctx.getInputType(i).getElementType();
+  if (!element.isInteger(8) || isa<quant::QuantizedType>(element))
+    return ctx.emitError() << "input " << i
+                           << " must hold uint8 or int8 values, got "
+                           << element;
+  return ctx.getInput(i);
+}
+
+LogicalResult onnx_import::convertDynamicQuantizeLinear(NodeContext &ctx) {
+  RankedTensorType type = ctx.getInputType(0);
+  if (!type.getElementType().isF32())
+    return ctx.emitError() << "the input must be float32";
+  MLIRContext *context = ctx.getContext();
+  auto u8 = IntegerType::get(context, 8, IntegerType::Unsigned);
+  auto op = qnn::DynamicQuantizeLinearOp::create(
+      ctx.getBuilder(), ctx.getLoc(), type.clone(u8),
+      RankedTensorType::get({}, Float32Type::get(context)),
+      RankedTensorType::get({}, u8), ctx.getInput(0), /*per_row=*/false);
+  for (unsigned i = 0; i < 3; ++i)
+    ctx.setOutput(i, op->getResult(i));
+  return success();
+}
+
+/// `(lhs - lhs_zp) x (rhs - rhs_zp)` in i32 for MatMulInteger and
+/// QLinearMatMul, with the zero points at inputs `lhsZp` and `rhsZp`.
+static FailureOr<Value> createMatMulInteger(NodeContext &ctx, unsigned lhsIn,
+                                            unsigned lhsZp, unsigned rhsIn,
+                                            unsigned rhsZp) {
+  FailureOr<Value> lhs = getIntegerInput(ctx, lhsIn);
+  FailureOr<Value> rhs = getIntegerInput(ctx, rhsIn);
+  if (failed(lhs) || failed(rhs))
+    return failure();
+  RankedTensorType lhsType = ctx.getInputType(lhsIn);
+  RankedTensorType rhsType = ctx.getInputType(rhsIn);
+  int64_t lhsRank = lhsType.getRank(), rhsRank = rhsType.getRank();
+  FailureOr<Value> lhsZero =
+      getParamAlong(ctx, lhsZp, lhsRank, lhsRank - 2, lhsType.getElementType());
+  FailureOr<Value> rhsZero =
+      getParamAlong(ctx, rhsZp, rhsRank, rhsRank - 1, rhsType.getElementType());
+  if (failed(lhsZero) || failed(rhsZero))
+    return failure();
+  std::string reason;
+  FailureOr<qnn::Shape> shape =
+      qnn::inferMatMulShape(lhsType.getShape(), rhsType.getShape(), reason);
+  if (failed(shape))
+    return ctx.emitError() << reason;
+  auto i32 = IntegerType::get(ctx.getContext(), 32);
+  return ctx.create<qnn::MatMulIntegerOp>(RankedTensorType::get(*shape, i32),
+                                          *lhs, *rhs, *lhsZero, *rhsZero);
+}
+
+LogicalResult onnx_import::convertMatMulInteger(NodeContext &ctx) {
+  FailureOr<Value> product = createMatMulInteger(ctx, 0, 2, 1, 3);
+  if (failed(product))
+    return failure();
+  ctx.setOutput(0, *product);
+  return success();
+}
+
+/// `conv(input - input_zp, weight - weight_zp)` in i32 for ConvInteger and
+/// QLinearConv.
+static FailureOr<Value> createConvInteger(NodeContext &ctx, unsigned inputIn,
+                                          unsigned inputZp, unsigned weightIn,
+                                          unsigned weightZp) {
+  FailureOr<Value> input = getIntegerInput(ctx, inputIn);
+  FailureOr<Value> weight = getIntegerInput(ctx, weightIn);
+  if (failed(input) || failed(weight))
+    return failure();
+  RankedTensorType inputType = ctx.getInputType(inputIn);
+  RankedTensorType weightType = ctx.getInputType(weightIn);
+  FailureOr<Value> inputZero =
+      getParamAlong(ctx, inputZp, 0, -1, inputType.getElementType());
+  FailureOr<Value> weightZero =
+      getParamAlong(ctx, weightZp, 1, 0, weightType.getElementType());
+  if (failed(inputZero) || failed(weightZero))
+    return failure();
+  FailureOr<ConvGeometry> geometry =
+      getConvGeometry(ctx, inputType, weightType);
+  if (failed(geometry))
+    return failure();
+  Builder &b = ctx.getBuilder();
+  auto i32 = IntegerType::get(ctx.getContext(), 32);
+  return ctx.create<qnn::ConvIntegerOp>(
+      RankedTensorType::get(geometry->shape, i32), *input, *weight, *inputZero,
+      *weightZero, b.getDenseI64ArrayAttr(geometry->strides),
+      b.getDenseI64ArrayAttr(geometry->dilations),
+      b.getDenseI64ArrayAttr(geometry->pads),
+      b.getI64IntegerAttr(ctx.getInt("group")));
+}
+
+LogicalResult onnx_import::convertConvInteger(NodeContext &ctx) {
+  FailureOr<Value> product = createConvInteger(ctx, 0, 2, 1, 3);
+  if (failed(product))
+    return failure();
+  ctx.setOutput(0, *product);
+  return success();
+}
+
+/// The output of a QLinear node from its i32 accumulator `acc`, with
+/// `multiplier` = fl32(fl32(s_in * s_w) / s_out) (broadcast to `acc`) and
+/// the output zero point at input `outZp`: clamp(round_half_even(float(acc)
+/// * multiplier) + zp), as for compile-time parameters (docs/numerics.md).
+static LogicalResult setRequantizedOutput(NodeContext &ctx, Value acc,
+                                          Value inScale, Value weightScale,
+                                          unsigned outScaleIn,
+                                          unsigned outZpIn) {
+  auto accType = cast<RankedTensorType>(acc.getType());
+  auto f32 = Float32Type::get(ctx.getContext());
+  FailureOr<Value> outScale = getParamAlong(ctx, outScaleIn, 0, -1);
+  FailureOr<Value> outZero = getParamAlong(ctx, outZpIn, 0, -1);
+  if (failed(outScale) || failed(outZero))
+    return failure();
+  FailureOr<Value> product =
+      createBroadcastBinary<qnn::MulOp>(ctx, inScale, weightScale);
+  if (failed(product))
+    return failure();
+  FailureOr<Value> multiplier =
+      createBroadcastBinary<qnn::DivOp>(ctx, *product, *outScale);
+  if (failed(multiplier))
+    return failure();
+  Value real = ctx.create<qnn::CastOp>(accType.clone(f32), acc);
+  FailureOr<Value> scaled =
+      createBroadcastBinary<qnn::MulOp>(ctx, real, *multiplier);
+  if (failed(scaled))
+    return failure();
+  auto scaledType = cast<RankedTensorType>(scaled->getType());
+  Value one = ctx.createConstant(
+      DenseElementsAttr::get(RankedTensorType::get({}, f32), 1.0f));
+  Type storage = getElementTypeOrSelf(outZero->getType());
+  ctx.setOutput(0, ctx.create<qnn::QuantizeLinearOp>(scaledType.clone(storage),
+                                                     *scaled, one, *outZero,
+                                                     /*axis=*/int64_t(1)));
+  return success();
+}
+
+/// Whether a QLinear node's inputs `quantized` (with their scale and zero
+/// point inputs) are quantized at compile time: their parameters are
+/// constants and each is a quantized value or a constant.
+static bool isCompileTimeQLinear(NodeContext &ctx, ArrayRef<unsigned> quantized,
+                                 ArrayRef<unsigned> params) {
+  for (unsigned i : params)
+    if (ctx.hasInput(i) && !ctx.getConstantInput(i))
+      return false;
+  for (unsigned i : quantized)
+    if (!isa<quant::QuantizedType>(ctx.getInputType(i).getElementType()) &&
+        !ctx.getConstantInput(i))
+      return false;
+  return true;
+}
+
 LogicalResult onnx_import::convertQLinearConv(NodeContext &ctx) {
+  if (!isCompileTimeQLinear(ctx, {0, 3}, {1, 2, 4, 5, 6, 7})) {
+    FailureOr<Value> acc = createConvInteger(ctx, 0, 2, 3, 5);
+    if (failed(acc))
+      return failure();
+    int64_t rank = ctx.getInputType(0).getRank();
+    if (ctx.hasInput(8)) {
+      if (!ctx.getInputType(8).getElementType().isInteger(32))
+        return ctx.emitError() << "the bias (input 8) must be int32";
+      FailureOr<Value> bias = getParamAlong(ctx, 8, rank, 1);
+      if (failed(bias))
+        return failure();
+      FailureOr<Value> sum =
+          createBroadcastBinary<qnn::AddOp>(ctx, *acc, *bias);
+      if (failed(sum))
+        return failure();
+      acc = sum;
+    }
+    FailureOr<Value> inScale = getParamAlong(ctx, 1, 0, -1);
+    FailureOr<Value> weightScale = getParamAlong(ctx, 4, rank, 1);
+    if (failed(inScale) || failed(weightScale))
+      return failure();
+    return setRequantizedOutput(ctx, *acc, *inScale, *weightScale, 6, 7);
+  }
   FailureOr<Value> input = getQuantizedInput(ctx, 0, {1, 2, {}, false});
   if (failed(input))
     return failure();
@@ -248,6 +562,18 @@ LogicalResult onnx_import::convertQLinearConv(NodeContext &ctx) {
 }
 
 LogicalResult onnx_import::convertQLinearMatMul(NodeContext &ctx) {
+  if (!isCompileTimeQLinear(ctx, {0, 3}, {1, 2, 4, 5, 6, 7})) {
+    FailureOr<Value> acc = createMatMulInteger(ctx, 0, 2, 3, 5);
+    if (failed(acc))
+      return failure();
+    int64_t lhsRank = ctx.getInputType(0).getRank();
+    int64_t rhsRank = ctx.getInputType(3).getRank();
+    FailureOr<Value> inScale = getParamAlong(ctx, 1, lhsRank, lhsRank - 2);
+    FailureOr<Value> weightScale = getParamAlong(ctx, 4, rhsRank, rhsRank - 1);
+    if (failed(inScale) || failed(weightScale))
+      return failure();
+    return setRequantizedOutput(ctx, *acc, *inScale, *weightScale, 6, 7);
+  }
   FailureOr<Value> lhs = getQuantizedInput(ctx, 0, {1, 2, {}, false});
   if (failed(lhs))
     return failure();

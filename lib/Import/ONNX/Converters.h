@@ -103,6 +103,16 @@ mlir::LogicalResult convertDropout(NodeContext &ctx);
 
 // ConvertLinear.cpp
 mlir::LogicalResult convertConv(NodeContext &ctx);
+/// The attributes and result shape of an ONNX Conv-like node (Conv,
+/// ConvInteger, QLinearConv) on tensors of these types, with its defaults
+/// and auto_pad resolved.
+struct ConvGeometry {
+  llvm::SmallVector<int64_t> strides, dilations, pads;
+  qnn::Shape shape;
+};
+mlir::FailureOr<ConvGeometry> getConvGeometry(NodeContext &ctx,
+                                              mlir::RankedTensorType input,
+                                              mlir::RankedTensorType weight);
 /// The ONNX Conv of `input`, `weight` and `bias` (null if none) with the
 /// node's attributes, as output 0 with element type `resultElement`.
 mlir::LogicalResult buildConv(NodeContext &ctx, mlir::Value input,
@@ -144,6 +154,9 @@ mlir::LogicalResult convertResize(NodeContext &ctx);
 mlir::LogicalResult convertQuantizeLinear(NodeContext &ctx);
 mlir::LogicalResult convertQLinearConv(NodeContext &ctx);
 mlir::LogicalResult convertQLinearMatMul(NodeContext &ctx);
+mlir::LogicalResult convertDynamicQuantizeLinear(NodeContext &ctx);
+mlir::LogicalResult convertMatMulInteger(NodeContext &ctx);
+mlir::LogicalResult convertConvInteger(NodeContext &ctx);
 mlir::LogicalResult convertDequantizeLinear(NodeContext &ctx);
 
 } // namespace quantc::onnx_import

@@ -95,3 +95,40 @@ func.func @transpose(%x: tensor<2x4x!s>) -> tensor<4x2x!s> {
   %t = qnn.transpose %x {perm = array<i64: 1, 0>} : tensor<2x4x!s> -> tensor<4x2x!s>
   return %t : tensor<4x2x!s>
 }
+
+// -----
+
+// Unsigned tensors become signless at the function boundary; a run-time
+// zero point is subtracted in i32 before the contraction, a constant one
+// inside it.
+// CHECK-LABEL: func.func @matmul_integer
+// CHECK-SAME: (%[[A:.*]]: tensor<4x8xi8>, %[[B:.*]]: tensor<8x5xi8>, %[[ZA:.*]]: tensor<4x1xi8>) -> tensor<4x5xi32>
+// CHECK: %[[SHIFTED:.*]] = linalg.generic {{.*}} ins(%[[A]], %[[ZA]] : tensor<4x8xi8>, tensor<4x1xi8>)
+// CHECK: arith.extui
+// CHECK: arith.extui
+// CHECK: arith.subi
+// CHECK: linalg.generic {{.*}} ins(%[[SHIFTED]], %[[B]] : tensor<4x8xi32>, tensor<8x5xi8>)
+// CHECK: arith.extsi
+// CHECK: arith.subi %{{.*}}, %c-3_i32
+func.func @matmul_integer(%a: tensor<4x8xui8>, %b: tensor<8x5xi8>, %za: tensor<4x1xui8>) -> tensor<4x5xi32> {
+  %zb = qnn.constant dense<-3> : tensor<i8> -> tensor<i8>
+  %0 = qnn.matmul_integer %a, %b, %za, %zb : (tensor<4x8xui8>, tensor<8x5xi8>, tensor<4x1xui8>, tensor<i8>) -> tensor<4x5xi32>
+  return %0 : tensor<4x5xi32>
+}
+
+// -----
+
+// DynamicQuantizeLinear: min and max reductions, then scale, zero point
+// and the quantized values elementwise.
+// CHECK-LABEL: func.func @dynamic_quantize
+// CHECK-SAME: -> (tensor<2x3xi8>, tensor<2x1xf32>, tensor<2x1xi8>)
+// CHECK: arith.minimumf
+// CHECK: arith.maximumf
+// CHECK: arith.divf
+// CHECK: math.roundeven
+// CHECK: arith.fptoui
+// CHECK: math.roundeven
+func.func @dynamic_quantize(%x: tensor<2x3xf32>) -> (tensor<2x3xui8>, tensor<2x1xf32>, tensor<2x1xui8>) {
+  %y:3 = qnn.dynamic_quantize_linear %x {per_row = true} : (tensor<2x3xf32>) -> (tensor<2x3xui8>, tensor<2x1xf32>, tensor<2x1xui8>)
+  return %y#0, %y#1, %y#2 : tensor<2x3xui8>, tensor<2x1xf32>, tensor<2x1xui8>
+}

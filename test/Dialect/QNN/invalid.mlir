@@ -908,3 +908,156 @@ func.func @resize_dynamic(%x: tensor<?x3x8x8xf32>) {
   %0 = qnn.resize %x : tensor<?x3x8x8xf32> -> tensor<?x3x16x16xf32>
   return
 }
+
+// -----
+
+// quantize_linear-C1
+func.func @quantize_linear_result_type(%x: tensor<4xf32>, %s: tensor<f32>, %z: tensor<ui8>) {
+  // expected-error @+1 {{the result holds 'i8' but the zero point 'ui8'}}
+  %0 = qnn.quantize_linear %x, %s, %z : (tensor<4xf32>, tensor<f32>, tensor<ui8>) -> tensor<4xi8>
+  return
+}
+
+// -----
+
+// quantize_linear-C2
+func.func @quantize_linear_axis_size(%x: tensor<2x3xf32>, %s: tensor<2xf32>, %z: tensor<2xui8>) {
+  // expected-error @+1 {{scale}}
+  %0 = qnn.quantize_linear %x, %s, %z {axis = 1 : i64} : (tensor<2x3xf32>, tensor<2xf32>, tensor<2xui8>) -> tensor<2x3xui8>
+  return
+}
+
+// -----
+
+// dequantize_linear-C1
+func.func @dequantize_linear_zero_point_type(%q: tensor<4xui8>, %s: tensor<f32>, %z: tensor<i8>) {
+  // expected-error @+1 {{the zero point holds 'i8' but the input 'ui8'}}
+  %0 = qnn.dequantize_linear %q, %s, %z : (tensor<4xui8>, tensor<f32>, tensor<i8>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
+// dynamic_quantize_linear-C2
+func.func @dynamic_quantize_linear_param_shape(%x: tensor<4x8xf32>) {
+  // expected-error @+1 {{scale}}
+  %0:3 = qnn.dynamic_quantize_linear %x {per_row = true} : (tensor<4x8xf32>) -> (tensor<4x8xui8>, tensor<f32>, tensor<ui8>)
+  return
+}
+
+// -----
+
+// matmul_integer-C1
+func.func @matmul_integer_i16(%a: tensor<4x8xi16>, %b: tensor<8x5xi8>, %za: tensor<i16>, %zb: tensor<i8>) {
+  // expected-error @+1 {{operands must hold 8-bit integers}}
+  %0 = qnn.matmul_integer %a, %b, %za, %zb : (tensor<4x8xi16>, tensor<8x5xi8>, tensor<i16>, tensor<i8>) -> tensor<4x5xi32>
+  return
+}
+
+// -----
+
+// matmul_integer-C2
+func.func @matmul_integer_zero_point_shape(%a: tensor<4x8xui8>, %b: tensor<8x5xi8>, %za: tensor<4xui8>, %zb: tensor<i8>) {
+  // expected-error @+1 {{lhs zero point has shape [4]; expected a scalar or [4, 1]}}
+  %0 = qnn.matmul_integer %a, %b, %za, %zb : (tensor<4x8xui8>, tensor<8x5xi8>, tensor<4xui8>, tensor<i8>) -> tensor<4x5xi32>
+  return
+}
+
+// -----
+
+// matmul_integer-C4
+func.func @matmul_integer_result(%a: tensor<4x8xui8>, %b: tensor<8x5xi8>, %za: tensor<ui8>, %zb: tensor<i8>) {
+  // expected-error @+1 {{result must hold i32}}
+  %0 = qnn.matmul_integer %a, %b, %za, %zb : (tensor<4x8xui8>, tensor<8x5xi8>, tensor<ui8>, tensor<i8>) -> tensor<4x5xi16>
+  return
+}
+
+// -----
+
+// conv_integer-C2
+func.func @conv_integer_zero_point_shape(%x: tensor<1x2x6x6xui8>, %w: tensor<3x2x3x3xi8>, %zx: tensor<2xui8>, %zw: tensor<i8>) {
+  // expected-error @+1 {{input zero point has shape [2]; expected a scalar}}
+  %0 = qnn.conv_integer %x, %w, %zx, %zw {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>} : (tensor<1x2x6x6xui8>, tensor<3x2x3x3xi8>, tensor<2xui8>, tensor<i8>) -> tensor<1x3x4x4xi32>
+  return
+}
+
+// -----
+
+// conv_integer-C3
+func.func @conv_integer_shape(%x: tensor<1x2x6x6xui8>, %w: tensor<3x2x3x3xi8>, %zx: tensor<ui8>, %zw: tensor<i8>) {
+  // expected-error @+1 {{result}}
+  %0 = qnn.conv_integer %x, %w, %zx, %zw {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>} : (tensor<1x2x6x6xui8>, tensor<3x2x3x3xi8>, tensor<ui8>, tensor<i8>) -> tensor<1x3x6x6xi32>
+  return
+}
+
+// -----
+
+// quantize_linear-C3
+func.func @quantize_linear_result_shape(%x: tensor<4xf32>, %s: tensor<f32>, %z: tensor<ui8>) {
+  // expected-error @+1 {{result}}
+  %0 = qnn.quantize_linear %x, %s, %z : (tensor<4xf32>, tensor<f32>, tensor<ui8>) -> tensor<5xui8>
+  return
+}
+
+// -----
+
+// dequantize_linear-C2
+func.func @dequantize_linear_rank2_scale(%q: tensor<2x3xui8>, %s: tensor<1x3xf32>, %z: tensor<1x3xui8>) {
+  // expected-error @+1 {{the scale must be a scalar or 1-D, got rank 2}}
+  %0 = qnn.dequantize_linear %q, %s, %z : (tensor<2x3xui8>, tensor<1x3xf32>, tensor<1x3xui8>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+// dequantize_linear-C3
+func.func @dequantize_linear_result_shape(%q: tensor<4xui8>, %s: tensor<f32>, %z: tensor<ui8>) {
+  // expected-error @+1 {{result}}
+  %0 = qnn.dequantize_linear %q, %s, %z : (tensor<4xui8>, tensor<f32>, tensor<ui8>) -> tensor<2xf32>
+  return
+}
+
+// -----
+
+// dynamic_quantize_linear-C1
+func.func @dynamic_quantize_linear_types(%x: tensor<4xf32>) {
+  // expected-error @+1 {{takes f32 and gives ui8 values, an f32 scale and a ui8 zero point}}
+  %0:3 = qnn.dynamic_quantize_linear %x : (tensor<4xf32>) -> (tensor<4xi8>, tensor<f32>, tensor<i8>)
+  return
+}
+
+// -----
+
+// dynamic_quantize_linear-C3
+func.func @dynamic_quantize_linear_scalar_per_row(%x: tensor<f32>) {
+  // expected-error @+1 {{per_row needs rank 1 or more}}
+  %0:3 = qnn.dynamic_quantize_linear %x {per_row = true} : (tensor<f32>) -> (tensor<ui8>, tensor<f32>, tensor<ui8>)
+  return
+}
+
+// -----
+
+// matmul_integer-C3
+func.func @matmul_integer_contraction(%a: tensor<4x8xui8>, %b: tensor<7x5xi8>, %za: tensor<ui8>, %zb: tensor<i8>) {
+  // expected-error @+1 {{contracting}}
+  %0 = qnn.matmul_integer %a, %b, %za, %zb : (tensor<4x8xui8>, tensor<7x5xi8>, tensor<ui8>, tensor<i8>) -> tensor<4x5xi32>
+  return
+}
+
+// -----
+
+// conv_integer-C1
+func.func @conv_integer_i32_input(%x: tensor<1x2x6x6xi32>, %w: tensor<3x2x3x3xi8>, %zx: tensor<i32>, %zw: tensor<i8>) {
+  // expected-error @+1 {{input and weight must hold 8-bit integers}}
+  %0 = qnn.conv_integer %x, %w, %zx, %zw {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>} : (tensor<1x2x6x6xi32>, tensor<3x2x3x3xi8>, tensor<i32>, tensor<i8>) -> tensor<1x3x4x4xi32>
+  return
+}
+
+// -----
+
+// conv_integer-C4
+func.func @conv_integer_result_type(%x: tensor<1x2x6x6xui8>, %w: tensor<3x2x3x3xi8>, %zx: tensor<ui8>, %zw: tensor<i8>) {
+  // expected-error @+1 {{result must hold i32}}
+  %0 = qnn.conv_integer %x, %w, %zx, %zw {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>} : (tensor<1x2x6x6xui8>, tensor<3x2x3x3xi8>, tensor<ui8>, tensor<i8>) -> tensor<1x3x4x4xui32>
+  return
+}

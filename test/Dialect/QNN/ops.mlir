@@ -285,3 +285,22 @@ func.func @resize(%x: tensor<1x8x16x16xf32>, %d: tensor<?x8x?x?xf32>) {
   %2 = qnn.resize %x {mode = #qnn.resize_mode<cubic>, cubic_coeff_a = -0.5 : f32, exclude_outside = true, scales = array<f32: 1.0, 1.0, 1.5, 1.5>} : tensor<1x8x16x16xf32> -> tensor<1x8x24x24xf32>
   return
 }
+
+// CHECK-LABEL: func.func @integer_quantization
+func.func @integer_quantization(%x: tensor<2x3xf32>, %s: tensor<3xf32>, %z: tensor<3xui8>,
+                                %a: tensor<4x8xui8>, %b: tensor<8x5xi8>, %za: tensor<4x1xui8>,
+                                %zb: tensor<i8>, %img: tensor<1x2x6x6xui8>, %w: tensor<3x2x3x3xi8>,
+                                %zw: tensor<3xi8>) {
+  // CHECK: qnn.quantize_linear %{{.*}}, %{{.*}}, %{{.*}} : (tensor<2x3xf32>, tensor<3xf32>, tensor<3xui8>) -> tensor<2x3xui8>
+  %q = qnn.quantize_linear %x, %s, %z {axis = 1 : i64} : (tensor<2x3xf32>, tensor<3xf32>, tensor<3xui8>) -> tensor<2x3xui8>
+  // CHECK: qnn.dequantize_linear %{{.*}}, %{{.*}}, %{{.*}} : (tensor<2x3xui8>, tensor<3xf32>, tensor<3xui8>) -> tensor<2x3xf32>
+  %d = qnn.dequantize_linear %q, %s, %z : (tensor<2x3xui8>, tensor<3xf32>, tensor<3xui8>) -> tensor<2x3xf32>
+  // CHECK: qnn.dynamic_quantize_linear %{{.*}} {per_row = true} : (tensor<2x3xf32>) -> (tensor<2x3xui8>, tensor<2x1xf32>, tensor<2x1xui8>)
+  %y:3 = qnn.dynamic_quantize_linear %x {per_row = true} : (tensor<2x3xf32>) -> (tensor<2x3xui8>, tensor<2x1xf32>, tensor<2x1xui8>)
+  // CHECK: qnn.matmul_integer %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} : (tensor<4x8xui8>, tensor<8x5xi8>, tensor<4x1xui8>, tensor<i8>) -> tensor<4x5xi32>
+  %m = qnn.matmul_integer %a, %b, %za, %zb : (tensor<4x8xui8>, tensor<8x5xi8>, tensor<4x1xui8>, tensor<i8>) -> tensor<4x5xi32>
+  // CHECK: qnn.conv_integer %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} {dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : (tensor<1x2x6x6xui8>, tensor<3x2x3x3xi8>, tensor<ui8>, tensor<3xi8>) -> tensor<1x3x3x3xi32>
+  %zimg = qnn.constant dense<3> : tensor<ui8> -> tensor<ui8>
+  %c = qnn.conv_integer %img, %w, %zimg, %zw {strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>} : (tensor<1x2x6x6xui8>, tensor<3x2x3x3xi8>, tensor<ui8>, tensor<3xi8>) -> tensor<1x3x3x3xi32>
+  return
+}

@@ -33,7 +33,8 @@ void populateResizePatterns(mlir::RewritePatternSet &patterns);
 void populateShapePatterns(mlir::RewritePatternSet &patterns);
 
 /// Maps a tensor of a quantized type to the tensor of its stored integers
-/// (the signless storage type); other types stay.
+/// (the signless storage type), and a tensor of signed or unsigned integers
+/// to signless ones of the same width; other types stay.
 void populateQuantizedTypeConversion(mlir::TypeConverter &converter);
 
 /// The patterns that lower ops on quantized tensors (Quantized.cpp), and
@@ -47,15 +48,34 @@ void populateQuantizedPatterns(const mlir::TypeConverter &converter,
 mlir::LogicalResult checkQuantizedLowering(mlir::Operation *op,
                                            std::string &reason);
 
+/// The patterns that lower ops on plain integers with quantization
+/// parameters known at run time, and ops on signed or unsigned integer
+/// tensors (IntegerQuant.cpp), which run on signless integers.
+void populateIntegerQuantPatterns(const mlir::TypeConverter &converter,
+                                  mlir::RewritePatternSet &patterns);
+
+/// Extends (or truncates) the integer `q` to the integer `type`, with sign
+/// or zero extension.
+mlir::Value extendStored(mlir::OpBuilder &b, mlir::Location loc, mlir::Value q,
+                         mlir::Type type, bool isSigned);
+
+/// `clamp(r + zp)` of a rounded float `r` to [qmin, qmax], NaN to zp (a
+/// float of `r`'s type), converted to the signless integer type `storage`.
+mlir::Value storeRounded(mlir::OpBuilder &b, mlir::Location loc,
+                         mlir::Value rounded, mlir::Value zp, int64_t qmin,
+                         int64_t qmax, mlir::Type storage);
+
 /// Builds arithmetic on scalars of one element type: float ops for float
-/// types, signed or unsigned integer ops for integer types.
+/// types, signed or unsigned integer ops for integer types. Values are
+/// signless integers; `isUnsignedInteger` makes them unsigned.
 class ScalarBuilder {
 public:
-  ScalarBuilder(mlir::OpBuilder &b, mlir::Location loc, mlir::Type type)
-      : b(b), loc(loc), type(type) {}
+  ScalarBuilder(mlir::OpBuilder &b, mlir::Location loc, mlir::Type type,
+                bool isUnsignedInteger = false)
+      : b(b), loc(loc), type(type), unsignedInteger(isUnsignedInteger) {}
 
   bool isFloat() const { return llvm::isa<mlir::FloatType>(type); }
-  bool isUnsigned() const { return type.isUnsignedInteger(); }
+  bool isUnsigned() const { return unsignedInteger; }
   mlir::Value constant(double value);
   mlir::Value add(mlir::Value x, mlir::Value y);
   mlir::Value sub(mlir::Value x, mlir::Value y);
@@ -69,6 +89,7 @@ public:
   mlir::OpBuilder &b;
   mlir::Location loc;
   mlir::Type type;
+  bool unsignedInteger;
 };
 
 /// The sizes of `type`'s dynamic dimensions, read from `value` (of the same
@@ -148,6 +169,7 @@ struct ConvAttributes {
   llvm::SmallVector<int64_t> strides, dilations, pads;
   int64_t group;
   static ConvAttributes of(qnn::ConvOp op);
+  static ConvAttributes of(qnn::ConvIntegerOp op);
 };
 
 /// qnn.conv of `input` and `weight` (with static channel counts), starting

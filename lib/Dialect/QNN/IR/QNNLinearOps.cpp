@@ -16,36 +16,39 @@ using namespace quantc::qnn;
 // ConvOp
 //===----------------------------------------------------------------------===//
 
-LogicalResult ConvOp::verify() {
-  RankedTensorType inputType = getInput().getType();
-  RankedTensorType weightType = getWeight().getType();
+/// conv-C1 to conv-C4 and conv-C6 of `op`, a qnn.conv or qnn.conv_integer,
+/// and conv-C5 for `bias` if given.
+template <typename ConvLike>
+static LogicalResult verifyConvolution(ConvLike op, Value bias) {
+  RankedTensorType inputType = op.getInput().getType();
+  RankedTensorType weightType = op.getWeight().getType();
   int64_t rank = inputType.getRank();
   // conv-C1
   if (rank < 3)
-    return emitOpError("input must have rank 3 or more, got ") << rank;
+    return op.emitOpError("input must have rank 3 or more, got ") << rank;
   if (weightType.getRank() != rank)
-    return emitOpError("weight rank ")
+    return op.emitOpError("weight rank ")
            << weightType.getRank() << " differs from input rank " << rank;
 
   // conv-C2
   size_t spatial = rank - 2;
-  if (getStrides().size() != spatial || getDilations().size() != spatial)
-    return emitOpError("strides and dilations need ")
-           << spatial << " entries, got " << getStrides().size() << " and "
-           << getDilations().size();
-  if (getPads().size() != 2 * spatial)
-    return emitOpError("pads need ")
-           << 2 * spatial << " entries, got " << getPads().size();
+  if (op.getStrides().size() != spatial || op.getDilations().size() != spatial)
+    return op.emitOpError("strides and dilations need ")
+           << spatial << " entries, got " << op.getStrides().size() << " and "
+           << op.getDilations().size();
+  if (op.getPads().size() != 2 * spatial)
+    return op.emitOpError("pads need ")
+           << 2 * spatial << " entries, got " << op.getPads().size();
 
   // conv-C3
-  if (llvm::any_of(getStrides(), [](int64_t s) { return s < 1; }) ||
-      llvm::any_of(getDilations(), [](int64_t d) { return d < 1; }))
-    return emitOpError("strides and dilations must be positive");
-  if (llvm::any_of(getPads(), [](int64_t p) { return p < 0; }))
-    return emitOpError("pads must not be negative");
-  int64_t group = getGroup();
+  if (llvm::any_of(op.getStrides(), [](int64_t s) { return s < 1; }) ||
+      llvm::any_of(op.getDilations(), [](int64_t d) { return d < 1; }))
+    return op.emitOpError("strides and dilations must be positive");
+  if (llvm::any_of(op.getPads(), [](int64_t p) { return p < 0; }))
+    return op.emitOpError("pads must not be negative");
+  int64_t group = op.getGroup();
   if (group < 1)
-    return emitOpError("group must be positive, got ") << group;
+    return op.emitOpError("group must be positive, got ") << group;
 
   // conv-C4
   int64_t channels = inputType.getDimSize(1);
@@ -54,35 +57,37 @@ LogicalResult ConvOp::verify() {
   if (!ShapedType::isDynamic(channels) &&
       !ShapedType::isDynamic(weightChannels) &&
       channels != weightChannels * group)
-    return emitOpError("input has ")
+    return op.emitOpError("input has ")
            << channels << " channels but weight dimension 1 is "
            << weightChannels << " with group " << group;
   if (!ShapedType::isDynamic(filters) && filters % group != 0)
-    return emitOpError("group ")
+    return op.emitOpError("group ")
            << group << " does not divide the " << filters << " filters";
 
   // conv-C5
-  if (Value bias = getBias()) {
+  if (bias) {
     auto biasShape = cast<RankedTensorType>(bias.getType()).getShape();
-    if (failed(verifyCompatibleShape(*this, "bias", biasShape, {filters})))
+    if (failed(verifyCompatibleShape(op, "bias", biasShape, {filters})))
       return failure();
   }
 
   // conv-C6
   Shape expected = {inputType.getDimSize(0), filters};
   for (size_t i = 0; i < spatial; ++i) {
-    int64_t size = getWindowedOutputSize(inputType.getDimSize(i + 2),
-                                         weightType.getDimSize(i + 2),
-                                         getStrides()[i], getDilations()[i],
-                                         getPads()[i], getPads()[i + spatial]);
+    int64_t size = getWindowedOutputSize(
+        inputType.getDimSize(i + 2), weightType.getDimSize(i + 2),
+        op.getStrides()[i], op.getDilations()[i], op.getPads()[i],
+        op.getPads()[i + spatial]);
     if (size == 0)
-      return emitOpError("spatial dimension ")
+      return op.emitOpError("spatial dimension ")
              << i << " has an empty output: the dilated kernel is larger "
              << "than the padded input";
     expected.push_back(size);
   }
-  return verifyCompatibleShape(*this, "result", getType().getShape(), expected);
+  return verifyCompatibleShape(op, "result", op.getType().getShape(), expected);
 }
+
+LogicalResult ConvOp::verify() { return verifyConvolution(*this, getBias()); }
 
 //===----------------------------------------------------------------------===//
 // ConvTransposeOp
@@ -209,4 +214,95 @@ LogicalResult GemmOp::verify() {
 
   // gemm-C4
   return verifyCompatibleShape(*this, "result", getType().getShape(), {m, n});
+}
+
+//===----------------------------------------------------------------------===//
+// MatMulIntegerOp and ConvIntegerOp
+//===----------------------------------------------------------------------===//
+
+/// Whether `type` holds 8-bit integers.
+static bool isByteTensor(RankedTensorType type) {
+  return type.getElementType().isInteger(8);
+}
+
+/// Checks that `zeroPoint`, the zero point of `operand`, has its element
+/// type and is a scalar or has shape `perElement`.
+static LogicalResult verifyZeroPoint(Operation *op, StringRef name,
+                                     RankedTensorType operand,
+                                     RankedTensorType zeroPoint,
+                                     std::optional<Shape> perElement) {
+  if (zeroPoint.getElementType() != operand.getElementType())
+    return op->emitOpError()
+           << name << " zero point holds " << zeroPoint.getElementType()
+           << " but the operand " << operand.getElementType();
+  if (zeroPoint.getRank() == 0)
+    return success();
+  // Each dimension is the operand's or a static 1 that broadcasts.
+  auto fits = [&] {
+    if (!perElement || zeroPoint.getRank() != int64_t(perElement->size()))
+      return false;
+    for (auto [size, expected] :
+         llvm::zip_equal(zeroPoint.getShape(), *perElement))
+      if (size != 1 && !areCompatibleDims(size, expected))
+        return false;
+    return true;
+  };
+  if (!fits())
+    return op->emitOpError()
+           << name << " zero point has shape "
+           << formatShape(zeroPoint.getShape()) << "; expected a scalar"
+           << (perElement ? " or " + formatShape(*perElement) : "");
+  return success();
+}
+
+LogicalResult MatMulIntegerOp::verify() {
+  RankedTensorType lhs = getLhs().getType(), rhs = getRhs().getType();
+  // matmul_integer-C1
+  if (!isByteTensor(lhs) || !isByteTensor(rhs))
+    return emitOpError("operands must hold 8-bit integers");
+  // matmul_integer-C2
+  std::optional<Shape> lhsRows, rhsColumns;
+  if (lhs.getRank() >= 2) {
+    lhsRows = Shape(lhs.getShape());
+    lhsRows->back() = 1;
+  }
+  if (rhs.getRank() >= 2) {
+    rhsColumns = Shape(rhs.getShape());
+    (*rhsColumns)[rhs.getRank() - 2] = 1;
+  }
+  if (failed(verifyZeroPoint(*this, "lhs", lhs, getLhsZeroPoint().getType(),
+                             lhsRows)) ||
+      failed(verifyZeroPoint(*this, "rhs", rhs, getRhsZeroPoint().getType(),
+                             rhsColumns)))
+    return failure();
+  // matmul_integer-C3
+  std::string reason;
+  FailureOr<Shape> expected =
+      inferMatMulShape(lhs.getShape(), rhs.getShape(), reason);
+  if (failed(expected))
+    return emitOpError() << reason;
+  // matmul_integer-C4
+  if (!getType().getElementType().isSignlessInteger(32))
+    return emitOpError("result must hold i32");
+  return verifyCompatibleShape(*this, "result", getType().getShape(),
+                               *expected);
+}
+
+LogicalResult ConvIntegerOp::verify() {
+  RankedTensorType input = getInput().getType(), weight = getWeight().getType();
+  // conv_integer-C1
+  if (!isByteTensor(input) || !isByteTensor(weight))
+    return emitOpError("input and weight must hold 8-bit integers");
+  // conv_integer-C2
+  if (failed(verifyZeroPoint(*this, "input", input,
+                             getInputZeroPoint().getType(), std::nullopt)) ||
+      failed(verifyZeroPoint(*this, "weight", weight,
+                             getWeightZeroPoint().getType(),
+                             Shape{weight.getDimSize(0)})))
+    return failure();
+  // conv_integer-C4
+  if (!getType().getElementType().isSignlessInteger(32))
+    return emitOpError("result must hold i32");
+  // conv_integer-C3
+  return verifyConvolution(*this, Value());
 }

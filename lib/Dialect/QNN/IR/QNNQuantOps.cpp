@@ -9,6 +9,7 @@
 #include "quantc/Dialect/QNN/IR/QNNOps.h"
 #include "quantc/Dialect/QNN/IR/QNNTypes.h"
 #include "quantc/Dialect/QNN/IR/QuantizedElements.h"
+#include "quantc/Dialect/QNN/IR/ShapeInference.h"
 
 using namespace mlir;
 using namespace quantc;
@@ -107,4 +108,103 @@ OpFoldResult RequantizeOp::fold(FoldAdaptor) {
   if (getInput().getType() == getType())
     return getInput();
   return {};
+}
+
+//===----------------------------------------------------------------------===//
+// QuantizeLinearOp, DequantizeLinearOp and DynamicQuantizeLinearOp
+//===----------------------------------------------------------------------===//
+
+/// quantize_linear-C2 and dequantize_linear-C2: the scale and zero point of
+/// `op`, applied to `input` along `axis`, are scalars or 1-D along it.
+static LogicalResult verifyLinearParams(Operation *op, RankedTensorType input,
+                                        RankedTensorType scale,
+                                        RankedTensorType zeroPoint,
+                                        int64_t axis) {
+  if (!isa<IntegerType>(zeroPoint.getElementType()) ||
+      !llvm::is_contained({8u, 16u, 32u}, zeroPoint.getElementTypeBitWidth()))
+    return op->emitOpError("the zero point must hold 8-, 16- or 32-bit "
+                           "integers, got ")
+           << zeroPoint.getElementType();
+  if (scale.getShape() != zeroPoint.getShape() &&
+      !areCompatibleShapes(scale.getShape(), zeroPoint.getShape()))
+    return op->emitOpError("scale and zero point shapes differ: ")
+           << formatShape(scale.getShape()) << " and "
+           << formatShape(zeroPoint.getShape());
+  if (scale.getRank() == 0)
+    return success();
+  if (scale.getRank() != 1)
+    return op->emitOpError("the scale must be a scalar or 1-D, got rank ")
+           << scale.getRank();
+  if (axis < 0 || axis >= input.getRank())
+    return op->emitOpError("axis ")
+           << axis << " is out of range for rank " << input.getRank();
+  return verifyCompatibleShape(op, "scale", scale.getShape(),
+                               {input.getDimSize(axis)});
+}
+
+LogicalResult QuantizeLinearOp::verify() {
+  RankedTensorType input = getInput().getType();
+  // quantize_linear-C1
+  if (getScale().getType().getElementType() != input.getElementType())
+    return emitOpError("the scale holds ")
+           << getScale().getType().getElementType() << " but the input "
+           << input.getElementType();
+  if (getType().getElementType() != getZeroPoint().getType().getElementType())
+    return emitOpError("the result holds ")
+           << getType().getElementType() << " but the zero point "
+           << getZeroPoint().getType().getElementType();
+  // quantize_linear-C2, quantize_linear-C3
+  if (failed(verifyLinearParams(*this, input, getScale().getType(),
+                                getZeroPoint().getType(), getAxis())))
+    return failure();
+  return verifyCompatibleShape(*this, "result", getType().getShape(),
+                               input.getShape());
+}
+
+LogicalResult DequantizeLinearOp::verify() {
+  RankedTensorType input = getInput().getType();
+  // dequantize_linear-C1
+  if (getZeroPoint().getType().getElementType() != input.getElementType())
+    return emitOpError("the zero point holds ")
+           << getZeroPoint().getType().getElementType() << " but the input "
+           << input.getElementType();
+  if (getType().getElementType() != getScale().getType().getElementType())
+    return emitOpError("the result holds ")
+           << getType().getElementType() << " but the scale "
+           << getScale().getType().getElementType();
+  // dequantize_linear-C2, dequantize_linear-C3
+  if (failed(verifyLinearParams(*this, input, getScale().getType(),
+                                getZeroPoint().getType(), getAxis())))
+    return failure();
+  return verifyCompatibleShape(*this, "result", getType().getShape(),
+                               input.getShape());
+}
+
+LogicalResult DynamicQuantizeLinearOp::verify() {
+  RankedTensorType input = getInput().getType();
+  // dynamic_quantize_linear-C1
+  auto u8 = IntegerType::get(getContext(), 8, IntegerType::Unsigned);
+  if (!input.getElementType().isF32() ||
+      getResult().getType().getElementType() != u8 ||
+      getZeroPoint().getType().getElementType() != u8 ||
+      !getScale().getType().getElementType().isF32())
+    return emitOpError("takes f32 and gives ui8 values, an f32 scale and a "
+                       "ui8 zero point");
+  // dynamic_quantize_linear-C3
+  if (getPerRow() && input.getRank() == 0)
+    return emitOpError("per_row needs rank 1 or more");
+  // dynamic_quantize_linear-C2
+  Shape params;
+  if (getPerRow()) {
+    params = Shape(input.getShape());
+    params.back() = 1;
+  }
+  if (failed(verifyCompatibleShape(*this, "result",
+                                   getResult().getType().getShape(),
+                                   input.getShape())) ||
+      failed(verifyCompatibleShape(*this, "scale",
+                                   getScale().getType().getShape(), params)))
+    return failure();
+  return verifyCompatibleShape(*this, "zero point",
+                               getZeroPoint().getType().getShape(), params);
 }

@@ -2,8 +2,8 @@
 ONNX's rules (docs/numerics.md): QuantizeLinear divides in binary32,
 rounds half to even, adds the zero point and saturates (NaN to the zero
 point, quantc's rule); DequantizeLinear computes (float(q) - float(zp)) *
-scale. Models with constant scales are compiled by quantc compile, per
-tensor and per axis, to u8, s8 and (dequantize) i32, on inputs that hold
+scale. Models with constant scales, and again with scales and zero points
+given at run time, are compiled by quantc compile, per tensor and per axis, to u8, s8 and (dequantize) i32, on inputs that hold
 exact ties, values that saturate, infinities and NaN. Dequantization runs
 on stored integers held as an initializer (a weight), in the code.
 
@@ -36,20 +36,28 @@ def dequantize_ref(q, scale, zp):
             (q.astype(F) - zp.astype(F))).astype(F) * scale
 
 
-def build(path, op, out_type, shape, scale, zp, axis, stored=None):
+def build(path, op, out_type, shape, scale, zp, axis, stored=None, runtime=False):
     """QuantizeLinear of input x, or DequantizeLinear of the stored integers
     `stored` (an initializer, as a weight is) plus the float input x, which
-    the test feeds zeros, so that the dequantization runs in the code."""
-    inits = [numpy_helper.from_array(scale, "s"), numpy_helper.from_array(zp, "z")]
+    the test feeds zeros, so that the dequantization runs in the code. With
+    `runtime`, the scale, zero point and stored integers are model inputs
+    instead (s, z, w): parameters known only at run time."""
+    params = [numpy_helper.from_array(scale, "s"), numpy_helper.from_array(zp, "z")]
+    if stored is not None:
+        params.append(numpy_helper.from_array(stored, "w"))
+    inputs = [helper.make_tensor_value_info("x", TensorProto.FLOAT, shape)]
+    if runtime:
+        inputs += [helper.make_tensor_value_info(p.name, p.data_type, p.dims) for p in params]
+        inits = []
+    else:
+        inits = params
     if stored is None:
         nodes = [helper.make_node(op, ["x", "s", "z"], ["y"], name="q", axis=axis)]
     else:
-        inits.append(numpy_helper.from_array(stored, "w"))
         nodes = [helper.make_node(op, ["w", "s", "z"], ["d"], name="q", axis=axis),
                  helper.make_node("Add", ["d", "x"], ["y"], name="add")]
     graph = helper.make_graph(
-        nodes, "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, shape)],
-        [helper.make_tensor_value_info("y", out_type, shape)], inits)
+        nodes, "g", inputs, [helper.make_tensor_value_info("y", out_type, shape)], inits)
     onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]), path)
 
 
@@ -73,11 +81,15 @@ def main():
                        else rng.integers(0, 255, 5)).astype(dtype), 2))
         cases.append(("dequantize", dtype, np.array(F(0.0375)),
                       np.array(dtype(7)), 1))
-    for i, (op, dtype, scale, zp, axis) in enumerate(cases):
+    # Each case again with its parameters as model inputs.
+    cases += [case + (True,) for case in cases]
+    for i, (op, dtype, scale, zp, axis, *runtime) in enumerate(cases):
+        runtime = bool(runtime)
         path = os.path.join(work, f"case{i}.onnx")
         library = os.path.join(work, f"libcase{i}.so")
         if op == "quantize":
-            build(path, "QuantizeLinear", DTYPES[dtype], shape, scale, zp, axis)
+            build(path, "QuantizeLinear", DTYPES[dtype], shape, scale, zp, axis,
+                  runtime=runtime)
             x = (rng.integers(-600, 600, shape) / 4.0).astype(F)
             x.flat[:6] = [np.inf, -np.inf, np.nan, 1e30, -1e30, 0.0]
         else:
@@ -85,7 +97,8 @@ def main():
             low, high = (max(info.min, -2**20), min(info.max, 2**20))
             stored = rng.integers(low, high, shape, endpoint=True).astype(dtype)
             stored.flat[:2] = [low, high]
-            build(path, "DequantizeLinear", TensorProto.FLOAT, shape, scale, zp, axis, stored)
+            build(path, "DequantizeLinear", TensorProto.FLOAT, shape, scale, zp, axis, stored,
+                  runtime=runtime)
             x = np.zeros(shape, F)
         subprocess.run([quantc_bin, "compile", path, "-o", library], check=True)
         bshape = [1] * len(shape)
@@ -96,12 +109,18 @@ def main():
             expected = quantize_ref(x, s, z.astype(np.float64), dtype)
         else:
             expected = dequantize_ref(stored, s, z)
+        inputs = {"x": x}
+        if runtime:
+            inputs.update(s=scale, z=zp)
+            if op == "dequantize":
+                inputs["w"] = stored
         with quantc.load(library) as model:
-            actual = model.run({"x": x})["y"]
+            actual = model.run(inputs)["y"]
         same = actual.dtype == expected.dtype and np.array_equal(
             actual.view(np.uint8), expected.view(np.uint8))
         ok &= same
-        print(f"{op} {np.dtype(dtype).name} {'per axis' if scale.ndim else 'per tensor'}: "
+        print(f"{op} {np.dtype(dtype).name} {'per axis' if scale.ndim else 'per tensor'}"
+              f"{', run-time parameters' if runtime else ''}: "
               f"{'identical' if same else 'DIFFERENT'}")
         if not same:
             bad = np.argwhere(actual != expected)[:3]

@@ -158,4 +158,81 @@ def QNN_GemmOp : QNN_Op<"gemm", [QNN_SameExpressedType]> {
   let hasVerifier = 1;
 }
 
+def QNN_MatMulIntegerOp : QNN_Op<"matmul_integer"> {
+  let summary = "Integer matrix product with run-time zero points";
+  let description = [{
+    ONNX `MatMulInteger`: `(a - a_zero_point) x (b - b_zero_point)` as
+    `qnn.matmul` multiplies, on 8-bit integers (signed or unsigned),
+    accumulated exactly in i32. The zero points are tensors, known at compile
+    time or only at run time: a scalar (rank 0) for the whole operand, or
+    one per row of `a` (shape of `a` with its last dimension 1) and one per
+    column of `b` (shape of `b` with its second-to-last dimension 1), where
+    any other dimension may be 1 and broadcast.
+
+    ```mlir
+    %y = qnn.matmul_integer %a, %b, %za, %zb
+         : (tensor<4x64xui8>, tensor<64x16xi8>, tensor<ui8>, tensor<i8>)
+         -> tensor<4x16xi32>
+    ```
+
+    Constraints:
+    - (matmul_integer-C1) `a` and `b` hold 8-bit integers and each zero point
+      has its operand's element type;
+    - (matmul_integer-C2) each zero point is a scalar or has the per-row
+      (per-column) shape above, and a rank-1 operand has a scalar one;
+    - (matmul_integer-C3) the shapes satisfy matmul-C1 to matmul-C4;
+    - (matmul_integer-C4) the result holds i32.
+  }];
+  let arguments = (ins QNN_IntegerTensor:$lhs, QNN_IntegerTensor:$rhs,
+                       QNN_IntegerTensor:$lhs_zero_point,
+                       QNN_IntegerTensor:$rhs_zero_point);
+  let results = (outs QNN_IntegerTensor:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs `,` $lhs_zero_point `,` $rhs_zero_point attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def QNN_ConvIntegerOp : QNN_Op<"conv_integer"> {
+  let summary = "Integer convolution with run-time zero points";
+  let description = [{
+    ONNX `ConvInteger`: `qnn.conv` of `input - input_zero_point` and
+    `weight - weight_zero_point` on 8-bit integers (signed or unsigned),
+    accumulated exactly in i32. Padding holds the input's zero point, so it
+    contributes nothing. The input's zero point is a scalar (rank 0); the
+    weight's is a scalar or one per output channel (shape `[M]`). Both are
+    tensors, known at compile time or only at run time.
+
+    ```mlir
+    %y = qnn.conv_integer %x, %w, %zx, %zw {strides = array<i64: 1, 1>,
+           dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>,
+           group = 1 : i64}
+         : (tensor<1x3x8x8xui8>, tensor<4x3x3x3xui8>, tensor<ui8>, tensor<4xui8>)
+         -> tensor<1x4x8x8xi32>
+    ```
+
+    Constraints:
+    - (conv_integer-C1) the input and weight hold 8-bit integers and each
+      zero point has its operand's element type;
+    - (conv_integer-C2) the zero points have the shapes above;
+    - (conv_integer-C3) the shapes and attributes satisfy conv-C1 to conv-C4
+      and conv-C6;
+    - (conv_integer-C4) the result holds i32.
+  }];
+  let arguments = (ins QNN_IntegerTensor:$input, QNN_IntegerTensor:$weight,
+                       QNN_IntegerTensor:$input_zero_point,
+                       QNN_IntegerTensor:$weight_zero_point,
+                       DenseI64ArrayAttr:$strides,
+                       DenseI64ArrayAttr:$dilations,
+                       DenseI64ArrayAttr:$pads,
+                       DefaultValuedAttr<I64Attr, "1">:$group);
+  let results = (outs QNN_IntegerTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $weight `,` $input_zero_point `,` $weight_zero_point attr-dict
+    `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 #endif // QUANTC_DIALECT_QNN_IR_QNNLINEAROPS_TD

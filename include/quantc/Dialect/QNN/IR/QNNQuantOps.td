@@ -119,4 +119,103 @@ def QNN_RequantizeOp : QNN_Op<"requantize",
   let hasFolder = 1;
 }
 
+def QNN_QuantizeLinearOp : QNN_Op<"quantize_linear"> {
+  let summary = "Quantize a float tensor with run-time parameters";
+  let description = [{
+    ONNX `QuantizeLinear` when the scale or zero point is only known at run
+    time: `clamp(round_half_even(x / scale) + zero_point, qmin, qmax)` with
+    `[qmin, qmax]` the range of the zero point's integer type, NaN to the
+    zero point. The result holds plain integers; `qnn.quantize` is the
+    compile-time form, whose result type carries the parameters. The scale
+    and zero point are scalars (rank 0) or 1-D along `axis`.
+
+    ```mlir
+    %q = qnn.quantize_linear %x, %scale, %zp {axis = 1 : i64}
+         : (tensor<2x3xf32>, tensor<3xf32>, tensor<3xui8>) -> tensor<2x3xui8>
+    ```
+
+    Constraints:
+    - (quantize_linear-C1) the scale has the input's element type and the
+      zero point and result one 8-, 16- or 32-bit integer type;
+    - (quantize_linear-C2) the scale and zero point have one shape: rank 0,
+      or `[D]` with `D` the input's size along `axis`;
+    - (quantize_linear-C3) the result has the input's shape.
+  }];
+  let arguments = (ins QNN_FloatTensor:$input, QNN_FloatTensor:$scale,
+                       QNN_IntegerTensor:$zero_point,
+                       DefaultValuedAttr<I64Attr, "1">:$axis);
+  let results = (outs QNN_IntegerTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $scale `,` $zero_point attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def QNN_DequantizeLinearOp : QNN_Op<"dequantize_linear"> {
+  let summary = "Dequantize an integer tensor with run-time parameters";
+  let description = [{
+    ONNX `DequantizeLinear` on plain integers, with a scale and zero point
+    known at compile time or only at run time: `(float(q) - float(zp)) *
+    scale`. The scale and zero point are scalars (rank 0) or 1-D along
+    `axis`.
+
+    ```mlir
+    %x = qnn.dequantize_linear %q, %scale, %zp
+         : (tensor<4xui8>, tensor<f32>, tensor<ui8>) -> tensor<4xf32>
+    ```
+
+    Constraints:
+    - (dequantize_linear-C1) the zero point has the input's element type,
+      an 8-, 16- or 32-bit integer type, and the result the scale's;
+    - (dequantize_linear-C2) as quantize_linear-C2;
+    - (dequantize_linear-C3) the result has the input's shape.
+  }];
+  let arguments = (ins QNN_IntegerTensor:$input, QNN_FloatTensor:$scale,
+                       QNN_IntegerTensor:$zero_point,
+                       DefaultValuedAttr<I64Attr, "1">:$axis);
+  let results = (outs QNN_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $scale `,` $zero_point attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def QNN_DynamicQuantizeLinearOp : QNN_Op<"dynamic_quantize_linear"> {
+  let summary = "Quantize to u8 with parameters computed from the data";
+  let description = [{
+    ONNX `DynamicQuantizeLinear`, per tensor or per row: over the tensor
+    (or over each row, the last dimension), `lo = min(0, min(x))` and
+    `hi = max(0, max(x))`, then in f32
+
+        scale = (hi - lo) / 255      (1 when hi == lo)
+        zero_point = clamp(round_half_even(0 - lo / scale), 0, 255)
+        y = clamp(round_half_even(x / scale) + zero_point, 0, 255)
+
+    The range includes 0, so 0 is exact. `scale` and `zero_point` are
+    rank 0 per tensor, or the input's shape with last dimension 1 per row.
+
+    ```mlir
+    %y, %scale, %zp = qnn.dynamic_quantize_linear %x
+         : (tensor<4x8xf32>) -> (tensor<4x8xui8>, tensor<f32>, tensor<ui8>)
+    ```
+
+    Constraints:
+    - (dynamic_quantize_linear-C1) the input holds f32, `y` and
+      `zero_point` ui8 and `scale` f32;
+    - (dynamic_quantize_linear-C2) `y` has the input's shape, and `scale`
+      and `zero_point` the shape above;
+    - (dynamic_quantize_linear-C3) `per_row` needs rank 1 or more.
+  }];
+  let arguments = (ins QNN_FloatTensor:$input,
+                       DefaultValuedAttr<BoolAttr, "false">:$per_row);
+  let results = (outs QNN_IntegerTensor:$result, QNN_FloatTensor:$scale,
+                      QNN_IntegerTensor:$zero_point);
+  let assemblyFormat = [{
+    $input attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 #endif // QUANTC_DIALECT_QNN_IR_QNNQUANTOPS_TD

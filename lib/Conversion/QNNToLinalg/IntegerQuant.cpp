@@ -1,0 +1,452 @@
+//===- IntegerQuant.cpp - Lower ops on plain and unsigned integers -------===//
+//
+// Ops whose quantization parameters are tensors, known at compile time or
+// only at run time (qnn.quantize_linear, qnn.dequantize_linear,
+// qnn.dynamic_quantize_linear, qnn.matmul_integer, qnn.conv_integer), and
+// the integer ops and casts on signed or unsigned integer tensors. The type
+// converter makes every integer tensor signless, so these patterns take
+// the signedness from the op's original types. The rounding and clamping
+// rules are those of docs/numerics.md, shared with Quantized.cpp.
+//
+//===----------------------------------------------------------------------===//
+
+#include "quantc/Conversion/QNNToLinalg/QNNToLinalg.h"
+#include "quantc/Dialect/QNN/IR/QNNOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/TypeUtilities.h"
+
+using namespace mlir;
+using namespace quantc;
+using namespace quantc::qnn_to_linalg;
+
+/// Whether `type` (or its elements) is a signed or unsigned integer type,
+/// which the type converter makes signless.
+static bool isSignedOrUnsigned(Type type) {
+  auto integer = dyn_cast<IntegerType>(getElementTypeOrSelf(type));
+  return integer && !integer.isSignless();
+}
+
+/// Whether the elements of `value` are unsigned integers.
+static bool isUnsignedTensor(Value value) {
+  return getElementTypeOrSelf(value.getType()).isUnsignedInteger();
+}
+
+/// The range of an integer type: signless counts as signed.
+static std::pair<int64_t, int64_t> getIntegerRange(Type type) {
+  auto integer = cast<IntegerType>(getElementTypeOrSelf(type));
+  unsigned width = integer.getWidth();
+  if (integer.isUnsigned())
+    return {0, int64_t((uint64_t(1) << width) - 1)};
+  return {-(int64_t(1) << (width - 1)), (int64_t(1) << (width - 1)) - 1};
+}
+
+/// An integer as a float of `type`, unsigned or signed.
+static Value integerToFloat(OpBuilder &b, Location loc, Value q, Type type,
+                            bool isUnsigned) {
+  return isUnsigned ? Value(arith::UIToFPOp::create(b, loc, type, q))
+                    : Value(arith::SIToFPOp::create(b, loc, type, q));
+}
+
+/// A parameter of rank 0 or 1, reshaped to broadcast along `axis` of a
+/// rank-`rank` tensor ([1, ..., C, ..., 1]); rank 0 stays.
+static Value broadcastAlong(OpBuilder &b, Location loc, Value param,
+                            int64_t axis, int64_t rank) {
+  auto type = cast<RankedTensorType>(param.getType());
+  if (type.getRank() == 0)
+    return param;
+  SmallVector<int64_t> shape(rank, 1);
+  shape[axis] = type.getDimSize(0);
+  ReassociationIndices all;
+  for (int64_t d = 0; d < rank; ++d)
+    all.push_back(d);
+  return tensor::ExpandShapeOp::create(b, loc, type.clone(shape), param,
+                                       ArrayRef<ReassociationIndices>{all});
+}
+
+/// The splat value of a constant integer tensor, if `value` is one.
+static std::optional<int64_t> getSplatInteger(Value value) {
+  DenseIntElementsAttr attr;
+  if (!matchPattern(value, m_Constant(&attr)) || !attr.isSplat())
+    return std::nullopt;
+  APInt v = attr.getSplatValue<APInt>();
+  return isUnsignedTensor(value) ? int64_t(v.getZExtValue()) : v.getSExtValue();
+}
+
+/// `x - zp` in i32 elementwise, zp broadcast numpy-style, or along `axis`
+/// when it is 1-D.
+static Value createShifted(OpBuilder &b, Location loc, Value x, Value zp,
+                           bool isUnsigned, std::optional<int64_t> axis) {
+  auto type = cast<RankedTensorType>(x.getType());
+  Type i32 = b.getI32Type();
+  if (axis)
+    zp = broadcastAlong(b, loc, zp, *axis, type.getRank());
+  return createElementwise(
+      b, loc, type.clone(i32), {x, zp},
+      [&](OpBuilder &nested, Location l, ValueRange args) {
+        Value v = extendStored(nested, l, args[0], i32, !isUnsigned);
+        Value z = extendStored(nested, l, args[1], i32, !isUnsigned);
+        return arith::SubIOp::create(nested, l, v, z).getResult();
+      },
+      ValueRange(getDynamicSizes(b, loc, x)));
+}
+
+namespace {
+
+struct QuantizeLinearLowering final
+    : OpConversionPattern<qnn::QuantizeLinearOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(qnn::QuantizeLinearOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    int64_t rank = op.getType().getRank();
+    auto resultType =
+        cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
+    Type floatType = op.getInput().getType().getElementType();
+    auto [qmin, qmax] = getIntegerRange(op.getType());
+    bool isUnsigned = isUnsignedTensor(op.getZeroPoint());
+    Value scale =
+        broadcastAlong(rewriter, loc, adaptor.getScale(), op.getAxis(), rank);
+    Value zp = broadcastAlong(rewriter, loc, adaptor.getZeroPoint(),
+                              op.getAxis(), rank);
+    Value result = createElementwise(
+        rewriter, loc, resultType, {adaptor.getInput(), scale, zp},
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value scaled = arith::DivFOp::create(b, l, args[0], args[1]);
+          Value rounded = math::RoundEvenOp::create(b, l, scaled);
+          Value zeroPoint =
+              integerToFloat(b, l, args[2], floatType, isUnsigned);
+          return storeRounded(b, l, rounded, zeroPoint, qmin, qmax,
+                              resultType.getElementType());
+        },
+        ValueRange(getDynamicSizes(rewriter, loc, adaptor.getInput())));
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct DequantizeLinearLowering final
+    : OpConversionPattern<qnn::DequantizeLinearOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(qnn::DequantizeLinearOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType resultType = op.getType();
+    int64_t rank = resultType.getRank();
+    Type floatType = resultType.getElementType();
+    bool isUnsigned = isUnsignedTensor(op.getInput());
+    Value scale =
+        broadcastAlong(rewriter, loc, adaptor.getScale(), op.getAxis(), rank);
+    Value zp = broadcastAlong(rewriter, loc, adaptor.getZeroPoint(),
+                              op.getAxis(), rank);
+    Value result = createElementwise(
+        rewriter, loc, resultType, {adaptor.getInput(), scale, zp},
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value real = integerToFloat(b, l, args[0], floatType, isUnsigned);
+          Value zeroPoint =
+              integerToFloat(b, l, args[2], floatType, isUnsigned);
+          Value shifted = arith::SubFOp::create(b, l, real, zeroPoint);
+          return arith::MulFOp::create(b, l, shifted, args[1]).getResult();
+        },
+        ValueRange(getDynamicSizes(rewriter, loc, adaptor.getInput())));
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct DynamicQuantizeLinearLowering final
+    : OpConversionPattern<qnn::DynamicQuantizeLinearOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(qnn::DynamicQuantizeLinearOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value input = adaptor.getInput();
+    auto inputType = cast<RankedTensorType>(input.getType());
+    int64_t rank = inputType.getRank();
+    Type i8 = rewriter.getI8Type();
+    auto paramType = cast<RankedTensorType>(op.getScale().getType());
+
+    // The range of the data (of each row), widened to include 0.
+    SmallVector<int64_t> axes;
+    for (int64_t d = op.getPerRow() ? rank - 1 : 0; d < rank; ++d)
+      axes.push_back(d);
+    Value lo = createReduction(rewriter, loc, input, axes, qnn::ReduceKind::Min,
+                               paramType);
+    Value hi = createReduction(rewriter, loc, input, axes, qnn::ReduceKind::Max,
+                               paramType);
+    SmallVector<Value> paramSizes = getDynamicSizes(rewriter, loc, lo);
+    auto constant = [](OpBuilder &b, Location l, double v) {
+      return arith::ConstantOp::create(b, l, b.getF32FloatAttr(v));
+    };
+    // scale = (hi - lo) / 255, or 1 when the range is empty.
+    Value scale = createElementwise(
+        rewriter, loc, paramType, {lo, hi},
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value zero = constant(b, l, 0.0);
+          Value low = arith::MinimumFOp::create(b, l, args[0], zero);
+          Value high = arith::MaximumFOp::create(b, l, args[1], zero);
+          Value range = arith::SubFOp::create(b, l, high, low);
+          Value s = arith::DivFOp::create(b, l, range, constant(b, l, 255.0));
+          Value empty = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ,
+                                              range, zero);
+          return arith::SelectOp::create(b, l, empty, constant(b, l, 1.0), s)
+              .getResult();
+        },
+        ValueRange(paramSizes));
+    // zero_point = clamp(round_half_even(0 - lo / scale), 0, 255), as a
+    // float (for quantizing) and as a u8.
+    Value zeroPointFloat = createElementwise(
+        rewriter, loc, paramType, {lo, scale},
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value zero = constant(b, l, 0.0);
+          Value low = arith::MinimumFOp::create(b, l, args[0], zero);
+          Value shifted = arith::SubFOp::create(
+              b, l, zero, arith::DivFOp::create(b, l, low, args[1]));
+          Value rounded = math::RoundEvenOp::create(b, l, shifted);
+          return arith::MinimumFOp::create(
+                     b, l, arith::MaximumFOp::create(b, l, rounded, zero),
+                     constant(b, l, 255.0))
+              .getResult();
+        },
+        ValueRange(paramSizes));
+    Value zeroPoint = createElementwise(
+        rewriter, loc, paramType.clone(i8), {zeroPointFloat},
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          return arith::FPToUIOp::create(b, l, i8, args[0]).getResult();
+        },
+        ValueRange(paramSizes));
+    Value result = createElementwise(
+        rewriter, loc, inputType.clone(i8), {input, scale, zeroPointFloat},
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value scaled = arith::DivFOp::create(b, l, args[0], args[1]);
+          Value rounded = math::RoundEvenOp::create(b, l, scaled);
+          return storeRounded(b, l, rounded, args[2], 0, 255, i8);
+        },
+        ValueRange(getDynamicSizes(rewriter, loc, input)));
+    rewriter.replaceOp(op, {result, scale, zeroPoint});
+    return success();
+  }
+};
+
+/// The operands of an integer contraction: the raw operands with constant
+/// zero points folded into the body, or operands shifted by their zero
+/// points into i32 when a zero point is known only at run time (or varies).
+struct IntegerOperands {
+  Value lhs, rhs;
+  ContractionOperands contraction;
+};
+
+static IntegerOperands getIntegerOperands(OpBuilder &b, Location loc, Value lhs,
+                                          Value rhs, Value lhsZp, Value rhsZp,
+                                          Value origLhs, Value origRhs,
+                                          Value origLhsZp, Value origRhsZp,
+                                          std::optional<int64_t> rhsZpAxis) {
+  IntegerOperands result{lhs, rhs, {}};
+  std::array<Value, 2> values = {lhs, rhs}, zps = {lhsZp, rhsZp},
+                       origValues = {origLhs, origRhs},
+                       origZps = {origLhsZp, origRhsZp};
+  for (unsigned i = 0; i < 2; ++i) {
+    bool isUnsigned = isUnsignedTensor(origValues[i]);
+    if (std::optional<int64_t> zp = getSplatInteger(origZps[i])) {
+      result.contraction.zeroPoints[i] = *zp;
+      result.contraction.isUnsigned[i] = isUnsigned;
+      continue;
+    }
+    Value shifted = createShifted(b, loc, values[i], zps[i], isUnsigned,
+                                  i == 1 ? rhsZpAxis : std::nullopt);
+    (i == 0 ? result.lhs : result.rhs) = shifted;
+  }
+  return result;
+}
+
+struct MatMulIntegerLowering final : OpConversionPattern<qnn::MatMulIntegerOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(qnn::MatMulIntegerOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    IntegerOperands operands = getIntegerOperands(
+        rewriter, op.getLoc(), adaptor.getLhs(), adaptor.getRhs(),
+        adaptor.getLhsZeroPoint(), adaptor.getRhsZeroPoint(), op.getLhs(),
+        op.getRhs(), op.getLhsZeroPoint(), op.getRhsZeroPoint(), std::nullopt);
+    rewriter.replaceOp(op, createMatMul(rewriter, op.getLoc(), operands.lhs,
+                                        operands.rhs, op.getType(),
+                                        operands.contraction));
+    return success();
+  }
+};
+
+struct ConvIntegerLowering final : OpConversionPattern<qnn::ConvIntegerOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(qnn::ConvIntegerOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (op.getInput().getType().isDynamicDim(1) ||
+        op.getWeight().getType().isDynamicDim(0))
+      return rewriter.notifyMatchFailure(op, "channel counts must be static");
+    // A shifted input pads with 0, which is its zero point's place.
+    IntegerOperands operands = getIntegerOperands(
+        rewriter, op.getLoc(), adaptor.getInput(), adaptor.getWeight(),
+        adaptor.getInputZeroPoint(), adaptor.getWeightZeroPoint(),
+        op.getInput(), op.getWeight(), op.getInputZeroPoint(),
+        op.getWeightZeroPoint(), int64_t(0));
+    rewriter.replaceOp(op,
+                       createConv(rewriter, op.getLoc(), operands.lhs,
+                                  operands.rhs, Value(), ConvAttributes::of(op),
+                                  op.getType(), operands.contraction));
+    return success();
+  }
+};
+
+/// One element of qnn.cast between types where a signed or unsigned
+/// integer is involved, on signless values: as qnn.cast's rules, with
+/// unsigned sources zero-extended and unsigned results saturated to
+/// [0, 2^w - 1] from floats.
+static Value castInteger(OpBuilder &b, Location loc, Value x, Type from,
+                         Type to, Type toSignless) {
+  bool fromUnsigned = from.isUnsignedInteger();
+  auto fromFloat = dyn_cast<FloatType>(from);
+  if (auto toFloat = dyn_cast<FloatType>(to)) {
+    if (fromFloat)
+      return x;
+    return integerToFloat(b, loc, x, to, fromUnsigned);
+  }
+  unsigned toWidth = to.getIntOrFloatBitWidth();
+  if (to.isInteger(1))
+    return arith::CmpIOp::create(
+        b, loc, arith::CmpIPredicate::ne, x,
+        arith::ConstantOp::create(b, loc, b.getIntegerAttr(x.getType(), 0)));
+  if (!fromFloat)
+    return extendStored(b, loc, x, toSignless,
+                        !fromUnsigned && !from.isInteger(1));
+  // Float to integer: truncate toward zero, saturate, NaN to 0.
+  auto [lo, hi] = getIntegerRange(to);
+  auto floatConstant = [&](double v) {
+    return arith::ConstantOp::create(b, loc, b.getFloatAttr(from, v));
+  };
+  auto intConstant = [&](int64_t v) {
+    return arith::ConstantOp::create(
+        b, loc,
+        b.getIntegerAttr(toSignless, APInt(toWidth, uint64_t(v), v < 0)));
+  };
+  Value truncated = to.isUnsignedInteger()
+                        ? Value(arith::FPToUIOp::create(b, loc, toSignless, x))
+                        : Value(arith::FPToSIOp::create(b, loc, toSignless, x));
+  // Bounds are 2^(w-1) or 2^w, exact in every float type (or infinite).
+  Value tooHigh = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGE, x,
+                                        floatConstant(double(hi) + 1.0));
+  Value tooLow = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLE, x,
+                                       floatConstant(double(lo) - 1.0));
+  Value isNaN = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, x, x);
+  Value result =
+      arith::SelectOp::create(b, loc, tooHigh, intConstant(hi), truncated);
+  result = arith::SelectOp::create(b, loc, tooLow, intConstant(lo), result);
+  return arith::SelectOp::create(b, loc, isNaN, intConstant(0), result);
+}
+
+struct SignedOrUnsignedCastLowering final : OpConversionPattern<qnn::CastOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(qnn::CastOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (!isSignedOrUnsigned(op.getInput().getType()) &&
+        !isSignedOrUnsigned(op.getType()))
+      return failure();
+    auto resultType =
+        cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
+    Type from = op.getInput().getType().getElementType();
+    Type to = op.getType().getElementType();
+    rewriter.replaceOp(
+        op,
+        createElementwise(rewriter, op.getLoc(), resultType, adaptor.getInput(),
+                          [&](OpBuilder &b, Location l, ValueRange args) {
+                            return castInteger(b, l, args[0], from, to,
+                                               resultType.getElementType());
+                          }));
+    return success();
+  }
+};
+
+struct SignedOrUnsignedConstantLowering final
+    : OpConversionPattern<qnn::ConstantOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(qnn::ConstantOp op, OpAdaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto value = dyn_cast<DenseElementsAttr>(op.getValue());
+    if (!value || !isSignedOrUnsigned(op.getType()))
+      return failure();
+    auto signless = IntegerType::get(
+        op.getContext(), value.getElementType().getIntOrFloatBitWidth());
+    rewriter.replaceOpWithNewOp<arith::ConstantOp>(op, value.bitcast(signless));
+    return success();
+  }
+};
+
+/// Integer arithmetic on signed or unsigned integer tensors, on signless
+/// values with the signedness of the op's type.
+template <typename OpTy>
+struct SignedOrUnsignedArithmeticLowering final : OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+  using OpAdaptor = typename OpTy::Adaptor;
+
+  LogicalResult
+  matchAndRewrite(OpTy op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (!isSignedOrUnsigned(op.getType()))
+      return failure();
+    auto resultType = cast<RankedTensorType>(
+        this->getTypeConverter()->convertType(op.getType()));
+    bool isUnsigned = op.getType().getElementType().isUnsignedInteger();
+    Value result = createElementwise(
+        rewriter, op.getLoc(), resultType, adaptor.getOperands(),
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          ScalarBuilder s(b, l, resultType.getElementType(), isUnsigned);
+          if constexpr (std::is_same_v<OpTy, qnn::AddOp>)
+            return s.add(args[0], args[1]);
+          else if constexpr (std::is_same_v<OpTy, qnn::SubOp>)
+            return s.sub(args[0], args[1]);
+          else if constexpr (std::is_same_v<OpTy, qnn::MulOp>)
+            return s.mul(args[0], args[1]);
+          else if constexpr (std::is_same_v<OpTy, qnn::DivOp>)
+            return s.div(args[0], args[1]);
+          else if constexpr (std::is_same_v<OpTy, qnn::MaxOp>)
+            return s.max(args[0], args[1]);
+          else
+            return s.min(args[0], args[1]);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+} // namespace
+
+void qnn_to_linalg::populateIntegerQuantPatterns(const TypeConverter &converter,
+                                                 RewritePatternSet &patterns) {
+  // Above the patterns for signless types, which fail on these.
+  patterns.add<QuantizeLinearLowering, DequantizeLinearLowering,
+               DynamicQuantizeLinearLowering, MatMulIntegerLowering,
+               ConvIntegerLowering, SignedOrUnsignedCastLowering,
+               SignedOrUnsignedConstantLowering,
+               SignedOrUnsignedArithmeticLowering<qnn::AddOp>,
+               SignedOrUnsignedArithmeticLowering<qnn::SubOp>,
+               SignedOrUnsignedArithmeticLowering<qnn::MulOp>,
+               SignedOrUnsignedArithmeticLowering<qnn::DivOp>,
+               SignedOrUnsignedArithmeticLowering<qnn::MaxOp>,
+               SignedOrUnsignedArithmeticLowering<qnn::MinOp>>(
+      converter, patterns.getContext(), /*benefit=*/2);
+}
