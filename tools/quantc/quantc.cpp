@@ -88,7 +88,7 @@ static cl::opt<double> calibrationPercentile(
              "99.99)"),
     cl::init(99.99), cl::sub(calibrateCommand), cl::sub(compileCommand));
 
-enum class QuantizeMode { None, Static, WeightOnly };
+enum class QuantizeMode { None, Static, Dynamic, WeightOnly };
 static cl::opt<QuantizeMode> quantizeMode(
     "quantize", cl::desc("How to quantize the model"),
     cl::init(QuantizeMode::None),
@@ -99,6 +99,11 @@ static cl::opt<QuantizeMode> quantizeMode(
                           "static post-training quantization: int8 "
                           "contractions from ranges calibrated on "
                           "--calibration"),
+               clEnumValN(QuantizeMode::Dynamic, "dynamic",
+                          "dynamic post-training quantization: int8 "
+                          "weights, inputs of MatMul and Gemm (and Conv "
+                          "with --dynamic-conv) quantized at run time "
+                          "(no calibration)"),
                clEnumValN(QuantizeMode::WeightOnly, "weight-only",
                           "int8 weights, dequantized in the code; float "
                           "arithmetic (no calibration)")),
@@ -137,6 +142,15 @@ static cl::opt<std::string>
                    cl::desc("Storage of quantized activations: u8 (default, "
                             "asymmetric) or s8"),
                    cl::init("u8"), cl::sub(compileCommand));
+static cl::opt<bool> dynamicPerRow(
+    "dynamic-per-row",
+    cl::desc("--quantize dynamic: one input scale per row (per token) "
+             "instead of per tensor"),
+    cl::sub(compileCommand));
+static cl::opt<bool>
+    dynamicConv("dynamic-conv",
+                cl::desc("--quantize dynamic: quantize Conv too"),
+                cl::sub(compileCommand));
 static cl::list<std::string>
     inputShapes("input-shape",
                 cl::desc("Give graph input NAME the static shape D0,D1,... "
@@ -628,7 +642,14 @@ static int runCompile(MLIRContext &context) {
     return compileModule(**module, emitKind, outputPath);
   }
   bool weightOnly = quantizeMode == QuantizeMode::WeightOnly;
-  if (calibrationDir.empty() && !weightOnly) {
+  bool dynamic = quantizeMode == QuantizeMode::Dynamic;
+  bool calibrated = !weightOnly && !dynamic;
+  if ((dynamicPerRow || dynamicConv) && !dynamic) {
+    errs() << "quantc: error: --dynamic-per-row and --dynamic-conv apply to "
+              "--quantize dynamic\n";
+    return 1;
+  }
+  if (calibrationDir.empty() && calibrated) {
     errs() << "quantc: error: --quantize static needs a calibration set "
               "(--calibration DIR)\n";
     return 1;
@@ -664,8 +685,8 @@ static int runCompile(MLIRContext &context) {
       llvm::make_scope_exit([&] { sys::fs::remove_directories(scratch); });
   // A statistics file of quantc calibrate is used as it is; a folder is a
   // calibration set to run.
-  if (weightOnly) {
-    // No activation is quantized: nothing to calibrate.
+  if (!calibrated) {
+    // No range is needed: nothing to calibrate.
   } else if (sys::fs::is_regular_file(calibrationDir)) {
     stats = calibrationDir;
   } else {
@@ -679,7 +700,7 @@ static int runCompile(MLIRContext &context) {
   if (failed(module))
     return 1;
   PassManager pm(&context);
-  if (!weightOnly) {
+  if (calibrated) {
     quantc::CalibrateOptions calibrate;
     calibrate.statsFile = stats.str().str();
     calibrate.method = calibrationMethod;
@@ -687,17 +708,28 @@ static int runCompile(MLIRContext &context) {
     pm.addNestedPass<func::FuncOp>(quantc::createCalibrate(calibrate));
     pm.addNestedPass<func::FuncOp>(quantc::createPropagateScales());
   }
-  quantc::QuantizeOptions quantize;
-  quantize.mode = weightOnly ? "weight-only" : "static";
-  quantize.perChannel = !perTensor;
-  quantize.activationType = activationType;
+  SmallVector<std::string> keep;
   for (const std::string &name : keepFloat) {
     static const llvm::StringMap<std::string> opNames = {
         {"Conv", "qnn.conv"}, {"MatMul", "qnn.matmul"}, {"Gemm", "qnn.gemm"}};
     auto it = opNames.find(name);
-    quantize.keepFloat.push_back(it == opNames.end() ? name : it->second);
+    keep.push_back(it == opNames.end() ? name : it->second);
   }
-  pm.addNestedPass<func::FuncOp>(quantc::createQuantize(quantize));
+  if (dynamic) {
+    quantc::QuantizeDynamicOptions options;
+    options.perChannel = !perTensor;
+    options.perRow = dynamicPerRow;
+    options.conv = dynamicConv;
+    options.keepFloat.assign(keep.begin(), keep.end());
+    pm.addNestedPass<func::FuncOp>(quantc::createQuantizeDynamic(options));
+  } else {
+    quantc::QuantizeOptions quantize;
+    quantize.mode = weightOnly ? "weight-only" : "static";
+    quantize.perChannel = !perTensor;
+    quantize.activationType = activationType;
+    quantize.keepFloat.assign(keep.begin(), keep.end());
+    pm.addNestedPass<func::FuncOp>(quantc::createQuantize(quantize));
+  }
   if (failed(pm.run(**module)))
     return 1;
   return compileModule(**module, emitKind, outputPath);

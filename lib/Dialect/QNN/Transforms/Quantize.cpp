@@ -36,6 +36,49 @@ getUniformType(MLIRContext *context, QuantParams params, StorageRange range,
       params.zeroPoint, range.min, range.max);
 }
 
+FailureOr<QuantizedWeight>
+quantc::quantizeWeight(DenseElementsAttr values, RankedTensorType type,
+                       std::optional<int64_t> channelAxis) {
+  MLIRContext *context = type.getContext();
+  StorageRange narrow = StorageRange::forBits(8, true, /*narrow=*/true);
+  int64_t channels = channelAxis ? type.getDimSize(*channelAxis) : 1;
+  SmallVector<float> absMax(channels, 0.0f);
+  ArrayRef<int64_t> shape = type.getShape();
+  int64_t inner = 1;
+  if (channelAxis)
+    for (int64_t d = *channelAxis + 1; d < type.getRank(); ++d)
+      inner *= shape[d];
+  int64_t index = 0;
+  for (float v : values.getValues<float>()) {
+    int64_t c = channelAxis ? (index / inner) % channels : 0;
+    absMax[c] = std::max(absMax[c], std::fabs(v));
+    ++index;
+  }
+  QuantizedWeight weight;
+  for (float a : absMax) {
+    FailureOr<QuantParams> params = chooseQuantParams(-a, a, narrow, true);
+    if (failed(params))
+      return failure();
+    weight.scales.push_back(params->scale);
+  }
+  Type f32 = Float32Type::get(context), i8 = IntegerType::get(context, 8);
+  quant::QuantizedType element =
+      channelAxis
+          ? quant::QuantizedType(quant::UniformQuantizedPerAxisType::get(
+                quant::QuantizationFlags::Signed, i8, f32, weight.scales,
+                SmallVector<int64_t>(channels, 0), int32_t(*channelAxis),
+                narrow.min, narrow.max))
+          : quant::QuantizedType(getUniformType(
+                context, {float(weight.scales[0]), 0}, narrow, true, 8, f32));
+  weight.type = type.clone(element);
+  FailureOr<DenseElementsAttr> stored =
+      qnn::quantizeElements(values, weight.type);
+  if (failed(stored))
+    return failure();
+  weight.stored = *stored;
+  return weight;
+}
+
 namespace {
 struct QuantizePass final : quantc::impl::QuantizeBase<QuantizePass> {
   using QuantizeBase::QuantizeBase;
@@ -122,47 +165,22 @@ struct QuantizePass final : quantc::impl::QuantizeBase<QuantizePass> {
 
     // Weights: symmetric narrow-range s8, per output channel or per tensor.
     MLIRContext *context = op->getContext();
-    StorageRange narrow = StorageRange::forBits(8, true, /*narrow=*/true);
     bool perAxis = perChannel && channelAxis;
-    int64_t channels = perAxis ? weightType.getDimSize(*channelAxis) : 1;
-    SmallVector<float> absMax(channels, 0.0f);
-    ArrayRef<int64_t> shape = weightType.getShape();
-    int64_t inner = 1;
-    if (perAxis)
-      for (int64_t d = *channelAxis + 1; d < weightType.getRank(); ++d)
-        inner *= shape[d];
-    int64_t index = 0;
-    for (float v : weightValues.getValues<float>()) {
-      int64_t c = perAxis ? (index / inner) % channels : 0;
-      absMax[c] = std::max(absMax[c], std::fabs(v));
-      ++index;
-    }
-    SmallVector<double> scales;
+    FailureOr<QuantizedWeight> quantizedWeightValues = quantizeWeight(
+        weightValues, weightType, perAxis ? channelAxis : std::nullopt);
+    if (failed(quantizedWeightValues))
+      return op->emitError("the weight holds a NaN or an infinity");
+    ArrayRef<double> scales = quantizedWeightValues->scales;
+    int64_t channels = scales.size();
     SmallVector<int64_t> zeroPoints(channels, 0);
-    for (float a : absMax) {
-      FailureOr<QuantParams> params = chooseQuantParams(-a, a, narrow, true);
-      if (failed(params))
-        return op->emitError("the weight holds a NaN or an infinity");
-      scales.push_back(params->scale);
-    }
     Type f32 = Float32Type::get(context);
-    Type i8 = IntegerType::get(context, 8), i32 = IntegerType::get(context, 32);
-    quant::QuantizedType weightQuant =
-        perAxis
-            ? quant::QuantizedType(quant::UniformQuantizedPerAxisType::get(
-                  quant::QuantizationFlags::Signed, i8, f32, scales, zeroPoints,
-                  int32_t(*channelAxis), narrow.min, narrow.max))
-            : quant::QuantizedType(getUniformType(
-                  context, {float(scales[0]), 0}, narrow, true, 8, f32));
+    Type i32 = IntegerType::get(context, 32);
     OpBuilder b(op);
     Location loc = op->getLoc();
-    auto quantizedWeightType = weightType.clone(weightQuant);
-    FailureOr<DenseElementsAttr> stored =
-        qnn::quantizeElements(weightValues, quantizedWeightType);
-    if (failed(stored))
-      return op->emitError("cannot quantize the weight");
+    RankedTensorType quantizedWeightType = quantizedWeightValues->type;
+    DenseElementsAttr stored = quantizedWeightValues->stored;
     Value quantizedWeight =
-        qnn::ConstantOp::create(b, loc, quantizedWeightType, *stored);
+        qnn::ConstantOp::create(b, loc, quantizedWeightType, stored);
     op->setOperand(
         1, qnn::DequantizeOp::create(b, loc, weightType, quantizedWeight));
     if (weightOnly)

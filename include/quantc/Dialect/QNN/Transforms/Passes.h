@@ -35,6 +35,24 @@ std::optional<std::pair<double, double>> getCalibratedRange(mlir::Value value);
 /// Sets the calibrated range of `value`, where getCalibratedRange reads it.
 void setCalibratedRange(mlir::Value value, double min, double max);
 
+/// A float weight quantized symmetrically to narrow-range s8 ([-127, 127],
+/// zero point 0), `scale = max|w| / 127` per output channel or per tensor.
+struct QuantizedWeight {
+  /// The weight's quantized tensor type (per axis or per tensor).
+  mlir::RankedTensorType type;
+  /// The stored integers (i8).
+  mlir::DenseElementsAttr stored;
+  /// One scale per channel, or one.
+  llvm::SmallVector<double> scales;
+};
+
+/// Quantizes the constant f32 weight `values` of type `type` per channel
+/// along `channelAxis` when given, else per tensor. Fails on a NaN or an
+/// infinity.
+mlir::FailureOr<QuantizedWeight>
+quantizeWeight(mlir::DenseElementsAttr values, mlir::RankedTensorType type,
+               std::optional<int64_t> channelAxis);
+
 /// The name of the function attribute holding the number of results a
 /// function had before qnn-instrument.
 inline constexpr const char *kInstrumentedAttrName = "qnn.instrumented";

@@ -209,4 +209,50 @@ def PropagateScales : Pass<"qnn-propagate-scales", "mlir::func::FuncOp"> {
   }];
 }
 
+def QuantizeDynamic : Pass<"qnn-quantize-dynamic", "mlir::func::FuncOp"> {
+  let summary = "Dynamic post-training quantization of the contractions";
+  let description = [{
+    Quantizes every f32 `qnn.matmul` with a constant 2-D weight and every
+    `qnn.gemm` (no `trans_a`) with a constant B, and with `conv` every
+    `qnn.conv` with a constant weight, as onnxruntime's and PyTorch's
+    `quantize_dynamic` do: the weight becomes s8 at compile time, the input
+    u8 at run time with a scale and zero point computed from its values.
+    No calibration is needed.
+    - The weight is quantized symmetrically to narrow-range s8 as in
+      qnn-quantize, per output channel when `per-channel`, else per tensor;
+      gemm's `trans_b` weight is transposed at compile time.
+    - The input goes through `qnn.dynamic_quantize_linear`, per tensor, or
+      per row (each row of the last dimension: per token) when `per-row`;
+      a conv's input is always per tensor.
+    - `qnn.matmul_integer` or `qnn.conv_integer` accumulates exactly in
+      i32, and the result is `float(acc) * fl32(s_in * s_w[c])`, plus
+      gemm's `beta * C` or conv's bias in float. Gemm's `alpha` scales the
+      weight scales.
+    Contractions whose ONNX node or op name is listed in `keep-float` stay
+    float.
+
+    ```mlir
+    %y = qnn.matmul %x, %w : (tensor<4x8xf32>, tensor<8x16xf32>) -> tensor<4x16xf32>
+    // becomes
+    %q, %s, %z = qnn.dynamic_quantize_linear %x : (tensor<4x8xf32>) -> (tensor<4x8xui8>, tensor<f32>, tensor<ui8>)
+    %qw = qnn.constant dense<...> : tensor<8x16xi8> -> tensor<8x16xi8>
+    %acc = qnn.matmul_integer %q, %qw, %z, %zw : (...) -> tensor<4x16xi32>
+    %f = qnn.cast %acc : tensor<4x16xi32> -> tensor<4x16xf32>
+    %m = qnn.mul %s, %ws : (tensor<f32>, tensor<16xf32>) -> tensor<16xf32>
+    %y = qnn.mul %f, %m : (tensor<4x16xf32>, tensor<16xf32>) -> tensor<4x16xf32>
+    ```
+  }];
+  let options = [
+    Option<"perChannel", "per-channel", "bool", /*default=*/"true",
+           "Weight scales per output channel rather than per tensor">,
+    Option<"perRow", "per-row", "bool", /*default=*/"false",
+           "Input scales per row (per token) rather than per tensor">,
+    Option<"conv", "conv", "bool", /*default=*/"false",
+           "Quantize convolutions too">,
+    ListOption<"keepFloat", "keep-float", "std::string",
+               "ONNX node names or op names (qnn.conv, qnn.matmul, "
+               "qnn.gemm) of contractions to leave in float">,
+  ];
+}
+
 #endif // QUANTC_DIALECT_QNN_TRANSFORMS_PASSES_TD
