@@ -6,6 +6,7 @@
 # make conformance runs all of ONNX's backend node tests through quantc.
 # make bench times the PaddleOCR models against onnxruntime (bench/).
 # make accuracy measures quantization against float (docs/accuracy.md).
+# make fashion-mnist-model retrains examples/fashion-mnist's CNN (PyTorch).
 # make check-asan runs the same suites built with AddressSanitizer and
 # UndefinedBehaviorSanitizer, in build-asan/.
 
@@ -13,7 +14,7 @@ BUILD_DIR ?= build
 ASAN_BUILD_DIR ?= build-asan
 BUILD_TYPE ?= Release
 
-.PHONY: all deps build models check conformance bench accuracy demo check-asan build-asan clean
+.PHONY: all deps build models check conformance bench accuracy demo check-asan build-asan clean fashion-mnist-model
 
 all: build
 
@@ -60,6 +61,16 @@ accuracy: build models
 	@PYTHONPATH=python /usr/bin/python3 bench/accuracy.py $(BUILD_DIR)/bin/quantc \
 	  .cache/models/ocr-models-1.4.2 /usr/share/doc/opencv-doc/examples/data \
 	  $(BUILD_DIR)/accuracy --output docs/accuracy.md
+	@PYTHONPATH=python /usr/bin/python3 bench/fashion_mnist.py $(BUILD_DIR)/bin/quantc \
+	  examples/fashion-mnist/fashion_mnist_cnn.onnx $(BUILD_DIR)/accuracy/fashion-mnist \
+	  --output docs/accuracy.md
+
+# The Fashion-MNIST CNN, trained with a fixed seed on the training images
+# (a few minutes on two cores); the committed .onnx is its output.
+fashion-mnist-model:
+	@scripts/install-deps.sh --training
+	@PYTHONPATH=python /usr/bin/python3 examples/fashion-mnist/train.py \
+	  examples/fashion-mnist/fashion_mnist_cnn.onnx
 
 demo: build
 	@scripts/demo.sh $(BUILD_DIR)

@@ -46,6 +46,8 @@ def all_configs():
             configs.append((f"static-{method}-{granularity}",
                             ["--quantize", "static", "--calibration-method", method,
                              f"--per-{granularity}"]))
+        configs.append((f"dynamic-{granularity}",
+                        ["--quantize", "dynamic", "--dynamic-conv", f"--per-{granularity}"]))
         configs.append((f"weight-only-int8-{granularity}",
                         ["--quantize", "weight-only", f"--per-{granularity}"]))
     return configs

@@ -5,6 +5,10 @@
 # root or through sudo. Without either it names the packages to install and
 # fails. Every dependency comes from Debian; nothing is downloaded otherwise.
 #
+# Usage: install-deps.sh [--training]
+#   --training  also PyTorch, which only retraining the example models needs
+#               (make fashion-mnist-model)
+#
 #===------------------------------------------------------------------------===#
 set -euo pipefail
 
@@ -20,7 +24,12 @@ PACKAGES=(
   # Scripted tests: Debian's Python with numpy, ONNX and its test data, and
   # real images (opencv-doc) with a reader for them.
   python3 python3-numpy python3-onnx python3-pil libonnx-testdata opencv-doc
+  # Real data for the Fashion-MNIST example model.
+  dataset-fashion-mnist
 )
+if [[ "${1:-}" == "--training" ]]; then
+  PACKAGES+=(python3-torch)
+fi
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

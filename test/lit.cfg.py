@@ -58,6 +58,10 @@ if all(os.path.isfile(os.path.join(ocr_models, name)) for name in (
 config.substitutions.append(
     ("%opencv_data", "/usr/share/doc/opencv-doc/examples/data"))
 
+# Debian's Fashion-MNIST (dataset-fashion-mnist, from scripts/install-deps.sh).
+if os.path.isfile("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz"):
+    config.available_features.add("fashion-mnist")
+
 # onnxruntime-node, the reference runtime (scripts/fetch-onnxruntime.sh).
 ort = os.path.join(config.quantc_src_root, ".cache", "onnxruntime")
 if (os.path.isfile(os.path.join(ort, "node_modules", "onnxruntime-node",
