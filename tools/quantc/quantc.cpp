@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "quantc/Dialect/QNN/Transforms/Passes.h"
+#include "quantc/Export/ONNX/QDQExport.h"
 #include "quantc/Import/ONNX/ONNXImporter.h"
 #include "quantc/Pipelines/Pipelines.h"
 #include "quantc/Target/ObjectEmission.h"
@@ -64,6 +65,11 @@ static cl::SubCommand
                      "Run an ONNX model over calibration data and write the "
                      "statistics of its activations (JSON)");
 
+static cl::SubCommand
+    quantizeCommand("quantize",
+                    "Quantize an ONNX model (static or weight-only) and write "
+                    "it back as a QDQ ONNX model");
+
 static cl::SubCommand listOpsCommand(
     "list-ops", "List the ONNX ops the importer converts, with the opsets in "
                 "which their definitions changed");
@@ -71,12 +77,12 @@ static cl::SubCommand listOpsCommand(
 static cl::opt<std::string> inputPath(cl::Positional, cl::desc("<model.onnx>"),
                                       cl::Required, cl::sub(importCommand),
                                       cl::sub(compileCommand),
+                                      cl::sub(quantizeCommand),
                                       cl::sub(calibrateCommand));
-static cl::opt<std::string> outputPath("o", cl::desc("Output file"),
-                                       cl::value_desc("file"), cl::init("-"),
-                                       cl::sub(importCommand),
-                                       cl::sub(compileCommand),
-                                       cl::sub(calibrateCommand));
+static cl::opt<std::string>
+    outputPath("o", cl::desc("Output file"), cl::value_desc("file"),
+               cl::init("-"), cl::sub(importCommand), cl::sub(compileCommand),
+               cl::sub(quantizeCommand), cl::sub(calibrateCommand));
 static cl::opt<std::string> calibrationData(
     "data",
     cl::desc("Calibration set: a folder of sample folders (ONNX test layout) "
@@ -86,7 +92,8 @@ static cl::opt<double> calibrationPercentile(
     "percentile",
     cl::desc("Percentile of the percentile method, in percent (default "
              "99.99)"),
-    cl::init(99.99), cl::sub(calibrateCommand), cl::sub(compileCommand));
+    cl::init(99.99), cl::sub(calibrateCommand), cl::sub(compileCommand),
+    cl::sub(quantizeCommand));
 
 enum class QuantizeMode { None, Static, Dynamic, WeightOnly };
 static cl::opt<QuantizeMode> quantizeMode(
@@ -107,41 +114,45 @@ static cl::opt<QuantizeMode> quantizeMode(
                clEnumValN(QuantizeMode::WeightOnly, "weight-only",
                           "int8 weights, dequantized in the code; float "
                           "arithmetic (no calibration)")),
-    cl::sub(compileCommand));
+    cl::sub(compileCommand), cl::sub(quantizeCommand));
 static cl::opt<std::string> calibrationDir(
     "calibration",
     cl::desc("Calibration set for --quantize static, laid out as for quantc "
              "calibrate --data, or the statistics file quantc calibrate "
              "wrote"),
-    cl::value_desc("dir"), cl::sub(compileCommand));
+    cl::value_desc("dir"), cl::sub(compileCommand), cl::sub(quantizeCommand));
 static cl::opt<std::string> calibrationMethod(
     "calibration-method",
     cl::desc("How a range is chosen from the statistics: minmax (default), "
              "percentile, entropy or mse"),
-    cl::init("minmax"), cl::sub(compileCommand));
+    cl::init("minmax"), cl::sub(compileCommand), cl::sub(quantizeCommand));
 static cl::opt<bool>
     perTensor("per-tensor",
               cl::desc("One weight scale per tensor (default: per output "
                        "channel, --per-channel)"),
-              cl::sub(compileCommand));
+              cl::sub(compileCommand), cl::sub(quantizeCommand));
 static cl::opt<bool> perChannel("per-channel",
                                 cl::desc("One weight scale per output channel "
                                          "(the default)"),
-                                cl::sub(compileCommand));
+                                cl::sub(compileCommand),
+                                cl::sub(quantizeCommand));
 static cl::opt<unsigned> bits("bits",
                               cl::desc("Bits of quantized weights (8; 4 is "
                                        "not built yet)"),
-                              cl::init(8), cl::sub(compileCommand));
+                              cl::init(8), cl::sub(compileCommand),
+                              cl::sub(quantizeCommand));
 static cl::list<std::string> keepFloat(
     "keep-float",
     cl::desc("Leave this ONNX node (or every node of this op type: Conv, "
              "MatMul, Gemm) in float under --quantize (repeatable)"),
-    cl::value_desc("NODE|OPTYPE"), cl::sub(compileCommand));
+    cl::value_desc("NODE|OPTYPE"), cl::sub(compileCommand),
+    cl::sub(quantizeCommand));
 static cl::opt<std::string>
     activationType("activation-type",
                    cl::desc("Storage of quantized activations: u8 (default, "
                             "asymmetric) or s8"),
-                   cl::init("u8"), cl::sub(compileCommand));
+                   cl::init("u8"), cl::sub(compileCommand),
+                   cl::sub(quantizeCommand));
 static cl::opt<bool> dynamicPerRow(
     "dynamic-per-row",
     cl::desc("--quantize dynamic: one input scale per row (per token) "
@@ -156,7 +167,8 @@ static cl::list<std::string>
                 cl::desc("Give graph input NAME the static shape D0,D1,... "
                          "(repeatable)"),
                 cl::value_desc("NAME=D0,D1,..."), cl::sub(importCommand),
-                cl::sub(compileCommand), cl::sub(calibrateCommand));
+                cl::sub(compileCommand), cl::sub(quantizeCommand),
+                cl::sub(calibrateCommand));
 
 enum class EmitKind { MLIR, LLVM, Object, SharedLibrary };
 static cl::opt<EmitKind> emitKind(
@@ -633,53 +645,107 @@ static int runCalibrate(MLIRContext &context) {
 
 /// quantc compile: imports the model, quantizes it as --quantize says, and
 /// compiles it.
+static FailureOr<OwningOpRef<ModuleOp>>
+importQuantized(MLIRContext &context, QuantizeMode quantizeMode,
+                StringRef functionName);
+
 static int runCompile(MLIRContext &context) {
   // Not `main`: the object links into programs that have their own.
-  if (quantizeMode == QuantizeMode::None) {
-    FailureOr<OwningOpRef<ModuleOp>> module = importModel(context, "forward");
-    if (failed(module))
-      return 1;
-    return compileModule(**module, emitKind, outputPath);
+  FailureOr<OwningOpRef<ModuleOp>> module =
+      importQuantized(context, quantizeMode, "forward");
+  if (failed(module))
+    return 1;
+  return compileModule(**module, emitKind, outputPath);
+}
+
+/// quantc quantize: imports the model, quantizes it as --quantize says
+/// (static by default), and writes the original model with that
+/// quantization in QDQ form.
+static int runQuantize(MLIRContext &context) {
+  QuantizeMode mode =
+      quantizeMode == QuantizeMode::None ? QuantizeMode::Static : quantizeMode;
+  if (mode == QuantizeMode::Dynamic) {
+    errs() << "quantc: error: quantc quantize writes static and weight-only "
+              "quantization; --quantize dynamic is for quantc compile\n";
+    return 1;
   }
+  if (StringRef(inputPath).ends_with(".mlir")) {
+    errs() << "quantc: error: quantc quantize needs the ONNX model to write "
+              "back, not a .mlir file\n";
+    return 1;
+  }
+  if (outputPath == "-") {
+    errs() << "quantc: error: name the output model with -o\n";
+    return 1;
+  }
+  FailureOr<OwningOpRef<ModuleOp>> module =
+      importQuantized(context, mode, "main");
+  if (failed(module))
+    return 1;
+  onnx::ModelProto model;
+  Location loc = FileLineColLoc::get(&context, inputPath, 0, 0);
+  if (failed(quantc::readONNXModel(inputPath, loc, model)))
+    return 1;
+  auto funcs = llvm::to_vector((*module)->getOps<func::FuncOp>());
+  if (failed(quantc::exportQDQ(funcs.front(), model)))
+    return 1;
+  return writeOutput(outputPath, [&](raw_pwrite_stream &os) {
+    std::string bytes;
+    if (!model.SerializeToString(&bytes)) {
+      errs() << outputPath << ": error: the model does not serialize\n";
+      return failure();
+    }
+    os << bytes;
+    return success();
+  });
+}
+
+/// Imports the model as function `functionName` and runs the quantization
+/// `quantizeMode` asks for (none: as it is). Errors are reported.
+static FailureOr<OwningOpRef<ModuleOp>>
+importQuantized(MLIRContext &context, QuantizeMode quantizeMode,
+                StringRef functionName) {
+  if (quantizeMode == QuantizeMode::None)
+    return importModel(context, functionName);
   bool weightOnly = quantizeMode == QuantizeMode::WeightOnly;
   bool dynamic = quantizeMode == QuantizeMode::Dynamic;
   bool calibrated = !weightOnly && !dynamic;
   if ((dynamicPerRow || dynamicConv) && !dynamic) {
     errs() << "quantc: error: --dynamic-per-row and --dynamic-conv apply to "
               "--quantize dynamic\n";
-    return 1;
+    return failure();
   }
   if (calibrationDir.empty() && calibrated) {
     errs() << "quantc: error: --quantize static needs a calibration set "
               "(--calibration DIR)\n";
-    return 1;
+    return failure();
   }
   if (bits != 8) {
     errs() << "quantc: error: --bits " << bits
            << " is not supported yet; quantization is 8-bit\n";
-    return 1;
+    return failure();
   }
   if (perTensor && perChannel) {
     errs() << "quantc: error: --per-tensor and --per-channel exclude each "
               "other\n";
-    return 1;
+    return failure();
   }
   if (activationType != "u8" && activationType != "s8") {
     errs() << "quantc: error: --activation-type must be u8 or s8\n";
-    return 1;
+    return failure();
   }
   if (!llvm::is_contained({"minmax", "percentile", "entropy", "mse"},
                           calibrationMethod)) {
     errs() << "quantc: error: --calibration-method must be minmax, "
               "percentile, entropy or mse\n";
-    return 1;
+    return failure();
   }
   SmallString<128> scratch, stats;
   if (std::error_code ec =
           sys::fs::createUniqueDirectory("quantc-quantize", scratch)) {
     errs() << "quantc: error: cannot create a temporary folder: "
            << ec.message() << "\n";
-    return 1;
+    return failure();
   }
   auto cleanup =
       llvm::make_scope_exit([&] { sys::fs::remove_directories(scratch); });
@@ -692,13 +758,13 @@ static int runCompile(MLIRContext &context) {
   } else {
     stats = scratch;
     sys::path::append(stats, "stats.json");
-    if (int status = calibrateTo(context, calibrationDir, stats))
-      return status;
+    if (calibrateTo(context, calibrationDir, stats))
+      return failure();
   }
 
-  FailureOr<OwningOpRef<ModuleOp>> module = importModel(context, "forward");
+  FailureOr<OwningOpRef<ModuleOp>> module = importModel(context, functionName);
   if (failed(module))
-    return 1;
+    return failure();
   PassManager pm(&context);
   if (calibrated) {
     quantc::CalibrateOptions calibrate;
@@ -731,8 +797,8 @@ static int runCompile(MLIRContext &context) {
     pm.addNestedPass<func::FuncOp>(quantc::createQuantize(quantize));
   }
   if (failed(pm.run(**module)))
-    return 1;
-  return compileModule(**module, emitKind, outputPath);
+    return failure();
+  return module;
 }
 
 static int runImport(MLIRContext &context) {
@@ -939,6 +1005,8 @@ int main(int argc, char **argv) {
     return runImport(context);
   if (compileCommand)
     return runCompile(context);
+  if (quantizeCommand)
+    return runQuantize(context);
   if (runCommand)
     return runRun();
   if (calibrateCommand)
