@@ -6,13 +6,16 @@
 // (found by the name the importer put in its location) reads its input
 // through a QuantizeLinear/DequantizeLinear pair, and its weight and bias
 // from integer initializers through a DequantizeLinear. Everything else in
-// the model is kept as it is.
+// the model is kept as it is. A model below opset 13 (the first with
+// per-axis DequantizeLinear) is moved to opset 13 first, its nodes rewritten
+// where their definitions changed (upgradeOpset).
 //
 //===----------------------------------------------------------------------===//
 
 #include "quantc/Export/ONNX/QDQExport.h"
 #include "quantc/Dialect/QNN/IR/QNNOps.h"
 #include "quantc/Dialect/QNN/Transforms/Passes.h"
+#include "quantc/Import/ONNX/ONNXImporter.h"
 
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "llvm/ADT/StringSet.h"
@@ -97,6 +100,7 @@ public:
       names.insert(tensor.name());
     for (int i = 0; i < graph.node_size(); ++i) {
       const onnx::NodeProto &node = graph.node(i);
+      names.insert(node.name());
       for (const std::string &output : node.output())
         names.insert(output);
       std::string key = !node.name().empty() || !node.output_size()
@@ -233,9 +237,6 @@ LogicalResult Exporter::exportOp(Operation *op) {
            << key << "' of this op is not in the model";
   int index = found->second;
   onnx::NodeProto &node = *graph.mutable_node(index);
-  if (opset < 10)
-    return op->emitError("QDQ export needs opset 10 or newer; the model has ")
-           << opset;
 
   // The input: a QuantizeLinear/DequantizeLinear pair, one per tensor and
   // type, placed before its first quantized consumer.
@@ -255,10 +256,6 @@ LogicalResult Exporter::exportOp(Operation *op) {
   for (auto [slot, operand] : {std::pair{1, weight}, std::pair{2, bias}}) {
     if (!operand || slot >= node.input_size())
       continue;
-    if (isa<quant::UniformQuantizedPerAxisType>(operand->type) && opset < 13)
-      return op->emitError("per-axis scales need opset 13 in a QDQ model; "
-                           "the model has opset ")
-             << opset << " (quantize per tensor instead)";
     std::string name = node.input(slot);
     auto stored = operand->stored;
     onnx::TensorProto *tensor = graph.add_initializer();
@@ -289,7 +286,7 @@ void Exporter::finish() {
     *graph.add_node() = std::move(nodes[i]);
   }
 
-  // Float initializers no node reads any more are dropped.
+  // Float weights and biases no node reads any more are dropped.
   llvm::StringSet<> used;
   for (const onnx::NodeProto &node : graph.node())
     for (const std::string &input : node.input())
@@ -305,6 +302,15 @@ void Exporter::finish() {
                                        return unused(t.name());
                                      }),
                       initializers->end());
+  // So are Constant nodes that held them.
+  auto *allNodes = graph.mutable_node();
+  allNodes->erase(std::remove_if(allNodes->begin(), allNodes->end(),
+                                 [&](const onnx::NodeProto &node) {
+                                   return node.op_type() == "Constant" &&
+                                          node.output_size() == 1 &&
+                                          unused(node.output(0));
+                                 }),
+                  allNodes->end());
   auto *inputs = graph.mutable_input();
   inputs->erase(std::remove_if(inputs->begin(), inputs->end(),
                                [&](const onnx::ValueInfoProto &info) {
@@ -314,7 +320,278 @@ void Exporter::finish() {
   model.set_producer_name("quantc");
 }
 
+//===----------------------------------------------------------------------===//
+// Opset upgrade
+//===----------------------------------------------------------------------===//
+
+/// Definition changes between the model's opset and 13 that leave a node's
+/// meaning as it is: an attribute added with the old behaviour as default
+/// (AveragePool and MaxPool 10), an input made optional (Gemm 11), new
+/// attributes (Constant 12), BatchNormalization 9 (without `spatial`).
+static bool isCompatibleChange(const onnx::NodeProto &node, int64_t version) {
+  StringRef op = node.op_type();
+  if ((op == "AveragePool" || op == "MaxPool") && version == 10)
+    return true;
+  if (op == "Gemm" && version == 11)
+    return true;
+  if (op == "Constant" && version == 12)
+    return true;
+  if (op == "BatchNormalization" && version == 9)
+    return llvm::none_of(node.attribute(), [](const onnx::AttributeProto &a) {
+      return a.name() == "spatial" && a.i() != 1;
+    });
+  return false;
+}
+
+namespace {
+/// Moves a model's default domain to opset 13, rewriting the nodes whose
+/// definitions changed on the way: attributes that became inputs (Slice
+/// 10, Clip 11, Squeeze, Unsqueeze and ReduceSum 13), and Softmax,
+/// LogSoftmax and Hardmax 13, which no longer flatten the dimensions from
+/// their axis: Flatten, the op on the last axis, and a Reshape back.
+class OpsetUpgrader {
+public:
+  OpsetUpgrader(onnx::ModelProto &model, func::FuncOp func,
+                llvm::StringSet<> &names)
+      : model(model), graph(*model.mutable_graph()), func(func), names(names) {}
+
+  LogicalResult run(int64_t from);
+
+private:
+  std::string uniqueName(const std::string &base) {
+    std::string name = base;
+    for (int i = 1; names.contains(name); ++i)
+      name = base + "_" + std::to_string(i);
+    names.insert(name);
+    return name;
+  }
+  /// Removes attribute `name` of `node`, returning it if it was there.
+  std::optional<onnx::AttributeProto> takeAttribute(onnx::NodeProto &node,
+                                                    StringRef name) {
+    auto *attributes = node.mutable_attribute();
+    for (int i = 0; i < attributes->size(); ++i) {
+      if ((*attributes)[i].name() != name)
+        continue;
+      onnx::AttributeProto attribute = (*attributes)[i];
+      attributes->DeleteSubrange(i, 1);
+      return attribute;
+    }
+    return std::nullopt;
+  }
+  /// A new 1-D int64 initializer holding `values`; returns its name.
+  std::string addInts(const std::string &base, ArrayRef<int64_t> values) {
+    onnx::TensorProto *tensor = graph.add_initializer();
+    tensor->set_name(uniqueName(base));
+    tensor->set_data_type(onnx::TensorProto::INT64);
+    tensor->add_dims(values.size());
+    for (int64_t v : values)
+      tensor->add_int64_data(v);
+    return tensor->name();
+  }
+  /// A new scalar initializer of ONNX type `dataType` (float types) holding
+  /// `value`; returns its name.
+  std::string addScalar(const std::string &base, int32_t dataType,
+                        double value) {
+    onnx::TensorProto *tensor = graph.add_initializer();
+    tensor->set_name(uniqueName(base));
+    tensor->set_data_type(dataType);
+    if (dataType == onnx::TensorProto::DOUBLE)
+      tensor->add_double_data(value);
+    else if (dataType == onnx::TensorProto::FLOAT16) {
+      APFloat half(value);
+      bool lost;
+      half.convert(APFloat::IEEEhalf(), APFloat::rmNearestTiesToEven, &lost);
+      tensor->add_int32_data(half.bitcastToAPInt().getZExtValue());
+    } else
+      tensor->add_float_data(float(value));
+    return tensor->name();
+  }
+  /// The ONNX float type of the elements of the first result of the op
+  /// imported from `node` (FLOAT if not found).
+  int32_t getResultDataType(const onnx::NodeProto &node);
+  /// Moves integer-list attribute `attribute` of `node` to input `slot`.
+  void moveIntsToInput(onnx::NodeProto &node, StringRef attribute,
+                       unsigned slot);
+
+  onnx::ModelProto &model;
+  onnx::GraphProto &graph;
+  func::FuncOp func;
+  llvm::StringSet<> &names;
+  /// Nodes replacing node i of the original order, where there are.
+  std::map<int, std::vector<onnx::NodeProto>> replacements;
+};
+} // namespace
+
+int32_t OpsetUpgrader::getResultDataType(const onnx::NodeProto &node) {
+  std::string key = !node.name().empty() || !node.output_size()
+                        ? node.name()
+                        : node.output(0);
+  int32_t dataType = onnx::TensorProto::FLOAT;
+  func.walk([&](Operation *op) {
+    if (op->getNumResults() == 0 || getNodeName(op->getLoc()) != key)
+      return WalkResult::advance();
+    Type element = getElementTypeOrSelf(op->getResult(0).getType());
+    if (element.isF64())
+      dataType = onnx::TensorProto::DOUBLE;
+    else if (element.isF16())
+      dataType = onnx::TensorProto::FLOAT16;
+    return WalkResult::interrupt();
+  });
+  return dataType;
+}
+
+void OpsetUpgrader::moveIntsToInput(onnx::NodeProto &node, StringRef attribute,
+                                    unsigned slot) {
+  std::optional<onnx::AttributeProto> values = takeAttribute(node, attribute);
+  if (!values)
+    return;
+  while (node.input_size() < int(slot))
+    node.add_input("");
+  SmallVector<int64_t> ints(values->ints().begin(), values->ints().end());
+  std::string name =
+      addInts((node.output_size() ? node.output(0) : node.name()) + "_" +
+                  attribute.str(),
+              ints);
+  if (node.input_size() == int(slot))
+    node.add_input(name);
+  else
+    node.set_input(slot, name);
+}
+
+LogicalResult OpsetUpgrader::run(int64_t from) {
+  constexpr int64_t target = 13;
+  llvm::StringMap<std::vector<int64_t>> versions;
+  for (const SupportedONNXOp &op : getSupportedONNXOps())
+    versions[op.opType] = op.versions;
+  for (int i = 0; i < graph.node_size(); ++i) {
+    onnx::NodeProto &node = *graph.mutable_node(i);
+    if (!node.domain().empty() && node.domain() != "ai.onnx")
+      continue;
+    StringRef op = node.op_type();
+    for (int64_t version : versions.lookup(op)) {
+      if (version <= from || version > target ||
+          isCompatibleChange(node, version))
+        continue;
+      if (op == "Slice" && version == 10) {
+        // starts, ends, axes: attributes to inputs 1, 2, 3.
+        std::optional<onnx::AttributeProto> axes = takeAttribute(node, "axes");
+        moveIntsToInput(node, "starts", 1);
+        moveIntsToInput(node, "ends", 2);
+        if (axes) {
+          *node.add_attribute() = *axes;
+          moveIntsToInput(node, "axes", 3);
+        }
+      } else if (op == "Clip" && version == 11) {
+        int32_t dataType = getResultDataType(node);
+        std::optional<onnx::AttributeProto> lo = takeAttribute(node, "min");
+        std::optional<onnx::AttributeProto> hi = takeAttribute(node, "max");
+        std::string base = node.output_size() ? node.output(0) : node.name();
+        node.add_input(lo ? addScalar(base + "_min", dataType, lo->f()) : "");
+        if (hi)
+          node.add_input(addScalar(base + "_max", dataType, hi->f()));
+      } else if ((op == "Squeeze" || op == "Unsqueeze" || op == "ReduceSum") &&
+                 version == 13) {
+        moveIntsToInput(node, "axes", 1);
+      } else if ((op == "Softmax" || op == "LogSoftmax" || op == "Hardmax") &&
+                 version == 13) {
+        std::optional<onnx::AttributeProto> axisAttr =
+            takeAttribute(node, "axis");
+        int64_t axis = axisAttr ? axisAttr->i() : 1;
+        if (axis == -1) {
+          // The last axis: the same in both definitions.
+          onnx::AttributeProto *attribute = node.add_attribute();
+          attribute->set_name("axis");
+          attribute->set_type(onnx::AttributeProto::INT);
+          attribute->set_i(-1);
+          continue;
+        }
+        std::string input = node.input(0), output = node.output(0);
+        std::vector<onnx::NodeProto> nodes(4);
+        nodes[0].set_op_type("Flatten");
+        nodes[0].set_name(uniqueName(output + "_Flatten"));
+        nodes[0].add_input(input);
+        nodes[0].add_output(uniqueName(output + "_flat"));
+        onnx::AttributeProto *flattenAxis = nodes[0].add_attribute();
+        flattenAxis->set_name("axis");
+        flattenAxis->set_type(onnx::AttributeProto::INT);
+        flattenAxis->set_i(axis);
+        nodes[1] = node;
+        nodes[1].set_input(0, nodes[0].output(0));
+        nodes[1].set_output(0, uniqueName(output + "_2d"));
+        onnx::AttributeProto *lastAxis = nodes[1].add_attribute();
+        lastAxis->set_name("axis");
+        lastAxis->set_type(onnx::AttributeProto::INT);
+        lastAxis->set_i(-1);
+        nodes[2].set_op_type("Shape");
+        nodes[2].set_name(uniqueName(output + "_Shape"));
+        nodes[2].add_input(input);
+        nodes[2].add_output(uniqueName(output + "_shape"));
+        nodes[3].set_op_type("Reshape");
+        nodes[3].set_name(uniqueName(output + "_Reshape"));
+        nodes[3].add_input(nodes[1].output(0));
+        nodes[3].add_input(nodes[2].output(0));
+        nodes[3].add_output(output);
+        replacements[i] = std::move(nodes);
+      } else {
+        std::string name = !node.name().empty() ? node.name()
+                           : node.output_size() ? node.output(0)
+                                                : std::string();
+        return emitError(func.getLoc())
+               << "QDQ export moves the model from opset " << from
+               << " to 13, but node '" << name << "' (" << op
+               << ") changed its definition in opset " << version
+               << " and cannot be rewritten yet";
+      }
+    }
+  }
+  if (!replacements.empty()) {
+    google::protobuf::RepeatedPtrField<onnx::NodeProto> nodes;
+    nodes.Swap(graph.mutable_node());
+    for (int i = 0; i < nodes.size(); ++i) {
+      auto found = replacements.find(i);
+      if (found == replacements.end()) {
+        *graph.add_node() = std::move(nodes[i]);
+        continue;
+      }
+      for (onnx::NodeProto &node : found->second)
+        *graph.add_node() = std::move(node);
+    }
+  }
+  for (onnx::OperatorSetIdProto &import : *model.mutable_opset_import())
+    if (import.domain().empty() || import.domain() == "ai.onnx")
+      import.set_version(target);
+  // Opset 13 needs IR version 7 or newer.
+  if (model.ir_version() < 7)
+    model.set_ir_version(7);
+  return success();
+}
+
 LogicalResult quantc::exportQDQ(func::FuncOp func, onnx::ModelProto &model) {
+  // QuantizeLinear needs opset 10, per-axis DequantizeLinear opset 13.
+  int64_t opset = 0;
+  for (const onnx::OperatorSetIdProto &import : model.opset_import())
+    if (import.domain().empty() || import.domain() == "ai.onnx")
+      opset = import.version();
+  bool perAxis = false;
+  func.walk([&](qnn::ConstantOp constant) {
+    perAxis |= isa<quant::UniformQuantizedPerAxisType>(
+        constant.getType().getElementType());
+  });
+  if (opset < 10 || (perAxis && opset < 13)) {
+    llvm::StringSet<> names;
+    const onnx::GraphProto &graph = model.graph();
+    for (const onnx::ValueInfoProto &info : graph.input())
+      names.insert(info.name());
+    for (const onnx::TensorProto &tensor : graph.initializer())
+      names.insert(tensor.name());
+    for (const onnx::NodeProto &node : graph.node()) {
+      names.insert(node.name());
+      for (const std::string &output : node.output())
+        names.insert(output);
+    }
+    if (failed(OpsetUpgrader(model, func, names).run(opset)))
+      return failure();
+  }
   Exporter exporter(model);
   WalkResult result = func.walk([&](Operation *op) {
     if (!isa<qnn::ConvOp, qnn::MatMulOp, qnn::GemmOp>(op))

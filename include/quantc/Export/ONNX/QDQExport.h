@@ -27,8 +27,10 @@ mlir::LogicalResult readONNXModel(llvm::StringRef path, mlir::Location loc,
 /// the quantization of `func` in QDQ form: every qnn.conv, qnn.matmul or
 /// qnn.gemm whose operands qnn-quantize put behind a qnn.dequantize (before
 /// qnn-fold-qdq) is found by its ONNX node name, and the node's input,
-/// weight and bias get the same types. Errors (a weight that is not an
-/// initializer, per-axis scales below opset 13) are reported at the op.
+/// weight and bias get the same types; the weight and bias are written from
+/// the IR's stored integers. A model below opset 13 that needs per-axis
+/// scales (or below opset 10) is moved to opset 13 first; a node whose
+/// definition changed in between and that cannot be rewritten is reported.
 mlir::LogicalResult exportQDQ(mlir::func::FuncOp func, onnx::ModelProto &model);
 
 } // namespace quantc
