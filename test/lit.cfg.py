@@ -17,6 +17,8 @@ config.test_exec_root = os.path.join(config.quantc_obj_root, "test")
 
 llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+# The sanitizer settings of make check-asan reach the tools the tests run.
+llvm_config.with_system_environment(["ASAN_OPTIONS", "UBSAN_OPTIONS"])
 llvm_config.with_environment(
     "PYTHONPATH", os.path.join(config.quantc_src_root, "python"), append_path=True)
 

@@ -435,6 +435,29 @@ struct SignedOrUnsignedArithmeticLowering final : OpConversionPattern<OpTy> {
 
 } // namespace
 
+LogicalResult
+qnn_to_linalg::checkSignedOrUnsignedLowering(Operation *op,
+                                             std::string &reason) {
+  if (!llvm::any_of(op->getOperandTypes(), isSignedOrUnsigned) &&
+      !llvm::any_of(op->getResultTypes(), isSignedOrUnsigned))
+    return success();
+  if (isa<qnn::QuantizeLinearOp, qnn::DequantizeLinearOp,
+          qnn::DynamicQuantizeLinearOp, qnn::MatMulIntegerOp,
+          qnn::ConvIntegerOp, qnn::CastOp, qnn::ConstantOp, qnn::AddOp,
+          qnn::SubOp, qnn::MulOp, qnn::DivOp, qnn::MaxOp, qnn::MinOp,
+          qnn::ReshapeOp, qnn::TransposeOp, qnn::SliceOp, qnn::ConcatOp,
+          qnn::ShapeOp>(op))
+    return success();
+  if (auto gather = dyn_cast<qnn::GatherOp>(op)) {
+    if (!isSignedOrUnsigned(gather.getIndices().getType()))
+      return success();
+    reason = "signed or unsigned integer indices are not lowered";
+    return failure();
+  }
+  reason = "signed and unsigned integer types are not lowered for this op";
+  return failure();
+}
+
 void qnn_to_linalg::populateIntegerQuantPatterns(const TypeConverter &converter,
                                                  RewritePatternSet &patterns) {
   // Above the patterns for signless types, which fail on these.

@@ -95,17 +95,22 @@ struct ConvertQNNToLinalgPass final
     : quantc::impl::ConvertQNNToLinalgBase<ConvertQNNToLinalgPass> {
   void runOnOperation() override {
     func::FuncOp func = getOperation();
-    // Quantized ops without an integer lowering are reported up front.
+    // Quantized ops without an integer lowering, and ops on signed or
+    // unsigned integers without a lowering, are reported up front.
     WalkResult quantized = func.walk([](Operation *op) {
       if (!isa<qnn::QNNDialect>(op->getDialect()))
         return WalkResult::advance();
       std::string reason;
-      if (succeeded(qnn_to_linalg::checkQuantizedLowering(op, reason)))
+      bool quantized =
+          failed(qnn_to_linalg::checkQuantizedLowering(op, reason));
+      if (!quantized &&
+          succeeded(qnn_to_linalg::checkSignedOrUnsignedLowering(op, reason)))
         return WalkResult::advance();
       InFlightDiagnostic error = op->emitError();
       if (auto name = dyn_cast<NameLoc>(op->getLoc()))
         error << "node '" << name.getName().getValue() << "': ";
-      error << "cannot lower quantized " << op->getName() << ": " << reason;
+      error << "cannot lower " << (quantized ? "quantized " : "")
+            << op->getName() << ": " << reason;
       return WalkResult::interrupt();
     });
     if (quantized.wasInterrupted())

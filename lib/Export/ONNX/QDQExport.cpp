@@ -45,6 +45,16 @@ LogicalResult quantc::readONNXModel(StringRef path, Location loc,
   return success();
 }
 
+/// A name starting with `base` that is not in `names`, added to them.
+static std::string makeUniqueName(llvm::StringSet<> &names,
+                                  const std::string &base) {
+  std::string name = base;
+  for (int i = 1; names.contains(name); ++i)
+    name = base + "_" + std::to_string(i);
+  names.insert(name);
+  return name;
+}
+
 namespace {
 
 /// A quantized operand as the IR has it: its type and, for a constant, its
@@ -116,11 +126,7 @@ public:
 private:
   /// A fresh tensor name starting with `base`.
   std::string uniqueName(const std::string &base) {
-    std::string name = base;
-    for (int i = 1; names.contains(name); ++i)
-      name = base + "_" + std::to_string(i);
-    names.insert(name);
-    return name;
+    return makeUniqueName(names, base);
   }
 
   /// Adds the scale and zero point initializers of `type` (scalars, or
@@ -359,11 +365,7 @@ public:
 
 private:
   std::string uniqueName(const std::string &base) {
-    std::string name = base;
-    for (int i = 1; names.contains(name); ++i)
-      name = base + "_" + std::to_string(i);
-    names.insert(name);
-    return name;
+    return makeUniqueName(names, base);
   }
   /// Removes attribute `name` of `node`, returning it if it was there.
   std::optional<onnx::AttributeProto> takeAttribute(onnx::NodeProto &node,

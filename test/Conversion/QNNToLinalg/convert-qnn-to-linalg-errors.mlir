@@ -16,3 +16,12 @@ func.func @ceil_dynamic(%x: tensor<1x1x?x?xf32>) -> tensor<1x1x?x?xf32> {
   return %r : tensor<1x1x?x?xf32>
 }
 
+
+// -----
+
+// Unsigned gather indices are refused, not read as signed.
+// CHECK: error: node 'take': cannot lower qnn.gather: signed or unsigned integer indices are not lowered
+func.func @unsigned_indices(%t: tensor<300x4xf32>, %i: tensor<2xui8>) -> tensor<2x4xf32> {
+  %r = qnn.gather %t, %i {axis = 0 : i64} : (tensor<300x4xf32>, tensor<2xui8>) -> tensor<2x4xf32> loc("take"("model.onnx":0:0))
+  return %r : tensor<2x4xf32>
+}

@@ -54,6 +54,13 @@ mlir::LogicalResult checkQuantizedLowering(mlir::Operation *op,
 void populateIntegerQuantPatterns(const mlir::TypeConverter &converter,
                                   mlir::RewritePatternSet &patterns);
 
+/// Whether convert-qnn-to-linalg lowers `op`'s signed or unsigned integer
+/// operands and results (the ops of IntegerQuant.cpp, casts, constants,
+/// integer arithmetic and element moves); success for an op without them.
+/// On failure, `reason` says why not.
+mlir::LogicalResult checkSignedOrUnsignedLowering(mlir::Operation *op,
+                                                  std::string &reason);
+
 /// Extends (or truncates) the integer `q` to the integer `type`, with sign
 /// or zero extension.
 mlir::Value extendStored(mlir::OpBuilder &b, mlir::Location loc, mlir::Value q,
