@@ -114,6 +114,15 @@ Value buildScalar(qnn::NegOp, ScalarBuilder &s, ValueRange a) {
 Value buildScalar(qnn::AbsOp, ScalarBuilder &s, ValueRange a) {
   return math::AbsFOp::create(s.b, s.loc, a[0]);
 }
+Value buildScalar(qnn::RoundOp, ScalarBuilder &s, ValueRange a) {
+  return math::RoundEvenOp::create(s.b, s.loc, a[0]);
+}
+Value buildScalar(qnn::FloorOp, ScalarBuilder &s, ValueRange a) {
+  return math::FloorOp::create(s.b, s.loc, a[0]);
+}
+Value buildScalar(qnn::CeilOp, ScalarBuilder &s, ValueRange a) {
+  return math::CeilOp::create(s.b, s.loc, a[0]);
+}
 
 /// Lowers an elementwise op to a broadcasting linalg.generic around its
 /// scalar formula.
@@ -243,5 +252,7 @@ void qnn_to_linalg::populateElementwisePatterns(RewritePatternSet &patterns) {
       ElementwiseLowering<qnn::GeluOp>, ElementwiseLowering<qnn::ErfOp>,
       ElementwiseLowering<qnn::ExpOp>, ElementwiseLowering<qnn::LogOp>,
       ElementwiseLowering<qnn::SqrtOp>, ElementwiseLowering<qnn::NegOp>,
-      ElementwiseLowering<qnn::AbsOp>>(patterns.getContext());
+      ElementwiseLowering<qnn::AbsOp>, ElementwiseLowering<qnn::RoundOp>,
+      ElementwiseLowering<qnn::FloorOp>, ElementwiseLowering<qnn::CeilOp>>(
+      patterns.getContext());
 }

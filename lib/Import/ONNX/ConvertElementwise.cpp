@@ -143,6 +143,15 @@ LogicalResult onnx_import::convertNeg(NodeContext &ctx) {
 LogicalResult onnx_import::convertAbs(NodeContext &ctx) {
   return convertUnary<qnn::AbsOp>(ctx);
 }
+LogicalResult onnx_import::convertRound(NodeContext &ctx) {
+  return convertUnary<qnn::RoundOp>(ctx);
+}
+LogicalResult onnx_import::convertFloor(NodeContext &ctx) {
+  return convertUnary<qnn::FloorOp>(ctx);
+}
+LogicalResult onnx_import::convertCeil(NodeContext &ctx) {
+  return convertUnary<qnn::CeilOp>(ctx);
+}
 
 LogicalResult onnx_import::convertLeakyRelu(NodeContext &ctx) {
   if (failed(checkFloatInput(ctx)))

@@ -670,7 +670,7 @@ func.func @cast_shape(%x: tensor<2x4xf32>) {
 
 // cast-C2
 func.func @cast_quantized(%x: tensor<4xf32>) {
-  // expected-error @+1 {{casts floats and signless integers, not '!quant.uniform<u8:f32, 1.000000e-01>'}}
+  // expected-error @+1 {{casts floats and integers, not '!quant.uniform<u8:f32, 1.000000e-01>'}}
   %0 = qnn.cast %x : tensor<4xf32> -> tensor<4x!quant.uniform<u8:f32, 0.1>>
   return
 }

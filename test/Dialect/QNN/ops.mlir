@@ -163,6 +163,12 @@ func.func @unary(%x: tensor<8xf32>, %q: tensor<8x!u8>) {
   %14 = qnn.neg %x : tensor<8xf32> -> tensor<8xf32>
   // CHECK: qnn.abs
   %15 = qnn.abs %x : tensor<8xf32> -> tensor<8xf32>
+  // CHECK: qnn.round
+  %round = qnn.round %x : tensor<8xf32> -> tensor<8xf32>
+  // CHECK: qnn.floor
+  %floor = qnn.floor %x : tensor<8xf32> -> tensor<8xf32>
+  // CHECK: qnn.ceil
+  %ceil = qnn.ceil %x : tensor<8xf32> -> tensor<8xf32>
   // CHECK: qnn.cast %{{.*}} : tensor<8xf32> -> tensor<8xi32>
   %cast = qnn.cast %x : tensor<8xf32> -> tensor<8xi32>
   // A quantized sigmoid with the output scale of its range.

@@ -227,9 +227,9 @@ LogicalResult CastOp::verify() {
   // cast-C2
   for (Type type : {getInput().getType(), getType()}) {
     Type element = getElementTypeOrSelf(type);
-    if (isa<FloatType>(element) || element.isSignlessInteger())
+    if (isa<FloatType, IntegerType>(element))
       continue;
-    return emitOpError("casts floats and signless integers, not ") << element;
+    return emitOpError("casts floats and integers, not ") << element;
   }
   return success();
 }

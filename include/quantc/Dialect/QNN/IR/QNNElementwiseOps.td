@@ -136,6 +136,9 @@ def QNN_LogOp : QNN_UnaryOp<"log", "log(x)">;
 def QNN_SqrtOp : QNN_UnaryOp<"sqrt", "sqrt(x)">;
 def QNN_NegOp : QNN_UnaryOp<"neg", "-x">;
 def QNN_AbsOp : QNN_UnaryOp<"abs", "|x|">;
+def QNN_RoundOp : QNN_UnaryOp<"round", "round_half_to_even(x)">;
+def QNN_FloorOp : QNN_UnaryOp<"floor", "floor(x)">;
+def QNN_CeilOp : QNN_UnaryOp<"ceil", "ceil(x)">;
 
 //===----------------------------------------------------------------------===//
 // Conversion
@@ -144,14 +147,16 @@ def QNN_AbsOp : QNN_UnaryOp<"abs", "|x|">;
 def QNN_CastOp : QNN_Op<"cast", [SameOperandsAndResultShape]> {
   let summary = "Convert elements to another float or integer type";
   let description = [{
-    ONNX's Cast on plain (not quantized) tensors. Integers are signed, and
-    `i1` is a boolean.
+    ONNX's Cast on plain (not quantized) tensors. Signless and signed
+    integers are signed, unsigned ones (`ui8`) unsigned, and `i1` is a
+    boolean.
 
     - float to float rounds to nearest, ties to even;
     - integer to float rounds to nearest, ties to even;
     - float to integer truncates toward zero and saturates to the integer's
       range; NaN becomes 0 (ONNX leaves out-of-range values undefined);
-    - integer to integer keeps the low bits (sign-extending when widening);
+    - integer to integer keeps the low bits (sign-extending a signed
+      source, zero-extending an unsigned one when widening);
     - anything to `i1` is `x != 0`, and `i1` to a number is 0 or 1.
 
     ```mlir
@@ -160,7 +165,8 @@ def QNN_CastOp : QNN_Op<"cast", [SameOperandsAndResultShape]> {
 
     Constraints:
     - (cast-C1) input and result have one shape;
-    - (cast-C2) input and result elements are floats or signless integers.
+    - (cast-C2) input and result elements are floats or integers, not
+      quantized types.
   }];
   let arguments = (ins QNN_Tensor:$input);
   let results = (outs QNN_Tensor:$result);
