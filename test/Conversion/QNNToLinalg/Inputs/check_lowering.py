@@ -465,10 +465,11 @@ def dynamic_cases():
            (2, 3, 1, 1), lambda x: x.astype(np.float64).mean(axis=(2, 3), keepdims=True))
 
 
-def cast_ref(x, bits):
-    """ONNX Cast float to a signed integer as qnn.cast defines it: truncation
+def cast_ref(x, bits, signed=True):
+    """ONNX Cast float to an integer as qnn.cast defines it: truncation
     toward zero, saturation, NaN to 0."""
-    low, high = -2.0 ** (bits - 1), 2.0 ** (bits - 1) - 1
+    low, high = ((-2.0 ** (bits - 1), 2.0 ** (bits - 1) - 1) if signed
+                 else (0.0, 2.0 ** bits - 1))
     out = np.where(np.isnan(x), 0, np.clip(np.trunc(np.nan_to_num(x)), low, high))
     return out.astype(np.float64)
 
@@ -486,6 +487,18 @@ def conversion_cases():
            "%c = qnn.cast %a : tensor<8xf32> -> tensor<8xi8>\n"
            "  %r = qnn.cast %c : tensor<8xi8> -> tensor<8xf32>",
            (8,), lambda x: cast_ref(x, 8))
+    # Unsigned: saturation to [0, 255], and zero extension when widening
+    # (through i32) or converting back to float (200 stays 200).
+    x = np.array([300, -300, 255.9, -0.5, np.nan, 200.5, -1.5, 1e30], np.float32)
+    yield ("cast_f32_u8_i32_saturating", [x],
+           "%c = qnn.cast %a : tensor<8xf32> -> tensor<8xui8>\n"
+           "  %w = qnn.cast %c : tensor<8xui8> -> tensor<8xi32>\n"
+           "  %r = qnn.cast %w : tensor<8xi32> -> tensor<8xf32>",
+           (8,), lambda x: cast_ref(x, 8, signed=False))
+    yield ("cast_f32_u8_f32", [x],
+           "%c = qnn.cast %a : tensor<8xf32> -> tensor<8xui8>\n"
+           "  %r = qnn.cast %c : tensor<8xui8> -> tensor<8xf32>",
+           (8,), lambda x: cast_ref(x, 8, signed=False))
     x = np.array([0.0, -0.0, 2.0, np.nan], np.float32)
     yield ("cast_f32_bool", [x],
            "%c = qnn.cast %a : tensor<4xf32> -> tensor<4xi1>\n"
