@@ -95,6 +95,20 @@ static Value createShifted(OpBuilder &b, Location loc, Value x, Value zp,
       ValueRange(getDynamicSizes(b, loc, x)));
 }
 
+/// The elementwise `body(x, scale, zero_point)` over `input` of a
+/// quantize_linear or dequantize_linear, whose scale and zero point are
+/// scalars or 1-D along `axis`.
+static Value createWithLinearParams(
+    OpBuilder &b, Location loc, RankedTensorType resultType, Value input,
+    Value scale, Value zeroPoint, int64_t axis,
+    function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
+  int64_t rank = resultType.getRank();
+  return createElementwise(b, loc, resultType,
+                           {input, broadcastAlong(b, loc, scale, axis, rank),
+                            broadcastAlong(b, loc, zeroPoint, axis, rank)},
+                           body, ValueRange(getDynamicSizes(b, loc, input)));
+}
+
 namespace {
 
 struct QuantizeLinearLowering final
@@ -104,19 +118,14 @@ struct QuantizeLinearLowering final
   LogicalResult
   matchAndRewrite(qnn::QuantizeLinearOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
-    int64_t rank = op.getType().getRank();
     auto resultType =
         cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
     Type floatType = op.getInput().getType().getElementType();
     auto [qmin, qmax] = getIntegerRange(op.getType());
     bool isUnsigned = isUnsignedTensor(op.getZeroPoint());
-    Value scale =
-        broadcastAlong(rewriter, loc, adaptor.getScale(), op.getAxis(), rank);
-    Value zp = broadcastAlong(rewriter, loc, adaptor.getZeroPoint(),
-                              op.getAxis(), rank);
-    Value result = createElementwise(
-        rewriter, loc, resultType, {adaptor.getInput(), scale, zp},
+    Value result = createWithLinearParams(
+        rewriter, op.getLoc(), resultType, adaptor.getInput(),
+        adaptor.getScale(), adaptor.getZeroPoint(), op.getAxis(),
         [&](OpBuilder &b, Location l, ValueRange args) {
           Value scaled = arith::DivFOp::create(b, l, args[0], args[1]);
           Value rounded = math::RoundEvenOp::create(b, l, scaled);
@@ -124,8 +133,7 @@ struct QuantizeLinearLowering final
               integerToFloat(b, l, args[2], floatType, isUnsigned);
           return storeRounded(b, l, rounded, zeroPoint, qmin, qmax,
                               resultType.getElementType());
-        },
-        ValueRange(getDynamicSizes(rewriter, loc, adaptor.getInput())));
+        });
     rewriter.replaceOp(op, result);
     return success();
   }
@@ -138,25 +146,19 @@ struct DequantizeLinearLowering final
   LogicalResult
   matchAndRewrite(qnn::DequantizeLinearOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
     RankedTensorType resultType = op.getType();
-    int64_t rank = resultType.getRank();
     Type floatType = resultType.getElementType();
     bool isUnsigned = isUnsignedTensor(op.getInput());
-    Value scale =
-        broadcastAlong(rewriter, loc, adaptor.getScale(), op.getAxis(), rank);
-    Value zp = broadcastAlong(rewriter, loc, adaptor.getZeroPoint(),
-                              op.getAxis(), rank);
-    Value result = createElementwise(
-        rewriter, loc, resultType, {adaptor.getInput(), scale, zp},
+    Value result = createWithLinearParams(
+        rewriter, op.getLoc(), resultType, adaptor.getInput(),
+        adaptor.getScale(), adaptor.getZeroPoint(), op.getAxis(),
         [&](OpBuilder &b, Location l, ValueRange args) {
           Value real = integerToFloat(b, l, args[0], floatType, isUnsigned);
           Value zeroPoint =
               integerToFloat(b, l, args[2], floatType, isUnsigned);
           Value shifted = arith::SubFOp::create(b, l, real, zeroPoint);
           return arith::MulFOp::create(b, l, shifted, args[1]).getResult();
-        },
-        ValueRange(getDynamicSizes(rewriter, loc, adaptor.getInput())));
+        });
     rewriter.replaceOp(op, result);
     return success();
   }

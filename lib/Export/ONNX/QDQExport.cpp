@@ -21,9 +21,6 @@
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/MemoryBuffer.h"
 
-#include <google/protobuf/io/coded_stream.h>
-
-#include <climits>
 #include <map>
 
 using namespace mlir;
@@ -36,13 +33,25 @@ LogicalResult quantc::readONNXModel(StringRef path, Location loc,
   if (!buffer)
     return emitError(loc) << "cannot read " << path << ": "
                           << buffer.getError().message();
-  google::protobuf::io::CodedInputStream stream(
-      reinterpret_cast<const uint8_t *>((*buffer)->getBufferStart()),
-      (*buffer)->getBufferSize());
-  stream.SetTotalBytesLimit(INT_MAX);
-  if (!model.ParseFromCodedStream(&stream) || !stream.ConsumedEntireMessage())
-    return emitError(loc) << path << " is not a valid ONNX model";
-  return success();
+  return parseONNXModel((*buffer)->getBuffer(), loc, model);
+}
+
+/// Every name in `graph`: its inputs, outputs, initializers, nodes and node
+/// outputs.
+static llvm::StringSet<> collectNames(const onnx::GraphProto &graph) {
+  llvm::StringSet<> names;
+  for (const onnx::ValueInfoProto &info : graph.input())
+    names.insert(info.name());
+  for (const onnx::ValueInfoProto &info : graph.output())
+    names.insert(info.name());
+  for (const onnx::TensorProto &tensor : graph.initializer())
+    names.insert(tensor.name());
+  for (const onnx::NodeProto &node : graph.node()) {
+    names.insert(node.name());
+    for (const std::string &output : node.output())
+      names.insert(output);
+  }
+  return names;
 }
 
 /// A name starting with `base` that is not in `names`, added to them.
@@ -98,26 +107,10 @@ void appendLittleEndian(std::string &raw, uint64_t value, unsigned bytes) {
 class Exporter {
 public:
   Exporter(onnx::ModelProto &model)
-      : model(model), graph(*model.mutable_graph()) {
-    for (const onnx::OperatorSetIdProto &import : model.opset_import())
-      if (import.domain().empty() || import.domain() == "ai.onnx")
-        opset = import.version();
-    for (const onnx::ValueInfoProto &info : graph.input())
-      names.insert(info.name());
-    for (const onnx::ValueInfoProto &info : graph.output())
-      names.insert(info.name());
-    for (const onnx::TensorProto &tensor : graph.initializer())
-      names.insert(tensor.name());
-    for (int i = 0; i < graph.node_size(); ++i) {
-      const onnx::NodeProto &node = graph.node(i);
-      names.insert(node.name());
-      for (const std::string &output : node.output())
-        names.insert(output);
-      std::string key = !node.name().empty() || !node.output_size()
-                            ? node.name()
-                            : node.output(0);
-      nodeIndex.try_emplace(key, i);
-    }
+      : model(model), graph(*model.mutable_graph()),
+        names(collectNames(graph)) {
+    for (int i = 0; i < graph.node_size(); ++i)
+      nodeIndex.try_emplace(getNodeLocName(graph.node(i)), i);
   }
 
   LogicalResult exportOp(Operation *op);
@@ -141,7 +134,6 @@ private:
 
   onnx::ModelProto &model;
   onnx::GraphProto &graph;
-  int64_t opset = 0;
   llvm::StringSet<> names;
   llvm::StringMap<int> nodeIndex;
   /// The nodes to insert before each original node.
@@ -421,25 +413,26 @@ private:
   llvm::StringSet<> &names;
   /// Nodes replacing node i of the original order, where there are.
   std::map<int, std::vector<onnx::NodeProto>> replacements;
+  /// getResultDataType's element types, by node location name.
+  llvm::StringMap<Type> resultElements;
 };
 } // namespace
 
 int32_t OpsetUpgrader::getResultDataType(const onnx::NodeProto &node) {
-  std::string key = !node.name().empty() || !node.output_size()
-                        ? node.name()
-                        : node.output(0);
-  int32_t dataType = onnx::TensorProto::FLOAT;
-  func.walk([&](Operation *op) {
-    if (op->getNumResults() == 0 || getNodeName(op->getLoc()) != key)
-      return WalkResult::advance();
-    Type element = getElementTypeOrSelf(op->getResult(0).getType());
-    if (element.isF64())
-      dataType = onnx::TensorProto::DOUBLE;
-    else if (element.isF16())
-      dataType = onnx::TensorProto::FLOAT16;
-    return WalkResult::interrupt();
-  });
-  return dataType;
+  // The element type of the first op imported from each node, read once.
+  if (resultElements.empty())
+    func.walk([&](Operation *op) {
+      if (op->getNumResults() != 0)
+        resultElements.try_emplace(
+            getNodeName(op->getLoc()),
+            getElementTypeOrSelf(op->getResult(0).getType()));
+    });
+  Type element = resultElements.lookup(getNodeLocName(node));
+  if (element && element.isF64())
+    return onnx::TensorProto::DOUBLE;
+  if (element && element.isF16())
+    return onnx::TensorProto::FLOAT16;
+  return onnx::TensorProto::FLOAT;
 }
 
 void OpsetUpgrader::moveIntsToInput(onnx::NodeProto &node, StringRef attribute,
@@ -535,12 +528,9 @@ LogicalResult OpsetUpgrader::run(int64_t from) {
         nodes[3].add_output(output);
         replacements[i] = std::move(nodes);
       } else {
-        std::string name = !node.name().empty() ? node.name()
-                           : node.output_size() ? node.output(0)
-                                                : std::string();
         return emitError(func.getLoc())
                << "QDQ export moves the model from opset " << from
-               << " to 13, but node '" << name << "' (" << op
+               << " to 13, but node '" << getNodeLocName(node) << "' (" << op
                << ") changed its definition in opset " << version
                << " and cannot be rewritten yet";
       }
@@ -570,27 +560,14 @@ LogicalResult OpsetUpgrader::run(int64_t from) {
 
 LogicalResult quantc::exportQDQ(func::FuncOp func, onnx::ModelProto &model) {
   // QuantizeLinear needs opset 10, per-axis DequantizeLinear opset 13.
-  int64_t opset = 0;
-  for (const onnx::OperatorSetIdProto &import : model.opset_import())
-    if (import.domain().empty() || import.domain() == "ai.onnx")
-      opset = import.version();
+  int64_t opset = getDefaultOpset(model).value_or(0);
   bool perAxis = false;
   func.walk([&](qnn::ConstantOp constant) {
     perAxis |= isa<quant::UniformQuantizedPerAxisType>(
         constant.getType().getElementType());
   });
   if (opset < 10 || (perAxis && opset < 13)) {
-    llvm::StringSet<> names;
-    const onnx::GraphProto &graph = model.graph();
-    for (const onnx::ValueInfoProto &info : graph.input())
-      names.insert(info.name());
-    for (const onnx::TensorProto &tensor : graph.initializer())
-      names.insert(tensor.name());
-    for (const onnx::NodeProto &node : graph.node()) {
-      names.insert(node.name());
-      for (const std::string &output : node.output())
-        names.insert(output);
-    }
+    llvm::StringSet<> names = collectNames(model.graph());
     if (failed(OpsetUpgrader(model, func, names).run(opset)))
       return failure();
   }

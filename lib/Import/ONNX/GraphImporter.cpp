@@ -8,6 +8,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "GraphImporter.h"
+
+#include "quantc/Import/ONNX/ONNXImporter.h"
 #include "quantc/Import/ONNX/TensorConversion.h"
 
 #include "quantc/Dialect/QNN/IR/QNNOps.h"
@@ -326,8 +328,7 @@ LogicalResult GraphImporter::checkAttributes(const onnx::NodeProto &node,
 
 LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
                                         OpBuilder &builder) {
-  Location loc = getLoc(
-      node.name().empty() && node.output_size() ? node.output(0) : node.name());
+  Location loc = getLoc(getNodeLocName(node));
   if (!node.domain().empty() && node.domain() != "ai.onnx")
     return emitError(loc) << describeNode(node, opset)
                           << ": the domain is not supported";

@@ -32,6 +32,30 @@ using namespace quantc::onnx_import;
 constexpr int64_t kMinIrVersion = 3;
 constexpr int64_t kMaxIrVersion = 10;
 
+LogicalResult quantc::parseONNXModel(StringRef buffer, Location loc,
+                                     onnx::ModelProto &model) {
+  google::protobuf::io::CodedInputStream stream(
+      reinterpret_cast<const uint8_t *>(buffer.data()), buffer.size());
+  stream.SetTotalBytesLimit(INT_MAX);
+  if (!model.ParseFromCodedStream(&stream) || !stream.ConsumedEntireMessage())
+    return emitError(loc) << "not a valid ONNX model: the protobuf does not "
+                             "parse (truncated or not an ONNX file)";
+  return success();
+}
+
+std::string quantc::getNodeLocName(const onnx::NodeProto &node) {
+  return node.name().empty() && node.output_size() ? node.output(0)
+                                                   : node.name();
+}
+
+std::optional<int64_t> quantc::getDefaultOpset(const onnx::ModelProto &model) {
+  std::optional<int64_t> opset;
+  for (const onnx::OperatorSetIdProto &import : model.opset_import())
+    if (import.domain().empty() || import.domain() == "ai.onnx")
+      opset = import.version();
+  return opset;
+}
+
 FailureOr<OwningOpRef<ModuleOp>>
 quantc::importONNXBuffer(StringRef buffer, StringRef sourceName,
                          StringRef baseDir, MLIRContext *context,
@@ -40,13 +64,8 @@ quantc::importONNXBuffer(StringRef buffer, StringRef sourceName,
   Location fileLoc = FileLineColLoc::get(context, sourceName, 0, 0);
 
   onnx::ModelProto model;
-  google::protobuf::io::CodedInputStream stream(
-      reinterpret_cast<const uint8_t *>(buffer.data()), buffer.size());
-  stream.SetTotalBytesLimit(INT_MAX);
-  if (!model.ParseFromCodedStream(&stream) || !stream.ConsumedEntireMessage())
-    return emitError(fileLoc)
-           << "not a valid ONNX model: the protobuf does not parse "
-           << "(truncated or not an ONNX file)";
+  if (failed(parseONNXModel(buffer, fileLoc, model)))
+    return failure();
 
   if (!model.has_ir_version() || model.ir_version() < kMinIrVersion ||
       model.ir_version() > kMaxIrVersion)
@@ -54,10 +73,7 @@ quantc::importONNXBuffer(StringRef buffer, StringRef sourceName,
                               << " is outside the supported range "
                               << kMinIrVersion << " to " << kMaxIrVersion;
 
-  std::optional<int64_t> opset;
-  for (const onnx::OperatorSetIdProto &import : model.opset_import())
-    if (import.domain().empty() || import.domain() == "ai.onnx")
-      opset = import.version();
+  std::optional<int64_t> opset = getDefaultOpset(model);
   if (!opset)
     return emitError(fileLoc)
            << "the model imports no opset of the default ONNX domain";

@@ -16,8 +16,14 @@
 #include "llvm/ADT/StringRef.h"
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
+
+namespace onnx {
+class ModelProto;
+class NodeProto;
+} // namespace onnx
 
 namespace quantc {
 
@@ -46,6 +52,18 @@ mlir::FailureOr<mlir::OwningOpRef<mlir::ModuleOp>>
 importONNXBuffer(llvm::StringRef buffer, llvm::StringRef sourceName,
                  llvm::StringRef baseDir, mlir::MLIRContext *context,
                  const ONNXImportOptions &options = {});
+
+/// Parses a serialized ONNX model into `model`; a protobuf that does not
+/// parse is reported at `loc`.
+mlir::LogicalResult parseONNXModel(llvm::StringRef buffer, mlir::Location loc,
+                                   onnx::ModelProto &model);
+
+/// The name the importer puts in the location of the ops it imports from
+/// `node`: the node's name or, for an unnamed node, its first output's.
+std::string getNodeLocName(const onnx::NodeProto &node);
+
+/// The opset of the default ONNX domain that `model` imports, if any.
+std::optional<int64_t> getDefaultOpset(const onnx::ModelProto &model);
 
 /// An op type the importer converts, with the opsets in which its
 /// definition changed (each version holds until the next).
