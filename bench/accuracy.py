@@ -50,6 +50,14 @@ def all_configs():
                         ["--quantize", "dynamic", "--dynamic-conv", f"--per-{granularity}"]))
         configs.append((f"weight-only-int8-{granularity}",
                         ["--quantize", "weight-only", f"--per-{granularity}"]))
+    configs.append(("weight-only-int4-channel", ["--quantize", "weight-only", "--bits", "4"]))
+    for group in [32, 64, 128]:
+        configs.append((f"weight-only-int4-g{group}",
+                        ["--quantize", "weight-only", "--bits", "4", "--group-size",
+                         str(group)]))
+    for method in ["kmeans", "pow2"]:
+        configs.append((f"codebook-{method}-4",
+                        ["--quantize", "codebook", "--bits", "4", "--codebook-method", method]))
     return configs
 
 
@@ -112,7 +120,8 @@ def main():
         shape = f"1,3,48,{width}"
         samples = os.path.join(args.work, f"{key}-calibration")
         stats = os.path.join(args.work, f"{key}-stats.json")
-        if not os.path.exists(stats) or args.recalibrate:
+        calibrated = any("static" in options for _, options in configs)
+        if calibrated and (not os.path.exists(stats) or args.recalibrate):
             write_samples(samples, [line_input(c, width) for c in crops])
             subprocess.run([args.quantc, "calibrate", model, "--input-shape", f"x={shape}",
                             "--data", samples, "-o", stats], check=True)

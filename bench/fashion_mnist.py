@@ -39,6 +39,14 @@ def all_configs():
     configs["dynamic-per-row-channel"] = ["--quantize", "dynamic", "--dynamic-conv",
                                           "--dynamic-per-row", "--per-channel"]
     configs["weight-only-int8-channel"] = ["--quantize", "weight-only", "--per-channel"]
+    configs["weight-only-int4-channel"] = ["--quantize", "weight-only", "--bits", "4"]
+    for group in [32, 64, 128]:
+        configs[f"weight-only-int4-g{group}"] = ["--quantize", "weight-only", "--bits", "4",
+                                                 "--group-size", str(group)]
+    for method in ["kmeans", "pow2"]:
+        for bits in [4, 8]:
+            configs[f"codebook-{method}-{bits}"] = ["--quantize", "codebook", "--bits",
+                                                    str(bits), "--codebook-method", method]
     return configs
 
 

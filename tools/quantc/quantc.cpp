@@ -95,7 +95,7 @@ static cl::opt<double> calibrationPercentile(
     cl::init(99.99), cl::sub(calibrateCommand), cl::sub(compileCommand),
     cl::sub(quantizeCommand));
 
-enum class QuantizeMode { None, Static, Dynamic, WeightOnly };
+enum class QuantizeMode { None, Static, Dynamic, WeightOnly, Codebook };
 static cl::opt<QuantizeMode> quantizeMode(
     "quantize", cl::desc("How to quantize the model"),
     cl::init(QuantizeMode::None),
@@ -112,8 +112,14 @@ static cl::opt<QuantizeMode> quantizeMode(
                           "with --dynamic-conv) quantized at run time "
                           "(no calibration)"),
                clEnumValN(QuantizeMode::WeightOnly, "weight-only",
-                          "int8 weights, dequantized in the code; float "
-                          "arithmetic (no calibration)")),
+                          "int8 (or --bits 4) weights, dequantized in the "
+                          "code; float "
+                          "arithmetic (no calibration)"),
+               clEnumValN(QuantizeMode::Codebook, "codebook",
+                          "non-uniform weights: a codebook of 2^bits "
+                          "entries per channel (--codebook-method) and an "
+                          "index per weight; float arithmetic (no "
+                          "calibration)")),
     cl::sub(compileCommand), cl::sub(quantizeCommand));
 static cl::opt<std::string> calibrationDir(
     "calibration",
@@ -136,11 +142,23 @@ static cl::opt<bool> perChannel("per-channel",
                                          "(the default)"),
                                 cl::sub(compileCommand),
                                 cl::sub(quantizeCommand));
-static cl::opt<unsigned> bits("bits",
-                              cl::desc("Bits of quantized weights (8; 4 is "
-                                       "not built yet)"),
-                              cl::init(8), cl::sub(compileCommand),
-                              cl::sub(quantizeCommand));
+static cl::opt<unsigned>
+    bits("bits",
+         cl::desc("Bits of quantized weights: 8 (default), or 4 with "
+                  "--quantize weight-only (two weights to a byte)"),
+         cl::init(8), cl::sub(compileCommand), cl::sub(quantizeCommand));
+static cl::opt<int64_t> groupSize(
+    "group-size",
+    cl::desc("--quantize weight-only: one scale per group of N weights "
+             "along the reduction axis of each output channel (0, the "
+             "default: per channel)"),
+    cl::value_desc("N"), cl::init(0), cl::sub(compileCommand),
+    cl::sub(quantizeCommand));
+static cl::opt<std::string> codebookMethod(
+    "codebook-method",
+    cl::desc("--quantize codebook: kmeans (weight sharing, the default) or "
+             "pow2 (power-of-two levels)"),
+    cl::init("kmeans"), cl::sub(compileCommand));
 static cl::list<std::string> keepFloat(
     "keep-float",
     cl::desc("Leave this ONNX node (or every node of this op type: Conv, "
@@ -664,9 +682,11 @@ static int runCompile(MLIRContext &context) {
 static int runQuantize(MLIRContext &context) {
   QuantizeMode mode =
       quantizeMode == QuantizeMode::None ? QuantizeMode::Static : quantizeMode;
-  if (mode == QuantizeMode::Dynamic) {
+  if (mode == QuantizeMode::Dynamic || mode == QuantizeMode::Codebook) {
     errs() << "quantc: error: quantc quantize writes static and weight-only "
-              "quantization; --quantize dynamic is for quantc compile\n";
+              "quantization; --quantize "
+           << (mode == QuantizeMode::Dynamic ? "dynamic" : "codebook")
+           << " is for quantc compile\n";
     return 1;
   }
   if (StringRef(inputPath).ends_with(".mlir")) {
@@ -709,7 +729,8 @@ importQuantized(MLIRContext &context, QuantizeMode quantizeMode,
     return importModel(context, functionName);
   bool weightOnly = quantizeMode == QuantizeMode::WeightOnly;
   bool dynamic = quantizeMode == QuantizeMode::Dynamic;
-  bool calibrated = !weightOnly && !dynamic;
+  bool codebook = quantizeMode == QuantizeMode::Codebook;
+  bool calibrated = !weightOnly && !dynamic && !codebook;
   if ((dynamicPerRow || dynamicConv) && !dynamic) {
     errs() << "quantc: error: --dynamic-per-row and --dynamic-conv apply to "
               "--quantize dynamic\n";
@@ -720,9 +741,24 @@ importQuantized(MLIRContext &context, QuantizeMode quantizeMode,
               "(--calibration DIR)\n";
     return failure();
   }
-  if (bits != 8) {
-    errs() << "quantc: error: --bits " << bits
-           << " is not supported yet; quantization is 8-bit\n";
+  if (bits != 8 && bits != 4) {
+    errs() << "quantc: error: --bits must be 8 or 4\n";
+    return failure();
+  }
+  if (codebook && (groupSize != 0 ||
+                   !llvm::is_contained({"kmeans", "pow2"}, codebookMethod))) {
+    errs() << "quantc: error: --quantize codebook takes --bits 4 or 8 and "
+              "--codebook-method kmeans or pow2, and no --group-size\n";
+    return failure();
+  }
+  if ((bits != 8 || groupSize != 0) && !weightOnly && !codebook) {
+    errs() << "quantc: error: --bits 4 and --group-size apply to --quantize "
+              "weight-only; static and dynamic quantization are 8-bit\n";
+    return failure();
+  }
+  if (groupSize < 0 || (groupSize > 0 && perTensor)) {
+    errs() << "quantc: error: --group-size must be positive, and groups lie "
+              "within output channels (not with --per-tensor)\n";
     return failure();
   }
   if (perTensor && perChannel) {
@@ -781,7 +817,14 @@ importQuantized(MLIRContext &context, QuantizeMode quantizeMode,
     auto it = opNames.find(name);
     keep.push_back(it == opNames.end() ? name : it->second);
   }
-  if (dynamic) {
+  if (codebook) {
+    quantc::QuantizeCodebookOptions options;
+    options.bits = bits;
+    options.method = codebookMethod;
+    options.perChannel = !perTensor;
+    options.keepFloat.assign(keep.begin(), keep.end());
+    pm.addNestedPass<func::FuncOp>(quantc::createQuantizeCodebook(options));
+  } else if (dynamic) {
     quantc::QuantizeDynamicOptions options;
     options.perChannel = !perTensor;
     options.perRow = dynamicPerRow;
@@ -793,6 +836,8 @@ importQuantized(MLIRContext &context, QuantizeMode quantizeMode,
     quantize.mode = weightOnly ? "weight-only" : "static";
     quantize.perChannel = !perTensor;
     quantize.activationType = activationType;
+    quantize.bits = bits;
+    quantize.groupSize = groupSize;
     quantize.keepFloat.assign(keep.begin(), keep.end());
     pm.addNestedPass<func::FuncOp>(quantc::createQuantize(quantize));
   }

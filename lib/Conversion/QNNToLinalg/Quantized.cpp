@@ -23,6 +23,7 @@
 
 #include "quantc/Conversion/QNNToLinalg/QNNToLinalg.h"
 #include "quantc/Dialect/QNN/IR/QNNOps.h"
+#include "quantc/Dialect/QNN/IR/QuantizedElements.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -91,6 +92,84 @@ static FailureOr<AxisParams> getAxisParams(Type type) {
     return params;
   }
   return failure();
+}
+
+/// The bits of a quantized tensor's stored integers, or 0 if `type` is not
+/// quantized.
+static unsigned getStorageWidth(Type type) {
+  auto quantized = dyn_cast<quant::QuantizedType>(getElementTypeOrSelf(type));
+  return quantized ? quantized.getStorageTypeIntegralWidth() : 0;
+}
+
+/// Whether a quantized tensor of `type` is stored packed: its integers are
+/// narrower than a byte, and 8 / width of them share one byte, the first
+/// in the lowest bits (ONNX's order for int4), as a flat i8 tensor.
+static bool isPacked(Type type) {
+  unsigned width = getStorageWidth(type);
+  return width != 0 && width < 8;
+}
+
+/// Whether `type` is quantized with parameters that a per-tensor or per-axis
+/// description does not cover (sub-channel), or is stored packed: the types
+/// that only qnn.constant and qnn.dequantize lower.
+static bool isBlockOrPacked(Type type) {
+  return isPacked(type) ||
+         isa<quant::UniformQuantizedSubChannelType>(getElementTypeOrSelf(type));
+}
+
+/// The packed bytes of the stored integers `stored`, each `width` bits wide.
+static DenseElementsAttr packStored(DenseElementsAttr stored, unsigned width) {
+  int64_t perByte = 8 / width;
+  int64_t count = stored.getNumElements();
+  SmallVector<uint8_t> bytes(llvm::divideCeil(count, perByte), 0);
+  uint8_t mask = (1u << width) - 1;
+  int64_t index = 0;
+  for (const APInt &q : stored.getValues<APInt>()) {
+    bytes[index / perByte] |= (uint8_t(q.getZExtValue()) & mask)
+                              << ((index % perByte) * width);
+    ++index;
+  }
+  auto type = RankedTensorType::get({int64_t(bytes.size())},
+                                    IntegerType::get(stored.getContext(), 8));
+  return DenseElementsAttr::get(
+      type, ArrayRef<char>(reinterpret_cast<const char *>(bytes.data()),
+                           bytes.size()));
+}
+
+/// The `width`-bit integer at `coordinates` of a tensor of `shape` whose
+/// integers `packed` holds packed (see isPacked), as an i8 with sign
+/// extension if `isSigned`, else zero extension.
+static Value loadPacked(OpBuilder &b, Location loc, Value packed,
+                        ValueRange coordinates, ArrayRef<int64_t> shape,
+                        unsigned width, bool isSigned) {
+  Type i8 = b.getI8Type();
+  auto index = [&](int64_t v) {
+    return arith::ConstantIndexOp::create(b, loc, v);
+  };
+  // The row-major position, its byte, and its bits in the byte.
+  Value position = index(0);
+  int64_t stride = 1;
+  for (int64_t d = int64_t(shape.size()) - 1; d >= 0; --d) {
+    Value term = arith::MulIOp::create(b, loc, coordinates[d], index(stride));
+    position = arith::AddIOp::create(b, loc, position, term);
+    stride *= shape[d];
+  }
+  int64_t perByte = 8 / width;
+  Value byteIndex = arith::DivUIOp::create(b, loc, position, index(perByte));
+  Value byte = tensor::ExtractOp::create(b, loc, packed, byteIndex);
+  if (width == 8)
+    return byte;
+  Value slot = arith::RemUIOp::create(b, loc, position, index(perByte));
+  Value shift = arith::IndexCastOp::create(
+      b, loc, i8, arith::MulIOp::create(b, loc, slot, index(width)));
+  // Move the field to the top bits, then shift it down with sign or zero
+  // extension.
+  Value down =
+      arith::ConstantOp::create(b, loc, b.getIntegerAttr(i8, 8 - width));
+  Value top = arith::ShLIOp::create(b, loc, byte,
+                                    arith::SubIOp::create(b, loc, down, shift));
+  return isSigned ? Value(arith::ShRSIOp::create(b, loc, top, down))
+                  : Value(arith::ShRUIOp::create(b, loc, top, down));
 }
 
 namespace {
@@ -263,6 +342,29 @@ LogicalResult qnn_to_linalg::checkQuantizedLowering(Operation *op,
   if (!llvm::any_of(op->getOperandTypes(), isQuantized) &&
       !llvm::any_of(op->getResultTypes(), isQuantized))
     return success();
+  bool blockOrPacked = llvm::any_of(op->getOperandTypes(), isBlockOrPacked) ||
+                       llvm::any_of(op->getResultTypes(), isBlockOrPacked);
+  if (blockOrPacked) {
+    if (!isa<qnn::ConstantOp, qnn::DequantizeOp>(op)) {
+      reason = "sub-channel and sub-byte quantized tensors are only "
+               "dequantized";
+      return failure();
+    }
+    auto type = cast<RankedTensorType>(isa<qnn::ConstantOp>(op)
+                                           ? op->getResult(0).getType()
+                                           : op->getOperand(0).getType());
+    unsigned width = getStorageWidth(type);
+    if (failed(qnn::ElementQuantParams::get(type))) {
+      reason = "a sub-channel or sub-byte quantized tensor must have a "
+               "static shape and expressed type f32";
+      return failure();
+    }
+    if (8 % width != 0) {
+      reason = "stored integers narrower than a byte must be 1, 2 or 4 bits";
+      return failure();
+    }
+    return success();
+  }
   auto isLayout = [&](Type type) {
     FailureOr<AxisParams> params = getAxisParams(type);
     return !isQuantized(type) || succeeded(params);
@@ -343,6 +445,12 @@ struct QuantizedConstantLowering final : OpConversionPattern<qnn::ConstantOp> {
     auto value = dyn_cast<TypedAttr>(op.getValue());
     if (!value)
       return rewriter.notifyMatchFailure(op, "the value is not typed");
+    if (isPacked(op.getType())) {
+      auto dense = dyn_cast<DenseElementsAttr>(value);
+      if (!dense)
+        return rewriter.notifyMatchFailure(op, "a packed value must be dense");
+      value = packStored(dense, getStorageWidth(op.getType()));
+    }
     rewriter.replaceOpWithNewOp<arith::ConstantOp>(op, value);
     return success();
   }
@@ -393,7 +501,7 @@ struct DequantizeLowering final : OpConversionPattern<qnn::DequantizeOp> {
   matchAndRewrite(qnn::DequantizeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     FailureOr<AxisParams> params = getAxisParams(op.getInput().getType());
-    if (failed(params))
+    if (failed(params) || isBlockOrPacked(op.getInput().getType()))
       return rewriter.notifyMatchFailure(op, "unsupported quantized type");
     Location loc = op.getLoc();
     RankedTensorType resultType = op.getType();
@@ -419,6 +527,128 @@ struct DequantizeLowering final : OpConversionPattern<qnn::DequantizeOp> {
                                        scale.get(b, nested, args));
         },
         ValueRange(sizes));
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// Dequantizes a sub-channel or packed tensor (docs/numerics.md,
+/// "Sub-byte storage"): element (i0, ..., in) reads its stored integer at
+/// its row-major position (from byte `pos / (8 / w)`, bits
+/// `(pos % (8 / w)) * w` up, sign-extended if signed when packed) and its
+/// parameters at (i0 / b0, ..., in / bn) of the parameter tensor, then
+/// computes (float(q) - float(zp)) * s in binary32.
+struct BlockDequantizeLowering final : OpConversionPattern<qnn::DequantizeOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(qnn::DequantizeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto inputType = cast<RankedTensorType>(op.getInput().getType());
+    if (!isBlockOrPacked(inputType))
+      return failure();
+    std::string reason;
+    if (failed(checkQuantizedLowering(op, reason)))
+      return rewriter.notifyMatchFailure(op, reason);
+    auto quantized = cast<quant::QuantizedType>(inputType.getElementType());
+    qnn::ElementQuantParams params = *qnn::ElementQuantParams::get(inputType);
+    Location loc = op.getLoc();
+    RankedTensorType resultType = op.getType();
+    Type f32 = rewriter.getF32Type();
+    if (resultType.getElementType() != f32)
+      return rewriter.notifyMatchFailure(op, "the result must be f32");
+    ArrayRef<int64_t> shape = inputType.getShape();
+    ArrayRef<int64_t> blocks = params.getBlockSizes();
+    ArrayRef<int64_t> paramShape = params.getParamShape();
+    auto paramType = RankedTensorType::get(paramShape, f32);
+    Value scales = arith::ConstantOp::create(
+        rewriter, loc, DenseElementsAttr::get(paramType, params.getScales()));
+    ArrayRef<int64_t> zeroPoints = params.getZeroPoints();
+    bool oneZeroPoint = llvm::all_equal(zeroPoints);
+    Value zeroPointTensor;
+    if (!oneZeroPoint) {
+      SmallVector<float> values(zeroPoints.begin(), zeroPoints.end());
+      zeroPointTensor = arith::ConstantOp::create(
+          rewriter, loc,
+          DenseElementsAttr::get(paramType, ArrayRef<float>(values)));
+    }
+    unsigned width = quantized.getStorageTypeIntegralWidth();
+    bool packed = isPacked(inputType);
+    Value stored = adaptor.getInput();
+    Value result = createFromCoordinates(
+        rewriter, loc, resultType, ValueRange(),
+        [&](OpBuilder &b, Location nl, ValueRange coordinates) -> Value {
+          auto index = [&](int64_t v) {
+            return arith::ConstantIndexOp::create(b, nl, v);
+          };
+          // The parameters' coordinates.
+          SmallVector<Value> paramCoordinates;
+          for (auto [d, coordinate] : llvm::enumerate(coordinates)) {
+            if (paramShape[d] == 1)
+              paramCoordinates.push_back(index(0));
+            else if (blocks[d] == 1)
+              paramCoordinates.push_back(coordinate);
+            else
+              paramCoordinates.push_back(
+                  arith::DivUIOp::create(b, nl, coordinate, index(blocks[d])));
+          }
+          Value scale =
+              tensor::ExtractOp::create(b, nl, scales, paramCoordinates);
+          Value zp = oneZeroPoint
+                         ? createScalar(b, nl, f32, double(zeroPoints[0]))
+                         : Value(tensor::ExtractOp::create(
+                               b, nl, zeroPointTensor, paramCoordinates));
+          Value q;
+          if (packed) {
+            q = loadPacked(b, nl, stored, coordinates, shape, width,
+                           quantized.isSigned());
+          } else {
+            q = tensor::ExtractOp::create(b, nl, stored, coordinates);
+          }
+          Value wide =
+              extendStored(b, nl, q, b.getI32Type(), quantized.isSigned());
+          Value real = arith::SIToFPOp::create(b, nl, f32, wide);
+          Value shifted = arith::SubFOp::create(b, nl, real, zp);
+          return arith::MulFOp::create(b, nl, shifted, scale);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// A codebook constant becomes its indices, packed as a sub-byte tensor is
+/// (4-bit indices two to a byte), its codebook, and a lookup of every
+/// element: codebook[indices[e]] (codebook[c, indices[e]] with an axis).
+struct CodebookConstantLowering final
+    : OpConversionPattern<qnn::CodebookConstantOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(qnn::CodebookConstantOp op, OpAdaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType type = op.getType();
+    DenseIntElementsAttr indices = op.getIndices();
+    unsigned width = indices.getElementType().getIntOrFloatBitWidth();
+    Value packed =
+        arith::ConstantOp::create(rewriter, loc, packStored(indices, width));
+    Value codebook = arith::ConstantOp::create(rewriter, loc, op.getCodebook());
+    std::optional<int64_t> axis = op.getAxis();
+    ArrayRef<int64_t> shape = type.getShape();
+    Value result = createFromCoordinates(
+        rewriter, loc, type, ValueRange(),
+        [&](OpBuilder &b, Location nl, ValueRange coordinates) -> Value {
+          Value entry =
+              loadPacked(b, nl, packed, coordinates, shape, width, false);
+          Value wide = arith::ExtUIOp::create(b, nl, b.getI32Type(), entry);
+          Value index =
+              arith::IndexCastUIOp::create(b, nl, b.getIndexType(), wide);
+          SmallVector<Value> at;
+          if (axis)
+            at.push_back(coordinates[*axis]);
+          at.push_back(index);
+          return tensor::ExtractOp::create(b, nl, codebook, at);
+        });
     rewriter.replaceOp(op, result);
     return success();
   }
@@ -706,8 +936,14 @@ void qnn_to_linalg::populateQuantizedTypeConversion(TypeConverter &converter) {
   converter.addConversion([](Type type) { return type; });
   converter.addConversion([](RankedTensorType type) -> Type {
     Type element = type.getElementType();
-    if (auto quantized = dyn_cast<quant::QuantizedType>(element))
+    if (auto quantized = dyn_cast<quant::QuantizedType>(element)) {
+      unsigned width = quantized.getStorageTypeIntegralWidth();
+      if (width < 8 && 8 % width == 0 && type.hasStaticShape())
+        return RankedTensorType::get(
+            {llvm::divideCeil(type.getNumElements(), 8 / width)},
+            IntegerType::get(type.getContext(), 8));
       return type.clone(quantized.getStorageType());
+    }
     if (auto integer = dyn_cast<IntegerType>(element);
         integer && !integer.isSignless())
       return type.clone(
@@ -724,6 +960,8 @@ void qnn_to_linalg::populateQuantizedPatterns(const TypeConverter &converter,
                RequantizeLowering, QuantizedConvLowering,
                QuantizedMatMulLowering, QuantizedGemmLowering>(
       converter, context, /*benefit=*/2);
+  patterns.add<BlockDequantizeLowering>(converter, context, /*benefit=*/3);
+  patterns.add<CodebookConstantLowering>(converter, context);
   patterns.add<MoveStoredLowering>(converter, context);
   populateIntegerQuantPatterns(converter, patterns);
   populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,

@@ -562,10 +562,21 @@ LogicalResult quantc::exportQDQ(func::FuncOp func, onnx::ModelProto &model) {
   // QuantizeLinear needs opset 10, per-axis DequantizeLinear opset 13.
   int64_t opset = getDefaultOpset(model).value_or(0);
   bool perAxis = false;
-  func.walk([&](qnn::ConstantOp constant) {
-    perAxis |= isa<quant::UniformQuantizedPerAxisType>(
-        constant.getType().getElementType());
+  WalkResult layouts = func.walk([&](qnn::ConstantOp constant) {
+    Type element = constant.getType().getElementType();
+    perAxis |= isa<quant::UniformQuantizedPerAxisType>(element);
+    auto quantized = dyn_cast<quant::QuantizedType>(element);
+    if (quantized && (quantized.getStorageTypeIntegralWidth() < 8 ||
+                      isa<quant::UniformQuantizedSubChannelType>(element))) {
+      constant.emitError("QDQ export writes 8-bit weights per tensor or per "
+                         "channel; 4-bit and group-wise weights are not "
+                         "exported");
+      return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
   });
+  if (layouts.wasInterrupted())
+    return failure();
   if (opset < 10 || (perAxis && opset < 13)) {
     llvm::StringSet<> names = collectNames(model.graph());
     if (failed(OpsetUpgrader(model, func, names).run(opset)))

@@ -25,3 +25,15 @@ func.func @unsigned_indices(%t: tensor<300x4xf32>, %i: tensor<2xui8>) -> tensor<
   %r = qnn.gather %t, %i {axis = 0 : i64} : (tensor<300x4xf32>, tensor<2xui8>) -> tensor<2x4xf32> loc("take"("model.onnx":0:0))
   return %r : tensor<2x4xf32>
 }
+
+// -----
+
+// 4-bit tensors are stored packed: only qnn.constant and qnn.dequantize
+// lower them.
+// CHECK: error: node 'flat': cannot lower quantized qnn.reshape: sub-channel and sub-byte quantized tensors are only dequantized
+func.func @packed_reshape() -> tensor<4x!quant.uniform<i4:f32, 0.5>> {
+  %q = qnn.constant dense<[[1, 2], [3, 4]]> : tensor<2x2xi4> -> tensor<2x2x!quant.uniform<i4:f32, 0.5>>
+  %s = qnn.constant dense<4> : tensor<1xi64> -> tensor<1xi64>
+  %r = qnn.reshape %q, %s : (tensor<2x2x!quant.uniform<i4:f32, 0.5>>, tensor<1xi64>) -> tensor<4x!quant.uniform<i4:f32, 0.5>> loc("flat"("model.onnx":0:0))
+  return %r : tensor<4x!quant.uniform<i4:f32, 0.5>>
+}

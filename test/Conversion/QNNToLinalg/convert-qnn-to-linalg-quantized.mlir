@@ -132,3 +132,48 @@ func.func @dynamic_quantize(%x: tensor<2x3xf32>) -> (tensor<2x3xui8>, tensor<2x1
   %y:3 = qnn.dynamic_quantize_linear %x {per_row = true} : (tensor<2x3xf32>) -> (tensor<2x3xui8>, tensor<2x1xf32>, tensor<2x1xui8>)
   return %y#0, %y#1, %y#2 : tensor<2x3xui8>, tensor<2x1xf32>, tensor<2x1xui8>
 }
+// -----
+
+// A 4-bit constant is stored packed, two to a byte, the first element in
+// the low nibble: [[1, -2, 3], [-4, 5, 7]] is bytes 0xE1, 0xC3, 0x75. A
+// dequantize of it reads each element's byte, moves its nibble to the top
+// of the byte and shifts it down with sign extension, and reads its scale
+// at its block of the sub-channel parameters.
+!g = !quant.uniform<i4<-7:7>:f32:{0:1, 1:3}, {{0.5}, {0.25}}>
+// CHECK-LABEL: func.func @dequantize_packed(
+// CHECK-DAG: %[[STORED:.*]] = arith.constant dense<[-31, -61, 117]> : tensor<3xi8>
+// CHECK-DAG: %[[SCALES:.*]] = arith.constant dense<{{\[}}[5.000000e-01], [2.500000e-01]]> : tensor<2x1xf32>
+// CHECK: linalg.generic
+// CHECK: %[[I:.*]] = linalg.index 0
+// CHECK: tensor.extract %[[SCALES]][%[[I]], %{{.*}}] : tensor<2x1xf32>
+// CHECK: %[[BYTE:.*]] = tensor.extract %[[STORED]][%{{.*}}] : tensor<3xi8>
+// CHECK: %[[TOP:.*]] = arith.shli %[[BYTE]], %{{.*}} : i8
+// CHECK: arith.shrsi %[[TOP]], %{{.*}} : i8
+// CHECK: arith.sitofp
+// CHECK: arith.mulf
+// CHECK: -> tensor<2x3xf32>
+func.func @dequantize_packed() -> tensor<2x3xf32> {
+  %q = qnn.constant dense<[[1, -2, 3], [-4, 5, 7]]> : tensor<2x3xi4> -> tensor<2x3x!g>
+  %x = qnn.dequantize %q : tensor<2x3x!g> -> tensor<2x3xf32>
+  return %x : tensor<2x3xf32>
+}
+
+// -----
+
+// A codebook constant is its packed indices, its codebook, and a lookup:
+// indices [[1, 0, 2], [2, 1, 0]] pack to bytes 0x01, 0x22, 0x01; each
+// element reads its nibble, zero-extended, and its row of the codebook.
+// CHECK-LABEL: func.func @codebook(
+// CHECK-DAG: %[[INDICES:.*]] = arith.constant dense<[1, 34, 1]> : tensor<3xi8>
+// CHECK-DAG: %[[BOOK:.*]] = arith.constant dense<{{\[}}[-1.000000e+00, 0.000000e+00, 1.000000e+00], [5.000000e-01, 2.000000e+00, 4.000000e+00]]> : tensor<2x3xf32>
+// CHECK: linalg.generic
+// CHECK: %[[ROW:.*]] = linalg.index 0
+// CHECK: %[[BYTE:.*]] = tensor.extract %[[INDICES]]
+// CHECK: %[[ENTRY:.*]] = arith.shrui
+// CHECK: %[[WIDE:.*]] = arith.extui %[[ENTRY]] : i8 to i32
+// CHECK: %[[AT:.*]] = arith.index_castui %[[WIDE]]
+// CHECK: tensor.extract %[[BOOK]][%[[ROW]], %[[AT]]] : tensor<2x3xf32>
+func.func @codebook() -> tensor<2x3xf32> {
+  %w = qnn.codebook_constant dense<[[1, 0, 2], [2, 1, 0]]> : tensor<2x3xui4>, dense<[[-1.0, 0.0, 1.0], [0.5, 2.0, 4.0]]> : tensor<2x3xf32> {axis = 0 : i64} -> tensor<2x3xf32>
+  return %w : tensor<2x3xf32>
+}

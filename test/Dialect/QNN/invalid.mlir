@@ -108,6 +108,69 @@ func.func @constant_storage() {
 
 // -----
 
+// codebook_constant-C1
+func.func @codebook_shape() {
+  // expected-error @+1 {{indices of type 'tensor<2xui4>' do not have the static shape of 'tensor<3xf32>'}}
+  %0 = qnn.codebook_constant dense<[0, 1]> : tensor<2xui4>, dense<[1.0, 2.0]> : tensor<2xf32> -> tensor<3xf32>
+  return
+}
+
+// -----
+
+// codebook_constant-C2
+func.func @codebook_index_type() {
+  // expected-error @+1 {{indices must be ui4 or ui8, not 'i16'}}
+  %0 = qnn.codebook_constant dense<[0, 1]> : tensor<2xi16>, dense<[1.0, 2.0]> : tensor<2xf32> -> tensor<2xf32>
+  return
+}
+
+// -----
+
+// codebook_constant-C3
+func.func @codebook_element() {
+  // expected-error @+1 {{codebook elements of type 'f16' do not match 'f32'}}
+  %0 = qnn.codebook_constant dense<[0, 1]> : tensor<2xui4>, dense<[1.0, 2.0]> : tensor<2xf16> -> tensor<2xf32>
+  return
+}
+
+// -----
+
+// codebook_constant-C4
+func.func @codebook_rank() {
+  // expected-error @+1 {{a codebook without axis must have rank 1}}
+  %0 = qnn.codebook_constant dense<[0, 1]> : tensor<2xui4>, dense<[[1.0, 2.0]]> : tensor<1x2xf32> -> tensor<2xf32>
+  return
+}
+
+// -----
+
+// codebook_constant-C4
+func.func @codebook_rows() {
+  // expected-error @+1 {{a codebook along axis 1 must have shape [3, entries], not 'tensor<2x2xf32>'}}
+  %0 = qnn.codebook_constant dense<[[0, 1, 1], [1, 0, 0]]> : tensor<2x3xui4>, dense<[[1.0, 2.0], [3.0, 4.0]]> : tensor<2x2xf32> {axis = 1 : i64} -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+// codebook_constant-C5
+func.func @codebook_entries() {
+  // expected-error @+1 {{a codebook of 4-bit indices must have 1 to 16 entries, not 17}}
+  %0 = qnn.codebook_constant dense<[0, 1]> : tensor<2xui4>, dense<1.0> : tensor<17xf32> -> tensor<2xf32>
+  return
+}
+
+// -----
+
+// codebook_constant-C5
+func.func @codebook_index_range() {
+  // expected-error @+1 {{index 2 is out of range for 2 entries}}
+  %0 = qnn.codebook_constant dense<[0, 2]> : tensor<2xui4>, dense<[1.0, 2.0]> : tensor<2xf32> -> tensor<2xf32>
+  return
+}
+
+// -----
+
 // quantize-C1
 func.func @quantize_expressed(%a: tensor<2xf16>) {
   // expected-error @+1 {{result expresses 'f32' but the input holds 'f16'}}

@@ -23,6 +23,15 @@ func.func @constants() -> (tensor<2xf32>, tensor<2x!s8>, tensor<2x4x!i4>) {
   return %f, %q, %s : tensor<2xf32>, tensor<2x!s8>, tensor<2x4x!i4>
 }
 
+// CHECK-LABEL: func.func @codebook_constants
+func.func @codebook_constants() -> (tensor<2x2xf32>, tensor<2x3xf32>) {
+  // CHECK: qnn.codebook_constant dense<{{\[\[}}0, 3], [1, 2]]> : tensor<2x2xui4>, dense<[-1.000000e+00, -5.000000e-01, 5.000000e-01, 1.000000e+00]> : tensor<4xf32> -> tensor<2x2xf32>
+  %a = qnn.codebook_constant dense<[[0, 3], [1, 2]]> : tensor<2x2xui4>, dense<[-1.0, -0.5, 0.5, 1.0]> : tensor<4xf32> -> tensor<2x2xf32>
+  // CHECK: qnn.codebook_constant dense<{{\[\[}}0, 1, 0], [1, 1, 0]]> : tensor<2x3xui8>, dense<{{\[\[}}-1.000000e+00, 1.000000e+00], [5.000000e-01, 2.000000e+00]]> : tensor<2x2xf32> {axis = 0 : i64} -> tensor<2x3xf32>
+  %b = qnn.codebook_constant dense<[[0, 1, 0], [1, 1, 0]]> : tensor<2x3xui8>, dense<[[-1.0, 1.0], [0.5, 2.0]]> : tensor<2x2xf32> {axis = 0 : i64} -> tensor<2x3xf32>
+  return %a, %b : tensor<2x2xf32>, tensor<2x3xf32>
+}
+
 // CHECK-LABEL: func.func @casts
 // CHECK-SAME: (%[[X:.*]]: tensor<?x4xf32>)
 func.func @casts(%x: tensor<?x4xf32>) -> tensor<?x4xf32> {

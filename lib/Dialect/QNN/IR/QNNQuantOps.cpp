@@ -47,6 +47,55 @@ LogicalResult ConstantOp::verify() {
 OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
 
 //===----------------------------------------------------------------------===//
+// CodebookConstantOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult CodebookConstantOp::verify() {
+  RankedTensorType type = getType();
+  auto indicesType = cast<ShapedType>(getIndices().getType());
+  // codebook_constant-C1
+  if (!type.hasStaticShape() || indicesType.getShape() != type.getShape())
+    return emitOpError("indices of type ")
+           << indicesType << " do not have the static shape of " << type;
+  // codebook_constant-C2
+  Type indexElement = indicesType.getElementType();
+  if (!indexElement.isUnsignedInteger(4) && !indexElement.isUnsignedInteger(8))
+    return emitOpError("indices must be ui4 or ui8, not ") << indexElement;
+  // codebook_constant-C3
+  auto codebookType = cast<ShapedType>(getCodebook().getType());
+  if (codebookType.getElementType() != type.getElementType())
+    return emitOpError("codebook elements of type ")
+           << codebookType.getElementType() << " do not match "
+           << type.getElementType();
+  // codebook_constant-C4
+  std::optional<int64_t> axis = getAxis();
+  if (!axis && codebookType.getRank() != 1)
+    return emitOpError("a codebook without axis must have rank 1");
+  if (axis) {
+    if (*axis < 0 || *axis >= type.getRank())
+      return emitOpError("axis ") << *axis << " is out of range";
+    if (codebookType.getRank() != 2 ||
+        codebookType.getDimSize(0) != type.getDimSize(*axis))
+      return emitOpError("a codebook along axis ")
+             << *axis << " must have shape [" << type.getDimSize(*axis)
+             << ", entries], not " << codebookType;
+  }
+  // codebook_constant-C5
+  int64_t entries = codebookType.getShape().back();
+  unsigned bits = indexElement.getIntOrFloatBitWidth();
+  if (entries < 1 || entries > (int64_t(1) << bits))
+    return emitOpError("a codebook of ")
+           << bits << "-bit indices must have 1 to " << (1 << bits)
+           << " entries, not " << entries;
+  for (const APInt &index : getIndices().getValues<APInt>())
+    if (int64_t(index.getZExtValue()) >= entries)
+      return emitOpError("index ")
+             << index.getZExtValue() << " is out of range for " << entries
+             << " entries";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
 // QuantizeOp
 //===----------------------------------------------------------------------===//
 

@@ -58,6 +58,7 @@ FailureOr<ElementQuantParams> ElementQuantParams::get(RankedTensorType type) {
     return failure();
   }
 
+  params.paramShape = paramShape;
   params.dataStrides.assign(rank, 1);
   params.paramStrides.assign(rank, 1);
   for (int64_t d = rank - 2; d >= 0; --d) {

@@ -38,20 +38,41 @@ getUniformType(MLIRContext *context, QuantParams params, StorageRange range,
 
 FailureOr<QuantizedWeight>
 quantc::quantizeWeight(DenseElementsAttr values, RankedTensorType type,
-                       std::optional<int64_t> channelAxis) {
+                       const WeightQuantization &how) {
   MLIRContext *context = type.getContext();
-  StorageRange narrow = StorageRange::forBits(8, true, /*narrow=*/true);
-  int64_t channels = channelAxis ? type.getDimSize(*channelAxis) : 1;
-  SmallVector<float> absMax(channels, 0.0f);
+  StorageRange narrow = StorageRange::forBits(how.bits, true, /*narrow=*/true);
+  // Each dimension splits into blocks that share a scale: whole by default,
+  // single elements along the channel axis, groups along the reduction axis.
   ArrayRef<int64_t> shape = type.getShape();
-  int64_t inner = 1;
-  if (channelAxis)
-    for (int64_t d = *channelAxis + 1; d < type.getRank(); ++d)
-      inner *= shape[d];
+  int64_t rank = type.getRank();
+  SmallVector<int64_t> blocks(shape);
+  if (how.channelAxis)
+    blocks[*how.channelAxis] = 1;
+  bool grouped = how.groupSize > 0 && how.reductionAxis;
+  if (grouped) {
+    if (shape[*how.reductionAxis] % how.groupSize != 0)
+      return failure();
+    blocks[*how.reductionAxis] = how.groupSize;
+  }
+  SmallVector<int64_t> paramShape(rank), paramStrides(rank, 1),
+      dataStrides(rank, 1);
+  for (int64_t d = 0; d < rank; ++d)
+    paramShape[d] = blocks[d] ? shape[d] / blocks[d] : 1;
+  for (int64_t d = rank - 2; d >= 0; --d) {
+    dataStrides[d] = dataStrides[d + 1] * shape[d + 1];
+    paramStrides[d] = paramStrides[d + 1] * paramShape[d + 1];
+  }
+  int64_t numParams = 1;
+  for (int64_t size : paramShape)
+    numParams *= size;
+  SmallVector<float> absMax(numParams, 0.0f);
   int64_t index = 0;
   for (float v : values.getValues<float>()) {
-    int64_t c = channelAxis ? (index / inner) % channels : 0;
-    absMax[c] = std::max(absMax[c], std::fabs(v));
+    int64_t param = 0;
+    for (int64_t d = 0; d < rank; ++d)
+      param +=
+          ((index / dataStrides[d]) % shape[d]) / blocks[d] * paramStrides[d];
+    absMax[param] = std::max(absMax[param], std::fabs(v));
     ++index;
   }
   QuantizedWeight weight;
@@ -61,15 +82,35 @@ quantc::quantizeWeight(DenseElementsAttr values, RankedTensorType type,
       return failure();
     weight.scales.push_back(params->scale);
   }
-  Type f32 = Float32Type::get(context), i8 = IntegerType::get(context, 8);
-  quant::QuantizedType element =
-      channelAxis
-          ? quant::QuantizedType(quant::UniformQuantizedPerAxisType::get(
-                quant::QuantizationFlags::Signed, i8, f32, weight.scales,
-                SmallVector<int64_t>(channels, 0), int32_t(*channelAxis),
-                narrow.min, narrow.max))
-          : quant::QuantizedType(getUniformType(
-                context, {float(weight.scales[0]), 0}, narrow, true, 8, f32));
+  Type f32 = Float32Type::get(context);
+  auto storage = IntegerType::get(context, how.bits);
+  quant::QuantizedType element;
+  if (grouped) {
+    SmallVector<int32_t> axes;
+    SmallVector<int64_t> blockSizes;
+    for (int64_t d = 0; d < rank; ++d) {
+      if (blocks[d] == shape[d])
+        continue;
+      axes.push_back(d);
+      blockSizes.push_back(blocks[d]);
+    }
+    SmallVector<float> scales(weight.scales.begin(), weight.scales.end());
+    element = quant::UniformQuantizedSubChannelType::get(
+        quant::QuantizationFlags::Signed, storage, f32,
+        DenseElementsAttr::get(RankedTensorType::get(paramShape, f32),
+                               ArrayRef<float>(scales)),
+        DenseElementsAttr::get(RankedTensorType::get(paramShape, storage),
+                               APInt(how.bits, 0)),
+        axes, blockSizes, narrow.min, narrow.max);
+  } else if (how.channelAxis) {
+    element = quant::UniformQuantizedPerAxisType::get(
+        quant::QuantizationFlags::Signed, storage, f32, weight.scales,
+        SmallVector<int64_t>(weight.scales.size(), 0),
+        int32_t(*how.channelAxis), narrow.min, narrow.max);
+  } else {
+    element = getUniformType(context, {float(weight.scales[0]), 0}, narrow,
+                             true, how.bits, f32);
+  }
   weight.type = type.clone(element);
   FailureOr<DenseElementsAttr> stored =
       qnn::quantizeElements(values, weight.type);
@@ -93,6 +134,20 @@ struct QuantizePass final : quantc::impl::QuantizeBase<QuantizePass> {
     if (activationType != "u8" && activationType != "s8") {
       func.emitError("activation-type must be u8 or s8, not '")
           << activationType << "'";
+      return signalPassFailure();
+    }
+    if (bits != 8 && bits != 4) {
+      func.emitError("bits must be 8 or 4, not ") << bits.getValue();
+      return signalPassFailure();
+    }
+    if (groupSize < 0) {
+      func.emitError("group-size must not be negative");
+      return signalPassFailure();
+    }
+    if ((bits != 8 || groupSize != 0) && mode != "weight-only") {
+      func.emitError("bits=4 and group-size apply to mode=weight-only; "
+                     "static quantization is 8-bit per channel or per "
+                     "tensor");
       return signalPassFailure();
     }
     SmallVector<Operation *> contractions;
@@ -147,13 +202,20 @@ struct QuantizePass final : quantc::impl::QuantizeBase<QuantizePass> {
         !weightValues.getElementType().isF32())
       return success();
     auto weightType = cast<RankedTensorType>(weight.getType());
-    std::optional<int64_t> channelAxis;
-    if (isa<qnn::ConvOp>(op))
+    // The axes of the output channels and of the reduction.
+    std::optional<int64_t> channelAxis, reductionAxis;
+    int64_t weightRank = weightType.getRank();
+    if (isa<qnn::ConvOp>(op)) {
       channelAxis = 0;
-    else if (isa<qnn::MatMulOp>(op) && weightType.getRank() >= 2)
-      channelAxis = weightType.getRank() - 1;
-    else if (auto gemm = dyn_cast<qnn::GemmOp>(op))
+      reductionAxis = 1;
+    } else if (isa<qnn::MatMulOp>(op)) {
+      reductionAxis = weightRank >= 2 ? weightRank - 2 : 0;
+      if (weightRank >= 2)
+        channelAxis = weightRank - 1;
+    } else if (auto gemm = dyn_cast<qnn::GemmOp>(op)) {
       channelAxis = gemm.getTransB() ? 0 : 1;
+      reductionAxis = gemm.getTransB() ? 1 : 0;
+    }
     // Weight-only quantization leaves the input in float.
     bool weightOnly = mode == "weight-only";
     FailureOr<Value> dequantizedInput = failure();
@@ -163,11 +225,19 @@ struct QuantizePass final : quantc::impl::QuantizeBase<QuantizePass> {
         return success();
     }
 
-    // Weights: symmetric narrow-range s8, per output channel or per tensor.
+    // Weights: symmetric narrow range, per output channel or per tensor,
+    // and group-wise along the reduction axis where the group size divides
+    // it.
     MLIRContext *context = op->getContext();
     bool perAxis = perChannel && channelAxis;
-    FailureOr<QuantizedWeight> quantizedWeightValues = quantizeWeight(
-        weightValues, weightType, perAxis ? channelAxis : std::nullopt);
+    WeightQuantization how;
+    how.bits = bits;
+    how.channelAxis = perAxis ? channelAxis : std::nullopt;
+    if (groupSize > 0 && weightType.getDimSize(*reductionAxis) % groupSize == 0)
+      how.groupSize = groupSize;
+    how.reductionAxis = reductionAxis;
+    FailureOr<QuantizedWeight> quantizedWeightValues =
+        quantizeWeight(weightValues, weightType, how);
     if (failed(quantizedWeightValues))
       return op->emitError("the weight holds a NaN or an infinity");
     ArrayRef<double> scales = quantizedWeightValues->scales;

@@ -104,9 +104,11 @@ struct QuantizeDynamicPass final
     // The weight: s8 per output channel (conv axis 0, matmul and gemm axis
     // 1) or per tensor.
     int64_t channelAxis = convOp ? 0 : 1;
-    FailureOr<QuantizedWeight> quantized = quantizeWeight(
-        weightValues, weightType,
-        perChannel ? std::optional<int64_t>(channelAxis) : std::nullopt);
+    WeightQuantization how;
+    if (perChannel)
+      how.channelAxis = channelAxis;
+    FailureOr<QuantizedWeight> quantized =
+        quantizeWeight(weightValues, weightType, how);
     if (failed(quantized))
       return op->emitError("the weight holds a NaN or an infinity");
     SmallVector<double> scales = quantized->scales;

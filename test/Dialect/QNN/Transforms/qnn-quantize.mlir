@@ -77,3 +77,38 @@ func.func @weight_only(%x: tensor<1x2xf32>) -> tensor<1x2xf32> {
   %y = qnn.gemm %x, %w, %b : (tensor<1x2xf32>, tensor<2x2xf32>, tensor<2xf32>) -> tensor<1x2xf32>
   return %y : tensor<1x2xf32>
 }
+
+// -----
+
+// bits=4: narrow-range i4 ([-7, 7]) with scale max|w| / 7 per output
+// channel; with group-size=2 one scale per output channel and per 2 rows of
+// the [K, N] weight (a sub-channel type with block sizes 2 along K and 1
+// along N). A group size that does not divide K keeps per-channel scales.
+// RUN: quant-opt %s --split-input-file --qnn-quantize="mode=weight-only bits=4" | FileCheck %s --check-prefix=INT4
+// RUN: quant-opt %s --split-input-file --qnn-quantize="mode=weight-only bits=4 group-size=2" | FileCheck %s --check-prefix=GROUP
+// RUN: quant-opt %s --split-input-file --qnn-quantize="mode=weight-only bits=4 group-size=3" | FileCheck %s --check-prefix=INT4
+// INT4-LABEL: func.func @int4(
+// INT4: %[[W:.*]] = qnn.constant dense<{{\[\[}}7, 0], [-7, 0], [0, -7], [2, 4]]> : tensor<4x2xi4> -> tensor<4x2x!quant.uniform<i4<-7:7>:f32:1, {0.28571429848670959,1.1428571939468384}>>
+// INT4: %[[D:.*]] = qnn.dequantize %[[W]]
+// INT4: qnn.matmul %arg0, %[[D]]
+// GROUP-LABEL: func.func @int4(
+// GROUP: %[[W:.*]] = qnn.constant dense<{{\[\[}}7, 7], [-7, 7], [0, -7], [7, 4]]> : tensor<4x2xi4> -> tensor<4x2x!quant.uniform<i4<-7:7>:f32:{0:2, 1:1}, {{\{\{}}0.285714298, 0.0714285746}, {0.0714285746, 1.14285719}}>>
+// GROUP: %[[D:.*]] = qnn.dequantize %[[W]]
+// GROUP: qnn.matmul %arg0, %[[D]]
+func.func @int4(%x: tensor<1x4xf32>) -> tensor<1x2xf32> {
+  %w = qnn.constant dense<[[2.0, 0.5], [-2.0, 0.5], [0.0, -8.0], [0.5, 5.0]]> : tensor<4x2xf32> -> tensor<4x2xf32>
+  %y = qnn.matmul %x, %w : (tensor<1x4xf32>, tensor<4x2xf32>) -> tensor<1x2xf32>
+  return %y : tensor<1x2xf32>
+}
+
+// -----
+
+// Conv groups are G input channels of one output channel (block sizes 1
+// along axis 0, G along axis 1).
+// GROUP-LABEL: func.func @conv_groups(
+// GROUP: qnn.constant dense<{{\[\[\[\[}}3]], {{\[\[}}7]], {{\[\[}}5]], {{\[\[}}7]]], {{\[\[\[}}-7]], {{\[\[}}3]], {{\[\[}}7]], {{\[\[}}0]]]]> : tensor<2x4x1x1xi4> -> tensor<2x4x1x1x!quant.uniform<i4<-7:7>:f32:{0:1, 1:2}, {{\{\{\{\{}}0.285714298}}, {{\{\{}}0.571428597}}}, {{\{\{\{}}0.142857149}}, {{\{\{}}1.000000e+00}}}}>>
+func.func @conv_groups(%x: tensor<1x4x3x3xf32>) -> tensor<1x2x3x3xf32> {
+  %w = qnn.constant dense<[[[[1.0]], [[2.0]], [[3.0]], [[4.0]]], [[[-1.0]], [[0.5]], [[7.0]], [[0.0]]]]> : tensor<2x4x1x1xf32> -> tensor<2x4x1x1xf32>
+  %y = qnn.conv %x, %w {dilations = array<i64: 1, 1>, group = 1 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x4x3x3xf32>, tensor<2x4x1x1xf32>) -> tensor<1x2x3x3xf32>
+  return %y : tensor<1x2x3x3xf32>
+}

@@ -43,6 +43,54 @@ def QNN_ConstantOp : QNN_Op<"constant", [ConstantLike]> {
   }];
 }
 
+/// Dense float elements of any float type.
+def QNN_FloatElementsAttr : ElementsAttrBase<
+    CPred<"::llvm::isa<::mlir::DenseFPElementsAttr>($_self)">,
+    "dense float elements attribute"> {
+  let storageType = [{ ::mlir::DenseFPElementsAttr }];
+  let returnType = [{ ::mlir::DenseFPElementsAttr }];
+  let convertFromStorage = "$_self";
+}
+
+def QNN_CodebookConstantOp : QNN_Op<"codebook_constant", [Pure]> {
+  let summary = "A constant tensor stored as indices into a codebook";
+  let description = [{
+    A float constant whose elements all come from a small table, the
+    codebook: element `e` is `codebook[indices[e]]`, or with `axis`,
+    `codebook[c, indices[e]]` with `c` the element's coordinate along
+    `axis` (one codebook per channel). Weight sharing (k-means) and
+    power-of-two quantization of weights give it (qnn-quantize-codebook).
+    Indices are 4- or 8-bit unsigned integers; the compiled code stores
+    4-bit indices two to a byte and looks every element up.
+
+    ```mlir
+    %w = qnn.codebook_constant dense<[[0, 3], [1, 2]]> : tensor<2x2xui4>,
+           dense<[-1.0, -0.5, 0.5, 1.0]> : tensor<4xf32> -> tensor<2x2xf32>
+    %v = qnn.codebook_constant dense<[[0, 1], [1, 0]]> : tensor<2x2xui4>,
+           dense<[[-1.0, 1.0], [0.5, 2.0]]> : tensor<2x2xf32> {axis = 1 : i64}
+           -> tensor<2x2xf32>
+    ```
+
+    Constraints:
+    - (codebook_constant-C1) the indices' shape equals the result's shape,
+      which is static;
+    - (codebook_constant-C2) the indices are `ui4` or `ui8`;
+    - (codebook_constant-C3) the codebook's element type is the result's
+      element type;
+    - (codebook_constant-C4) without `axis` the codebook has rank 1; with
+      `axis` in `[0, rank)` it has rank 2, one row per element along
+      `axis`;
+    - (codebook_constant-C5) a codebook row has between 1 and `2^bits`
+      entries, and every index is below their number.
+  }];
+  let arguments = (ins AnyIntElementsAttr:$indices,
+                       QNN_FloatElementsAttr:$codebook,
+                       OptionalAttr<I64Attr>:$axis);
+  let results = (outs QNN_FloatTensor:$result);
+  let assemblyFormat = "$indices `,` $codebook attr-dict `->` type($result)";
+  let hasVerifier = 1;
+}
+
 def QNN_QuantizeOp : QNN_Op<"quantize", [SameOperandsAndResultShape]> {
   let summary = "Quantize a float tensor";
   let description = [{

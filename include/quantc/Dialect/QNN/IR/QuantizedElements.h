@@ -30,6 +30,15 @@ public:
 
   StorageRange getStorageRange() const { return range; }
 
+  /// Per tensor dimension, how many consecutive elements share a parameter.
+  llvm::ArrayRef<int64_t> getBlockSizes() const { return blockSizes; }
+  /// The shape of the parameter tensor: the tensor's shape over the block
+  /// sizes.
+  llvm::ArrayRef<int64_t> getParamShape() const { return paramShape; }
+  /// The scales and zero points, row-major over the parameter tensor.
+  llvm::ArrayRef<float> getScales() const { return scales; }
+  llvm::ArrayRef<int64_t> getZeroPoints() const { return zeroPoints; }
+
 private:
   StorageRange range{0, 0};
   llvm::SmallVector<float> scales;
@@ -37,7 +46,7 @@ private:
   /// Per tensor dimension: the row-major stride of the data, the block size
   /// that shares one parameter, and the stride in the parameter tensor.
   llvm::SmallVector<int64_t> dataStrides, blockSizes, paramStrides;
-  llvm::SmallVector<int64_t> dims;
+  llvm::SmallVector<int64_t> dims, paramShape;
 };
 
 /// Quantizes float `values` to `quantizedType`; the result holds the stored

@@ -35,23 +35,36 @@ std::optional<std::pair<double, double>> getCalibratedRange(mlir::Value value);
 /// Sets the calibrated range of `value`, where getCalibratedRange reads it.
 void setCalibratedRange(mlir::Value value, double min, double max);
 
-/// A float weight quantized symmetrically to narrow-range s8 ([-127, 127],
-/// zero point 0), `scale = max|w| / 127` per output channel or per tensor.
+/// How a float weight is quantized: symmetrically, to the narrow signed
+/// range of `bits` bits ([-127, 127] for 8, [-7, 7] for 4; zero point 0),
+/// with `scale = max|w| / qmax` over each block of elements that shares a
+/// scale. Blocks are the whole tensor; or one slice per channel along
+/// `channelAxis`; and, with `groupSize` > 0, further split into runs of
+/// `groupSize` along `reductionAxis` (group-wise, a sub-channel type).
+struct WeightQuantization {
+  unsigned bits = 8;
+  std::optional<int64_t> channelAxis;
+  std::optional<int64_t> reductionAxis;
+  int64_t groupSize = 0;
+};
+
+/// A float weight quantized as a WeightQuantization says.
 struct QuantizedWeight {
-  /// The weight's quantized tensor type (per axis or per tensor).
+  /// The weight's quantized tensor type (per tensor, per axis or
+  /// sub-channel).
   mlir::RankedTensorType type;
-  /// The stored integers (i8).
+  /// The stored integers (of `bits`-wide storage).
   mlir::DenseElementsAttr stored;
-  /// One scale per channel, or one.
+  /// The scales, row-major over the blocks: one per channel, or one.
   llvm::SmallVector<double> scales;
 };
 
-/// Quantizes the constant f32 weight `values` of type `type` per channel
-/// along `channelAxis` when given, else per tensor. Fails on a NaN or an
-/// infinity.
-mlir::FailureOr<QuantizedWeight>
-quantizeWeight(mlir::DenseElementsAttr values, mlir::RankedTensorType type,
-               std::optional<int64_t> channelAxis);
+/// Quantizes the constant f32 weight `values` of type `type` as `how` says.
+/// Fails on a NaN or an infinity, or when `groupSize` does not divide the
+/// size of `reductionAxis`.
+mlir::FailureOr<QuantizedWeight> quantizeWeight(mlir::DenseElementsAttr values,
+                                                mlir::RankedTensorType type,
+                                                const WeightQuantization &how);
 
 /// The name of the function attribute holding the number of results a
 /// function had before qnn-instrument.

@@ -147,7 +147,13 @@ def Quantize : Pass<"qnn-quantize", "mlir::func::FuncOp"> {
     With `mode=weight-only` only the weights are quantized: no range is
     needed, the input and the bias stay float, and the compiled code
     dequantizes the stored weights and computes in float (the weights take
-    a quarter of the space).
+    a quarter of the space). Weight-only quantization may also use
+    `bits=4` (narrow-range i4, [-7, 7], `scale = max|w| / 7`; stored two
+    per byte) and `group-size=G`: one scale per output channel and per run
+    of G elements along the reduction axis (conv: G input channels, each
+    run holding G * kh * kw weights; matmul: G rows of the [K, N] weight;
+    gemm: G elements of K), a `!quant.uniform` sub-channel type. A weight
+    whose reduction size G does not divide keeps one scale per channel.
 
     A contraction whose input has no range, or whose ONNX node or op name
     is listed in `keep-float`, stays float. The result's own
@@ -173,6 +179,11 @@ def Quantize : Pass<"qnn-quantize", "mlir::func::FuncOp"> {
            /*default=*/"\"u8\"", "Activation storage: u8 or s8">,
     Option<"symmetricActivations", "symmetric-activations", "bool",
            /*default=*/"false", "Symmetric activation ranges">,
+    Option<"bits", "bits", "unsigned", /*default=*/"8",
+           "Bits of the weights: 8, or 4 with mode=weight-only">,
+    Option<"groupSize", "group-size", "int64_t", /*default=*/"0",
+           "mode=weight-only: one scale per group of this many elements "
+           "along the reduction axis (0: per channel or per tensor)">,
     ListOption<"keepFloat", "keep-float", "std::string",
                "ONNX node names or op names (qnn.conv, qnn.matmul, "
                "qnn.gemm) of contractions to leave in float">,
@@ -207,6 +218,48 @@ def PropagateScales : Pass<"qnn-propagate-scales", "mlir::func::FuncOp"> {
     %p = qnn.max_pool %r ... {qnn.range = array<f64: 0.0, 5.0>}
     ```
   }];
+}
+
+def QuantizeCodebook : Pass<"qnn-quantize-codebook", "mlir::func::FuncOp"> {
+  let summary = "Non-uniform weights: a codebook and an index per weight";
+  let description = [{
+    Replaces the constant f32 weight of every `qnn.conv`, `qnn.matmul` and
+    `qnn.gemm` with a `qnn.codebook_constant`: a table of at most
+    `2^bits` float entries and, per weight, the index of its entry (4-bit
+    indices are stored two to a byte). Activations and arithmetic stay
+    float; the compiled code looks the weights up.
+    - `method=kmeans` (weight sharing): the entries are the k-means
+      centers of the weights, found by Lloyd iterations from evenly spaced
+      starting points (docs/numerics.md, "Codebook weights").
+    - `method=pow2` (log quantization): the entries are 0 and
+      `+-2^(e - j)`, `2^e` the power of two nearest the largest magnitude;
+      each weight takes the nearest.
+    With `per-channel` each output channel (conv axis 0, matmul's last
+    axis, gemm's N axis) gets its own codebook, unless its channels hold
+    fewer than 16 weights per entry (so that the binary32 entries add at
+    most 2 bits per weight): those share one codebook for the tensor. Contractions whose ONNX node
+    or op name is listed in `keep-float` stay float.
+
+    ```mlir
+    %w = qnn.constant dense<[[0.5, -1.0], [0.25, 2.0]]> : tensor<2x2xf32> -> tensor<2x2xf32>
+    %y = qnn.matmul %x, %w : (tensor<1x2xf32>, tensor<2x2xf32>) -> tensor<1x2xf32>
+    // with method=pow2 per-channel=false becomes
+    %c = qnn.codebook_constant dense<[[12, 1], [11, 14]]> : tensor<2x2xui4>,
+           dense<[-2.0, -1.0, ..., 1.0, 2.0]> : tensor<15xf32> -> tensor<2x2xf32>
+    %y = qnn.matmul %x, %c : (tensor<1x2xf32>, tensor<2x2xf32>) -> tensor<1x2xf32>
+    ```
+  }];
+  let options = [
+    Option<"bits", "bits", "unsigned", /*default=*/"4",
+           "Bits of an index: 4 (16 entries) or 8 (256 entries)">,
+    Option<"method", "method", "std::string", /*default=*/"\"kmeans\"",
+           "kmeans (weight sharing) or pow2 (power-of-two levels)">,
+    Option<"perChannel", "per-channel", "bool", /*default=*/"true",
+           "One codebook per output channel rather than per tensor">,
+    ListOption<"keepFloat", "keep-float", "std::string",
+               "ONNX node names or op names (qnn.conv, qnn.matmul, "
+               "qnn.gemm) of contractions to leave in float">,
+  ];
 }
 
 def QuantizeDynamic : Pass<"qnn-quantize-dynamic", "mlir::func::FuncOp"> {

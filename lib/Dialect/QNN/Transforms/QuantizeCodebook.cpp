@@ -1,0 +1,142 @@
+//===- QuantizeCodebook.cpp - The qnn-quantize-codebook pass --------------===//
+//
+// Non-uniform weight quantization: the constant weight of each contraction
+// becomes a qnn.codebook_constant, a small table of float entries and one
+// index per weight, built by k-means (weight sharing) or from power-of-two
+// levels (quantc/Support/Codebook.h). See Passes.td for the rules.
+//
+//===----------------------------------------------------------------------===//
+
+#include "quantc/Dialect/QNN/IR/QNNOps.h"
+#include "quantc/Dialect/QNN/Transforms/Passes.h"
+#include "quantc/Support/Codebook.h"
+
+#include "mlir/IR/Matchers.h"
+
+#include <cmath>
+
+namespace quantc {
+#define GEN_PASS_DEF_QUANTIZECODEBOOK
+#include "quantc/Dialect/QNN/Transforms/Passes.h.inc"
+} // namespace quantc
+
+using namespace mlir;
+using namespace quantc;
+
+/// The fewest weights per codebook entry for a channel to get its own
+/// codebook: its binary32 entries then add at most 2 bits per weight.
+static constexpr int64_t kWeightsPerEntry = 16;
+
+namespace {
+struct QuantizeCodebookPass final
+    : quantc::impl::QuantizeCodebookBase<QuantizeCodebookPass> {
+  using QuantizeCodebookBase::QuantizeCodebookBase;
+
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    if (bits != 4 && bits != 8) {
+      func.emitError("bits must be 4 or 8, not ") << bits.getValue();
+      return signalPassFailure();
+    }
+    if (method != "kmeans" && method != "pow2") {
+      func.emitError("method must be kmeans or pow2, not '") << method << "'";
+      return signalPassFailure();
+    }
+    SmallVector<Operation *> contractions;
+    func.walk([&](Operation *op) {
+      if (isa<qnn::ConvOp, qnn::MatMulOp, qnn::GemmOp>(op))
+        contractions.push_back(op);
+    });
+    for (Operation *op : contractions) {
+      if (llvm::is_contained(keepFloat, getNodeName(op->getLoc())) ||
+          llvm::is_contained(keepFloat, op->getName().getStringRef()))
+        continue;
+      if (failed(quantizeWeight(op)))
+        return signalPassFailure();
+    }
+  }
+
+  Codebook build(ArrayRef<float> values) {
+    if (method == "pow2")
+      return buildPowerOfTwoCodebook(values, bits);
+    return buildKMeansCodebook(values, 1u << bits);
+  }
+
+  LogicalResult quantizeWeight(Operation *op) {
+    Value weight = op->getOperand(1);
+    DenseElementsAttr weightValues;
+    if (!matchPattern(weight, m_Constant(&weightValues)) ||
+        !weightValues.getElementType().isF32() ||
+        !cast<RankedTensorType>(op->getOperand(0).getType())
+             .getElementType()
+             .isF32())
+      return success();
+    auto type = cast<RankedTensorType>(weight.getType());
+    SmallVector<float> values(weightValues.getValues<float>());
+    if (llvm::any_of(values, [](float v) { return !std::isfinite(v); }))
+      return op->emitError("the weight holds a NaN or an infinity");
+
+    std::optional<int64_t> channelAxis;
+    int64_t rank = type.getRank();
+    if (isa<qnn::ConvOp>(op))
+      channelAxis = 0;
+    else if (isa<qnn::MatMulOp>(op) && rank >= 2)
+      channelAxis = rank - 1;
+    else if (auto gemm = dyn_cast<qnn::GemmOp>(op))
+      channelAxis = gemm.getTransB() ? 0 : 1;
+    int64_t entries = int64_t(1) << bits;
+    if (channelAxis &&
+        (!perChannel || type.getNumElements() / type.getDimSize(*channelAxis) <
+                            kWeightsPerEntry * entries))
+      channelAxis.reset();
+
+    // The weights of each channel (or of the tensor), their codebooks, and
+    // every weight's index.
+    int64_t channels = channelAxis ? type.getDimSize(*channelAxis) : 1;
+    int64_t inner = 1;
+    if (channelAxis)
+      for (int64_t d = *channelAxis + 1; d < rank; ++d)
+        inner *= type.getDimSize(d);
+    SmallVector<SmallVector<float>> slices(channels);
+    SmallVector<SmallVector<int64_t>> positions(channels);
+    for (auto [i, v] : llvm::enumerate(values)) {
+      int64_t c = channelAxis ? (int64_t(i) / inner) % channels : 0;
+      slices[c].push_back(v);
+      positions[c].push_back(i);
+    }
+    SmallVector<Codebook> codebooks;
+    size_t width = 1;
+    for (ArrayRef<float> slice : slices) {
+      codebooks.push_back(build(slice));
+      width = std::max(width, codebooks.back().entries.size());
+    }
+    SmallVector<float> table;
+    SmallVector<APInt> indices(values.size(), APInt(bits, 0));
+    for (auto [c, codebook] : llvm::enumerate(codebooks)) {
+      // Shorter codebooks repeat their last entry, so every row has one
+      // width and stays increasing; no index points at the repeats.
+      for (size_t e = 0; e < width; ++e)
+        table.push_back(
+            codebook.entries[std::min(e, codebook.entries.size() - 1)]);
+      for (auto [p, index] : llvm::zip(positions[c], codebook.indices))
+        indices[p] = APInt(bits, index);
+    }
+
+    OpBuilder b(op);
+    Type f32 = b.getF32Type();
+    auto indexType = RankedTensorType::get(
+        type.getShape(), b.getIntegerType(bits, /*isSigned=*/false));
+    SmallVector<int64_t> tableShape;
+    if (channelAxis)
+      tableShape.push_back(channels);
+    tableShape.push_back(width);
+    auto codebook = qnn::CodebookConstantOp::create(
+        b, op->getLoc(), type, DenseIntElementsAttr::get(indexType, indices),
+        cast<DenseFPElementsAttr>(DenseElementsAttr::get(
+            RankedTensorType::get(tableShape, f32), ArrayRef<float>(table))),
+        channelAxis ? b.getI64IntegerAttr(*channelAxis) : IntegerAttr());
+    op->setOperand(1, codebook);
+    return success();
+  }
+};
+} // namespace
