@@ -16,65 +16,84 @@ using namespace mlir;
 using namespace quantc;
 using namespace quantc::qnn;
 
+BlockIndexer::BlockIndexer(ArrayRef<int64_t> shape,
+                           ArrayRef<int64_t> blockSizes)
+    : dims(shape), blockSizes(blockSizes) {
+  int64_t rank = dims.size();
+  for (int64_t d = 0; d < rank; ++d)
+    blockShape.push_back(this->blockSizes[d] ? dims[d] / this->blockSizes[d]
+                                             : 1);
+  dataStrides.assign(rank, 1);
+  blockStrides.assign(rank, 1);
+  for (int64_t d = rank - 2; d >= 0; --d) {
+    dataStrides[d] = dataStrides[d + 1] * dims[d + 1];
+    blockStrides[d] = blockStrides[d + 1] * blockShape[d + 1];
+  }
+}
+
+int64_t BlockIndexer::blockOf(int64_t index) const {
+  int64_t block = 0;
+  for (size_t d = 0; d < dims.size(); ++d) {
+    int64_t coordinate = (index / dataStrides[d]) % dims[d];
+    block += (coordinate / blockSizes[d]) * blockStrides[d];
+  }
+  return block;
+}
+
+int64_t BlockIndexer::getNumBlocks() const {
+  int64_t count = 1;
+  for (int64_t size : blockShape)
+    count *= size;
+  return count;
+}
+
 FailureOr<ElementQuantParams> ElementQuantParams::get(RankedTensorType type) {
   auto quantized = dyn_cast<quant::QuantizedType>(type.getElementType());
   if (!quantized || !type.hasStaticShape() ||
       !quantized.getExpressedType().isF32())
     return failure();
 
-  ElementQuantParams params;
-  params.range = {quantized.getStorageTypeMin(), quantized.getStorageTypeMax()};
-  params.dims.assign(type.getShape().begin(), type.getShape().end());
-  int64_t rank = type.getRank();
-  params.blockSizes = params.dims;
-  SmallVector<int64_t> paramShape(rank, 1);
-
+  SmallVector<int64_t> blockSizes(type.getShape());
+  SmallVector<float> scales;
+  SmallVector<int64_t> zeroPoints;
   if (auto uniform = dyn_cast<quant::UniformQuantizedType>(quantized)) {
-    params.scales.push_back(float(uniform.getScale()));
-    params.zeroPoints.push_back(uniform.getZeroPoint());
+    scales.push_back(float(uniform.getScale()));
+    zeroPoints.push_back(uniform.getZeroPoint());
   } else if (auto perAxis =
                  dyn_cast<quant::UniformQuantizedPerAxisType>(quantized)) {
-    int32_t axis = perAxis.getQuantizedDimension();
-    params.blockSizes[axis] = 1;
-    paramShape[axis] = params.dims[axis];
+    blockSizes[perAxis.getQuantizedDimension()] = 1;
     for (double scale : perAxis.getScales())
-      params.scales.push_back(float(scale));
-    params.zeroPoints.assign(perAxis.getZeroPoints().begin(),
-                             perAxis.getZeroPoints().end());
+      scales.push_back(float(scale));
+    zeroPoints.assign(perAxis.getZeroPoints().begin(),
+                      perAxis.getZeroPoints().end());
   } else if (auto subChannel =
                  dyn_cast<quant::UniformQuantizedSubChannelType>(quantized)) {
     for (auto [axis, block] : subChannel.getBlockSizeInfo())
-      params.blockSizes[axis] = block;
-    auto scaleShape = subChannel.getScales().getType().getShape();
-    paramShape.assign(scaleShape.begin(), scaleShape.end());
+      blockSizes[axis] = block;
     for (APFloat scale : subChannel.getScales().getValues<APFloat>()) {
       bool lost;
       scale.convert(APFloat::IEEEsingle(), APFloat::rmNearestTiesToEven, &lost);
-      params.scales.push_back(scale.convertToFloat());
+      scales.push_back(scale.convertToFloat());
     }
     for (APInt zeroPoint : subChannel.getZeroPoints().getValues<APInt>())
-      params.zeroPoints.push_back(zeroPoint.getSExtValue());
+      zeroPoints.push_back(zeroPoint.getSExtValue());
   } else {
     return failure();
   }
 
-  params.paramShape = paramShape;
-  params.dataStrides.assign(rank, 1);
-  params.paramStrides.assign(rank, 1);
-  for (int64_t d = rank - 2; d >= 0; --d) {
-    params.dataStrides[d] = params.dataStrides[d + 1] * params.dims[d + 1];
-    params.paramStrides[d] = params.paramStrides[d + 1] * paramShape[d + 1];
-  }
+  ElementQuantParams params(
+      {quantized.getStorageTypeMin(), quantized.getStorageTypeMax()},
+      BlockIndexer(type.getShape(), blockSizes));
+  if (params.blocks.getNumBlocks() != int64_t(scales.size()))
+    return failure();
+  params.scales = std::move(scales);
+  params.zeroPoints = std::move(zeroPoints);
   return params;
 }
 
 QuantParams ElementQuantParams::at(int64_t index) const {
-  int64_t paramIndex = 0;
-  for (size_t d = 0; d < dims.size(); ++d) {
-    int64_t coordinate = (index / dataStrides[d]) % dims[d];
-    paramIndex += (coordinate / blockSizes[d]) * paramStrides[d];
-  }
-  return {scales[paramIndex], zeroPoints[paramIndex]};
+  int64_t block = blocks.blockOf(index);
+  return {scales[block], zeroPoints[block]};
 }
 
 FailureOr<DenseElementsAttr>

@@ -54,26 +54,12 @@ quantc::quantizeWeight(DenseElementsAttr values, RankedTensorType type,
       return failure();
     blocks[*how.reductionAxis] = how.groupSize;
   }
-  SmallVector<int64_t> paramShape(rank), paramStrides(rank, 1),
-      dataStrides(rank, 1);
-  for (int64_t d = 0; d < rank; ++d)
-    paramShape[d] = blocks[d] ? shape[d] / blocks[d] : 1;
-  for (int64_t d = rank - 2; d >= 0; --d) {
-    dataStrides[d] = dataStrides[d + 1] * shape[d + 1];
-    paramStrides[d] = paramStrides[d + 1] * paramShape[d + 1];
-  }
-  int64_t numParams = 1;
-  for (int64_t size : paramShape)
-    numParams *= size;
-  SmallVector<float> absMax(numParams, 0.0f);
+  qnn::BlockIndexer indexer(shape, blocks);
+  SmallVector<float> absMax(indexer.getNumBlocks(), 0.0f);
   int64_t index = 0;
   for (float v : values.getValues<float>()) {
-    int64_t param = 0;
-    for (int64_t d = 0; d < rank; ++d)
-      param +=
-          ((index / dataStrides[d]) % shape[d]) / blocks[d] * paramStrides[d];
-    absMax[param] = std::max(absMax[param], std::fabs(v));
-    ++index;
+    float &blockMax = absMax[indexer.blockOf(index++)];
+    blockMax = std::max(blockMax, std::fabs(v));
   }
   QuantizedWeight weight;
   for (float a : absMax) {
@@ -95,6 +81,7 @@ quantc::quantizeWeight(DenseElementsAttr values, RankedTensorType type,
       blockSizes.push_back(blocks[d]);
     }
     SmallVector<float> scales(weight.scales.begin(), weight.scales.end());
+    ArrayRef<int64_t> paramShape = indexer.getBlockShape();
     element = quant::UniformQuantizedSubChannelType::get(
         quant::QuantizationFlags::Signed, storage, f32,
         DenseElementsAttr::get(RankedTensorType::get(paramShape, f32),
@@ -118,6 +105,21 @@ quantc::quantizeWeight(DenseElementsAttr values, RankedTensorType type,
     return failure();
   weight.stored = *stored;
   return weight;
+}
+
+SmallVector<Operation *> quantc::getContractionsToQuantize(
+    func::FuncOp func, ArrayRef<std::string> keepFloat, bool withConv) {
+  SmallVector<Operation *> contractions;
+  func.walk([&](Operation *op) {
+    if (!isa<qnn::MatMulOp, qnn::GemmOp>(op) &&
+        !(withConv && isa<qnn::ConvOp>(op)))
+      return;
+    if (llvm::is_contained(keepFloat, getNodeName(op->getLoc())) ||
+        llvm::is_contained(keepFloat, op->getName().getStringRef()))
+      return;
+    contractions.push_back(op);
+  });
+  return contractions;
 }
 
 namespace {
@@ -150,18 +152,9 @@ struct QuantizePass final : quantc::impl::QuantizeBase<QuantizePass> {
                      "tensor");
       return signalPassFailure();
     }
-    SmallVector<Operation *> contractions;
-    func.walk([&](Operation *op) {
-      if (isa<qnn::ConvOp, qnn::MatMulOp, qnn::GemmOp>(op))
-        contractions.push_back(op);
-    });
-    for (Operation *op : contractions) {
-      if (llvm::is_contained(keepFloat, getNodeName(op->getLoc())) ||
-          llvm::is_contained(keepFloat, op->getName().getStringRef()))
-        continue;
+    for (Operation *op : getContractionsToQuantize(func, keepFloat))
       if (failed(quantizeContraction(op)))
         return signalPassFailure();
-    }
   }
 
   /// The dequantized, quantized form of activation `value` (one per value).

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "quantc/Dialect/QNN/IR/QNNOps.h"
+#include "quantc/Dialect/QNN/IR/QuantizedElements.h"
 #include "quantc/Dialect/QNN/Transforms/Passes.h"
 #include "quantc/Support/Codebook.h"
 
@@ -42,18 +43,9 @@ struct QuantizeCodebookPass final
       func.emitError("method must be kmeans or pow2, not '") << method << "'";
       return signalPassFailure();
     }
-    SmallVector<Operation *> contractions;
-    func.walk([&](Operation *op) {
-      if (isa<qnn::ConvOp, qnn::MatMulOp, qnn::GemmOp>(op))
-        contractions.push_back(op);
-    });
-    for (Operation *op : contractions) {
-      if (llvm::is_contained(keepFloat, getNodeName(op->getLoc())) ||
-          llvm::is_contained(keepFloat, op->getName().getStringRef()))
-        continue;
+    for (Operation *op : getContractionsToQuantize(func, keepFloat))
       if (failed(quantizeWeight(op)))
         return signalPassFailure();
-    }
   }
 
   Codebook build(ArrayRef<float> values) {
@@ -92,15 +84,15 @@ struct QuantizeCodebookPass final
 
     // The weights of each channel (or of the tensor), their codebooks, and
     // every weight's index.
-    int64_t channels = channelAxis ? type.getDimSize(*channelAxis) : 1;
-    int64_t inner = 1;
+    SmallVector<int64_t> blocks(type.getShape());
     if (channelAxis)
-      for (int64_t d = *channelAxis + 1; d < rank; ++d)
-        inner *= type.getDimSize(d);
+      blocks[*channelAxis] = 1;
+    qnn::BlockIndexer indexer(type.getShape(), blocks);
+    int64_t channels = indexer.getNumBlocks();
     SmallVector<SmallVector<float>> slices(channels);
     SmallVector<SmallVector<int64_t>> positions(channels);
     for (auto [i, v] : llvm::enumerate(values)) {
-      int64_t c = channelAxis ? (int64_t(i) / inner) % channels : 0;
+      int64_t c = indexer.blockOf(i);
       slices[c].push_back(v);
       positions[c].push_back(i);
     }

@@ -41,18 +41,10 @@ struct QuantizeDynamicPass final
   using QuantizeDynamicBase::QuantizeDynamicBase;
 
   void runOnOperation() override {
-    SmallVector<Operation *> contractions;
-    getOperation().walk([&](Operation *op) {
-      if (isa<qnn::MatMulOp, qnn::GemmOp>(op) || (conv && isa<qnn::ConvOp>(op)))
-        contractions.push_back(op);
-    });
-    for (Operation *op : contractions) {
-      if (llvm::is_contained(keepFloat, getNodeName(op->getLoc())) ||
-          llvm::is_contained(keepFloat, op->getName().getStringRef()))
-        continue;
+    for (Operation *op :
+         getContractionsToQuantize(getOperation(), keepFloat, conv))
       if (failed(quantize(op)))
         return signalPassFailure();
-    }
   }
 
   /// `lhs * rhs` (or another broadcasting binary op), folded when both are

@@ -18,6 +18,29 @@
 
 namespace quantc::qnn {
 
+/// Maps the elements of a static shape to the blocks that share one
+/// quantization parameter: `blockSizes[d]` consecutive elements along each
+/// dimension `d`. The element at (i0, ..., in) lies in block
+/// (i0 / b0, ..., in / bn) of the block shape `shape[d] / blockSizes[d]`.
+class BlockIndexer {
+public:
+  BlockIndexer(llvm::ArrayRef<int64_t> shape,
+               llvm::ArrayRef<int64_t> blockSizes);
+
+  /// The row-major position in the block shape of the block holding the
+  /// element at row-major position `index`.
+  int64_t blockOf(int64_t index) const;
+
+  llvm::ArrayRef<int64_t> getBlockSizes() const { return blockSizes; }
+  llvm::ArrayRef<int64_t> getBlockShape() const { return blockShape; }
+  int64_t getNumBlocks() const;
+
+private:
+  llvm::SmallVector<int64_t> dims, blockSizes, blockShape;
+  /// Per dimension, the row-major stride of the elements and of the blocks.
+  llvm::SmallVector<int64_t> dataStrides, blockStrides;
+};
+
 /// The scale and zero point of every element of a statically shaped tensor
 /// whose element is a uniform quantized type with f32 expressed type.
 class ElementQuantParams {
@@ -31,22 +54,26 @@ public:
   StorageRange getStorageRange() const { return range; }
 
   /// Per tensor dimension, how many consecutive elements share a parameter.
-  llvm::ArrayRef<int64_t> getBlockSizes() const { return blockSizes; }
+  llvm::ArrayRef<int64_t> getBlockSizes() const {
+    return blocks.getBlockSizes();
+  }
   /// The shape of the parameter tensor: the tensor's shape over the block
   /// sizes.
-  llvm::ArrayRef<int64_t> getParamShape() const { return paramShape; }
+  llvm::ArrayRef<int64_t> getParamShape() const {
+    return blocks.getBlockShape();
+  }
   /// The scales and zero points, row-major over the parameter tensor.
   llvm::ArrayRef<float> getScales() const { return scales; }
   llvm::ArrayRef<int64_t> getZeroPoints() const { return zeroPoints; }
 
 private:
-  StorageRange range{0, 0};
+  ElementQuantParams(StorageRange range, BlockIndexer blocks)
+      : range(range), blocks(std::move(blocks)) {}
+
+  StorageRange range;
+  BlockIndexer blocks;
   llvm::SmallVector<float> scales;
   llvm::SmallVector<int64_t> zeroPoints;
-  /// Per tensor dimension: the row-major stride of the data, the block size
-  /// that shares one parameter, and the stride in the parameter tensor.
-  llvm::SmallVector<int64_t> dataStrides, blockSizes, paramStrides;
-  llvm::SmallVector<int64_t> dims, paramShape;
 };
 
 /// Quantizes float `values` to `quantizedType`; the result holds the stored

@@ -35,6 +35,14 @@ std::optional<std::pair<double, double>> getCalibratedRange(mlir::Value value);
 /// Sets the calibrated range of `value`, where getCalibratedRange reads it.
 void setCalibratedRange(mlir::Value value, double min, double max);
 
+/// The `qnn.conv` (if `withConv`), `qnn.matmul` and `qnn.gemm` ops of
+/// `func` in program order, except those whose ONNX node name or op name
+/// `keepFloat` lists: the contractions a quantization pass rewrites.
+llvm::SmallVector<mlir::Operation *>
+getContractionsToQuantize(mlir::func::FuncOp func,
+                          llvm::ArrayRef<std::string> keepFloat,
+                          bool withConv = true);
+
 /// How a float weight is quantized: symmetrically, to the narrow signed
 /// range of `bits` bits ([-127, 127] for 8, [-7, 7] for 4; zero point 0),
 /// with `scale = max|w| / qmax` over each block of elements that shares a
