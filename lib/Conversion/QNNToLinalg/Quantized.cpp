@@ -359,7 +359,7 @@ LogicalResult qnn_to_linalg::checkQuantizedLowering(Operation *op,
                "static shape and expressed type f32";
       return failure();
     }
-    if (8 % width != 0) {
+    if (width < 8 && 8 % width != 0) {
       reason = "stored integers narrower than a byte must be 1, 2 or 4 bits";
       return failure();
     }

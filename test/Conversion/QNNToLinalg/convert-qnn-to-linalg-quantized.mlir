@@ -177,3 +177,22 @@ func.func @codebook() -> tensor<2x3xf32> {
   %w = qnn.codebook_constant dense<[[1, 0, 2], [2, 1, 0]]> : tensor<2x3xui4>, dense<[[-1.0, 0.0, 1.0], [0.5, 2.0, 4.0]]> : tensor<2x3xf32> {axis = 0 : i64} -> tensor<2x3xf32>
   return %w : tensor<2x3xf32>
 }
+
+// -----
+
+// A sub-channel type on whole-byte storage (here i16) is not packed: each
+// element reads its own stored integer, sign-extended, and the scale of
+// its block (blocks of 2 along dimension 1).
+!w = !quant.uniform<i16:f32:{1:2}, {{0.5, 0.25}}>
+// CHECK-LABEL: func.func @dequantize_sub_channel(
+// CHECK-SAME: %[[X:.*]]: tensor<1x4xi16>) -> tensor<1x4xf32>
+// CHECK: linalg.generic
+// CHECK: %[[J:.*]] = linalg.index 1
+// CHECK: %[[B:.*]] = arith.divui %[[J]], %{{.*}} : index
+// CHECK: tensor.extract %{{.*}}[%{{.*}}, %[[B]]] : tensor<1x2xf32>
+// CHECK: %[[Q:.*]] = tensor.extract %[[X]][%{{.*}}, %[[J]]] : tensor<1x4xi16>
+// CHECK: arith.extsi %[[Q]] : i16 to i32
+func.func @dequantize_sub_channel(%x: tensor<1x4x!w>) -> tensor<1x4xf32> {
+  %y = qnn.dequantize %x : tensor<1x4x!w> -> tensor<1x4xf32>
+  return %y : tensor<1x4xf32>
+}

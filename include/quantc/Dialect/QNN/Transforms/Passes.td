@@ -237,8 +237,9 @@ def QuantizeCodebook : Pass<"qnn-quantize-codebook", "mlir::func::FuncOp"> {
     With `per-channel` each output channel (conv axis 0, matmul's last
     axis, gemm's N axis) gets its own codebook, unless its channels hold
     fewer than 16 weights per entry (so that the binary32 entries add at
-    most 2 bits per weight): those share one codebook for the tensor. Contractions whose ONNX node
-    or op name is listed in `keep-float` stay float.
+    most 2 bits per weight): those share one codebook for the tensor.
+    Contractions whose ONNX node or op name is listed in `keep-float` stay
+    float.
 
     ```mlir
     %w = qnn.constant dense<[[0.5, -1.0], [0.25, 2.0]]> : tensor<2x2xf32> -> tensor<2x2xf32>
