@@ -7,6 +7,8 @@
 #include "quantc/Support/Calibration.h"
 
 #include "llvm/ADT/StringSwitch.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
 
 #include <algorithm>
 #include <cmath>
@@ -66,6 +68,174 @@ void TensorStats::addHistogram(const float *values, size_t count) {
     ++counts[bin];
   }
   total += count;
+}
+
+llvm::Error ChannelStats::add(const float *values,
+                              llvm::ArrayRef<int64_t> shape) {
+  if (axis < 0 || axis >= int64_t(shape.size()))
+    return llvm::createStringError("has rank %zu, no channel axis %lld",
+                                   shape.size(), (long long)axis);
+  int64_t channels = shape[axis];
+  if (!min.empty() && int64_t(min.size()) != channels)
+    return llvm::createStringError(
+        "has %lld channels along axis %lld, earlier samples had %zu",
+        (long long)channels, (long long)axis, min.size());
+  int64_t inner = 1, outer = 1;
+  for (int64_t i = axis + 1; i < int64_t(shape.size()); ++i)
+    inner *= shape[i];
+  for (int64_t i = 0; i < axis; ++i)
+    outer *= shape[i];
+  if (min.empty()) {
+    min.assign(channels, std::numeric_limits<double>::infinity());
+    max.assign(channels, -std::numeric_limits<double>::infinity());
+    sum.assign(channels, 0.0);
+  }
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t c = 0; c < channels; ++c) {
+      const float *row = values + (o * channels + c) * inner;
+      for (int64_t i = 0; i < inner; ++i) {
+        double v = row[i];
+        min[c] = std::min(min[c], v);
+        max[c] = std::max(max[c], v);
+        sum[c] += v;
+      }
+    }
+  perChannel += uint64_t(outer * inner);
+  return llvm::Error::success();
+}
+
+std::vector<double> ChannelStats::getMean() const {
+  std::vector<double> mean(sum.size(), 0.0);
+  if (perChannel)
+    for (size_t c = 0; c < sum.size(); ++c)
+      mean[c] = sum[c] / double(perChannel);
+  return mean;
+}
+
+std::vector<double> ChannelStats::getAbsMax() const {
+  std::vector<double> absMax(min.size(), 0.0);
+  if (perChannel)
+    for (size_t c = 0; c < min.size(); ++c)
+      absMax[c] = std::max(std::abs(min[c]), std::abs(max[c]));
+  return absMax;
+}
+
+llvm::Expected<ChannelStats> ChannelStats::fromParts(int64_t axis,
+                                                     std::vector<double> min,
+                                                     std::vector<double> max,
+                                                     std::vector<double> mean) {
+  if (axis < 0 || min.empty() || min.size() != max.size() ||
+      min.size() != mean.size())
+    return llvm::createStringError(
+        "needs a channel axis and min, max and mean of one size");
+  for (size_t c = 0; c < min.size(); ++c)
+    if (!(min[c] <= max[c]) || !std::isfinite(min[c]) ||
+        !std::isfinite(max[c]) || !std::isfinite(mean[c]))
+      return llvm::createStringError(
+          "has channel %zu with a minimum above its maximum, or one that is "
+          "not finite",
+          c);
+  ChannelStats stats(axis);
+  stats.min = std::move(min);
+  stats.max = std::move(max);
+  // One element per channel reproduces the means.
+  stats.sum = std::move(mean);
+  stats.perChannel = 1;
+  return stats;
+}
+
+/// A JSON array of numbers, or nothing.
+static std::optional<std::vector<double>>
+getNumbers(const llvm::json::Object &object, llvm::StringRef key) {
+  const llvm::json::Array *array = object.getArray(key);
+  if (!array)
+    return std::nullopt;
+  std::vector<double> numbers;
+  for (const llvm::json::Value &value : *array) {
+    std::optional<double> number = value.getAsNumber();
+    if (!number)
+      return std::nullopt;
+    numbers.push_back(*number);
+  }
+  return numbers;
+}
+
+/// One tensor's entry of a statistics file.
+static llvm::Expected<CalibratedTensor>
+readCalibratedTensor(const llvm::json::Object &tensor) {
+  std::optional<double> min = tensor.getNumber("min");
+  std::optional<double> max = tensor.getNumber("max");
+  const llvm::json::Array *histogram = tensor.getArray("histogram");
+  if (!min || !max || !histogram || histogram->empty())
+    return llvm::createStringError("needs min, max and a histogram");
+  std::vector<uint64_t> counts;
+  for (const llvm::json::Value &count : *histogram) {
+    std::optional<int64_t> n = count.getAsInteger();
+    if (!n || *n < 0)
+      return llvm::createStringError(
+          "has a histogram count that is not a count");
+    counts.push_back(uint64_t(*n));
+  }
+  CalibratedTensor result{TensorStats::fromParts(*min, *max, std::move(counts)),
+                          std::nullopt};
+  if (const llvm::json::Value *entry = tensor.get("channels")) {
+    const llvm::json::Object *channels = entry->getAsObject();
+    std::optional<int64_t> axis =
+        channels ? channels->getInteger("axis") : std::nullopt;
+    auto chMin = channels ? getNumbers(*channels, "min") : std::nullopt;
+    auto chMax = channels ? getNumbers(*channels, "max") : std::nullopt;
+    auto chMean = channels ? getNumbers(*channels, "mean") : std::nullopt;
+    if (!axis || !chMin || !chMax || !chMean)
+      return llvm::createStringError(
+          "has channels without an axis and arrays min, max and mean");
+    llvm::Expected<ChannelStats> stats = ChannelStats::fromParts(
+        *axis, std::move(*chMin), std::move(*chMax), std::move(*chMean));
+    if (!stats)
+      return llvm::createStringError("has channels that " +
+                                     llvm::toString(stats.takeError()));
+    result.channels = std::move(*stats);
+  }
+  return result;
+}
+
+llvm::Expected<llvm::StringMap<CalibratedTensor>>
+quantc::readCalibrationFile(llvm::StringRef path) {
+  auto buffer = llvm::MemoryBuffer::getFile(path);
+  if (!buffer)
+    return llvm::createStringError("cannot read the statistics file '%s': %s",
+                                   path.str().c_str(),
+                                   buffer.getError().message().c_str());
+  llvm::Expected<llvm::json::Value> parsed =
+      llvm::json::parse((*buffer)->getBuffer());
+  if (!parsed)
+    return llvm::createStringError("the statistics file '%s' is not JSON: %s",
+                                   path.str().c_str(),
+                                   llvm::toString(parsed.takeError()).c_str());
+  const llvm::json::Object *root = parsed->getAsObject();
+  const llvm::json::Object *tensors =
+      root ? root->getObject("tensors") : nullptr;
+  if (!root || root->getString("format") != "quantc-calibration-1" || !tensors)
+    return llvm::createStringError(
+        "'%s' is not a statistics file of quantc calibrate",
+        path.str().c_str());
+  llvm::StringMap<CalibratedTensor> result;
+  for (const auto &[name, value] : *tensors) {
+    const llvm::json::Object *tensor = value.getAsObject();
+    if (!tensor)
+      return llvm::createStringError("tensor '%s' in '%s' is not an object",
+                                     name.str().c_str(), path.str().c_str());
+    llvm::Expected<CalibratedTensor> entry = readCalibratedTensor(*tensor);
+    if (!entry)
+      return llvm::createStringError(
+          "%s '%s' in '%s' %s",
+          llvm::StringRef(name).starts_with("input:") ? "input" : "activation",
+          llvm::StringRef(name).starts_with("input:")
+              ? name.str().substr(6).c_str()
+              : name.str().c_str(),
+          path.str().c_str(), llvm::toString(entry.takeError()).c_str());
+    result.try_emplace(name.str(), std::move(*entry));
+  }
+  return result;
 }
 
 TensorStats TensorStats::fromParts(double min, double max,

@@ -74,7 +74,8 @@ static std::string formatShape(llvm::ArrayRef<int64_t> shape) {
 Expected<CalibrationResult>
 quantc::calibrate(LoadedModel &model, size_t numOutputs,
                   const std::vector<std::string> &samples,
-                  const std::function<void(int, size_t, size_t)> &progress) {
+                  const std::function<void(int, size_t, size_t)> &progress,
+                  const llvm::StringMap<int64_t> &channelAxes) {
   const std::vector<LoadedModel::TensorInfo> &inputs = model.getInputs();
   const std::vector<LoadedModel::TensorInfo> &outputs = model.getOutputs();
   CalibrationResult result;
@@ -93,6 +94,25 @@ quantc::calibrate(LoadedModel &model, size_t numOutputs,
     result.names.push_back(outputs[i].name);
     result.stats.emplace_back();
   }
+
+  for (const std::string &name : result.names) {
+    auto axis = channelAxes.find(name);
+    result.channels.push_back(axis == channelAxes.end()
+                                  ? std::nullopt
+                                  : std::optional(ChannelStats(axis->second)));
+  }
+  // Per-channel statistics, gathered in the first pass.
+  auto addChannels = [&](size_t k, const HostTensor &tensor,
+                         StringRef sample) -> llvm::Error {
+    if (!result.channels[k])
+      return llvm::Error::success();
+    if (llvm::Error error = result.channels[k]->add(
+            reinterpret_cast<const float *>(tensor.data.data()), tensor.shape))
+      return createStringError("%s: tensor '%s' %s", sample.str().c_str(),
+                               result.names[k].c_str(),
+                               llvm::toString(std::move(error)).c_str());
+    return llvm::Error::success();
+  };
 
   for (int pass = 1; pass <= 2; ++pass) {
     for (auto [index, sample] : llvm::enumerate(samples)) {
@@ -125,6 +145,8 @@ quantc::calibrate(LoadedModel &model, size_t numOutputs,
               "%s: input '%s' holds %s at element %zu", sample.c_str(),
               inputs[i].name.c_str(),
               std::isnan(values[*bad]) ? "NaN" : "an infinity", *bad);
+        if (llvm::Error error = addChannels(k, input, sample))
+          return error;
       }
       Expected<std::vector<HostTensor>> ran = model.run(*given);
       if (!ran)
@@ -137,13 +159,16 @@ quantc::calibrate(LoadedModel &model, size_t numOutputs,
         const float *values =
             reinterpret_cast<const float *>(activation.data.data());
         size_t count = activation.getNumElements();
-        TensorStats &stats = result.stats[firstActivation + i - numOutputs];
+        size_t k = firstActivation + i - numOutputs;
+        TensorStats &stats = result.stats[k];
         if (pass == 1) {
           if (std::optional<size_t> bad = stats.addRange(values, count))
             return createStringError(
                 "%s: activation '%s' holds %s at element %zu", sample.c_str(),
                 outputs[i].name.c_str(),
                 std::isnan(values[*bad]) ? "NaN" : "an infinity", *bad);
+          if (llvm::Error error = addChannels(k, activation, sample))
+            return error;
         } else {
           stats.addHistogram(values, count);
         }
@@ -159,7 +184,8 @@ void quantc::writeCalibrationJSON(llvm::raw_ostream &os,
                                   const CalibrationResult &result,
                                   StringRef modelPath, double percentile) {
   llvm::json::Object tensors;
-  for (auto [name, stats] : llvm::zip_equal(result.names, result.stats)) {
+  for (auto [name, stats, channels] :
+       llvm::zip_equal(result.names, result.stats, result.channels)) {
     llvm::json::Object ranges;
     for (CalibrationMethod method :
          {CalibrationMethod::MinMax, CalibrationMethod::Percentile,
@@ -171,13 +197,21 @@ void quantc::writeCalibrationJSON(llvm::raw_ostream &os,
     llvm::json::Array histogram;
     for (uint64_t count : stats.getCounts())
       histogram.push_back(int64_t(count));
-    tensors[name] = llvm::json::Object{
+    llvm::json::Object tensor{
         {"min", stats.getMin()},
         {"max", stats.getMax()},
         {"count", int64_t(stats.getTotal())},
         {"ranges_8bit", std::move(ranges)},
         {"histogram", std::move(histogram)},
     };
+    if (channels)
+      tensor["channels"] = llvm::json::Object{
+          {"axis", channels->getAxis()},
+          {"min", llvm::json::Array(channels->getMin())},
+          {"max", llvm::json::Array(channels->getMax())},
+          {"mean", llvm::json::Array(channels->getMean())},
+      };
+    tensors[name] = std::move(tensor);
   }
   llvm::json::Object root{
       {"format", "quantc-calibration-1"},

@@ -180,6 +180,11 @@ static cl::opt<bool>
     dynamicConv("dynamic-conv",
                 cl::desc("--quantize dynamic: quantize Conv too"),
                 cl::sub(compileCommand));
+static cl::opt<double> smoothQuant(
+    "smooth-quant",
+    cl::desc("--quantize static: SmoothQuant the MatMul and Gemm inputs "
+             "with migration strength ALPHA in [0, 1] (typically 0.5)"),
+    cl::value_desc("ALPHA"), cl::init(-1.0), cl::sub(compileCommand));
 static cl::list<std::string>
     inputShapes("input-shape",
                 cl::desc("Give graph input NAME the static shape D0,D1,... "
@@ -602,6 +607,8 @@ static int calibrateTo(MLIRContext &context, StringRef dataDir,
     errs() << "quantc: error: " << toString(samples.takeError()) << "\n";
     return 1;
   }
+  // Per-channel statistics for the data inputs of the contractions.
+  llvm::StringMap<int64_t> channelAxes = quantc::getChannelStatAxes(func);
   PassManager pm(&context);
   pm.addNestedPass<func::FuncOp>(quantc::createInstrument());
   if (failed(pm.run(**module)))
@@ -643,7 +650,7 @@ static int calibrateTo(MLIRContext &context, StringRef dataDir,
       errs() << "\n";
   };
   Expected<quantc::CalibrationResult> result =
-      quantc::calibrate(**model, numOutputs, *samples, progress);
+      quantc::calibrate(**model, numOutputs, *samples, progress, channelAxes);
   if (!result) {
     if (terminal)
       errs() << "\n";
@@ -731,6 +738,12 @@ importQuantized(MLIRContext &context, QuantizeMode quantizeMode,
   bool dynamic = quantizeMode == QuantizeMode::Dynamic;
   bool codebook = quantizeMode == QuantizeMode::Codebook;
   bool calibrated = !weightOnly && !dynamic && !codebook;
+  bool smooth = smoothQuant.getNumOccurrences() > 0;
+  if (smooth && (!calibrated || !(smoothQuant >= 0.0 && smoothQuant <= 1.0))) {
+    errs() << "quantc: error: --smooth-quant takes an alpha in [0, 1] and "
+              "applies to --quantize static\n";
+    return failure();
+  }
   if ((dynamicPerRow || dynamicConv) && !dynamic) {
     errs() << "quantc: error: --dynamic-per-row and --dynamic-conv apply to "
               "--quantize dynamic\n";
@@ -801,6 +814,13 @@ importQuantized(MLIRContext &context, QuantizeMode quantizeMode,
   FailureOr<OwningOpRef<ModuleOp>> module = importModel(context, functionName);
   if (failed(module))
     return failure();
+  SmallVector<std::string> keep;
+  for (const std::string &name : keepFloat) {
+    static const llvm::StringMap<std::string> opNames = {
+        {"Conv", "qnn.conv"}, {"MatMul", "qnn.matmul"}, {"Gemm", "qnn.gemm"}};
+    auto it = opNames.find(name);
+    keep.push_back(it == opNames.end() ? name : it->second);
+  }
   PassManager pm(&context);
   if (calibrated) {
     quantc::CalibrateOptions calibrate;
@@ -808,14 +828,14 @@ importQuantized(MLIRContext &context, QuantizeMode quantizeMode,
     calibrate.method = calibrationMethod;
     calibrate.percentile = calibrationPercentile;
     pm.addNestedPass<func::FuncOp>(quantc::createCalibrate(calibrate));
+    if (smooth) {
+      quantc::SmoothQuantOptions options;
+      options.statsFile = stats.str().str();
+      options.alpha = smoothQuant;
+      options.keepFloat.assign(keep.begin(), keep.end());
+      pm.addNestedPass<func::FuncOp>(quantc::createSmoothQuant(options));
+    }
     pm.addNestedPass<func::FuncOp>(quantc::createPropagateScales());
-  }
-  SmallVector<std::string> keep;
-  for (const std::string &name : keepFloat) {
-    static const llvm::StringMap<std::string> opNames = {
-        {"Conv", "qnn.conv"}, {"MatMul", "qnn.matmul"}, {"Gemm", "qnn.gemm"}};
-    auto it = opNames.find(name);
-    keep.push_back(it == opNames.end() ? name : it->second);
   }
   if (codebook) {
     quantc::QuantizeCodebookOptions options;

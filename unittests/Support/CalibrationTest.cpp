@@ -191,4 +191,52 @@ TEST(CalibrationTest, RestoredStatsChooseTheSameRange) {
   }
 }
 
+TEST(CalibrationTest, ChannelStatsAlongAnAxis) {
+  // Two samples of shape [2, 3, 2], channels along axis 1: channel c holds
+  // the elements [o][c][i].
+  ChannelStats stats(1);
+  std::vector<float> first = {1, 2, -3, 4, 5, 6, 7, -8, 9, 10, 11, 12};
+  std::vector<float> second(12, 0.0f);
+  second[2] = -20.0f; // channel 1
+  ASSERT_FALSE(bool(stats.add(first.data(), {2, 3, 2})));
+  ASSERT_FALSE(bool(stats.add(second.data(), {2, 3, 2})));
+  ASSERT_EQ(stats.getNumChannels(), 3u);
+  EXPECT_EQ(stats.getMin(), (std::vector<double>{-8, -20, 0}));
+  EXPECT_EQ(stats.getMax(), (std::vector<double>{7, 10, 12}));
+  // Channel 0 holds 1, 2, 7, -8 and four zeros.
+  EXPECT_DOUBLE_EQ(stats.getMean()[0], 2.0 / 8.0);
+  EXPECT_DOUBLE_EQ(stats.getMean()[1], (-3 + 4 + 9 + 10 - 20) / 8.0);
+  EXPECT_EQ(stats.getAbsMax(), (std::vector<double>{8, 20, 12}));
+}
+
+TEST(CalibrationTest, ChannelStatsRefuseOtherShapes) {
+  ChannelStats stats(2);
+  std::vector<float> values(12, 1.0f);
+  llvm::Error noAxis = stats.add(values.data(), {12});
+  EXPECT_TRUE(bool(noAxis));
+  llvm::consumeError(std::move(noAxis));
+  ASSERT_FALSE(bool(stats.add(values.data(), {1, 3, 4})));
+  llvm::Error other = stats.add(values.data(), {1, 4, 3});
+  ASSERT_TRUE(bool(other));
+  EXPECT_EQ(llvm::toString(std::move(other)),
+            "has 3 channels along axis 2, earlier samples had 4");
+  EXPECT_EQ(stats.getNumChannels(), 4u);
+}
+
+TEST(CalibrationTest, RestoredChannelStats) {
+  llvm::Expected<ChannelStats> stats =
+      ChannelStats::fromParts(1, {-1.0, 0.0}, {2.0, 3.0}, {0.5, 1.0});
+  ASSERT_TRUE(bool(stats));
+  EXPECT_EQ(stats->getMean(), (std::vector<double>{0.5, 1.0}));
+  EXPECT_EQ(stats->getAbsMax(), (std::vector<double>{2.0, 3.0}));
+  llvm::Expected<ChannelStats> inverted =
+      ChannelStats::fromParts(1, {4.0}, {2.0}, {3.0});
+  EXPECT_FALSE(bool(inverted));
+  llvm::consumeError(inverted.takeError());
+  llvm::Expected<ChannelStats> uneven =
+      ChannelStats::fromParts(1, {0.0, 1.0}, {2.0}, {1.0});
+  EXPECT_FALSE(bool(uneven));
+  llvm::consumeError(uneven.takeError());
+}
+
 } // namespace

@@ -23,7 +23,10 @@
 #ifndef QUANTC_SUPPORT_CALIBRATION_H
 #define QUANTC_SUPPORT_CALIBRATION_H
 
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
 
 #include <cstdint>
 #include <optional>
@@ -76,6 +79,53 @@ private:
   std::vector<uint64_t> counts;
   uint64_t total = 0;
 };
+
+/// Per-channel minimum, maximum and mean of a tensor along one axis over a
+/// calibration set, recorded for the data input of a contraction (Conv's
+/// axis 1, the reduction axis of MatMul and Gemm): what SmoothQuant and
+/// bias correction read. Its size is the channel count, whatever the number
+/// of samples.
+class ChannelStats {
+public:
+  explicit ChannelStats(int64_t axis = 0) : axis(axis) {}
+
+  /// Adds a tensor of `shape` (row-major values, all finite). Fails, adding
+  /// nothing, if the shape has no axis `axis` or its size along it differs
+  /// from the tensors added before.
+  llvm::Error add(const float *values, llvm::ArrayRef<int64_t> shape);
+
+  int64_t getAxis() const { return axis; }
+  size_t getNumChannels() const { return min.size(); }
+  const std::vector<double> &getMin() const { return min; }
+  const std::vector<double> &getMax() const { return max; }
+  /// The means (0 for a tensor with no elements).
+  std::vector<double> getMean() const;
+  /// max(|min|, |max|) per channel.
+  std::vector<double> getAbsMax() const;
+
+  /// Restores statistics read back from a file: all three of one size.
+  static llvm::Expected<ChannelStats> fromParts(int64_t axis,
+                                                std::vector<double> min,
+                                                std::vector<double> max,
+                                                std::vector<double> mean);
+
+private:
+  int64_t axis;
+  std::vector<double> min, max, sum;
+  uint64_t perChannel = 0;
+};
+
+/// What a statistics file of `quantc calibrate` holds for one tensor.
+struct CalibratedTensor {
+  TensorStats stats;
+  std::optional<ChannelStats> channels;
+};
+
+/// Reads a statistics file of `quantc calibrate` (format
+/// "quantc-calibration-1"): its tensors by name. Errors name the file and,
+/// for a malformed entry, the tensor.
+llvm::Expected<llvm::StringMap<CalibratedTensor>>
+readCalibrationFile(llvm::StringRef path);
 
 /// The quantization range that `method` picks from `stats`, for `levels`
 /// quantization levels (256 for 8 bits). `percentile` is in (50, 100], in

@@ -40,20 +40,25 @@ listCalibrationSamples(llvm::StringRef dir, size_t numInputs);
 struct CalibrationResult {
   std::vector<std::string> names;
   std::vector<TensorStats> stats;
+  /// Per-channel statistics of the tensors calibrate() was asked for.
+  std::vector<std::optional<ChannelStats>> channels;
   size_t samples = 0;
 };
 
 /// Runs `model` over `samples` twice. `progress(pass, done, total)` is
 /// called after each run. Errors name the sample file and, for a bad input,
 /// the expected name, shape and type; a NaN or infinite activation names
-/// the tensor and the sample.
+/// the tensor and the sample. The tensors named in `channelAxes` also get
+/// per-channel statistics along the axis it gives.
 llvm::Expected<CalibrationResult>
 calibrate(LoadedModel &model, size_t numOutputs,
           const std::vector<std::string> &samples,
-          const std::function<void(int, size_t, size_t)> &progress = {});
+          const std::function<void(int, size_t, size_t)> &progress = {},
+          const llvm::StringMap<int64_t> &channelAxes = {});
 
-/// Writes `result` as JSON: per tensor its min, max, histogram, and the
-/// range each method picks for 8 bits (`percentile` for that method).
+/// Writes `result` as JSON: per tensor its min, max, histogram, the range
+/// each method picks for 8 bits (`percentile` for that method) and, where
+/// recorded, its per-channel min, max and mean.
 void writeCalibrationJSON(llvm::raw_ostream &os,
                           const CalibrationResult &result,
                           llvm::StringRef modelPath, double percentile);

@@ -10,6 +10,8 @@
 #include "quantc/Dialect/QNN/IR/QNNOps.h"
 #include "quantc/Dialect/QNN/Transforms/Passes.h"
 
+#include "mlir/IR/Matchers.h"
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringMap.h"
 
 namespace quantc {
@@ -54,6 +56,50 @@ quantc::getActivationKeys(func::FuncOp func) {
     }
   });
   return keys;
+}
+
+/// The axis along which contraction `op` reduces its data input, if it is
+/// a contraction with a constant weight.
+static std::optional<int64_t> getReducedInputAxis(Operation *op) {
+  if (op->getNumOperands() < 2 ||
+      !matchPattern(op->getOperand(1), m_Constant()))
+    return std::nullopt;
+  auto type = dyn_cast<RankedTensorType>(op->getOperand(0).getType());
+  if (!type)
+    return std::nullopt;
+  if (isa<qnn::ConvOp>(op))
+    return 1;
+  if (isa<qnn::MatMulOp>(op))
+    return type.getRank() - 1;
+  if (auto gemm = dyn_cast<qnn::GemmOp>(op))
+    return gemm.getTransA() ? 0 : 1;
+  return std::nullopt;
+}
+
+llvm::DenseMap<Value, std::string>
+quantc::getCalibrationKeys(func::FuncOp func) {
+  llvm::DenseMap<Value, std::string> keys;
+  for (auto &[result, key] : getActivationKeys(func))
+    keys[result] = key;
+  for (BlockArgument arg : func.getArguments())
+    if (auto name =
+            func.getArgAttrOfType<StringAttr>(arg.getArgNumber(), "qnn.name"))
+      keys[arg] = ("input:" + name.getValue()).str();
+  return keys;
+}
+
+llvm::StringMap<int64_t> quantc::getChannelStatAxes(func::FuncOp func) {
+  llvm::StringMap<int64_t> axes;
+  llvm::DenseMap<Value, std::string> keys = getCalibrationKeys(func);
+  func.walk([&](Operation *op) {
+    std::optional<int64_t> axis = getReducedInputAxis(op);
+    if (!axis)
+      return;
+    auto key = keys.find(op->getOperand(0));
+    if (key != keys.end())
+      axes[key->second] = *axis;
+  });
+  return axes;
 }
 
 namespace {

@@ -10,6 +10,8 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Pass/Pass.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/StringMap.h"
 
 namespace quantc {
 
@@ -23,6 +25,18 @@ namespace quantc {
 /// keys, in program order: see qnn-instrument.
 llvm::SmallVector<std::pair<mlir::OpResult, std::string>>
 getActivationKeys(mlir::func::FuncOp func);
+
+/// The calibration key of every float activation (as getActivationKeys)
+/// and of every named model input ("input:NAME").
+llvm::DenseMap<mlir::Value, std::string>
+getCalibrationKeys(mlir::func::FuncOp func);
+
+/// The calibration keys of the values that are the data input of a
+/// contraction with a constant weight, with the axis along which the
+/// contraction reduces them (Conv: 1; MatMul: the last; Gemm: 1, or 0 with
+/// transA). Calibration records their per-channel statistics along that
+/// axis. Model inputs are keyed "input:NAME".
+llvm::StringMap<int64_t> getChannelStatAxes(mlir::func::FuncOp func);
 
 /// The ONNX node name in `loc` (its NameLoc, also inside a FusedLoc), or
 /// an empty string.

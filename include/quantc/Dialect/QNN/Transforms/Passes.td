@@ -263,6 +263,58 @@ def QuantizeCodebook : Pass<"qnn-quantize-codebook", "mlir::func::FuncOp"> {
   ];
 }
 
+def SmoothQuant : Pass<"qnn-smooth-quant", "mlir::func::FuncOp"> {
+  let summary = "SmoothQuant: move activation outliers into the weights";
+  let description = [{
+    SmoothQuant (Xiao et al., 2023) for the f32 `qnn.matmul`s with a
+    constant 2-D weight `W[K, N]` and the `qnn.gemm`s (no `trans_a`) with a
+    constant B. Outlier channels of an activation, a few of its K input
+    channels far larger than the rest, make a per-tensor activation scale
+    coarse for every channel; a per-channel factor `s` divides them down
+    and multiplies the matching weight rows up, which per-channel weight
+    scales absorb:
+
+        X W = (X diag(1/s)) (diag(s) W),
+        s_j = max|X_j|^alpha / max_n |W_jn|^(1 - alpha)
+
+    `max|X_j|` comes from the per-channel statistics of the statistics
+    file (`stats`, of `quantc calibrate`, which records them for the data
+    input of every contraction); `max_n |W_jn|` is taken over the weights of
+    every contraction that reads `X`, which all share one `s`. A channel
+    whose activation or weights are all zero keeps `s_j = 1`. `alpha`
+    (0 to 1) is the migration strength: at 1 every activation channel is
+    divided down to the same maximum, 1, at 0 every weight row is; 0.5
+    balances the two.
+
+    `X diag(1/s)` is a `qnn.mul` by a constant, which carries the
+    calibrated range of the smoothed activation (`qnn.range`, from the
+    per-channel minima and maxima divided by `s`); each contraction gets
+    its own scaled copy of its weight. Run it after qnn-calibrate and
+    before qnn-quantize. Contractions whose ONNX node or op name is listed
+    in `keep-float` are left alone; an activation without per-channel
+    statistics is left alone.
+
+    ```mlir
+    %y = qnn.matmul %x, %w : (tensor<4x2xf32>, tensor<2x3xf32>) -> tensor<4x3xf32>
+    // with max|x| per channel [8, 0.5] and max|w| per row [1, 1],
+    // alpha = 0.5 gives s = [2.83, 0.71] and becomes
+    %d = qnn.constant dense<[0.354, 1.41]> : tensor<2xf32> -> tensor<2xf32>
+    %m = qnn.mul %x, %d {qnn.range = array<f64: ...>} : (tensor<4x2xf32>, tensor<2xf32>) -> tensor<4x2xf32>
+    %v = qnn.constant dense<...> : tensor<2x3xf32> -> tensor<2x3xf32>
+    %y = qnn.matmul %m, %v : (tensor<4x2xf32>, tensor<2x3xf32>) -> tensor<4x3xf32>
+    ```
+  }];
+  let options = [
+    Option<"statsFile", "stats", "std::string", /*default=*/"\"\"",
+           "The statistics file of quantc calibrate">,
+    Option<"alpha", "alpha", "double", /*default=*/"0.5",
+           "Migration strength, 0 to 1">,
+    ListOption<"keepFloat", "keep-float", "std::string",
+               "ONNX node names or op names (qnn.matmul, qnn.gemm) of "
+               "contractions to leave alone">,
+  ];
+}
+
 def QuantizeDynamic : Pass<"qnn-quantize-dynamic", "mlir::func::FuncOp"> {
   let summary = "Dynamic post-training quantization of the contractions";
   let description = [{
