@@ -46,11 +46,17 @@ def all_configs():
             configs.append((f"static-{method}-{granularity}",
                             ["--quantize", "static", "--calibration-method", method,
                              f"--per-{granularity}"]))
+        if granularity == "channel":
+            configs.append(("static-mse-channel-smooth0.5",
+                            ["--quantize", "static", "--calibration-method", "mse",
+                             "--per-channel", "--smooth-quant", "0.5"]))
         configs.append((f"dynamic-{granularity}",
                         ["--quantize", "dynamic", "--dynamic-conv", f"--per-{granularity}"]))
         configs.append((f"weight-only-int8-{granularity}",
                         ["--quantize", "weight-only", f"--per-{granularity}"]))
     configs.append(("weight-only-int4-channel", ["--quantize", "weight-only", "--bits", "4"]))
+    configs.append(("weight-only-int4-channel-Os",
+                    ["--quantize", "weight-only", "--bits", "4", "-Os"]))
     for group in [32, 64, 128]:
         configs.append((f"weight-only-int4-g{group}",
                         ["--quantize", "weight-only", "--bits", "4", "--group-size",

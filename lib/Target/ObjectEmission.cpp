@@ -1,7 +1,7 @@
 //===- ObjectEmission.cpp - LLVM IR and object code ----------------------===//
 //
-// MLIR's LLVM dialect translation, LLVM's new pass manager at O3, and the
-// target machine's object emitter. Objects are position independent: they
+// MLIR's LLVM dialect translation, LLVM's new pass manager at O3 (or Os), and
+// the target machine's object emitter. Objects are position independent: they
 // end up in shared libraries.
 //
 //===----------------------------------------------------------------------===//
@@ -62,8 +62,9 @@ createTargetMachine(const TargetSpec &target, std::string &error) {
       std::nullopt, llvm::CodeGenOptLevel::Aggressive));
 }
 
-/// Runs LLVM's O3 module pipeline for `machine`.
-static void runOptimizer(llvm::Module &module, llvm::TargetMachine &machine) {
+/// Runs LLVM's O3 module pipeline for `machine`, or Os for `optimizeSize`.
+static void runOptimizer(llvm::Module &module, llvm::TargetMachine &machine,
+                         bool optimizeSize) {
   module.setDataLayout(machine.createDataLayout());
   module.setTargetTriple(machine.getTargetTriple());
   llvm::LoopAnalysisManager loops;
@@ -76,7 +77,9 @@ static void runOptimizer(llvm::Module &module, llvm::TargetMachine &machine) {
   builder.registerFunctionAnalyses(functions);
   builder.registerLoopAnalyses(loops);
   builder.crossRegisterProxies(loops, functions, cgsccs, modules);
-  builder.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O3)
+  builder
+      .buildPerModuleDefaultPipeline(optimizeSize ? llvm::OptimizationLevel::Os
+                                                  : llvm::OptimizationLevel::O3)
       .run(module, modules);
 }
 
@@ -86,7 +89,7 @@ LogicalResult quantc::optimize(llvm::Module &module, const TargetSpec &target,
       createTargetMachine(target, error);
   if (!machine)
     return failure();
-  runOptimizer(module, *machine);
+  runOptimizer(module, *machine, target.optimizeSize);
   return success();
 }
 
@@ -97,7 +100,7 @@ LogicalResult quantc::emitObject(llvm::Module &module, const TargetSpec &target,
       createTargetMachine(target, error);
   if (!machine)
     return failure();
-  runOptimizer(module, *machine);
+  runOptimizer(module, *machine, target.optimizeSize);
   llvm::legacy::PassManager codegen;
   if (machine->addPassesToEmitFile(codegen, os, nullptr,
                                    llvm::CodeGenFileType::ObjectFile)) {

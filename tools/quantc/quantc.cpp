@@ -253,6 +253,11 @@ static cl::opt<std::string> targetCpu("mcpu",
                                                "host's)"),
                                       cl::init("native"),
                                       cl::sub(compileCommand));
+static cl::opt<bool> optimizeSize(
+    "Os",
+    cl::desc("Optimize the generated code for size (LLVM's Os pipeline) "
+             "rather than speed (O3): about half the code"),
+    cl::sub(compileCommand));
 
 /// Parses the --input-shape options into `shapes`.
 static LogicalResult
@@ -549,7 +554,7 @@ static int compileModule(ModuleOp module, EmitKind kind, StringRef output) {
       quantc::translateToLLVMIR(module, llvmContext);
   if (failed(llvmModule))
     return 1;
-  quantc::TargetSpec target{targetTriple, targetCpu, ""};
+  quantc::TargetSpec target{targetTriple, targetCpu, "", optimizeSize};
   std::string error;
   auto emit = [&](raw_pwrite_stream &os) -> LogicalResult {
     LogicalResult result =

@@ -25,17 +25,20 @@ struct TargetSpec {
   /// CPU name; "native" means the host's CPU and features.
   std::string cpu = "native";
   std::string features;
+  /// Optimize for code size (LLVM's Os pipeline) rather than speed (O3).
+  bool optimizeSize = false;
 };
 
 /// Translates `module` (LLVM dialect) into LLVM IR in `context`.
 mlir::FailureOr<std::unique_ptr<llvm::Module>>
 translateToLLVMIR(mlir::ModuleOp module, llvm::LLVMContext &context);
 
-/// Optimizes `module` at O3 for `target` and writes its object code to `os`.
+/// Optimizes `module` at O3 (Os with `target.optimizeSize`) for `target`
+/// and writes its object code to `os`.
 mlir::LogicalResult emitObject(llvm::Module &module, const TargetSpec &target,
                                llvm::raw_pwrite_stream &os, std::string &error);
 
-/// Optimizes `module` at O3 for `target` without emitting code, for
+/// Optimizes `module` as emitObject does, without emitting code, for
 /// inspection as LLVM IR.
 mlir::LogicalResult optimize(llvm::Module &module, const TargetSpec &target,
                              std::string &error);
