@@ -127,12 +127,12 @@ llvm::Expected<ChannelStats> ChannelStats::fromParts(int64_t axis,
   if (axis < 0 || min.empty() || min.size() != max.size() ||
       min.size() != mean.size())
     return llvm::createStringError(
-        "needs a channel axis and min, max and mean of one size");
+        "no channel axis, or min, max and mean of different sizes");
   for (size_t c = 0; c < min.size(); ++c)
     if (!(min[c] <= max[c]) || !std::isfinite(min[c]) ||
         !std::isfinite(max[c]) || !std::isfinite(mean[c]))
       return llvm::createStringError(
-          "has channel %zu with a minimum above its maximum, or one that is "
+          "channel %zu has a minimum above its maximum, or a value that is "
           "not finite",
           c);
   ChannelStats stats(axis);
@@ -191,7 +191,7 @@ readCalibratedTensor(const llvm::json::Object &tensor) {
     llvm::Expected<ChannelStats> stats = ChannelStats::fromParts(
         *axis, std::move(*chMin), std::move(*chMax), std::move(*chMean));
     if (!stats)
-      return llvm::createStringError("has channels that " +
+      return llvm::createStringError("has bad per-channel statistics: " +
                                      llvm::toString(stats.takeError()));
     result.channels = std::move(*stats);
   }

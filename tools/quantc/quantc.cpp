@@ -180,6 +180,12 @@ static cl::opt<bool>
     dynamicConv("dynamic-conv",
                 cl::desc("--quantize dynamic: quantize Conv too"),
                 cl::sub(compileCommand));
+static cl::opt<bool> biasCorrection(
+    "bias-correction",
+    cl::desc("--quantize static or weight-only: subtract each weight's mean "
+             "quantization error from its bias, from the input's channel "
+             "means over --calibration"),
+    cl::sub(compileCommand), cl::sub(quantizeCommand));
 static cl::opt<double> smoothQuant(
     "smooth-quant",
     cl::desc("--quantize static: SmoothQuant the MatMul and Gemm inputs "
@@ -526,6 +532,7 @@ static int compileModule(ModuleOp module, EmitKind kind, StringRef output) {
     for (unsigned i = 0; i < func.getNumArguments(); ++i) {
       func.removeArgAttr(i, "qnn.name");
       func.removeArgAttr(i, "qnn.range");
+      func.removeArgAttr(i, "qnn.channel_mean");
     }
     for (unsigned i = 0; i < func.getNumResults(); ++i)
       func.removeResultAttr(i, StringAttr::get(&context, "qnn.name"));
@@ -742,9 +749,13 @@ importQuantized(MLIRContext &context, QuantizeMode quantizeMode,
   bool weightOnly = quantizeMode == QuantizeMode::WeightOnly;
   bool dynamic = quantizeMode == QuantizeMode::Dynamic;
   bool codebook = quantizeMode == QuantizeMode::Codebook;
-  bool calibrated = !weightOnly && !dynamic && !codebook;
+  // Static quantization needs ranges, bias correction channel means: both
+  // come from calibration.
+  bool calibrated =
+      (!weightOnly && !dynamic && !codebook) || (weightOnly && biasCorrection);
   bool smooth = smoothQuant.getNumOccurrences() > 0;
-  if (smooth && (!calibrated || !(smoothQuant >= 0.0 && smoothQuant <= 1.0))) {
+  if (smooth && (!calibrated || weightOnly ||
+                 !(smoothQuant >= 0.0 && smoothQuant <= 1.0))) {
     errs() << "quantc: error: --smooth-quant takes an alpha in [0, 1] and "
               "applies to --quantize static\n";
     return failure();
@@ -754,9 +765,15 @@ importQuantized(MLIRContext &context, QuantizeMode quantizeMode,
               "--quantize dynamic\n";
     return failure();
   }
+  if (biasCorrection && !calibrated) {
+    errs() << "quantc: error: --bias-correction applies to --quantize static "
+              "and weight-only\n";
+    return failure();
+  }
   if (calibrationDir.empty() && calibrated) {
-    errs() << "quantc: error: --quantize static needs a calibration set "
-              "(--calibration DIR)\n";
+    errs() << "quantc: error: --quantize "
+           << (weightOnly ? "weight-only --bias-correction" : "static")
+           << " needs a calibration set (--calibration DIR)\n";
     return failure();
   }
   if (bits != 8 && bits != 4) {
@@ -863,6 +880,7 @@ importQuantized(MLIRContext &context, QuantizeMode quantizeMode,
     quantize.activationType = activationType;
     quantize.bits = bits;
     quantize.groupSize = groupSize;
+    quantize.biasCorrection = biasCorrection;
     quantize.keepFloat.assign(keep.begin(), keep.end());
     pm.addNestedPass<func::FuncOp>(quantc::createQuantize(quantize));
   }

@@ -15,7 +15,12 @@ trial's input and output in WORK_DIR (x.npy, expect/output_0.npy).
 `--quantize weight-only` is checked too: its outputs must be numpy's float
 computation with the dequantized weights, to float rounding.
 
-Usage: check_quantize_static.py QUANTC WORK_DIR [--per-tensor]
+With --bias-correction both compile with `--bias-correction`, and numpy
+first subtracts from each bias the weight's mean quantization error on
+the calibration set, mean(x) @ (Wq - W), from the per-channel means that
+`quantc calibrate` recorded (checked against numpy's own).
+
+Usage: check_quantize_static.py QUANTC WORK_DIR [--per-tensor] [--bias-correction]
 """
 
 import json
@@ -61,6 +66,8 @@ def quantize(x, scale, zp, lo, hi):
 def main():
     quantc_bin, work = sys.argv[1:3]
     per_tensor = "--per-tensor" in sys.argv[3:]
+    correct = "--bias-correction" in sys.argv[3:]
+    extra = (["--per-tensor"] if per_tensor else []) + (["--bias-correction"] if correct else [])
     os.makedirs(os.path.join(work, "calibration"), exist_ok=True)
     rng = np.random.default_rng(11)
     w1 = rng.normal(0, 0.5, (16, 8)).astype(F)
@@ -78,9 +85,9 @@ def main():
                                                      (b2, "b2")]])
     model = os.path.join(work, "model.onnx")
     onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]), model)
-    for i in range(32):
-        np.save(os.path.join(work, "calibration", f"s{i:02}.npy"),
-                rng.normal(0.3, 1.0, (4, 16)).astype(F))
+    calibration = [rng.normal(0.3, 1.0, (4, 16)).astype(F) for _ in range(32)]
+    for i, x in enumerate(calibration):
+        np.save(os.path.join(work, "calibration", f"s{i:02}.npy"), x)
 
     stats_path = os.path.join(work, "stats.json")
     subprocess.run([quantc_bin, "calibrate", model, "--data", os.path.join(work, "calibration"),
@@ -88,8 +95,7 @@ def main():
     stats = json.load(open(stats_path))["tensors"]
     library = os.path.join(work, "libq.so")
     subprocess.run([quantc_bin, "compile", model, "--quantize", "static", "--calibration",
-                    os.path.join(work, "calibration"), "-o", library]
-                   + (["--per-tensor"] if per_tensor else []), check=True)
+                    os.path.join(work, "calibration"), "-o", library] + extra, check=True)
     float_library = os.path.join(work, "libf.so")
     subprocess.run([quantc_bin, "compile", model, "-o", float_library], check=True)
 
@@ -97,16 +103,31 @@ def main():
     s_r, z_r = choose_activation(stats["act1"]["min"], stats["act1"]["max"])
     s_w1, q_w1 = choose_weight(w1, not per_tensor)
     s_w2, q_w2 = choose_weight(w2, not per_tensor)
+    ok = True
+    if correct:
+        # The channel means calibration recorded, then the corrected biases.
+        x_all = np.concatenate(calibration).astype(np.float64)
+        r_all = np.maximum(np.concatenate(calibration) @ w1 + b1, 0)
+        mean_x = np.array(stats["input:x"]["channels"]["mean"])
+        mean_r = np.array(stats["act1"]["channels"]["mean"])
+        means_ok = (np.allclose(mean_x, x_all.mean(axis=0), rtol=1e-9, atol=1e-9)
+                    and np.allclose(mean_r, r_all.mean(axis=0), rtol=1e-5, atol=1e-5))
+        ok = ok and means_ok
+        print(f"channel means: {'match' if means_ok else 'DIFFER FROM'} numpy's")
+        delta1 = (q_w1 * s_w1).astype(F).astype(np.float64) - w1
+        delta2 = (q_w2 * s_w2).astype(F).astype(np.float64) - w2
+        b1 = (b1 - mean_x @ delta1).astype(F)
+        b2 = (b2 - mean_r @ delta2).astype(F)
     s_b1 = (s_x * s_w1).astype(F)
     s_b2 = (s_r * s_w2).astype(F)
     q_b1 = np.clip(rne((b1 / s_b1).astype(F)), -2**31, 2**31 - 1).astype(np.int64)
     q_b2 = np.clip(rne((b2 / s_b2).astype(F)), -2**31, 2**31 - 1).astype(np.int64)
 
-    ok = True
     # Weight-only: int8 weights dequantized in the code, float arithmetic.
     weight_only = os.path.join(work, "libw.so")
     subprocess.run([quantc_bin, "compile", model, "--quantize", "weight-only", "-o",
-                    weight_only] + (["--per-tensor"] if per_tensor else []), check=True)
+                    weight_only] + extra
+                   + (["--calibration", stats_path] if correct else []), check=True)
     with quantc.load(weight_only) as compiled:
         x = rng.normal(0.3, 1.0, (4, 16)).astype(F)
         h = np.maximum(x.astype(np.float64) @ (q_w1 * s_w1).astype(F) + b1, 0)

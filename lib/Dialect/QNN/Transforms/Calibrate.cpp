@@ -51,6 +51,8 @@ struct CalibratePass final : quantc::impl::CalibrateBase<CalibratePass> {
           chooseRange(tensor->second.stats, *chosen, levels, percentile);
       func.setArgAttr(arg.getArgNumber(), "qnn.range",
                       builder.getDenseF64ArrayAttr({range.min, range.max}));
+      if (tensor->second.channels)
+        setChannelMeans(arg, tensor->second.channels->getMean());
     }
     for (auto &[result, key] : getActivationKeys(func)) {
       auto tensor = tensors->find(key);
@@ -66,6 +68,8 @@ struct CalibratePass final : quantc::impl::CalibrateBase<CalibratePass> {
           i == 0 ? "qnn.range" : "qnn.range_" + std::to_string(i);
       result.getOwner()->setAttr(
           name, builder.getDenseF64ArrayAttr({range.min, range.max}));
+      if (tensor->second.channels)
+        setChannelMeans(result, tensor->second.channels->getMean());
     }
   }
 };

@@ -24,35 +24,56 @@ namespace quantc {
 using namespace mlir;
 using namespace quantc;
 
-std::optional<std::pair<double, double>>
-quantc::getCalibratedRange(Value value) {
-  DenseF64ArrayAttr range;
+/// The f64 array attribute `name` of `value`: `name` (`name_i` for result
+/// i > 0) on its defining op, or the argument attribute `name`.
+static DenseF64ArrayAttr getValueArray(Value value, StringRef name) {
   if (auto arg = dyn_cast<BlockArgument>(value)) {
     if (auto func = dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp()))
-      range = func.getArgAttrOfType<DenseF64ArrayAttr>(arg.getArgNumber(),
-                                                       "qnn.range");
-  } else {
-    auto result = cast<OpResult>(value);
-    unsigned i = result.getResultNumber();
-    range = result.getOwner()->getAttrOfType<DenseF64ArrayAttr>(
-        i == 0 ? "qnn.range" : "qnn.range_" + std::to_string(i));
+      return func.getArgAttrOfType<DenseF64ArrayAttr>(arg.getArgNumber(), name);
+    return {};
   }
+  auto result = cast<OpResult>(value);
+  unsigned i = result.getResultNumber();
+  return result.getOwner()->getAttrOfType<DenseF64ArrayAttr>(
+      i == 0 ? name.str() : name.str() + "_" + std::to_string(i));
+}
+
+/// Sets what getValueArray reads.
+static void setValueArray(Value value, StringRef name,
+                          ArrayRef<double> values) {
+  auto attr = DenseF64ArrayAttr::get(value.getContext(), values);
+  if (auto arg = dyn_cast<BlockArgument>(value)) {
+    if (auto func = dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp()))
+      func.setArgAttr(arg.getArgNumber(), name, attr);
+    return;
+  }
+  auto result = cast<OpResult>(value);
+  unsigned i = result.getResultNumber();
+  result.getOwner()->setAttr(
+      i == 0 ? name.str() : name.str() + "_" + std::to_string(i), attr);
+}
+
+std::optional<std::pair<double, double>>
+quantc::getCalibratedRange(Value value) {
+  DenseF64ArrayAttr range = getValueArray(value, "qnn.range");
   if (!range || range.size() != 2)
     return std::nullopt;
   return std::pair{range[0], range[1]};
 }
 
 void quantc::setCalibratedRange(Value value, double min, double max) {
-  auto attr = DenseF64ArrayAttr::get(value.getContext(), {min, max});
-  if (auto arg = dyn_cast<BlockArgument>(value)) {
-    if (auto func = dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp()))
-      func.setArgAttr(arg.getArgNumber(), "qnn.range", attr);
-    return;
-  }
-  auto result = cast<OpResult>(value);
-  unsigned i = result.getResultNumber();
-  result.getOwner()->setAttr(
-      i == 0 ? "qnn.range" : "qnn.range_" + std::to_string(i), attr);
+  setValueArray(value, "qnn.range", {min, max});
+}
+
+std::optional<SmallVector<double>> quantc::getChannelMeans(Value value) {
+  DenseF64ArrayAttr means = getValueArray(value, "qnn.channel_mean");
+  if (!means)
+    return std::nullopt;
+  return SmallVector<double>(means.asArrayRef());
+}
+
+void quantc::setChannelMeans(Value value, ArrayRef<double> means) {
+  setValueArray(value, "qnn.channel_mean", means);
 }
 
 namespace {

@@ -246,6 +246,9 @@ struct QuantizePass final : quantc::impl::QuantizeBase<QuantizePass> {
         qnn::ConstantOp::create(b, loc, quantizedWeightType, stored);
     op->setOperand(
         1, qnn::DequantizeOp::create(b, loc, weightType, quantizedWeight));
+    if (biasCorrection &&
+        failed(correctBias(op, weightValues, *quantizedWeightValues)))
+      return failure();
     if (weightOnly)
       return success();
     op->setOperand(0, *dequantizedInput);
@@ -290,6 +293,167 @@ struct QuantizePass final : quantc::impl::QuantizeBase<QuantizePass> {
         qnn::ConstantOp::create(b, loc, quantizedBiasType, *storedBias);
     op->setOperand(2,
                    qnn::DequantizeOp::create(b, loc, biasType, quantizedBias));
+    return success();
+  }
+
+  /// Bias correction: subtracts from the bias of contraction `op` the
+  /// mean error its quantized weight makes, E[(Wq - W) x] per output
+  /// channel, from the calibrated channel means of its input. An input
+  /// without means is left alone.
+  LogicalResult correctBias(Operation *op, DenseElementsAttr weight,
+                            const QuantizedWeight &quantized) {
+    std::optional<SmallVector<double>> means =
+        getChannelMeans(op->getOperand(0));
+    if (!means)
+      return success();
+    FailureOr<DenseElementsAttr> dequantized =
+        qnn::dequantizeElements(quantized.stored, quantized.type);
+    if (failed(dequantized))
+      return op->emitError("cannot dequantize the quantized weight");
+    SmallVector<double> delta;
+    for (auto [q, w] : llvm::zip_equal(dequantized->getValues<float>(),
+                                       weight.getValues<float>()))
+      delta.push_back(double(q) - double(w));
+    ArrayRef<int64_t> shape = quantized.type.getShape();
+    FailureOr<SmallVector<double>> correction =
+        getBiasCorrection(op, shape, delta, *means);
+    if (failed(correction))
+      return success();
+    return applyBiasCorrection(op, *correction);
+  }
+
+  /// E[(Wq - W) x] per output channel, with `delta` = Wq - W of `shape`.
+  /// Fails if the means do not fit the weight.
+  static FailureOr<SmallVector<double>>
+  getBiasCorrection(Operation *op, ArrayRef<int64_t> shape,
+                    ArrayRef<double> delta, ArrayRef<double> means) {
+    if (auto conv = dyn_cast<qnn::ConvOp>(op)) {
+      // [M, C/g, kh, kw]: output channel m reads input channels of group
+      // m / (M/g).
+      int64_t m = shape[0], perGroup = shape[1], groups = conv.getGroup();
+      int64_t spatial = 1;
+      for (int64_t d : shape.drop_front(2))
+        spatial *= d;
+      if (groups <= 0 || m % groups != 0 ||
+          int64_t(means.size()) != perGroup * groups)
+        return failure();
+      SmallVector<double> correction(m, 0.0);
+      for (int64_t o = 0; o < m; ++o) {
+        int64_t first = o / (m / groups) * perGroup;
+        for (int64_t c = 0; c < perGroup; ++c)
+          for (int64_t s = 0; s < spatial; ++s)
+            correction[o] +=
+                delta[(o * perGroup + c) * spatial + s] * means[first + c];
+      }
+      return correction;
+    }
+    if (shape.size() != 2)
+      return failure();
+    // MatMul [K, N]; Gemm B [K, N], or [N, K] with trans_b.
+    bool transposed = false;
+    double alpha = 1.0;
+    if (auto gemm = dyn_cast<qnn::GemmOp>(op)) {
+      transposed = gemm.getTransB();
+      alpha = gemm.getAlpha().convertToDouble();
+    }
+    int64_t k = transposed ? shape[1] : shape[0];
+    int64_t n = transposed ? shape[0] : shape[1];
+    if (int64_t(means.size()) != k)
+      return failure();
+    SmallVector<double> correction(n, 0.0);
+    for (int64_t j = 0; j < n; ++j) {
+      for (int64_t i = 0; i < k; ++i)
+        correction[j] += means[i] * delta[transposed ? j * k + i : i * n + j];
+      correction[j] *= alpha;
+    }
+    return correction;
+  }
+
+  /// A constant f32 [n] holding `values`.
+  static Value createVector(OpBuilder &b, Location loc,
+                            ArrayRef<double> values) {
+    auto type = RankedTensorType::get({int64_t(values.size())}, b.getF32Type());
+    SmallVector<float> floats(values.begin(), values.end());
+    return qnn::ConstantOp::create(
+        b, loc, type, DenseElementsAttr::get(type, ArrayRef<float>(floats)));
+  }
+
+  /// `values` minus `correction` times `factor`, if `values` is a constant
+  /// f32 vector of the correction's length (as [n] or [1, n]).
+  static std::optional<SmallVector<double>>
+  subtractFrom(Value values, ArrayRef<double> correction, double factor) {
+    DenseElementsAttr constant;
+    if (!values || !matchPattern(values, m_Constant(&constant)) ||
+        !constant.getElementType().isF32() ||
+        constant.getNumElements() != int64_t(correction.size()) ||
+        cast<ShapedType>(constant.getType()).getShape().back() !=
+            int64_t(correction.size()))
+      return std::nullopt;
+    SmallVector<double> result;
+    for (auto [v, c] : llvm::zip_equal(constant.getValues<float>(), correction))
+      result.push_back(double(v) - c * factor);
+    return result;
+  }
+
+  /// Folds `correction` into the bias of `op`: conv's bias, gemm's C (made
+  /// if absent), or the constant vector a matmul's only user adds (else a
+  /// new qnn.add).
+  static LogicalResult applyBiasCorrection(Operation *op,
+                                           ArrayRef<double> correction) {
+    OpBuilder b(op);
+    Location loc = op->getLoc();
+    SmallVector<double> negated;
+    for (double c : correction)
+      negated.push_back(-c);
+    auto replaceVector = [&](Value old, ArrayRef<double> values) {
+      auto type = cast<RankedTensorType>(old.getType());
+      SmallVector<float> floats(values.begin(), values.end());
+      return qnn::ConstantOp::create(
+          b, loc, type, DenseElementsAttr::get(type, ArrayRef<float>(floats)));
+    };
+    if (auto conv = dyn_cast<qnn::ConvOp>(op)) {
+      if (!conv.getBias()) {
+        op->insertOperands(2, createVector(b, loc, negated));
+        return success();
+      }
+      if (std::optional<SmallVector<double>> bias =
+              subtractFrom(conv.getBias(), correction, 1.0))
+        op->setOperand(2, replaceVector(conv.getBias(), *bias));
+      return success();
+    }
+    if (auto gemm = dyn_cast<qnn::GemmOp>(op)) {
+      double beta = gemm.getBeta().convertToDouble();
+      if (beta == 0.0)
+        return success();
+      SmallVector<double> scaled;
+      for (double c : negated)
+        scaled.push_back(c / beta);
+      if (!gemm.getC()) {
+        op->insertOperands(2, createVector(b, loc, scaled));
+        return success();
+      }
+      if (std::optional<SmallVector<double>> c =
+              subtractFrom(gemm.getC(), correction, 1.0 / beta))
+        op->setOperand(2, replaceVector(gemm.getC(), *c));
+      return success();
+    }
+    // MatMul: the bias an ONNX MatMul + Add carries, or a new add.
+    Value result = op->getResult(0);
+    if (result.hasOneUse())
+      if (auto add = dyn_cast<qnn::AddOp>(*result.getUsers().begin())) {
+        unsigned other = add.getLhs() == result ? 1 : 0;
+        Value addend = add->getOperand(other);
+        if (std::optional<SmallVector<double>> bias =
+                subtractFrom(addend, correction, 1.0)) {
+          b.setInsertionPoint(add);
+          add->setOperand(other, replaceVector(addend, *bias));
+          return success();
+        }
+      }
+    b.setInsertionPointAfter(op);
+    auto corrected = qnn::AddOp::create(b, loc, result.getType(), result,
+                                        createVector(b, loc, negated));
+    result.replaceAllUsesExcept(corrected, corrected);
     return success();
   }
 

@@ -157,6 +157,10 @@ struct SmoothQuantPass final : quantc::impl::SmoothQuantBase<SmoothQuantPass> {
         DenseElementsAttr::get(factorType, ArrayRef<float>(inverse)));
     auto smoothed = qnn::MulOp::create(b, loc, input.getType(), input, divisor);
     setCalibratedRange(smoothed, lo, hi);
+    SmallVector<double> means;
+    for (auto [mean, s] : llvm::zip_equal(channels.getMean(), factor))
+      means.push_back(mean / s);
+    setChannelMeans(smoothed, means);
 
     for (const Smoothable &c : contractions) {
       auto type = cast<RankedTensorType>(c.weight.getType());

@@ -112,3 +112,55 @@ func.func @conv_groups(%x: tensor<1x4x3x3xf32>) -> tensor<1x2x3x3xf32> {
   %y = qnn.conv %x, %w {dilations = array<i64: 1, 1>, group = 1 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x4x3x3xf32>, tensor<2x4x1x1xf32>) -> tensor<1x2x3x3xf32>
   return %y : tensor<1x2x3x3xf32>
 }
+
+// -----
+
+// RUN: quant-opt %s --split-input-file --qnn-quantize="mode=weight-only bias-correction=true" | FileCheck %s --check-prefix=BIAS
+// Bias correction subtracts E[(Wq - W) x] = sum_k (Wq - W)[k, n] mean_k
+// from each bias. Channel n = 0 of the conv and the matmuls: 1.27 is exact
+// (scale 0.01), 0.123 becomes 0.12, so with means [2, 10] the correction
+// is 10 * -0.003 = -0.03; channel 1 (scale 0.02: 2.54 and 0.5 exact) gets
+// none. The gemm's trans_b rows have scales 0.02 (1.27 becomes 1.28) and
+// 0.5 / 127 (0.123 becomes 31 steps, 0.12205): corrections 2 * 0.01 and
+// 2 * -0.00095.
+// BIAS-LABEL: func.func @bias_correction(
+// The conv had no bias: it gets one.
+// BIAS: %[[CB:.*]] = qnn.constant dense<[0.0300000608, -0.000000e+00]> : tensor<2xf32>
+// BIAS: qnn.conv %arg0, %{{.*}}, %[[CB]]
+// The matmul's only user adds a constant vector: that is the bias.
+// BIAS: %[[M:.*]] = qnn.matmul %arg1
+// BIAS: %[[MB:.*]] = qnn.constant dense<[1.03000009, -1.000000e+00]> : tensor<2xf32>
+// BIAS: qnn.add %[[M]], %[[MB]]
+// A matmul without one gets a new add.
+// BIAS: %[[U:.*]] = qnn.matmul %arg1
+// BIAS: %[[UB:.*]] = qnn.constant dense<[0.0300000608, -0.000000e+00]> : tensor<2xf32>
+// BIAS: %[[A:.*]] = qnn.add %[[U]], %[[UB]]
+// The gemm had no C: it gets one.
+// BIAS: %[[GB:.*]] = qnn.constant dense<[-0.0199999809, 0.00190551579]> : tensor<2xf32>
+// BIAS: %[[G:.*]] = qnn.gemm %arg1, %{{.*}}, %[[GB]] {trans_b = true}
+// BIAS: return %{{.*}}, %{{.*}}, %[[A]], %[[G]]
+func.func @bias_correction(%x: tensor<1x2x1x1xf32> {qnn.channel_mean = array<f64: 2.0, 10.0>}, %m: tensor<3x2xf32> {qnn.channel_mean = array<f64: 2.0, 10.0>}) -> (tensor<1x2x1x1xf32>, tensor<3x2xf32>, tensor<3x2xf32>, tensor<3x2xf32>) {
+  %w = qnn.constant dense<[[[[1.27]], [[0.123]]], [[[2.54]], [[0.5]]]]> : tensor<2x2x1x1xf32> -> tensor<2x2x1x1xf32>
+  %c = qnn.conv %x, %w {dilations = array<i64: 1, 1>, group = 1 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x2x1x1xf32>, tensor<2x2x1x1xf32>) -> tensor<1x2x1x1xf32>
+  %v = qnn.constant dense<[[1.27, 2.54], [0.123, 0.5]]> : tensor<2x2xf32> -> tensor<2x2xf32>
+  %y = qnn.matmul %m, %v : (tensor<3x2xf32>, tensor<2x2xf32>) -> tensor<3x2xf32>
+  %b = qnn.constant dense<[1.0, -1.0]> : tensor<2xf32> -> tensor<2xf32>
+  %z = qnn.add %y, %b : (tensor<3x2xf32>, tensor<2xf32>) -> tensor<3x2xf32>
+  %u = qnn.matmul %m, %v : (tensor<3x2xf32>, tensor<2x2xf32>) -> tensor<3x2xf32>
+  %g = qnn.gemm %m, %v {trans_b = true} : (tensor<3x2xf32>, tensor<2x2xf32>) -> tensor<3x2xf32>
+  return %c, %z, %u, %g : tensor<1x2x1x1xf32>, tensor<3x2xf32>, tensor<3x2xf32>, tensor<3x2xf32>
+}
+
+// -----
+
+// A depthwise conv (group 2): output channel 0 reads input channel 0 alone
+// (mean 2), so its correction is 2 * -0.003 (0.123 becomes 0.12).
+// BIAS-LABEL: func.func @bias_correction_depthwise(
+// BIAS: %[[DB:.*]] = qnn.constant dense<[0.00600001216, 0.000000e+00]> : tensor<2xf32>
+// BIAS: qnn.conv %arg0, %{{.*}}, %[[DB]] {{.*}}group = 2
+func.func @bias_correction_depthwise(%x: tensor<1x2x1x2xf32> {qnn.channel_mean = array<f64: 2.0, 10.0>}) -> tensor<1x2x1x1xf32> {
+  %w = qnn.constant dense<[[[[1.27, 0.123]]], [[[2.54, 0.5]]]]> : tensor<2x1x1x2xf32> -> tensor<2x1x1x2xf32>
+  %b = qnn.constant dense<[0.0, 0.0]> : tensor<2xf32> -> tensor<2xf32>
+  %c = qnn.conv %x, %w, %b {dilations = array<i64: 1, 1>, group = 2 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x2x1x2xf32>, tensor<2x1x1x2xf32>, tensor<2xf32>) -> tensor<1x2x1x1xf32>
+  return %c : tensor<1x2x1x1xf32>
+}

@@ -12,12 +12,13 @@
 // input channel are 2 and 4, the activation's 16 and 1. With alpha = 0.5,
 // s = [sqrt(16 / 2), sqrt(1 / 4)] = [2.828427, 0.5]; the activation is
 // multiplied by 1/s = [0.353553, 2.0], its range becomes
-// [0, max(16 / 2.828427, 1 / 0.5)] = [0, 5.656854], the MatMul's rows are
+// [0, max(16 / 2.828427, 1 / 0.5)] = [0, 5.656854] and its channel means
+// [8, 0.5] / s = [2.828427, 1], the MatMul's rows are
 // multiplied by s and the Gemm's columns.
 // CHECK-LABEL: func.func @shared
 // CHECK: %[[ACT:.*]] = qnn.relu
 // CHECK: %[[INV:.*]] = qnn.constant dense<[0.353553385, 2.000000e+00]> : tensor<2xf32>
-// CHECK: %[[SMOOTH:.*]] = qnn.mul %[[ACT]], %[[INV]] {qnn.range = array<f64: 0.000000e+00, 5.6568542494923806>}
+// CHECK: %[[SMOOTH:.*]] = qnn.mul %[[ACT]], %[[INV]] {qnn.channel_mean = array<f64: 2.8284271247461903, 1.000000e+00>, qnn.range = array<f64: 0.000000e+00, 5.6568542494923806>}
 // CHECK: %[[W:.*]] = qnn.constant dense<{{\[}}[2.82842708, -1.41421354, 0.707106769], [2.000000e+00, 1.000000e+00, -5.000000e-01]]> : tensor<2x3xf32>
 // CHECK: qnn.matmul %[[SMOOTH]], %[[W]]
 // CHECK: %[[B:.*]] = qnn.constant dense<{{\[}}[5.65685415, 2.500000e-01], [2.82842708, -5.000000e-01]]> : tensor<2x2xf32>
@@ -29,7 +30,7 @@
 // With alpha = 1 every activation channel is divided to a maximum of 1:
 // s = [16, 1], the range [0, 1].
 // ALPHA1: qnn.constant dense<[6.250000e-02, 1.000000e+00]>
-// ALPHA1: qnn.mul {{.*}} {qnn.range = array<f64: 0.000000e+00, 1.000000e+00>}
+// ALPHA1: qnn.mul {{.*}}qnn.range = array<f64: 0.000000e+00, 1.000000e+00>}
 //
 // Contractions kept in float are left alone.
 // KEEP-NOT: qnn.mul

@@ -49,6 +49,14 @@ std::optional<std::pair<double, double>> getCalibratedRange(mlir::Value value);
 /// Sets the calibrated range of `value`, where getCalibratedRange reads it.
 void setCalibratedRange(mlir::Value value, double min, double max);
 
+/// The calibrated per-channel means of `value` along the axis its
+/// contraction reduces (`qnn.channel_mean`, `qnn.channel_mean_i` for
+/// result i > 0, or the argument attribute), which bias correction reads.
+std::optional<llvm::SmallVector<double>> getChannelMeans(mlir::Value value);
+
+/// Sets what getChannelMeans reads.
+void setChannelMeans(mlir::Value value, llvm::ArrayRef<double> means);
+
 /// The `qnn.conv` (if `withConv`), `qnn.matmul` and `qnn.gemm` ops of
 /// `func` in program order, except those whose ONNX node name or op name
 /// `keepFloat` lists: the contractions a quantization pass rewrites.

@@ -48,7 +48,10 @@ def Calibrate : Pass<"qnn-calibrate", "mlir::func::FuncOp"> {
     `/k`, `:i`), so the pass runs on the function as imported. An op with
     several float results gets `qnn.range_i` for result `i > 0`. A model
     input whose statistics the file holds (keyed `input:NAME`, NAME its
-    `qnn.name`) gets the argument attribute `qnn.range`.
+    `qnn.name`) gets the argument attribute `qnn.range`. Where the file
+    holds per-channel statistics (the data inputs of contractions), the
+    value also gets `qnn.channel_mean = array<f64: ...>`, the per-channel
+    means that bias correction (qnn-quantize) reads.
 
     A file that cannot be read, is not a calibration file, or lacks an
     activation of the function is an error naming it. Quantization reads
@@ -155,6 +158,16 @@ def Quantize : Pass<"qnn-quantize", "mlir::func::FuncOp"> {
     gemm: G elements of K), a `!quant.uniform` sub-channel type. A weight
     whose reduction size G does not divide keeps one scale per channel.
 
+    With `bias-correction` (in either mode), the mean error that the
+    quantized weight `Wq` makes on the calibration set,
+    `E[(Wq - W) x] = sum_k (Wq - W)[k, n] * mean_k` per output channel `n`
+    (`mean_k` the input's calibrated channel means, `qnn.channel_mean`
+    from qnn-calibrate; a conv sums over its group's input channels and the
+    kernel window, a gemm scales by alpha), is subtracted from the float
+    bias before it is quantized: conv's bias or gemm's C (each made if
+    absent), or for a matmul the constant vector its only user adds, else
+    a new `qnn.add`. An input without channel means is left uncorrected.
+
     A contraction whose input has no range, or whose ONNX node or op name
     is listed in `keep-float`, stays float. The result's own
     type comes from its consumer: the quantize of the next contraction's
@@ -184,6 +197,9 @@ def Quantize : Pass<"qnn-quantize", "mlir::func::FuncOp"> {
     Option<"groupSize", "group-size", "int64_t", /*default=*/"0",
            "mode=weight-only: one scale per group of this many elements "
            "along the reduction axis (0: per channel or per tensor)">,
+    Option<"biasCorrection", "bias-correction", "bool", /*default=*/"false",
+           "Subtract the weight quantization's mean error from the bias, "
+           "from the calibrated channel means of each input">,
     ListOption<"keepFloat", "keep-float", "std::string",
                "ONNX node names or op names (qnn.conv, qnn.matmul, "
                "qnn.gemm) of contractions to leave in float">,
@@ -288,7 +304,8 @@ def SmoothQuant : Pass<"qnn-smooth-quant", "mlir::func::FuncOp"> {
 
     `X diag(1/s)` is a `qnn.mul` by a constant, which carries the
     calibrated range of the smoothed activation (`qnn.range`, from the
-    per-channel minima and maxima divided by `s`); each contraction gets
+    per-channel minima and maxima divided by `s`, and `qnn.channel_mean`,
+    the means divided by `s`); each contraction gets
     its own scaled copy of its weight. Run it after qnn-calibrate and
     before qnn-quantize. Contractions whose ONNX node or op name is listed
     in `keep-float` are left alone; an activation without per-channel
