@@ -186,6 +186,12 @@ static cl::opt<bool> biasCorrection(
              "quantization error from its bias, from the input's channel "
              "means over --calibration"),
     cl::sub(compileCommand), cl::sub(quantizeCommand));
+static cl::opt<bool> equalizeDepthwise(
+    "equalize-depthwise",
+    cl::desc("--quantize static: scale the input channels of depthwise "
+             "convs to one maximum, moving the factors into their "
+             "per-channel weights (SmoothQuant with alpha 1)"),
+    cl::sub(compileCommand));
 static cl::opt<double> smoothQuant(
     "smooth-quant",
     cl::desc("--quantize static: SmoothQuant the MatMul and Gemm inputs "
@@ -760,6 +766,11 @@ importQuantized(MLIRContext &context, QuantizeMode quantizeMode,
               "applies to --quantize static\n";
     return failure();
   }
+  if (equalizeDepthwise && (!calibrated || weightOnly || perTensor)) {
+    errs() << "quantc: error: --equalize-depthwise applies to --quantize "
+              "static with per-channel weights\n";
+    return failure();
+  }
   if ((dynamicPerRow || dynamicConv) && !dynamic) {
     errs() << "quantc: error: --dynamic-per-row and --dynamic-conv apply to "
               "--quantize dynamic\n";
@@ -850,10 +861,13 @@ importQuantized(MLIRContext &context, QuantizeMode quantizeMode,
     calibrate.method = calibrationMethod;
     calibrate.percentile = calibrationPercentile;
     pm.addNestedPass<func::FuncOp>(quantc::createCalibrate(calibrate));
-    if (smooth) {
+    if (smooth || equalizeDepthwise) {
       quantc::SmoothQuantOptions options;
       options.statsFile = stats.str().str();
-      options.alpha = smoothQuant;
+      options.linear = smooth;
+      options.depthwise = equalizeDepthwise;
+      if (smooth)
+        options.alpha = smoothQuant;
       options.keepFloat.assign(keep.begin(), keep.end());
       pm.addNestedPass<func::FuncOp>(quantc::createSmoothQuant(options));
     }

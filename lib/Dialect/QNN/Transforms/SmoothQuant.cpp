@@ -28,41 +28,59 @@ using namespace mlir;
 using namespace quantc;
 
 namespace {
-/// A contraction that qnn-smooth-quant can rescale: its constant f32 weight
-/// and the weight axis that its input's channels (K) run along.
+/// A contraction that qnn-smooth-quant can rescale: its constant f32 weight,
+/// and which input channel each weight element multiplies.
 struct Smoothable {
   Operation *op;
   DenseElementsAttr weight;
-  int64_t reductionAxis;
+  /// A depthwise conv (one input channel per group): its input channels lie
+  /// along axis 1, and per-channel weight scales absorb any factor.
+  bool depthwise = false;
+  /// MatMul or Gemm: the weight axis of the input channels (K).
+  int64_t reductionAxis = 0;
+
+  /// The input channel that weight element `i` (row-major) multiplies.
+  int64_t getChannelOf(int64_t i) const {
+    ArrayRef<int64_t> shape = cast<ShapedType>(weight.getType()).getShape();
+    if (depthwise) {
+      // [M, 1, kh, kw]: output channel m reads input channel m / (M / C).
+      int64_t window = 1;
+      for (int64_t d : shape.drop_front(2))
+        window *= d;
+      int64_t m = i / window;
+      int64_t channels =
+          cast<ShapedType>(op->getOperand(0).getType()).getDimSize(1);
+      return m / (shape[0] / channels);
+    }
+    return reductionAxis == 0 ? i / shape[1] : i % shape[1];
+  }
 };
 
-/// `op` as a Smoothable, if its weight is a constant f32 2-D tensor and it
-/// reduces its input's last axis against that weight's K axis.
-std::optional<Smoothable> getSmoothable(Operation *op) {
+/// `op` as a Smoothable, if its weight is a constant f32 tensor and it is a
+/// MatMul with a 2-D weight, a Gemm without trans_a, or, with `depthwise`,
+/// a conv with one input channel per group.
+std::optional<Smoothable> getSmoothable(Operation *op, bool depthwise) {
   DenseElementsAttr weight;
   auto input = dyn_cast<RankedTensorType>(op->getOperand(0).getType());
   if (!input || !input.getElementType().isF32() || input.getRank() < 1 ||
       !matchPattern(op->getOperand(1), m_Constant(&weight)) ||
-      !weight.getElementType().isF32() ||
-      cast<ShapedType>(weight.getType()).getRank() != 2)
+      !weight.getElementType().isF32())
+    return std::nullopt;
+  auto shape = cast<ShapedType>(weight.getType()).getShape();
+  if (auto conv = dyn_cast<qnn::ConvOp>(op)) {
+    if (!depthwise || input.getRank() < 3 || input.isDynamicDim(1) ||
+        conv.getGroup() != input.getDimSize(1) || shape[1] != 1 ||
+        shape[0] % input.getDimSize(1) != 0)
+      return std::nullopt;
+    return Smoothable{op, weight, /*depthwise=*/true};
+  }
+  if (shape.size() != 2)
     return std::nullopt;
   if (isa<qnn::MatMulOp>(op))
-    return Smoothable{op, weight, 0};
+    return Smoothable{op, weight, false, 0};
   if (auto gemm = dyn_cast<qnn::GemmOp>(op); gemm && !gemm.getTransA())
-    return Smoothable{op, weight, gemm.getTransB() ? 1 : 0};
+    return Smoothable{op, weight, false, gemm.getTransB() ? 1 : 0};
   return std::nullopt;
-}
-
-/// max_n |W_jn| per input channel j of `weight`, reducing along
-/// `reductionAxis`, folded into `rowMax`.
-void foldRowMax(DenseElementsAttr weight, int64_t reductionAxis,
-                std::vector<double> &rowMax) {
-  auto shape = cast<ShapedType>(weight.getType()).getShape();
-  int64_t cols = shape[1];
-  for (auto [i, v] : llvm::enumerate(weight.getValues<float>())) {
-    int64_t j = reductionAxis == 0 ? int64_t(i) / cols : int64_t(i) % cols;
-    rowMax[j] = std::max(rowMax[j], double(std::abs(v)));
-  }
 }
 
 struct SmoothQuantPass final : quantc::impl::SmoothQuantBase<SmoothQuantPass> {
@@ -83,13 +101,20 @@ struct SmoothQuantPass final : quantc::impl::SmoothQuantBase<SmoothQuantPass> {
     }
     // The contractions that read each activation, in program order.
     llvm::MapVector<Value, SmallVector<Smoothable>> readers;
-    for (Operation *op :
-         getContractionsToQuantize(func, keepFloat, /*withConv=*/false))
-      if (std::optional<Smoothable> s = getSmoothable(op))
+    for (Operation *op : getContractionsToQuantize(func, keepFloat, depthwise))
+      if (std::optional<Smoothable> s = getSmoothable(op, depthwise);
+          s && (s->depthwise || linear))
         readers[op->getOperand(0)].push_back(*s);
     llvm::DenseMap<Value, std::string> keys = getCalibrationKeys(func);
 
     for (auto &[input, contractions] : readers) {
+      // One factor per channel serves every reader: they must agree on
+      // the channel axis.
+      bool depthwiseReaders = contractions.front().depthwise;
+      if (llvm::any_of(contractions, [&](const Smoothable &c) {
+            return c.depthwise != depthwiseReaders;
+          }))
+        continue;
       auto key = keys.find(input);
       if (key == keys.end())
         continue;
@@ -105,46 +130,58 @@ struct SmoothQuantPass final : quantc::impl::SmoothQuantBase<SmoothQuantPass> {
       }
       const ChannelStats &channels = *tensor->second.channels;
       auto inputType = cast<RankedTensorType>(input.getType());
-      int64_t k = inputType.getShape().back();
-      if (channels.getAxis() != inputType.getRank() - 1 ||
+      int64_t axis = depthwiseReaders ? 1 : inputType.getRank() - 1;
+      int64_t k = inputType.getDimSize(axis);
+      if (channels.getAxis() != axis ||
           int64_t(channels.getNumChannels()) != k) {
         contractions.front().op->emitError("qnn-smooth-quant: the statistics "
                                            "of '")
             << key->second << "' in '" << statsFile << "' have "
             << channels.getNumChannels() << " channels along axis "
-            << channels.getAxis() << ", the input has " << k
-            << " along its last axis";
+            << channels.getAxis() << ", the input has " << k << " along axis "
+            << axis;
         return signalPassFailure();
       }
-      if (failed(smooth(input, contractions, channels)))
+      if (failed(smooth(input, axis, contractions, channels)))
         return signalPassFailure();
     }
   }
 
-  LogicalResult smooth(Value input, ArrayRef<Smoothable> contractions,
+  LogicalResult smooth(Value input, int64_t axis,
+                       ArrayRef<Smoothable> contractions,
                        const ChannelStats &channels) {
     size_t k = channels.getNumChannels();
     std::vector<double> weightMax(k, 0.0);
     for (const Smoothable &c : contractions) {
       auto shape = cast<ShapedType>(c.weight.getType()).getShape();
-      if (shape[c.reductionAxis] != int64_t(k))
+      if (!c.depthwise && shape[c.reductionAxis] != int64_t(k))
         return c.op->emitError("qnn-smooth-quant: the weight's K axis has ")
                << shape[c.reductionAxis] << " channels, the input " << k;
-      foldRowMax(c.weight, c.reductionAxis, weightMax);
+      for (auto [i, v] : llvm::enumerate(c.weight.getValues<float>())) {
+        double &m = weightMax[c.getChannelOf(i)];
+        m = std::max(m, double(std::abs(v)));
+      }
     }
+    // Per-channel weight scales absorb any factor of a depthwise conv's
+    // channels: those get all of the migration (alpha 1).
+    double strength = contractions.front().depthwise ? 1.0 : double(alpha);
     std::vector<double> activationMax = channels.getAbsMax();
     std::vector<double> factor(k, 1.0);
     for (size_t j = 0; j < k; ++j)
       if (activationMax[j] > 0 && weightMax[j] > 0)
-        factor[j] = std::pow(activationMax[j], alpha) /
-                    std::pow(weightMax[j], 1.0 - alpha);
+        factor[j] = std::pow(activationMax[j], strength) /
+                    std::pow(weightMax[j], 1.0 - strength);
 
     // The smoothed activation and its calibrated range.
     OpBuilder b(input.getContext());
     b.setInsertionPointAfterValue(input);
     Location loc = contractions.front().op->getLoc();
     auto f32 = b.getF32Type();
-    auto factorType = RankedTensorType::get({int64_t(k)}, f32);
+    // [K] against the last axis; [C, 1, ...] against axis 1.
+    auto inputType = cast<RankedTensorType>(input.getType());
+    SmallVector<int64_t> factorShape(inputType.getRank() - axis, 1);
+    factorShape[0] = int64_t(k);
+    auto factorType = RankedTensorType::get(factorShape, f32);
     SmallVector<float> inverse;
     double lo = 0.0, hi = 0.0;
     for (size_t j = 0; j < k; ++j) {
@@ -164,13 +201,9 @@ struct SmoothQuantPass final : quantc::impl::SmoothQuantBase<SmoothQuantPass> {
 
     for (const Smoothable &c : contractions) {
       auto type = cast<RankedTensorType>(c.weight.getType());
-      int64_t cols = type.getShape()[1];
       SmallVector<float> scaled;
-      for (auto [i, v] : llvm::enumerate(c.weight.getValues<float>())) {
-        int64_t j =
-            c.reductionAxis == 0 ? int64_t(i) / cols : int64_t(i) % cols;
-        scaled.push_back(float(double(v) * factor[j]));
-      }
+      for (auto [i, v] : llvm::enumerate(c.weight.getValues<float>()))
+        scaled.push_back(float(double(v) * factor[c.getChannelOf(i)]));
       b.setInsertionPoint(c.op);
       Value weight = qnn::ConstantOp::create(
           b, c.op->getOperand(1).getLoc(), type,

@@ -4,6 +4,7 @@
 // RUN: quant-opt %s --qnn-smooth-quant="stats=%S/Inputs/smooth-stats.json keep-float=mm,gm" 2>&1 | FileCheck %s --check-prefix=KEEP
 // RUN: not quant-opt %s --qnn-smooth-quant="stats=%S/Inputs/smooth-stats.json alpha=1.5" 2>&1 | FileCheck %s --check-prefix=BAD-ALPHA
 // RUN: not quant-opt %s --qnn-smooth-quant="stats=%S/Inputs/missing.json" 2>&1 | FileCheck %s --check-prefix=MISSING
+// RUN: quant-opt %s --qnn-smooth-quant="stats=%S/Inputs/smooth-stats.json depthwise=true linear=false" 2>/dev/null | FileCheck %s --check-prefix=DW
 // RUN: sed 's/"axis": 1/"axis": 0/' %S/Inputs/smooth-stats.json > %t.json
 // RUN: not quant-opt %s --qnn-smooth-quant="stats=%t.json" 2>&1 | FileCheck %s --check-prefix=AXIS
 
@@ -35,9 +36,23 @@
 // Contractions kept in float are left alone.
 // KEEP-NOT: qnn.mul
 //
+// With depthwise=true, the depthwise conv's input channels (axis 1) are
+// divided by their maxima [4, 0.5] (alpha 1), its weights multiplied by
+// them; linear=false leaves the matmuls and the gemm alone.
+// DW-LABEL: func.func @shared
+// DW-NOT: qnn.mul
+// DW-LABEL: func.func @depthwise
+// DW: %[[INV:.*]] = qnn.constant dense<{{\[\[\[}}2.500000e-01]], {{\[\[}}2.000000e+00]]]> : tensor<2x1x1xf32>
+// DW: %[[M:.*]] = qnn.mul %{{.*}}, %[[INV]] {qnn.channel_mean = array<f64: 2.500000e-01, 5.000000e-01>, qnn.range = array<f64: 0.000000e+00, 1.000000e+00>}
+// DW: %[[W:.*]] = qnn.constant dense<{{\[\[\[\[}}4.000000e+00, -8.000000e+00]]], {{\[\[\[}}1.250000e-01, 6.250000e-02]]]]>
+// DW: qnn.conv %[[M]], %[[W]]
+// The default (depthwise=false) leaves the conv alone.
+// CHECK-LABEL: func.func @depthwise
+// CHECK-NOT: qnn.mul
+//
 // BAD-ALPHA: error: qnn-smooth-quant: alpha must lie in [0, 1], not 1.5
 // MISSING: error: cannot read the statistics file '{{.*}}missing.json'
-// AXIS: error: {{.*}}qnn-smooth-quant: the statistics of 'act' in '{{.*}}' have 2 channels along axis 0, the input has 2 along its last axis
+// AXIS: error: {{.*}}qnn-smooth-quant: the statistics of 'act' in '{{.*}}' have 2 channels along axis 0, the input has 2 along axis 1
 func.func @shared(%x: tensor<4x2xf32> {qnn.name = "x"}) -> (tensor<4x3xf32>, tensor<4x2xf32>, tensor<4x3xf32>) {
   %a = qnn.relu %x : tensor<4x2xf32> -> tensor<4x2xf32> loc("act")
   %w = qnn.constant dense<[[1.0, -0.5, 0.25], [4.0, 2.0, -1.0]]> : tensor<2x3xf32> -> tensor<2x3xf32> loc("w")
@@ -46,4 +61,11 @@ func.func @shared(%x: tensor<4x2xf32> {qnn.name = "x"}) -> (tensor<4x3xf32>, ten
   %g = qnn.gemm %a, %b {trans_b = true} : (tensor<4x2xf32>, tensor<2x2xf32>) -> tensor<4x2xf32> loc("gm")
   %d = qnn.matmul %x, %w : (tensor<4x2xf32>, tensor<2x3xf32>) -> tensor<4x3xf32> loc("direct")
   return %y, %g, %d : tensor<4x3xf32>, tensor<4x2xf32>, tensor<4x3xf32>
+}
+
+func.func @depthwise(%x: tensor<1x2x1x2xf32>) -> tensor<1x2x1x1xf32> {
+  %d = qnn.relu %x : tensor<1x2x1x2xf32> -> tensor<1x2x1x2xf32> loc("dw_in")
+  %w = qnn.constant dense<[[[[1.0, -2.0]]], [[[0.25, 0.125]]]]> : tensor<2x1x1x2xf32> -> tensor<2x1x1x2xf32> loc("dw_w")
+  %c = qnn.conv %d, %w {dilations = array<i64: 1, 1>, group = 2 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x2x1x2xf32>, tensor<2x1x1x2xf32>) -> tensor<1x2x1x1xf32> loc("dw")
+  return %c : tensor<1x2x1x1xf32>
 }

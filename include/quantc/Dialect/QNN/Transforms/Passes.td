@@ -311,6 +311,17 @@ def SmoothQuant : Pass<"qnn-smooth-quant", "mlir::func::FuncOp"> {
     in `keep-float` are left alone; an activation without per-channel
     statistics is left alone.
 
+    `linear=false` leaves MatMul and Gemm alone. With `depthwise`, the
+    same applies to the input of every `qnn.conv`
+    with one input channel per group (a depthwise conv, weight
+    `[C * m, 1, kh, kw]`), channels along axis 1: there each channel's
+    weights have a scale of their own when quantized per channel, which
+    absorbs any factor, so the migration is complete (alpha 1,
+    `s_c = max|X_c|`) and every channel of the activation gets the same
+    maximum, as a per-channel activation scale would give. The factors
+    then have shape `[C, 1, ..., 1]`. An activation read both by depthwise
+    convs and by other contractions is left alone.
+
     ```mlir
     %y = qnn.matmul %x, %w : (tensor<4x2xf32>, tensor<2x3xf32>) -> tensor<4x3xf32>
     // with max|x| per channel [8, 0.5] and max|w| per row [1, 1],
@@ -326,6 +337,10 @@ def SmoothQuant : Pass<"qnn-smooth-quant", "mlir::func::FuncOp"> {
            "The statistics file of quantc calibrate">,
     Option<"alpha", "alpha", "double", /*default=*/"0.5",
            "Migration strength, 0 to 1">,
+    Option<"linear", "linear", "bool", /*default=*/"true",
+           "Smooth the inputs of MatMul and Gemm">,
+    Option<"depthwise", "depthwise", "bool", /*default=*/"false",
+           "Equalize the input channels of depthwise convs">,
     ListOption<"keepFloat", "keep-float", "std::string",
                "ONNX node names or op names (qnn.matmul, qnn.gemm) of "
                "contractions to leave alone">,
