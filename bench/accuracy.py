@@ -47,6 +47,10 @@ def all_configs():
                             ["--quantize", "static", "--calibration-method", method,
                              f"--per-{granularity}"]))
         if granularity == "channel":
+            minmax = ["--quantize", "static", "--calibration-method", "minmax", "--per-channel"]
+            configs.append(("static-minmax-channel-bc", minmax + ["--bias-correction"]))
+            configs.append(("static-minmax-channel-bc-eq",
+                            minmax + ["--bias-correction", "--equalize-depthwise"]))
             configs.append(("static-mse-channel-smooth0.5",
                             ["--quantize", "static", "--calibration-method", "mse",
                              "--per-channel", "--smooth-quant", "0.5"]))
@@ -54,6 +58,9 @@ def all_configs():
                         ["--quantize", "dynamic", "--dynamic-conv", f"--per-{granularity}"]))
         configs.append((f"weight-only-int8-{granularity}",
                         ["--quantize", "weight-only", f"--per-{granularity}"]))
+        if granularity == "channel":
+            configs.append(("weight-only-int8-channel-bc",
+                            ["--quantize", "weight-only", "--bias-correction"]))
     configs.append(("weight-only-int4-channel", ["--quantize", "weight-only", "--bits", "4"]))
     configs.append(("weight-only-int4-channel-Os",
                     ["--quantize", "weight-only", "--bits", "4", "-Os"]))
@@ -61,6 +68,9 @@ def all_configs():
         configs.append((f"weight-only-int4-g{group}",
                         ["--quantize", "weight-only", "--bits", "4", "--group-size",
                          str(group)]))
+    configs.append(("weight-only-int4-g32-bc",
+                    ["--quantize", "weight-only", "--bits", "4", "--group-size", "32",
+                     "--bias-correction"]))
     for method in ["kmeans", "pow2"]:
         configs.append((f"codebook-{method}-4",
                         ["--quantize", "codebook", "--bits", "4", "--codebook-method", method]))
@@ -85,10 +95,15 @@ def write_samples(folder, inputs):
 def compile_model(quantc_bin, model, shape, stats, options, library):
     command = [quantc_bin, "compile", model, "--input-shape", f"x={shape}", "-o", library]
     command += options
-    if "static" in options:
+    if calibrated(options):
         command += ["--calibration", stats]
     subprocess.run(command, check=True)
     return os.path.getsize(library)
+
+
+def calibrated(options):
+    """Whether a configuration reads the calibration statistics."""
+    return "static" in options or "--bias-correction" in options
 
 
 def run_all(library, inputs):
@@ -126,8 +141,8 @@ def main():
         shape = f"1,3,48,{width}"
         samples = os.path.join(args.work, f"{key}-calibration")
         stats = os.path.join(args.work, f"{key}-stats.json")
-        calibrated = any("static" in options for _, options in configs)
-        if calibrated and (not os.path.exists(stats) or args.recalibrate):
+        needs_stats = any(calibrated(options) for _, options in configs)
+        if needs_stats and (not os.path.exists(stats) or args.recalibrate):
             write_samples(samples, [line_input(c, width) for c in crops])
             subprocess.run([args.quantc, "calibrate", model, "--input-shape", f"x={shape}",
                             "--data", samples, "-o", stats], check=True)

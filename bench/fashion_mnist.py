@@ -34,12 +34,17 @@ def all_configs():
     for method in ["minmax", "percentile", "entropy", "mse"]:
         configs[f"static-{method}-channel"] = ["--quantize", "static", "--calibration-method",
                                                method, "--per-channel"]
+    configs["static-minmax-channel-bc"] = configs["static-minmax-channel"] + [
+        "--bias-correction"]
     configs["static-minmax-tensor"] = ["--quantize", "static", "--per-tensor"]
     configs["dynamic-channel"] = ["--quantize", "dynamic", "--dynamic-conv", "--per-channel"]
     configs["dynamic-per-row-channel"] = ["--quantize", "dynamic", "--dynamic-conv",
                                           "--dynamic-per-row", "--per-channel"]
     configs["weight-only-int8-channel"] = ["--quantize", "weight-only", "--per-channel"]
     configs["weight-only-int4-channel"] = ["--quantize", "weight-only", "--bits", "4"]
+    configs["weight-only-int4-channel-bc"] = configs["weight-only-int4-channel"] + [
+        "--bias-correction"]
+    configs["weight-only-int4-channel-Os"] = configs["weight-only-int4-channel"] + ["-Os"]
     for group in [32, 64, 128]:
         configs[f"weight-only-int4-g{group}"] = ["--quantize", "weight-only", "--bits", "4",
                                                  "--group-size", str(group)]
@@ -96,7 +101,7 @@ def main():
     for name in names:
         library = os.path.join(args.work, f"lib{name}.so")
         options = configs[name]
-        if "static" in options:
+        if "static" in options or "--bias-correction" in options:
             options = options + ["--calibration", stats]
         subprocess.run([args.quantc, "compile", args.model, "-o", library] + options, check=True)
         predicted = predict(library, x_test)
