@@ -714,6 +714,12 @@ static int runQuantize(MLIRContext &context) {
            << " is for quantc compile\n";
     return 1;
   }
+  if (biasCorrection) {
+    errs() << "quantc: error: quantc quantize does not write bias correction "
+              "(its new biases have no place in the original graph); it is "
+              "for quantc compile\n";
+    return 1;
+  }
   if (StringRef(inputPath).ends_with(".mlir")) {
     errs() << "quantc: error: quantc quantize needs the ONNX model to write "
               "back, not a .mlir file\n";
