@@ -322,6 +322,50 @@ struct QuantizePass final : quantc::impl::QuantizeBase<QuantizePass> {
     return applyBiasCorrection(op, *correction);
   }
 
+  /// Per tap of the window `kernel` (row-major), the share of `conv`'s
+  /// output positions at which the tap reads the input rather than its
+  /// zero padding: the bias then corrects the mean error over the output.
+  /// All 1 if a spatial size is not static.
+  static SmallVector<double> getTapCoverage(qnn::ConvOp conv,
+                                            ArrayRef<int64_t> kernel) {
+    int64_t taps = 1;
+    for (int64_t k : kernel)
+      taps *= k;
+    SmallVector<double> coverage(taps, 1.0);
+    auto input = cast<RankedTensorType>(conv.getInput().getType());
+    auto output = cast<RankedTensorType>(conv.getResult().getType());
+    int64_t rank = kernel.size();
+    ArrayRef<int64_t> strides = conv.getStrides();
+    ArrayRef<int64_t> dilations = conv.getDilations();
+    ArrayRef<int64_t> pads = conv.getPads();
+    if (!input.hasStaticShape() || !output.hasStaticShape() ||
+        int64_t(strides.size()) != rank || int64_t(dilations.size()) != rank ||
+        int64_t(pads.size()) != 2 * rank)
+      return coverage;
+    // Per axis, the share of output positions each tap reads inside.
+    SmallVector<SmallVector<double>> inside(rank);
+    for (int64_t d = 0; d < rank; ++d) {
+      int64_t size = input.getDimSize(d + 2);
+      int64_t outSize = output.getDimSize(d + 2);
+      for (int64_t k = 0; k < kernel[d]; ++k) {
+        int64_t count = 0;
+        for (int64_t o = 0; o < outSize; ++o) {
+          int64_t at = o * strides[d] - pads[d] + k * dilations[d];
+          count += at >= 0 && at < size;
+        }
+        inside[d].push_back(outSize ? double(count) / double(outSize) : 1.0);
+      }
+    }
+    for (int64_t t = 0; t < taps; ++t) {
+      int64_t rest = t;
+      for (int64_t d = rank - 1; d >= 0; --d) {
+        coverage[t] *= inside[d][rest % kernel[d]];
+        rest /= kernel[d];
+      }
+    }
+    return coverage;
+  }
+
   /// E[(Wq - W) x] per output channel, with `delta` = Wq - W of `shape`.
   /// Fails if the means do not fit the weight.
   static FailureOr<SmallVector<double>>
@@ -337,13 +381,14 @@ struct QuantizePass final : quantc::impl::QuantizeBase<QuantizePass> {
       if (groups <= 0 || m % groups != 0 ||
           int64_t(means.size()) != perGroup * groups)
         return failure();
+      SmallVector<double> coverage = getTapCoverage(conv, shape.drop_front(2));
       SmallVector<double> correction(m, 0.0);
       for (int64_t o = 0; o < m; ++o) {
         int64_t first = o / (m / groups) * perGroup;
         for (int64_t c = 0; c < perGroup; ++c)
           for (int64_t s = 0; s < spatial; ++s)
-            correction[o] +=
-                delta[(o * perGroup + c) * spatial + s] * means[first + c];
+            correction[o] += delta[(o * perGroup + c) * spatial + s] *
+                             means[first + c] * coverage[s];
       }
       return correction;
     }
@@ -395,9 +440,10 @@ struct QuantizePass final : quantc::impl::QuantizeBase<QuantizePass> {
     return result;
   }
 
-  /// Folds `correction` into the bias of `op`: conv's bias, gemm's C (made
-  /// if absent), or the constant vector a matmul's only user adds (else a
-  /// new qnn.add).
+  /// Folds `correction` into the bias of `op`: conv's bias (else the mean of
+  /// a batch normalization that is its only user, else a new bias), gemm's
+  /// C (made if absent), or the constant vector a matmul's only user adds
+  /// (else a new qnn.add).
   static LogicalResult applyBiasCorrection(Operation *op,
                                            ArrayRef<double> correction) {
     OpBuilder b(op);
@@ -413,6 +459,19 @@ struct QuantizePass final : quantc::impl::QuantizeBase<QuantizePass> {
     };
     if (auto conv = dyn_cast<qnn::ConvOp>(op)) {
       if (!conv.getBias()) {
+        // A batch normalization that is the conv's only user takes the
+        // correction into its mean: BN(y - c) is BN(y) with mean + c.
+        Value result = op->getResult(0);
+        if (result.hasOneUse())
+          if (auto norm =
+                  dyn_cast<qnn::BatchNormOp>(*result.getUsers().begin());
+              norm && norm.getInput() == result)
+            if (std::optional<SmallVector<double>> mean =
+                    subtractFrom(norm.getMean(), correction, -1.0)) {
+              b.setInsertionPoint(norm);
+              norm->setOperand(3, replaceVector(norm.getMean(), *mean));
+              return success();
+            }
         op->insertOperands(2, createVector(b, loc, negated));
         return success();
       }

@@ -164,3 +164,39 @@ func.func @bias_correction_depthwise(%x: tensor<1x2x1x2xf32> {qnn.channel_mean =
   %c = qnn.conv %x, %w, %b {dilations = array<i64: 1, 1>, group = 2 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x2x1x2xf32>, tensor<2x1x1x2xf32>, tensor<2xf32>) -> tensor<1x2x1x1xf32>
   return %c : tensor<1x2x1x1xf32>
 }
+
+// -----
+
+// With zero padding, a tap that reads the padding at some output positions
+// counts for the share of positions where it reads the input: taps 0 and 2
+// of this 1x3 window (pads 1) read the input at 2 of the 3 outputs. Both
+// lose 0.003 (0.123 becomes 0.12), so the correction is
+// 10 * (-0.003 * 2/3 + -0.003 * 2/3) = -0.04.
+// BIAS-LABEL: func.func @bias_correction_padding(
+// BIAS: %[[PB:.*]] = qnn.constant dense<0.0400000{{[0-9]*}}> : tensor<1xf32>
+// BIAS: qnn.conv %arg0, %{{.*}}, %[[PB]]
+func.func @bias_correction_padding(%x: tensor<1x1x1x3xf32> {qnn.channel_mean = array<f64: 10.0>}) -> tensor<1x1x1x3xf32> {
+  %w = qnn.constant dense<[[[[0.123, 1.27, 0.123]]]]> : tensor<1x1x1x3xf32> -> tensor<1x1x1x3xf32>
+  %c = qnn.conv %x, %w {dilations = array<i64: 1, 1>, group = 1 : i64, pads = array<i64: 0, 1, 0, 1>, strides = array<i64: 1, 1>} : (tensor<1x1x1x3xf32>, tensor<1x1x1x3xf32>) -> tensor<1x1x1x3xf32>
+  return %c : tensor<1x1x1x3xf32>
+}
+
+// -----
+
+// A conv without bias whose only user is a batch normalization: the
+// correction (-0.03, as in @bias_correction) goes into the normalization's
+// mean, 0.5 + -0.03, and the conv stays without bias.
+// BIAS-LABEL: func.func @bias_correction_batch_norm(
+// BIAS: %[[C:.*]] = qnn.conv %arg0, %{{[^,]*}} {
+// BIAS: %[[MEAN:.*]] = qnn.constant dense<0.469999{{[0-9]*}}> : tensor<1xf32>
+// BIAS: qnn.batch_norm %[[C]], %{{.*}}, %{{.*}}, %[[MEAN]], %{{.*}}
+func.func @bias_correction_batch_norm(%x: tensor<1x2x1x1xf32> {qnn.channel_mean = array<f64: 2.0, 10.0>}) -> tensor<1x1x1x1xf32> {
+  %w = qnn.constant dense<[[[[1.27]], [[0.123]]]]> : tensor<1x2x1x1xf32> -> tensor<1x2x1x1xf32>
+  %c = qnn.conv %x, %w {dilations = array<i64: 1, 1>, group = 1 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x2x1x1xf32>, tensor<1x2x1x1xf32>) -> tensor<1x1x1x1xf32>
+  %s = qnn.constant dense<[2.0]> : tensor<1xf32> -> tensor<1xf32>
+  %b = qnn.constant dense<[0.25]> : tensor<1xf32> -> tensor<1xf32>
+  %m = qnn.constant dense<[0.5]> : tensor<1xf32> -> tensor<1xf32>
+  %v = qnn.constant dense<[4.0]> : tensor<1xf32> -> tensor<1xf32>
+  %n = qnn.batch_norm %c, %s, %b, %m, %v : (tensor<1x1x1x1xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x1x1x1xf32>
+  return %n : tensor<1x1x1x1xf32>
+}

@@ -163,7 +163,9 @@ def Quantize : Pass<"qnn-quantize", "mlir::func::FuncOp"> {
     `E[(Wq - W) x] = sum_k (Wq - W)[k, n] * mean_k` per output channel `n`
     (`mean_k` the input's calibrated channel means, `qnn.channel_mean`
     from qnn-calibrate; a conv sums over its group's input channels and the
-    kernel window, a gemm scales by alpha), is subtracted from the float
+    kernel window, each tap weighted by the share of output positions where
+    it reads the input rather than padding; a gemm scales by alpha), is
+    subtracted from the float
     bias before it is quantized: conv's bias or gemm's C (each made if
     absent), or for a matmul the constant vector its only user adds, else
     a new `qnn.add`. An input without channel means is left uncorrected.
