@@ -166,9 +166,10 @@ def Quantize : Pass<"qnn-quantize", "mlir::func::FuncOp"> {
     kernel window, each tap weighted by the share of output positions where
     it reads the input rather than padding; a gemm scales by alpha), is
     subtracted from the float
-    bias before it is quantized: conv's bias or gemm's C (each made if
-    absent), or for a matmul the constant vector its only user adds, else
-    a new `qnn.add`. An input without channel means is left uncorrected.
+    bias before it is quantized: conv's bias (if absent, the mean of a
+    `qnn.batch_norm` that is the conv's only user, else a new bias),
+    gemm's C (made if absent), or for a matmul the constant vector its only
+    user adds, else a new `qnn.add`. An input without channel means is left uncorrected.
 
     A contraction whose input has no range, or whose ONNX node or op name
     is listed in `keep-float`, stays float. The result's own
