@@ -414,13 +414,20 @@ struct QuantizePass final : quantc::impl::QuantizeBase<QuantizePass> {
     return correction;
   }
 
-  /// A constant f32 [n] holding `values`.
-  static Value createVector(OpBuilder &b, Location loc,
-                            ArrayRef<double> values) {
-    auto type = RankedTensorType::get({int64_t(values.size())}, b.getF32Type());
+  /// A constant of f32 `type` holding `values`, rounded to binary32.
+  static Value createConstant(OpBuilder &b, Location loc, RankedTensorType type,
+                              ArrayRef<double> values) {
     SmallVector<float> floats(values.begin(), values.end());
     return qnn::ConstantOp::create(
         b, loc, type, DenseElementsAttr::get(type, ArrayRef<float>(floats)));
+  }
+
+  /// A constant f32 [n] holding `values`.
+  static Value createVector(OpBuilder &b, Location loc,
+                            ArrayRef<double> values) {
+    return createConstant(
+        b, loc, RankedTensorType::get({int64_t(values.size())}, b.getF32Type()),
+        values);
   }
 
   /// `values` minus `correction` times `factor`, if `values` is a constant
@@ -451,11 +458,10 @@ struct QuantizePass final : quantc::impl::QuantizeBase<QuantizePass> {
     SmallVector<double> negated;
     for (double c : correction)
       negated.push_back(-c);
+    // A constant like `old` (same shape) holding `values`.
     auto replaceVector = [&](Value old, ArrayRef<double> values) {
-      auto type = cast<RankedTensorType>(old.getType());
-      SmallVector<float> floats(values.begin(), values.end());
-      return qnn::ConstantOp::create(
-          b, loc, type, DenseElementsAttr::get(type, ArrayRef<float>(floats)));
+      return createConstant(b, loc, cast<RankedTensorType>(old.getType()),
+                            values);
     };
     if (auto conv = dyn_cast<qnn::ConvOp>(op)) {
       if (!conv.getBias()) {
