@@ -5,6 +5,7 @@
 #
 # make conformance runs all of ONNX's backend node tests through quantc.
 # make bench times the PaddleOCR models against onnxruntime (bench/).
+# make bench-kernels times the int8 kernels against the machine's limits.
 # make accuracy measures quantization against float (docs/accuracy.md).
 # make fashion-mnist-model retrains examples/fashion-mnist's CNN (PyTorch).
 # make check-asan runs the same suites built with AddressSanitizer and
@@ -14,7 +15,7 @@ BUILD_DIR ?= build
 ASAN_BUILD_DIR ?= build-asan
 BUILD_TYPE ?= Release
 
-.PHONY: all deps build models check conformance bench accuracy demo check-asan build-asan clean fashion-mnist-model
+.PHONY: all deps build models check conformance bench bench-kernels accuracy demo check-asan build-asan clean fashion-mnist-model
 
 all: build
 
@@ -53,6 +54,11 @@ bench: build models
 	  .cache/onnxruntime .cache/models/ocr-models-1.4.2 $(BUILD_DIR)/bench
 	@/usr/bin/python3 bench/layers_fp32.py $(BUILD_DIR)/bin/quantc .cache/onnxruntime \
 	  $(BUILD_DIR)/bench/layers
+
+# The runtime's int8 kernels (Google Benchmark) against the vpdpbusd peak
+# and the read bandwidth of one core, measured in the same run.
+bench-kernels: build
+	@$(BUILD_DIR)/bin/quantc-bench-kernels
 
 # The accuracy of quantization on the PaddleOCR models against float,
 # calibrated and evaluated on different opencv-doc images; rewrites the

@@ -19,8 +19,8 @@ PACKAGES=(
   llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
   # The ONNX importer: ONNX's protobuf classes and protobuf itself.
   libonnx-dev libprotobuf-dev protobuf-compiler
-  # Unit tests.
-  libgtest-dev
+  # Unit tests and kernel benchmarks.
+  libgtest-dev libbenchmark-dev
   # Scripted tests: Debian's Python with numpy, ONNX and its test data, and
   # real images (opencv-doc) with a reader for them.
   python3 python3-numpy python3-onnx python3-pil libonnx-testdata opencv-doc

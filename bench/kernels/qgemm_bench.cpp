@@ -1,0 +1,265 @@
+//===- qgemm_bench.cpp - The runtime's int8 kernels against the machine ---===//
+//
+// Google Benchmark of the int8 kernels of runtime/, each against a limit of
+// this machine measured in the same run:
+//
+// - the vpdpbusd peak of one core: independent chains of vpdpbusd on zmm
+//   registers (128 int8 operations each: 64 multiplies, 64 adds);
+// - the read bandwidth of one core: a sum over a buffer far larger than
+//   the caches.
+//
+// Each kernel benchmark reports `ops` (int8 operations a second, 2 per
+// multiply-add) or `bytes` (weight bytes read a second) and its share of
+// the limit (`of_peak`, `of_bandwidth`). Timings are not checked: the
+// shares are for people to read.
+//
+//===----------------------------------------------------------------------===//
+
+#include "quantc_kernels.h"
+
+#include <benchmark/benchmark.h>
+#include <immintrin.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <random>
+#include <vector>
+
+namespace {
+
+double vpdpbusdPeak = 0;  // int8 operations a second
+double readBandwidth = 0; // bytes a second
+
+/// Independent vpdpbusd chains, enough to cover the instruction's latency.
+__attribute__((target("avx512f,avx512bw,avx512vnni"), noinline)) int64_t
+runVpdpbusd(int64_t iterations) {
+  __m512i acc[16];
+  for (int i = 0; i < 16; ++i)
+    acc[i] = _mm512_set1_epi32(i);
+  __m512i a = _mm512_set1_epi32(0x01020304), b = _mm512_set1_epi32(0x05060708);
+  for (int64_t it = 0; it < iterations; ++it) {
+    for (int i = 0; i < 16; ++i)
+      acc[i] = _mm512_dpbusd_epi32(acc[i], a, b);
+    // Keeps the compiler from folding the chains.
+    __asm__ volatile("" : "+v"(a), "+v"(b));
+  }
+  __m512i sum = acc[0];
+  for (int i = 1; i < 16; ++i)
+    sum = _mm512_add_epi32(sum, acc[i]);
+  return _mm512_reduce_add_epi32(sum);
+}
+
+double measureVpdpbusdPeak(int64_t iterations = 1 << 22, int trials = 5) {
+  double best = 0;
+  for (int trial = 0; trial < trials; ++trial) {
+    auto start = std::chrono::steady_clock::now();
+    benchmark::DoNotOptimize(runVpdpbusd(iterations));
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count();
+    best = std::max(best, double(iterations) * 16 * 128 / seconds);
+  }
+  return best;
+}
+
+/// Sums `data` in chunks of `streams` runs of `run` bytes, read side by
+/// side: several streams keep more reads in flight, as a matmul over
+/// several weight panels does.
+__attribute__((target("avx512f"), noinline)) int64_t
+sumStreams(const char *data, size_t bytes, size_t run, int streams) {
+  __m512i s0 = _mm512_setzero_si512(), s1 = s0, s2 = s0, s3 = s0;
+  size_t chunk = run * streams;
+  for (size_t c = 0; c + chunk <= bytes; c += chunk)
+    for (size_t i = 0; i < run; i += 64)
+      for (int s = 0; s < streams; s += 4) {
+        const char *p = data + c + s * run + i;
+        s0 = _mm512_add_epi32(s0, _mm512_loadu_si512(p));
+        s1 = _mm512_add_epi32(s1, _mm512_loadu_si512(p + run));
+        s2 = _mm512_add_epi32(s2, _mm512_loadu_si512(p + 2 * run));
+        s3 = _mm512_add_epi32(s3, _mm512_loadu_si512(p + 3 * run));
+      }
+  return _mm512_reduce_add_epi32(
+      _mm512_add_epi32(_mm512_add_epi32(s0, s1), _mm512_add_epi32(s2, s3)));
+}
+
+/// The best read rate of one core over a buffer far larger than the
+/// caches, over 4 or 8 streams of runs of 128 KiB or 1 MiB.
+double measureReadBandwidth() {
+  size_t bytes = size_t(512) << 20;
+  std::vector<char> buffer(bytes, 1);
+  double best = 0;
+  for (size_t run : {size_t(128) << 10, size_t(1) << 20})
+    for (int streams : {4, 8})
+      for (int trial = 0; trial < 2; ++trial) {
+        auto start = std::chrono::steady_clock::now();
+        benchmark::DoNotOptimize(
+            sumStreams(buffer.data(), bytes, run, streams));
+        double seconds = std::chrono::duration<double>(
+                             std::chrono::steady_clock::now() - start)
+                             .count();
+        size_t read = bytes / (run * streams) * (run * streams);
+        best = std::max(best, double(read) / seconds);
+      }
+  return best;
+}
+
+/// The peak again, next to a benchmark: the clock of a shared machine
+/// drifts, and the share of the peak holds the best peak seen.
+void remeasurePeak() {
+  vpdpbusdPeak = std::max(vpdpbusdPeak, measureVpdpbusdPeak(1 << 20, 3));
+}
+
+std::vector<int8_t> randomWeights(int64_t count, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::uniform_int_distribution<int> weight(-127, 127);
+  std::vector<int8_t> w(count);
+  for (int8_t &v : w)
+    v = int8_t(weight(rng));
+  return w;
+}
+
+/// Arguments: M, N, K, instruction set (0 generic, 1 avx512-vnni).
+void BM_QGemm(benchmark::State &state) {
+  int64_t m = state.range(0), n = state.range(1), k = state.range(2);
+  const char *isa = state.range(3) ? "avx512-vnni" : "generic";
+  if (!quantc_kernels_use(isa)) {
+    state.SkipWithError("instruction set not available");
+    return;
+  }
+  std::vector<uint8_t> a(m * k, 77);
+  std::vector<int8_t> w = randomWeights(k * n, 1);
+  std::vector<int8_t> panels(quantc_panels_size(k, n));
+  quantc_pack_panels_s8(k, n, w.data(), n, 1, panels.data());
+  std::vector<int32_t> offset(n, 0), c(m * n);
+  for (auto _ : state) {
+    quantc_qgemm_u8s8(m, n, k, a.data(), k, 0, panels.data(), offset.data(),
+                      c.data(), n);
+    benchmark::ClobberMemory();
+  }
+  remeasurePeak();
+  double ops = 2.0 * double(m) * double(n) * double(k);
+  state.counters["ops"] =
+      benchmark::Counter(ops, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["of_peak"] = benchmark::Counter(
+      ops / vpdpbusdPeak, benchmark::Counter::kIsIterationInvariantRate);
+  state.SetLabel(isa);
+}
+
+/// GEMV over weights that do not fit in any cache: `matrices` N x K
+/// matrices used in turn, as the layers of a decode step are.
+void BM_QGemv(benchmark::State &state) {
+  int64_t n = state.range(0), k = state.range(1), matrices = state.range(2);
+  const char *isa = state.range(3) ? "avx512-vnni" : "generic";
+  if (!quantc_kernels_use(isa)) {
+    state.SkipWithError("instruction set not available");
+    return;
+  }
+  size_t size = quantc_panels_size(k, n);
+  std::vector<std::vector<int8_t>> panels(matrices);
+  std::vector<int8_t> w = randomWeights(k * n, 2);
+  for (auto &p : panels) {
+    p.resize(size);
+    quantc_pack_panels_s8(k, n, w.data(), n, 1, p.data());
+  }
+  std::vector<uint8_t> a(k, 77);
+  std::vector<int32_t> offset(n, 0), c(n);
+  int64_t next = 0;
+  for (auto _ : state) {
+    quantc_qgemm_u8s8(1, n, k, a.data(), k, 0, panels[next].data(),
+                      offset.data(), c.data(), n);
+    benchmark::ClobberMemory();
+    next = (next + 1) % matrices;
+  }
+  readBandwidth = std::max(readBandwidth, measureReadBandwidth());
+  double bytes = double(size);
+  state.counters["bytes"] =
+      benchmark::Counter(bytes, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["of_bandwidth"] = benchmark::Counter(
+      bytes / readBandwidth, benchmark::Counter::kIsIterationInvariantRate);
+  state.SetLabel(isa);
+}
+
+/// A quantized convolution: C, HxW, M, kernel, stride, pad, isa.
+void BM_QConv(benchmark::State &state) {
+  int64_t c = state.range(0), h = state.range(1), w = state.range(2),
+          m = state.range(3), kernel = state.range(4), stride = state.range(5),
+          pad = state.range(6);
+  const char *isa = state.range(7) ? "avx512-vnni" : "generic";
+  if (!quantc_kernels_use(isa)) {
+    state.SkipWithError("instruction set not available");
+    return;
+  }
+  quantc_conv_shape shape = {};
+  shape.channels = c;
+  shape.height = h;
+  shape.width = w;
+  shape.filters = m;
+  shape.kernel_h = shape.kernel_w = kernel;
+  shape.stride_h = shape.stride_w = stride;
+  shape.dilation_h = shape.dilation_w = 1;
+  shape.pad_top = shape.pad_left = pad;
+  shape.out_h = (h + 2 * pad - kernel) / stride + 1;
+  shape.out_w = (w + 2 * pad - kernel) / stride + 1;
+  shape.pad_value = 3;
+  int64_t k = c * kernel * kernel;
+  std::vector<int8_t> weights = randomWeights(m * k, 3);
+  std::vector<int8_t> rows(quantc_rows_size(m, k));
+  quantc_pack_rows_s8(m, k, weights.data(), k, 1, rows.data());
+  std::vector<uint8_t> x(c * h * w, 9);
+  std::vector<int32_t> offset(m, 0), y(m * shape.out_h * shape.out_w);
+  for (auto _ : state) {
+    quantc_qconv_s8u8(&shape, rows.data(), offset.data(), x.data(), h * w,
+                      y.data());
+    benchmark::ClobberMemory();
+  }
+  remeasurePeak();
+  double ops = 2.0 * double(m) * double(k) * double(shape.out_h * shape.out_w);
+  state.counters["ops"] =
+      benchmark::Counter(ops, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["of_peak"] = benchmark::Counter(
+      ops / vpdpbusdPeak, benchmark::Counter::kIsIterationInvariantRate);
+  state.SetLabel(isa);
+}
+
+BENCHMARK(BM_QGemm)
+    ->Args({1024, 1024, 1024, 1})
+    ->Args({40, 6625, 120, 1})
+    ->Args({256, 256, 256, 1})
+    ->Args({256, 256, 256, 0})
+    ->Unit(benchmark::kMillisecond);
+// 8192 x 8192 int8 weights are 64 MiB; four of them, 256 MiB.
+BENCHMARK(BM_QGemv)
+    ->Args({8192, 8192, 4, 1})
+    ->Args({8192, 8192, 4, 0})
+    ->Unit(benchmark::kMillisecond);
+// PP-OCR rec's pointwise layers (240 to 240 over 12x400, 480 to 480 over
+// 3x400) and its first 3x3 convolution (3 to 16, stride 2, 48x1600).
+BENCHMARK(BM_QConv)
+    ->Args({240, 12, 400, 240, 1, 1, 0, 1})
+    ->Args({480, 3, 400, 480, 1, 1, 0, 1})
+    ->Args({3, 48, 1600, 16, 3, 2, 1, 1})
+    ->Args({64, 24, 160, 64, 3, 1, 1, 1})
+    ->Unit(benchmark::kMillisecond);
+
+} // namespace
+
+int main(int argc, char **argv) {
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv))
+    return 1;
+  if (!__builtin_cpu_supports("avx512vnni")) {
+    std::fprintf(stderr, "this benchmark measures AVX-512 VNNI; the CPU "
+                         "lacks it\n");
+    return 1;
+  }
+  vpdpbusdPeak = measureVpdpbusdPeak();
+  readBandwidth = measureReadBandwidth();
+  std::printf("vpdpbusd peak of one core: %.1f GOPS (int8 operations)\n",
+              vpdpbusdPeak / 1e9);
+  std::printf("read bandwidth of one core: %.1f GB/s\n", readBandwidth / 1e9);
+  std::fflush(stdout);
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

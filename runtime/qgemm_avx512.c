@@ -1,0 +1,285 @@
+/*===- qgemm_avx512.c - int8 kernels with AVX-512 VNNI -------------------===//
+//
+// vpdpbusd multiplies 4 unsigned bytes by 4 signed bytes and adds the four
+// products to an i32 lane, exactly: the sum of four products of at most
+// 255 * 128 never overflows i32 before the lane's (wrapping) addition,
+// so the result equals the portable kernels' bit for bit.
+//
+// Register tile: MR rows times NV vectors of 16 i32, MR * NV = 24 of the 32
+// zmm registers accumulate, NV hold the panel's group, one the broadcast
+// bytes. The matmul broadcasts 4 activation bytes of a row (unsigned) and
+// multiplies them by a group of the weight panels (signed); the
+// convolution broadcasts 4 weight bytes of a filter (signed) and multiplies
+// them by a group of the packed activation panels (unsigned).
+//
+// This file is compiled with -mavx512f -mavx512bw -mavx512vnni; qgemm.c
+// calls it only on CPUs that have them.
+//
+//===---------------------------------------------------------------------===*/
+
+#include "qgemm_internal.h"
+
+#include <immintrin.h>
+#include <string.h>
+
+#define MR 4
+#define NV 4
+#define ALWAYS_INLINE static inline __attribute__((always_inline))
+
+ALWAYS_INLINE int32_t load_group(const uint8_t *p) {
+  int32_t v;
+  memcpy(&v, p, 4);
+  return v;
+}
+
+/* The first `bytes` (1 to 3) bytes at p, zero above. */
+ALWAYS_INLINE int32_t load_partial_group(const uint8_t *p, int64_t bytes) {
+  uint32_t v = 0;
+  for (int64_t i = 0; i < bytes; ++i)
+    v |= (uint32_t)p[i] << (8 * i);
+  return (int32_t)v;
+}
+
+ALWAYS_INLINE __mmask16 lane_mask(int64_t lanes) {
+  return lanes >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << lanes) - 1);
+}
+
+/* One mr x nv tile of the matmul: C rows m..m+mr, panels of b (each
+ * `panel_bytes` apart), `last` the lanes of the last panel to store. */
+ALWAYS_INLINE void gemm_tile(const int mr, const int nv, int64_t full_groups,
+                             int64_t tail, const uint8_t *a, int64_t lda,
+                             int32_t flip, const int8_t *b, int64_t panel_bytes,
+                             int first, const int32_t *col_offset, int32_t *c,
+                             int64_t ldc, int64_t last) {
+  __m512i acc[MR][NV];
+  __mmask16 last_mask = lane_mask(last);
+  if (first) {
+#pragma GCC unroll 8
+    for (int v = 0; v < nv; ++v) {
+      __m512i offset =
+          v == nv - 1 ? _mm512_maskz_loadu_epi32(last_mask, col_offset + 16 * v)
+                      : _mm512_loadu_si512(col_offset + 16 * v);
+#pragma GCC unroll 8
+      for (int r = 0; r < mr; ++r)
+        acc[r][v] = offset;
+    }
+  } else {
+/* A later block of K adds to what C holds. */
+#pragma GCC unroll 8
+    for (int r = 0; r < mr; ++r)
+#pragma GCC unroll 8
+      for (int v = 0; v < nv; ++v)
+        acc[r][v] = v == nv - 1 ? _mm512_maskz_loadu_epi32(last_mask,
+                                                           c + r * ldc + 16 * v)
+                                : _mm512_loadu_si512(c + r * ldc + 16 * v);
+  }
+  /* u8 activations broadcast straight from memory; s8 ones are flipped
+   * to u8 in the register. */
+  __m512i flips = _mm512_set1_epi32(flip);
+  if (flip) {
+    for (int64_t g = 0; g < full_groups; ++g) {
+      __m512i bv[NV];
+#pragma GCC unroll 8
+      for (int v = 0; v < nv; ++v)
+        bv[v] = _mm512_loadu_si512(b + v * panel_bytes + g * 64);
+#pragma GCC unroll 8
+      for (int r = 0; r < mr; ++r) {
+        __m512i av = _mm512_xor_si512(
+            _mm512_set1_epi32(load_group(a + r * lda + 4 * g)), flips);
+#pragma GCC unroll 8
+        for (int v = 0; v < nv; ++v)
+          acc[r][v] = _mm512_dpbusd_epi32(acc[r][v], av, bv[v]);
+      }
+    }
+  } else {
+    for (int64_t g = 0; g < full_groups; ++g) {
+      __m512i bv[NV];
+#pragma GCC unroll 8
+      for (int v = 0; v < nv; ++v)
+        bv[v] = _mm512_loadu_si512(b + v * panel_bytes + g * 64);
+#pragma GCC unroll 8
+      for (int r = 0; r < mr; ++r) {
+        __m512i av = _mm512_set1_epi32(load_group(a + r * lda + 4 * g));
+#pragma GCC unroll 8
+        for (int v = 0; v < nv; ++v)
+          acc[r][v] = _mm512_dpbusd_epi32(acc[r][v], av, bv[v]);
+      }
+    }
+  }
+  if (tail) {
+    /* The bytes past K meet zero weights: any value of them adds 0. */
+    int64_t g = full_groups;
+    __m512i bv[NV];
+#pragma GCC unroll 8
+    for (int v = 0; v < nv; ++v)
+      bv[v] = _mm512_loadu_si512(b + v * panel_bytes + g * 64);
+#pragma GCC unroll 8
+    for (int r = 0; r < mr; ++r) {
+      __m512i av = _mm512_set1_epi32(
+          load_partial_group(a + r * lda + 4 * g, tail) ^ flip);
+#pragma GCC unroll 8
+      for (int v = 0; v < nv; ++v)
+        acc[r][v] = _mm512_dpbusd_epi32(acc[r][v], av, bv[v]);
+    }
+  }
+#pragma GCC unroll 8
+  for (int r = 0; r < mr; ++r)
+#pragma GCC unroll 8
+    for (int v = 0; v < nv; ++v) {
+      if (v == nv - 1)
+        _mm512_mask_storeu_epi32(c + r * ldc + 16 * v, last_mask, acc[r][v]);
+      else
+        _mm512_storeu_si512(c + r * ldc + 16 * v, acc[r][v]);
+    }
+}
+
+/* Each tile shape is a function of its own, so that its accumulators
+ * live in registers. */
+#define GEMM_TILE(R, V)                                                        \
+  static __attribute__((noinline)) void gemm_##R##x##V(                        \
+      int64_t full_groups, int64_t tail, const uint8_t *a, int64_t lda,        \
+      int32_t flip, const int8_t *b, int64_t panel_bytes, int first,           \
+      const int32_t *col_offset, int32_t *c, int64_t ldc, int64_t last) {      \
+    gemm_tile(R, V, full_groups, tail, a, lda, flip, b, panel_bytes, first,    \
+              col_offset, c, ldc, last);                                       \
+  }
+#define GEMM_TILES(R)                                                          \
+  GEMM_TILE(R, 1) GEMM_TILE(R, 2) GEMM_TILE(R, 3) GEMM_TILE(R, 4)
+GEMM_TILES(1)
+GEMM_TILES(2)
+GEMM_TILES(3)
+GEMM_TILES(4)
+GEMM_TILES(5)
+GEMM_TILES(6)
+
+#define GEMM_CASE(R, V)                                                        \
+  case (R)*8 + (V):                                                            \
+    gemm_##R##x##V(block_groups, block_tail, a + m0 * lda + k0, lda, flip,     \
+                   b_panels + p0 * panel_bytes + k0 * 16, panel_bytes,         \
+                   k0 == 0, col_offset + p0 * 16, c + m0 * ldc + p0 * 16, ldc, \
+                   last);                                                      \
+    break;
+#define GEMM_ROW(R)                                                            \
+  GEMM_CASE(R, 1) GEMM_CASE(R, 2) GEMM_CASE(R, 3) GEMM_CASE(R, 4)
+
+/* Bytes of K a block: the block's groups of four panels (16 KiB) stay in
+ * the L1 cache while every row of A passes over them. */
+#define KC 512
+
+QUANTC_RUNTIME void quantc_qgemm_u8s8_avx512vnni(int64_t m, int64_t n,
+                                                 int64_t k, const uint8_t *a,
+                                                 int64_t lda, int a_signed,
+                                                 const int8_t *b_panels,
+                                                 const int32_t *col_offset,
+                                                 int32_t *c, int64_t ldc) {
+  int64_t groups = quantc_ceil_div(k, 4);
+  int64_t panel_bytes = groups * 64;
+  int64_t panels = quantc_ceil_div(n, 16);
+  int32_t flip = a_signed ? (int32_t)0x80808080u : 0;
+  for (int64_t p0 = 0; p0 < panels; p0 += NV) {
+    int64_t nv = panels - p0 < NV ? panels - p0 : NV;
+    int64_t last = n - (p0 + nv - 1) * 16;
+    for (int64_t k0 = 0; k0 < k; k0 += KC) {
+      int64_t block = k - k0 < KC ? k - k0 : KC;
+      int64_t block_groups = block / 4, block_tail = block % 4;
+      for (int64_t m0 = 0; m0 < m; m0 += MR) {
+        int64_t mr = m - m0 < MR ? m - m0 : MR;
+        switch (mr * 8 + nv) {
+          GEMM_ROW(1)
+          GEMM_ROW(2)
+          GEMM_ROW(3)
+          GEMM_ROW(4)
+          GEMM_ROW(5)
+          GEMM_ROW(6)
+        }
+      }
+    }
+  }
+}
+
+/* One mr x nv tile of the convolution: filters f..f+mr (rows of w, `ldw`
+ * bytes apart), panels of x. */
+ALWAYS_INLINE void panels_tile(const int mr, const int nv, int64_t groups,
+                               const int8_t *w, int64_t ldw,
+                               const int32_t *row_offset, const uint8_t *x,
+                               int64_t panel_bytes, int32_t *y, int64_t ldy,
+                               int64_t last) {
+  __m512i acc[MR][NV];
+  __mmask16 last_mask = lane_mask(last);
+#pragma GCC unroll 8
+  for (int r = 0; r < mr; ++r) {
+    __m512i offset = _mm512_set1_epi32(row_offset[r]);
+#pragma GCC unroll 8
+    for (int v = 0; v < nv; ++v)
+      acc[r][v] = offset;
+  }
+  for (int64_t g = 0; g < groups; ++g) {
+    __m512i xv[NV];
+#pragma GCC unroll 8
+    for (int v = 0; v < nv; ++v)
+      xv[v] = _mm512_loadu_si512(x + v * panel_bytes + g * 64);
+#pragma GCC unroll 8
+    for (int r = 0; r < mr; ++r) {
+      __m512i wv =
+          _mm512_set1_epi32(load_group((const uint8_t *)w + r * ldw + 4 * g));
+#pragma GCC unroll 8
+      for (int v = 0; v < nv; ++v)
+        acc[r][v] = _mm512_dpbusd_epi32(acc[r][v], xv[v], wv);
+    }
+  }
+#pragma GCC unroll 8
+  for (int r = 0; r < mr; ++r)
+#pragma GCC unroll 8
+    for (int v = 0; v < nv; ++v) {
+      if (v == nv - 1)
+        _mm512_mask_storeu_epi32(y + r * ldy + 16 * v, last_mask, acc[r][v]);
+      else
+        _mm512_storeu_si512(y + r * ldy + 16 * v, acc[r][v]);
+    }
+}
+
+#define PANELS_TILE(R, V)                                                      \
+  static __attribute__((noinline)) void panels_##R##x##V(                      \
+      int64_t groups, const int8_t *w, int64_t ldw, const int32_t *row_offset, \
+      const uint8_t *x, int64_t panel_bytes, int32_t *y, int64_t ldy,          \
+      int64_t last) {                                                          \
+    panels_tile(R, V, groups, w, ldw, row_offset, x, panel_bytes, y, ldy,      \
+                last);                                                         \
+  }
+#define PANELS_TILES(R)                                                        \
+  PANELS_TILE(R, 1) PANELS_TILE(R, 2) PANELS_TILE(R, 3) PANELS_TILE(R, 4)
+PANELS_TILES(1)
+PANELS_TILES(2)
+PANELS_TILES(3)
+PANELS_TILES(4)
+PANELS_TILES(5)
+PANELS_TILES(6)
+
+#define PANELS_CASE(R, V)                                                      \
+  case (R)*8 + (V):                                                            \
+    panels_##R##x##V(groups, w_rows + f0 * ldw, ldw, row_offset + f0,          \
+                     x_panels, panel_bytes, y + f0 * ldy, ldy, last);          \
+    break;
+#define PANELS_ROW(R)                                                          \
+  PANELS_CASE(R, 1) PANELS_CASE(R, 2) PANELS_CASE(R, 3) PANELS_CASE(R, 4)
+
+QUANTC_RUNTIME void
+quantc_qpanels_s8u8_avx512vnni(int64_t filters, int64_t panels, int64_t groups,
+                               const int8_t *w_rows, const int32_t *row_offset,
+                               const uint8_t *x_panels, int64_t columns,
+                               int32_t *y, int64_t ldy) {
+  int64_t ldw = groups * 4, panel_bytes = groups * 64;
+  int64_t nv = panels < NV ? panels : NV;
+  int64_t last = columns - (nv - 1) * 16;
+  for (int64_t f0 = 0; f0 < filters; f0 += MR) {
+    int64_t mr = filters - f0 < MR ? filters - f0 : MR;
+    switch (mr * 8 + nv) {
+      PANELS_ROW(1)
+      PANELS_ROW(2)
+      PANELS_ROW(3)
+      PANELS_ROW(4)
+      PANELS_ROW(5)
+      PANELS_ROW(6)
+    }
+  }
+}

@@ -1,0 +1,39 @@
+/*===- qgemm_internal.h - Shared by the kernel files of the runtime -----===//
+//
+// The instruction-set variants of the int8 kernels, called by the entry
+// points of qgemm.c once the CPU is known to have their instructions.
+//
+//===---------------------------------------------------------------------===*/
+
+#ifndef QUANTC_QGEMM_INTERNAL_H
+#define QUANTC_QGEMM_INTERNAL_H
+
+#include "quantc_kernels.h"
+
+/* Calls from the model's code bind within its own library. */
+#define QUANTC_RUNTIME __attribute__((visibility("hidden")))
+
+static inline int64_t quantc_ceil_div(int64_t a, int64_t b) {
+  return (a + b - 1) / b;
+}
+
+#if defined(__x86_64__)
+/* quantc_qgemm_u8s8 with AVX-512 VNNI (vpdpbusd). */
+QUANTC_RUNTIME void quantc_qgemm_u8s8_avx512vnni(int64_t m, int64_t n,
+                                                 int64_t k, const uint8_t *a,
+                                                 int64_t lda, int a_signed,
+                                                 const int8_t *b_panels,
+                                                 const int32_t *col_offset,
+                                                 int32_t *c, int64_t ldc);
+
+/* y[f * ldy + p] = row_offset[f] + sum_k W(f, k) X(k, p) for f < filters
+ * and p < columns (at most 16 * panels): W s8 rows, X u8 panels of
+ * `groups` groups. */
+QUANTC_RUNTIME void
+quantc_qpanels_s8u8_avx512vnni(int64_t filters, int64_t panels, int64_t groups,
+                               const int8_t *w_rows, const int32_t *row_offset,
+                               const uint8_t *x_panels, int64_t columns,
+                               int32_t *y, int64_t ldy);
+#endif
+
+#endif /* QUANTC_QGEMM_INTERNAL_H */

@@ -1,0 +1,105 @@
+/*===- quantc_kernels.h - int8 kernels of the runtime ------------------===//
+//
+// The int8 matrix kernels that compiled models call for their quantized
+// contractions, the packing of their operands, and the choice of the
+// instruction set. The rules are in docs/numerics.md ("Integer kernels"):
+// every product of a u8 (or s8) activation and an s8 weight is summed
+// exactly in i32, so every variant gives the same result, bit for bit.
+//
+// Two layouts carry the operands:
+//
+// - Panels: a K x N matrix of bytes as ceil(N / 16) panels of 16 columns,
+//   each ceil(K / 4) groups of 16 columns x 4 consecutive k (64 bytes: a
+//   zmm register, two ymm, four NEON registers), zero-padded in k and n.
+//   Element (k, n) is at byte
+//     ((n / 16) * ceil(K / 4) + k / 4) * 64 + (n % 16) * 4 + k % 4.
+// - Rows: an M x K matrix of bytes, each row zero-padded to a multiple of 4
+//   bytes (ceil(K / 4) * 4 bytes a row).
+//
+// In a matmul (quantc_qgemm_u8s8) the weights are panels, packed once when
+// the model is compiled, and the activations rows of the caller's own
+// buffer. In a convolution (quantc_qconv_s8u8) the weights are rows and the
+// activations are packed into panels as the kernel goes (im2col).
+//
+//===---------------------------------------------------------------------===*/
+
+#ifndef QUANTC_KERNELS_H
+#define QUANTC_KERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Bytes of a K x N matrix packed as panels. */
+size_t quantc_panels_size(int64_t k, int64_t n);
+
+/* Packs the K x N s8 matrix whose element (k, n) is src[k * stride_k +
+ * n * stride_n] into panels at `dst` (quantc_panels_size bytes). */
+void quantc_pack_panels_s8(int64_t k, int64_t n, const int8_t *src,
+                           int64_t stride_k, int64_t stride_n, int8_t *dst);
+
+/* Bytes of an M x K matrix packed as rows. */
+size_t quantc_rows_size(int64_t m, int64_t k);
+
+/* Packs the M x K s8 matrix whose element (m, k) is src[m * stride_m +
+ * k * stride_k] into rows at `dst` (quantc_rows_size bytes). */
+void quantc_pack_rows_s8(int64_t m, int64_t k, const int8_t *src,
+                         int64_t stride_m, int64_t stride_k, int8_t *dst);
+
+/* C[m * ldc + n] = col_offset[n] + sum_k a(m, k) * B(k, n) for m < M,
+ * n < N, in i32 (wrapping, as two's complement sums do). a(m, k) is the
+ * byte A[m * lda + k], unsigned, or, if `a_signed`, signed and shifted by
+ * +128 (so that it is unsigned too: the caller's col_offset then holds
+ * -128 * sum_k B(k, n) more). B is K x N, packed as panels.
+ *
+ * A quantized matmul y = (a - za) * w + bias passes col_offset[n] =
+ * bias[n] - za * sum_k w(k, n) (with za + 128 for s8 activations). */
+void quantc_qgemm_u8s8(int64_t m, int64_t n, int64_t k, const uint8_t *a,
+                       int64_t lda, int a_signed, const int8_t *b_panels,
+                       const int32_t *col_offset, int32_t *c, int64_t ldc);
+
+/* A 2-D convolution of one image and one group, NCHW: */
+typedef struct {
+  int64_t channels;      /* input channels C (of the group) */
+  int64_t height, width; /* input H, W (unpadded) */
+  int64_t filters;       /* output channels M (of the group) */
+  int64_t kernel_h, kernel_w;
+  int64_t stride_h, stride_w;
+  int64_t dilation_h, dilation_w;
+  int64_t pad_top, pad_left; /* the bottom and right pads follow from: */
+  int64_t out_h, out_w;
+  /* The activation's zero point, the value of padding, as stored. */
+  int32_t pad_value;
+  /* Whether the activation bytes are s8 (shifted by +128 as in qgemm). */
+  int32_t x_signed;
+} quantc_conv_shape;
+
+/* y[f * out_h * out_w + p] = row_offset[f] + sum_k W(f, k) * x(k, p) in
+ * i32, with k = (c * kernel_h + i) * kernel_w + j the taps of filter f
+ * (ONNX's weight layout, the filter's row), and x(k, p) the input byte
+ * that tap reads for output pixel p, or pad_value outside the input. x is
+ * [C, H, W] with unit width stride, `x_channel_stride` bytes between
+ * channels; y is [M, out_h * out_w] contiguous. W is M x (C * kh * kw),
+ * packed as rows. Activations are u8 (or s8 shifted by +128, x_signed), W
+ * s8; row_offset as col_offset of quantc_qgemm_u8s8, per filter. */
+void quantc_qconv_s8u8(const quantc_conv_shape *shape, const int8_t *w_rows,
+                       const int32_t *row_offset, const uint8_t *x,
+                       int64_t x_channel_stride, int32_t *y);
+
+/* The instruction set the kernels use: "avx512-vnni" or "generic". Set
+ * QUANTC_KERNELS=generic in the environment to force the portable code. */
+const char *quantc_kernels_isa(void);
+
+/* Makes the kernels use `isa` ("avx512-vnni" or "generic") from now on,
+ * for tests and benchmarks that compare them. Returns 0, and changes
+ * nothing, if this CPU or build lacks it. */
+int quantc_kernels_use(const char *isa);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* QUANTC_KERNELS_H */

@@ -1,0 +1,190 @@
+//===- QGemmTest.cpp - The runtime's int8 kernels against plain loops -----===//
+//
+// Every instruction set's matmul and convolution kernel against a direct
+// evaluation of (x - zx) * w + bias in 64-bit integers, over shapes with
+// every kind of edge: rows past a register tile, columns past a panel, K
+// not a multiple of 4, padding, strides, dilations, s8 and u8 activations.
+//
+//===----------------------------------------------------------------------===//
+
+#include "quantc_kernels.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace {
+
+/// The instruction sets this CPU runs; the kernels are switched to each.
+std::vector<std::string> getIsas() {
+  std::vector<std::string> isas = {"generic"};
+  if (quantc_kernels_use("avx512-vnni"))
+    isas.push_back("avx512-vnni");
+  quantc_kernels_use(isas.back().c_str());
+  return isas;
+}
+
+struct Matmul {
+  int64_t m, n, k;
+  bool aSigned;
+};
+
+class QGemmTest : public ::testing::TestWithParam<Matmul> {};
+
+TEST_P(QGemmTest, MatchesDirectSum) {
+  const Matmul &shape = GetParam();
+  std::mt19937 rng(shape.m * 1000003 + shape.n * 1009 + shape.k);
+  std::uniform_int_distribution<int> byte(0, 255), weight(-127, 127);
+  int64_t lda = shape.k + 3; // rows with a gap after them
+  std::vector<uint8_t> a(shape.m * lda);
+  for (uint8_t &v : a)
+    v = uint8_t(byte(rng));
+  std::vector<int8_t> w(shape.k * shape.n);
+  for (int8_t &v : w)
+    v = int8_t(weight(rng));
+  std::vector<int32_t> bias(shape.n);
+  for (int32_t &v : bias)
+    v = int32_t(rng() % 20001) - 10000;
+  int32_t zero = shape.aSigned ? -7 : 131;
+
+  // The kernel's offsets: bias - zx' * colsum, zx' = zx + 128 for s8.
+  std::vector<int32_t> offset(shape.n);
+  for (int64_t j = 0; j < shape.n; ++j) {
+    int64_t sum = 0;
+    for (int64_t kk = 0; kk < shape.k; ++kk)
+      sum += w[kk * shape.n + j];
+    offset[j] =
+        int32_t(bias[j] - int64_t(shape.aSigned ? zero + 128 : zero) * sum);
+  }
+  std::vector<int8_t> panels(quantc_panels_size(shape.k, shape.n));
+  quantc_pack_panels_s8(shape.k, shape.n, w.data(), shape.n, 1, panels.data());
+
+  for (const std::string &isa : getIsas()) {
+    ASSERT_TRUE(quantc_kernels_use(isa.c_str()));
+    int64_t ldc = shape.n + 5;
+    std::vector<int32_t> c(shape.m * ldc, 0x5a5a5a5a);
+    quantc_qgemm_u8s8(shape.m, shape.n, shape.k, a.data(), lda, shape.aSigned,
+                      panels.data(), offset.data(), c.data(), ldc);
+    for (int64_t i = 0; i < shape.m; ++i) {
+      for (int64_t j = 0; j < shape.n; ++j) {
+        int64_t want = bias[j];
+        for (int64_t kk = 0; kk < shape.k; ++kk) {
+          int64_t x = shape.aSigned ? int8_t(a[i * lda + kk]) : a[i * lda + kk];
+          want += (x - zero) * w[kk * shape.n + j];
+        }
+        ASSERT_EQ(c[i * ldc + j], int32_t(want))
+            << isa << " at (" << i << ", " << j << ")";
+      }
+      // The gap after each row of C is left alone.
+      for (int64_t j = shape.n; j < ldc; ++j)
+        ASSERT_EQ(c[i * ldc + j], 0x5a5a5a5a) << isa << " wrote past N";
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Shapes, QGemmTest,
+    ::testing::Values(Matmul{1, 1, 1, false}, Matmul{1, 16, 4, false},
+                      Matmul{1, 17, 3, false}, Matmul{5, 64, 64, false},
+                      Matmul{6, 65, 67, true}, Matmul{7, 100, 5, false},
+                      Matmul{13, 130, 129, true}, Matmul{40, 33, 120, false},
+                      Matmul{2, 200, 1024, true}));
+
+struct Conv {
+  int64_t channels, height, width, filters, kh, kw, sh, sw, dh, dw, pt, pl, pb,
+      pr;
+  bool xSigned;
+};
+
+class QConvTest : public ::testing::TestWithParam<Conv> {};
+
+TEST_P(QConvTest, MatchesDirectSum) {
+  const Conv &s = GetParam();
+  std::mt19937 rng(s.channels * 7919 + s.filters * 31 + s.kh);
+  std::uniform_int_distribution<int> byte(0, 255), weight(-127, 127);
+  int64_t channelStride = s.height * s.width + 11;
+  std::vector<uint8_t> x(s.channels * channelStride);
+  for (uint8_t &v : x)
+    v = uint8_t(byte(rng));
+  int64_t k = s.channels * s.kh * s.kw;
+  std::vector<int8_t> w(s.filters * k);
+  for (int8_t &v : w)
+    v = int8_t(weight(rng));
+  std::vector<int32_t> bias(s.filters);
+  for (int32_t &v : bias)
+    v = int32_t(rng() % 2001) - 1000;
+  int32_t zero = s.xSigned ? 5 : 120;
+  quantc_conv_shape shape;
+  shape.channels = s.channels;
+  shape.height = s.height;
+  shape.width = s.width;
+  shape.filters = s.filters;
+  shape.kernel_h = s.kh;
+  shape.kernel_w = s.kw;
+  shape.stride_h = s.sh;
+  shape.stride_w = s.sw;
+  shape.dilation_h = s.dh;
+  shape.dilation_w = s.dw;
+  shape.pad_top = s.pt;
+  shape.pad_left = s.pl;
+  shape.out_h = (s.height + s.pt + s.pb - s.dh * (s.kh - 1) - 1) / s.sh + 1;
+  shape.out_w = (s.width + s.pl + s.pr - s.dw * (s.kw - 1) - 1) / s.sw + 1;
+  shape.pad_value = s.xSigned ? int32_t(uint8_t(int8_t(zero))) : zero;
+  shape.x_signed = s.xSigned;
+  int64_t pixels = shape.out_h * shape.out_w;
+
+  std::vector<int32_t> offset(s.filters);
+  for (int64_t f = 0; f < s.filters; ++f) {
+    int64_t sum = 0;
+    for (int64_t kk = 0; kk < k; ++kk)
+      sum += w[f * k + kk];
+    offset[f] = int32_t(bias[f] - int64_t(s.xSigned ? zero + 128 : zero) * sum);
+  }
+  std::vector<int8_t> rows(quantc_rows_size(s.filters, k));
+  quantc_pack_rows_s8(s.filters, k, w.data(), k, 1, rows.data());
+
+  for (const std::string &isa : getIsas()) {
+    ASSERT_TRUE(quantc_kernels_use(isa.c_str()));
+    std::vector<int32_t> y(s.filters * pixels, 0x5a5a5a5a);
+    quantc_qconv_s8u8(&shape, rows.data(), offset.data(), x.data(),
+                      channelStride, y.data());
+    for (int64_t f = 0; f < s.filters; ++f)
+      for (int64_t p = 0; p < pixels; ++p) {
+        int64_t oh = p / shape.out_w, ow = p % shape.out_w;
+        int64_t want = bias[f];
+        for (int64_t c = 0; c < s.channels; ++c)
+          for (int64_t i = 0; i < s.kh; ++i)
+            for (int64_t j = 0; j < s.kw; ++j) {
+              int64_t r = oh * s.sh + i * s.dh - s.pt;
+              int64_t col = ow * s.sw + j * s.dw - s.pl;
+              int64_t v = zero; // padding holds the zero point
+              if (r >= 0 && r < s.height && col >= 0 && col < s.width) {
+                uint8_t stored = x[c * channelStride + r * s.width + col];
+                v = s.xSigned ? int64_t(int8_t(stored)) : int64_t(stored);
+              }
+              want += (v - zero) * w[f * k + (c * s.kh + i) * s.kw + j];
+            }
+        ASSERT_EQ(y[f * pixels + p], int32_t(want))
+            << isa << " at filter " << f << ", pixel " << p;
+      }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Shapes, QConvTest,
+    ::testing::Values(
+        // pointwise, pixels past a block of 64, K not a multiple of 4
+        Conv{3, 9, 10, 7, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, false},
+        Conv{16, 8, 20, 32, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, true},
+        // 3x3 with padding, stride 2, a tall first layer
+        Conv{3, 12, 30, 16, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, false},
+        Conv{5, 7, 9, 13, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, true},
+        // asymmetric stride and padding, dilation
+        Conv{4, 11, 13, 6, 3, 2, 2, 1, 2, 1, 2, 0, 1, 1, false},
+        // 5x5, more filters than a tile
+        Conv{8, 6, 6, 20, 5, 5, 1, 1, 1, 1, 2, 2, 2, 2, false}));
+
+} // namespace
