@@ -11,6 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 /*===- Packing ------------------------------------------------------------===*/
 
 QUANTC_RUNTIME size_t quantc_panels_size(int64_t k, int64_t n) {
@@ -154,61 +158,101 @@ QUANTC_RUNTIME void quantc_qgemm_u8s8(int64_t m, int64_t n, int64_t k,
   qgemm_generic(m, n, k, a, lda, a_signed, b_panels, col_offset, c, ldc);
 }
 
+/* The 16 bytes tap `kk` (< K) reads for the pixels `first` to `first + 15`
+ * of the im2col matrix (the lanes past `lanes` are don't-cares), flipped to
+ * u8: one load when the pixels lie in one output row, the stride is 1 and
+ * the taps fall inside the input; all padding when the tap's row is
+ * outside it; else byte by byte. */
+static void load_tap(const quantc_conv_shape *s, const uint8_t *x,
+                     int64_t x_channel_stride, int64_t kk, int64_t first,
+                     int64_t lanes, uint8_t flip, uint8_t pad,
+                     uint8_t out[16]) {
+  int64_t taps = s->kernel_h * s->kernel_w;
+  int64_t c = kk / taps, i = (kk % taps) / s->kernel_w, j = kk % s->kernel_w;
+  const uint8_t *channel = x + c * x_channel_stride;
+  int64_t oh = first / s->out_w, ow = first % s->out_w;
+  int64_t r = oh * s->stride_h - s->pad_top + i * s->dilation_h;
+  int64_t col = ow * s->stride_w - s->pad_left + j * s->dilation_w;
+  if (ow + lanes <= s->out_w) {
+    /* One output row. */
+    if (r < 0 || r >= s->height) {
+      memset(out, pad, 16);
+      return;
+    }
+    if (s->stride_w == 1 && col >= 0 && col + 16 <= s->width) {
+      const uint8_t *in = channel + r * s->width + col;
+      for (int l = 0; l < 16; ++l)
+        out[l] = in[l] ^ flip;
+      return;
+    }
+  }
+  for (int64_t l = 0; l < lanes; ++l) {
+    int64_t p = first + l;
+    int64_t rr = (p / s->out_w) * s->stride_h - s->pad_top + i * s->dilation_h;
+    int64_t cc = (p % s->out_w) * s->stride_w - s->pad_left + j * s->dilation_w;
+    out[l] = (rr >= 0 && rr < s->height && cc >= 0 && cc < s->width)
+                 ? channel[rr * s->width + cc] ^ flip
+                 : pad;
+  }
+  for (int64_t l = lanes; l < 16; ++l)
+    out[l] = 0;
+}
+
+/* Interleaves four rows of 16 bytes into the 64 bytes of a panel's group:
+ * byte 4 * l + t is row t's byte l. */
+static void interleave4(const uint8_t rows[4][16], uint8_t *group) {
+#if defined(__SSE2__)
+  __m128i r0 = _mm_loadu_si128((const __m128i *)rows[0]);
+  __m128i r1 = _mm_loadu_si128((const __m128i *)rows[1]);
+  __m128i r2 = _mm_loadu_si128((const __m128i *)rows[2]);
+  __m128i r3 = _mm_loadu_si128((const __m128i *)rows[3]);
+  __m128i a = _mm_unpacklo_epi8(r0, r1), b = _mm_unpackhi_epi8(r0, r1);
+  __m128i c = _mm_unpacklo_epi8(r2, r3), d = _mm_unpackhi_epi8(r2, r3);
+  _mm_storeu_si128((__m128i *)group, _mm_unpacklo_epi16(a, c));
+  _mm_storeu_si128((__m128i *)(group + 16), _mm_unpackhi_epi16(a, c));
+  _mm_storeu_si128((__m128i *)(group + 32), _mm_unpacklo_epi16(b, d));
+  _mm_storeu_si128((__m128i *)(group + 48), _mm_unpackhi_epi16(b, d));
+#else
+  for (int l = 0; l < 16; ++l)
+    for (int t = 0; t < 4; ++t)
+      group[4 * l + t] = rows[t][l];
+#endif
+}
+
 /* Packs pixels [first, first + columns) of the im2col matrix of `shape`
  * (K = C * kh * kw rows) as panels at `dst`, `groups` = ceil(K / 4)
  * groups a panel. Taps past K are zero; pixels past `columns` in the last
- * panel are left as they are (their outputs are not stored). */
+ * panel are zero too (their outputs are not stored). */
 static void pack_im2col(const quantc_conv_shape *s, const uint8_t *x,
                         int64_t x_channel_stride, int64_t first,
                         int64_t columns, int64_t groups, uint8_t *dst) {
-  int64_t taps = s->kernel_h * s->kernel_w;
-  int64_t k = s->channels * taps;
+  int64_t k = s->channels * s->kernel_h * s->kernel_w;
   uint8_t flip = s->x_signed ? 0x80 : 0;
   uint8_t pad = (uint8_t)s->pad_value ^ flip;
   int pointwise = s->kernel_h == 1 && s->kernel_w == 1 && s->stride_h == 1 &&
                   s->stride_w == 1 && s->pad_top == 0 && s->pad_left == 0 &&
-                  s->out_w == s->width;
+                  s->out_w == s->width && s->out_h == s->height;
+  uint8_t rows[4][16];
   for (int64_t q = 0; q * 16 < columns; ++q) {
     uint8_t *panel = dst + q * groups * 64;
     int64_t lanes = columns - q * 16 < 16 ? columns - q * 16 : 16;
-    if (pointwise) {
-      const uint8_t *base = x + first + q * 16;
-      for (int64_t kk = 0; kk < groups * 4; ++kk) {
-        uint8_t *out = panel + (kk / 4) * 64 + kk % 4;
+    int64_t start = first + q * 16;
+    for (int64_t g = 0; g < groups; ++g) {
+      for (int t = 0; t < 4; ++t) {
+        int64_t kk = 4 * g + t;
         if (kk >= k) {
-          for (int64_t l = 0; l < 16; ++l)
-            out[l * 4] = 0;
-          continue;
+          memset(rows[t], 0, 16);
+        } else if (pointwise && lanes == 16) {
+          /* The pixels of a 1x1 convolution are the input's. */
+          const uint8_t *in = x + kk * x_channel_stride + start;
+          for (int l = 0; l < 16; ++l)
+            rows[t][l] = in[l] ^ flip;
+        } else {
+          load_tap(s, x, x_channel_stride, kk, start, lanes, flip, pad,
+                   rows[t]);
         }
-        const uint8_t *in = base + kk * x_channel_stride;
-        for (int64_t l = 0; l < lanes; ++l)
-          out[l * 4] = in[l] ^ flip;
       }
-      continue;
-    }
-    int64_t row0[16], col0[16];
-    for (int64_t l = 0; l < lanes; ++l) {
-      int64_t p = first + q * 16 + l;
-      row0[l] = (p / s->out_w) * s->stride_h - s->pad_top;
-      col0[l] = (p % s->out_w) * s->stride_w - s->pad_left;
-    }
-    for (int64_t kk = 0; kk < groups * 4; ++kk) {
-      uint8_t *out = panel + (kk / 4) * 64 + kk % 4;
-      if (kk >= k) {
-        for (int64_t l = 0; l < 16; ++l)
-          out[l * 4] = 0;
-        continue;
-      }
-      int64_t c = kk / taps, i = (kk % taps) / s->kernel_w,
-              j = kk % s->kernel_w;
-      const uint8_t *channel = x + c * x_channel_stride;
-      for (int64_t l = 0; l < lanes; ++l) {
-        int64_t r = row0[l] + i * s->dilation_h;
-        int64_t col = col0[l] + j * s->dilation_w;
-        out[l * 4] = (r >= 0 && r < s->height && col >= 0 && col < s->width)
-                         ? channel[r * s->width + col] ^ flip
-                         : pad;
-      }
+      interleave4((const uint8_t(*)[16])rows, panel + g * 64);
     }
   }
 }
@@ -249,4 +293,202 @@ QUANTC_RUNTIME void quantc_qconv_s8u8(const quantc_conv_shape *shape,
                     columns, y + first, pixels);
   }
   free(block);
+}
+
+/*===- Depthwise convolution ----------------------------------------------===*/
+
+QUANTC_RUNTIME size_t quantc_depthwise_size(int64_t filters, int64_t kernel_h,
+                                            int64_t kernel_w) {
+  return (size_t)(filters * kernel_h * quantc_ceil_div(kernel_w, 4) * 4);
+}
+
+QUANTC_RUNTIME void quantc_pack_depthwise_s8(int64_t filters, int64_t kernel_h,
+                                             int64_t kernel_w,
+                                             const int8_t *src, int8_t *dst) {
+  int64_t row = quantc_ceil_div(kernel_w, 4) * 4;
+  memset(dst, 0, quantc_depthwise_size(filters, kernel_h, kernel_w));
+  for (int64_t f = 0; f < filters; ++f)
+    for (int64_t i = 0; i < kernel_h; ++i)
+      for (int64_t j = 0; j < kernel_w; ++j)
+        dst[(f * kernel_h + i) * row + j] =
+            src[(f * kernel_h + i) * kernel_w + j];
+}
+
+/* One filter over a padded plane (see quantc_depthwise_plane_avx512vnni). */
+static void depthwise_plane_generic(const quantc_conv_shape *s,
+                                    const uint8_t *plane, int64_t row_bytes,
+                                    const int8_t *w, int32_t offset,
+                                    int32_t *y) {
+  int64_t row = quantc_ceil_div(s->kernel_w, 4) * 4;
+  for (int64_t oh = 0; oh < s->out_h; ++oh)
+    for (int64_t ow = 0; ow < s->out_w; ++ow) {
+      uint32_t sum = (uint32_t)offset;
+      for (int64_t i = 0; i < s->kernel_h; ++i) {
+        const uint8_t *in = plane +
+                            (oh * s->stride_h + i * s->dilation_h) * row_bytes +
+                            ow * s->stride_w;
+        for (int64_t j = 0; j < s->kernel_w; ++j)
+          sum += (uint32_t)((int32_t)w[i * row + j] *
+                            (int32_t)in[j * s->dilation_w]);
+      }
+      y[oh * s->out_w + ow] = (int32_t)sum;
+    }
+}
+
+QUANTC_RUNTIME void
+quantc_qdepthwise_s8u8(const quantc_conv_shape *s, const int8_t *w_rows,
+                       const int32_t *offset, const uint8_t *x,
+                       int64_t x_channel_stride, int32_t *y) {
+  int64_t multiplier = s->filters / s->channels;
+  int64_t pixels = s->out_h * s->out_w;
+  if (pixels <= 0 || s->filters <= 0)
+    return;
+  /* The padded plane: every tap of every output inside it, and 64 bytes
+   * plus a vector's reach past the last one on each row, for the vector
+   * kernel's loads. */
+  int64_t rows =
+      (s->out_h - 1) * s->stride_h + (s->kernel_h - 1) * s->dilation_h + 1;
+  if (rows < s->pad_top + s->height)
+    rows = s->pad_top + s->height;
+  int64_t columns =
+      (s->out_w - 1) * s->stride_w + (s->kernel_w - 1) * s->dilation_w + 1;
+  if (columns < s->pad_left + s->width)
+    columns = s->pad_left + s->width;
+  int64_t row_bytes = (columns + 16 * s->stride_w + 96 + 63) / 64 * 64;
+  uint8_t *plane = (uint8_t *)aligned_alloc(64, (size_t)(rows * row_bytes));
+  if (!plane)
+    abort();
+  uint8_t flip = s->x_signed ? 0x80 : 0;
+  uint8_t pad = (uint8_t)s->pad_value ^ flip;
+  int64_t filter_bytes = s->kernel_h * quantc_ceil_div(s->kernel_w, 4) * 4;
+  int vector = 0;
+#if defined(__x86_64__)
+  vector = select_isa() == QUANTC_ISA_AVX512VNNI && s->dilation_w == 1 &&
+           (s->stride_w == 1 || s->stride_w == 2) &&
+           s->kernel_h * quantc_ceil_div(s->kernel_w, 4) <= 16;
+#endif
+  /* The padding around the input stays; only the input's part of the
+   * plane changes from channel to channel. */
+  memset(plane, pad, (size_t)(rows * row_bytes));
+  for (int64_t c = 0; c < s->channels; ++c) {
+    const uint8_t *in = x + c * x_channel_stride;
+    for (int64_t r = 0; r < s->height; ++r) {
+      uint8_t *out = plane + (s->pad_top + r) * row_bytes + s->pad_left;
+      if (flip) {
+        for (int64_t col = 0; col < s->width; ++col)
+          out[col] = in[r * s->width + col] ^ flip;
+      } else {
+        memcpy(out, in + r * s->width, (size_t)s->width);
+      }
+    }
+    for (int64_t f = c * multiplier; f < (c + 1) * multiplier; ++f) {
+#if defined(__x86_64__)
+      if (vector) {
+        quantc_depthwise_plane_avx512vnni(s, plane, row_bytes,
+                                          w_rows + f * filter_bytes, offset[f],
+                                          y + f * pixels);
+        continue;
+      }
+#endif
+      depthwise_plane_generic(s, plane, row_bytes, w_rows + f * filter_bytes,
+                              offset[f], y + f * pixels);
+    }
+  }
+  free(plane);
+}
+
+/*===- Entry points of compiled models
+-------------------------------------===//
+//
+// Compiled models call the kernels through MLIR's C interface
+// (llvm.emit_c_interface): each buffer is a pointer to the descriptor of a
+// one-dimensional memref, then the shape as 64-bit integers
+// (lib/Conversion/QNNToLinalg/RuntimeKernels.cpp writes the calls).
+//
+//===----------------------------------------------------------------------===*/
+
+typedef struct {
+  void *allocated;
+  void *aligned;
+  int64_t offset;
+  int64_t size;
+  int64_t stride;
+} quantc_buffer;
+
+#define QUANTC_DATA(type, buffer) ((type *)(buffer)->aligned + (buffer)->offset)
+
+/* A batch of NCHW convolutions in `groups` groups: x [batch, groups *
+ * channels, height, width] u8 or s8, y [batch, groups * filters, out_h,
+ * out_w] i32; w the rows of all groups' filters, offsets one per filter. */
+QUANTC_RUNTIME void _mlir_ciface_quantc_conv2d_u8s8_i32(
+    quantc_buffer *x, quantc_buffer *w, quantc_buffer *offsets,
+    quantc_buffer *y, int64_t batch, int64_t groups, int64_t channels,
+    int64_t height, int64_t width, int64_t filters, int64_t kernel_h,
+    int64_t kernel_w, int64_t stride_h, int64_t stride_w, int64_t dilation_h,
+    int64_t dilation_w, int64_t pad_top, int64_t pad_left, int64_t out_h,
+    int64_t out_w, int64_t pad_value, int64_t x_signed) {
+  quantc_conv_shape shape = {
+      channels,         height,   width,    filters,    kernel_h,
+      kernel_w,         stride_h, stride_w, dilation_h, dilation_w,
+      pad_top,          pad_left, out_h,    out_w,      (int32_t)pad_value,
+      (int32_t)x_signed};
+  const uint8_t *input = QUANTC_DATA(const uint8_t, x);
+  const int8_t *rows = QUANTC_DATA(const int8_t, w);
+  const int32_t *offset = QUANTC_DATA(const int32_t, offsets);
+  int32_t *output = QUANTC_DATA(int32_t, y);
+  int64_t row_bytes = quantc_ceil_div(channels * kernel_h * kernel_w, 4) * 4;
+  int64_t in_plane = height * width, out_plane = out_h * out_w;
+  for (int64_t n = 0; n < batch; ++n)
+    for (int64_t g = 0; g < groups; ++g)
+      quantc_qconv_s8u8(
+          &shape, rows + g * filters * row_bytes, offset + g * filters,
+          input + (n * groups + g) * channels * in_plane, in_plane,
+          output + (n * groups + g) * filters * out_plane);
+}
+
+/* a [m, k] u8 or s8 rows, b packed panels of [k, n], c [m, n] i32. */
+QUANTC_RUNTIME void _mlir_ciface_quantc_matmul_u8s8_i32(
+    quantc_buffer *a, quantc_buffer *b, quantc_buffer *offsets,
+    quantc_buffer *c, int64_t m, int64_t n, int64_t k, int64_t a_signed) {
+  quantc_qgemm_u8s8(m, n, k, QUANTC_DATA(const uint8_t, a), k, (int)a_signed,
+                    QUANTC_DATA(const int8_t, b),
+                    QUANTC_DATA(const int32_t, offsets),
+                    QUANTC_DATA(int32_t, c), n);
+}
+
+/* A batch of depthwise convolutions: the arguments of
+ * quantc_conv2d_u8s8_i32 with `groups` input channels of one channel each
+ * and `filters` filters for each (the channel multiplier); w packed as
+ * depthwise rows. */
+QUANTC_RUNTIME void _mlir_ciface_quantc_depthwise2d_u8s8_i32(
+    quantc_buffer *x, quantc_buffer *w, quantc_buffer *offsets,
+    quantc_buffer *y, int64_t batch, int64_t groups, int64_t channels,
+    int64_t height, int64_t width, int64_t filters, int64_t kernel_h,
+    int64_t kernel_w, int64_t stride_h, int64_t stride_w, int64_t dilation_h,
+    int64_t dilation_w, int64_t pad_top, int64_t pad_left, int64_t out_h,
+    int64_t out_w, int64_t pad_value, int64_t x_signed) {
+  (void)channels;
+  quantc_conv_shape shape = {groups,
+                             height,
+                             width,
+                             groups * filters,
+                             kernel_h,
+                             kernel_w,
+                             stride_h,
+                             stride_w,
+                             dilation_h,
+                             dilation_w,
+                             pad_top,
+                             pad_left,
+                             out_h,
+                             out_w,
+                             (int32_t)pad_value,
+                             (int32_t)x_signed};
+  const uint8_t *input = QUANTC_DATA(const uint8_t, x);
+  int32_t *output = QUANTC_DATA(int32_t, y);
+  for (int64_t n = 0; n < batch; ++n)
+    quantc_qdepthwise_s8u8(&shape, QUANTC_DATA(const int8_t, w),
+                           QUANTC_DATA(const int32_t, offsets),
+                           input + n * groups * height * width, height * width,
+                           output + n * groups * filters * out_h * out_w);
 }

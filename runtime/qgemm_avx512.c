@@ -283,3 +283,86 @@ quantc_qpanels_s8u8_avx512vnni(int64_t filters, int64_t panels, int64_t groups,
     }
   }
 }
+
+/* The 16 lanes of taps 4g to 4g + 3 for 16 pixels of a row whose first
+ * reads `base` (see quantc_depthwise_plane_avx512vnni). */
+ALWAYS_INLINE __m512i depthwise_taps(const uint8_t *base, int64_t stride,
+                                     __m512i pattern) {
+  __m512i bytes =
+      _mm512_castsi128_si512(_mm_loadu_si128((const __m128i *)base));
+  bytes = _mm512_inserti32x4(
+      bytes, _mm_loadu_si128((const __m128i *)(base + 4 * stride)), 1);
+  bytes = _mm512_inserti32x4(
+      bytes, _mm_loadu_si128((const __m128i *)(base + 8 * stride)), 2);
+  bytes = _mm512_inserti32x4(
+      bytes, _mm_loadu_si128((const __m128i *)(base + 12 * stride)), 3);
+  return _mm512_shuffle_epi8(bytes, pattern);
+}
+
+/* Most weight vectors a filter keeps in registers: kernel rows times
+ * groups of 4 taps (7x7 has 14). */
+#define DEPTHWISE_MAX_VECTORS 16
+
+/* A depthwise filter over a padded plane, 64 output pixels of a row at a
+ * time in four independent accumulators. For each kernel row and each
+ * group of 4 taps, lane p of a vector holds the 4 input bytes those taps
+ * read for pixel p: with stride s they start at s * p, so four 16-byte
+ * loads (pixels 4q to 4q + 3 read bytes 4qs to 4qs + 3s + 3) and one byte
+ * shuffle within each 128-bit lane build it; vpdpbusd multiplies it by the
+ * 4 weights. Taps past the kernel's width have zero weights. Needs unit
+ * dilation along the width, a stride of 1 or 2 there, and at most
+ * DEPTHWISE_MAX_VECTORS groups of taps; qgemm.c checks. */
+QUANTC_RUNTIME void
+quantc_depthwise_plane_avx512vnni(const quantc_conv_shape *s,
+                                  const uint8_t *plane, int64_t row_bytes,
+                                  const int8_t *w, int32_t offset, int32_t *y) {
+  int64_t stride = s->stride_w;
+  int64_t groups = quantc_ceil_div(s->kernel_w, 4);
+  int64_t vectors = s->kernel_h * groups;
+  __m512i pattern = _mm512_broadcast_i32x4(
+      stride == 1
+          ? _mm_setr_epi8(0, 1, 2, 3, 1, 2, 3, 4, 2, 3, 4, 5, 3, 4, 5, 6)
+          : _mm_setr_epi8(0, 1, 2, 3, 2, 3, 4, 5, 4, 5, 6, 7, 6, 7, 8, 9));
+  __m512i weights[DEPTHWISE_MAX_VECTORS];
+  for (int64_t v = 0; v < vectors; ++v)
+    weights[v] = _mm512_set1_epi32(load_group((const uint8_t *)w + v * 4));
+  __m512i start = _mm512_set1_epi32(offset);
+  for (int64_t oh = 0; oh < s->out_h; ++oh) {
+    const uint8_t *top = plane + oh * s->stride_h * row_bytes;
+    int32_t *out = y + oh * s->out_w;
+    int64_t ow = 0;
+    for (; ow + 64 <= s->out_w; ow += 64) {
+      __m512i acc0 = start, acc1 = start, acc2 = start, acc3 = start;
+      for (int64_t i = 0; i < s->kernel_h; ++i) {
+        const uint8_t *row = top + i * s->dilation_h * row_bytes + ow * stride;
+        for (int64_t g = 0; g < groups; ++g) {
+          const uint8_t *base = row + 4 * g;
+          __m512i wv = weights[i * groups + g];
+          acc0 = _mm512_dpbusd_epi32(acc0,
+                                     depthwise_taps(base, stride, pattern), wv);
+          acc1 = _mm512_dpbusd_epi32(
+              acc1, depthwise_taps(base + 16 * stride, stride, pattern), wv);
+          acc2 = _mm512_dpbusd_epi32(
+              acc2, depthwise_taps(base + 32 * stride, stride, pattern), wv);
+          acc3 = _mm512_dpbusd_epi32(
+              acc3, depthwise_taps(base + 48 * stride, stride, pattern), wv);
+        }
+      }
+      _mm512_storeu_si512(out + ow, acc0);
+      _mm512_storeu_si512(out + ow + 16, acc1);
+      _mm512_storeu_si512(out + ow + 32, acc2);
+      _mm512_storeu_si512(out + ow + 48, acc3);
+    }
+    for (; ow < s->out_w; ow += 16) {
+      __m512i acc = start;
+      for (int64_t i = 0; i < s->kernel_h; ++i) {
+        const uint8_t *row = top + i * s->dilation_h * row_bytes + ow * stride;
+        for (int64_t g = 0; g < groups; ++g)
+          acc = _mm512_dpbusd_epi32(
+              acc, depthwise_taps(row + 4 * g, stride, pattern),
+              weights[i * groups + g]);
+      }
+      _mm512_mask_storeu_epi32(out + ow, lane_mask(s->out_w - ow), acc);
+    }
+  }
+}

@@ -34,6 +34,16 @@ quantc_qpanels_s8u8_avx512vnni(int64_t filters, int64_t panels, int64_t groups,
                                const int8_t *w_rows, const int32_t *row_offset,
                                const uint8_t *x_panels, int64_t columns,
                                int32_t *y, int64_t ldy);
+
+/* One filter of a depthwise convolution over a padded plane: `plane` holds
+ * the input channel as u8 (flipped if s8), with `pad_top` rows and
+ * `pad_left` columns of padding before the input, rows `row_bytes` apart
+ * and readable 64 bytes past every output's last tap; `w` the filter's
+ * depthwise rows; y the filter's output plane. */
+QUANTC_RUNTIME void
+quantc_depthwise_plane_avx512vnni(const quantc_conv_shape *shape,
+                                  const uint8_t *plane, int64_t row_bytes,
+                                  const int8_t *w, int32_t offset, int32_t *y);
 #endif
 
 #endif /* QUANTC_QGEMM_INTERNAL_H */

@@ -89,6 +89,27 @@ void quantc_qconv_s8u8(const quantc_conv_shape *shape, const int8_t *w_rows,
                        const int32_t *row_offset, const uint8_t *x,
                        int64_t x_channel_stride, int32_t *y);
 
+/* Bytes of `filters` depthwise filters of kernel_h x kernel_w taps packed
+ * as depthwise rows: each filter's kernel rows, each zero-padded to a
+ * multiple of 4 taps. */
+size_t quantc_depthwise_size(int64_t filters, int64_t kernel_h,
+                             int64_t kernel_w);
+
+/* Packs the depthwise filters src[f * kernel_h * kernel_w + i * kernel_w +
+ * j] (ONNX's [M, 1, kh, kw]) as depthwise rows at `dst`. */
+void quantc_pack_depthwise_s8(int64_t filters, int64_t kernel_h,
+                              int64_t kernel_w, const int8_t *src, int8_t *dst);
+
+/* A depthwise 2-D convolution of one image, NCHW: input channel c feeds
+ * filters c * m to c * m + m - 1, m = shape->filters / shape->channels:
+ *   y[f * out_h * out_w + p] = offset[f] + sum_ij W(f, i, j) * x(c, i, j, p)
+ * with x as in quantc_qconv_s8u8 (pad_value outside the input, u8 or s8
+ * shifted by +128). W is packed as depthwise rows. */
+void quantc_qdepthwise_s8u8(const quantc_conv_shape *shape,
+                            const int8_t *w_rows, const int32_t *offset,
+                            const uint8_t *x, int64_t x_channel_stride,
+                            int32_t *y);
+
 /* The instruction set the kernels use: "avx512-vnni" or "generic". Set
  * QUANTC_KERNELS=generic in the environment to force the portable code. */
 const char *quantc_kernels_isa(void);

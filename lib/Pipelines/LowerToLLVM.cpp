@@ -67,7 +67,13 @@ void quantc::buildLowerToLLVMPipeline(OpPassManager &pm,
                                       const LowerToLLVMOptions &options) {
   pm.addNestedPass<func::FuncOp>(createFoldQDQ());
   pm.addNestedPass<func::FuncOp>(createExpandQuantized());
+  // Quantized contractions call the runtime's int8 kernels where they
+  // suit them; declarations left unused go.
+  if (options.runtimeKernels)
+    pm.addPass(createDeclareRuntimeKernels());
   pm.addNestedPass<func::FuncOp>(createConvertQNNToLinalg());
+  if (options.runtimeKernels)
+    pm.addPass(createSymbolDCEPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   // Chains of elementwise ops become one loop nest: one pass over memory.

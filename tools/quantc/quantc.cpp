@@ -271,6 +271,12 @@ static cl::opt<bool> optimizeSize(
              "rather than speed (O3): about half the code"),
     cl::sub(compileCommand));
 
+static cl::opt<bool> genericKernels(
+    "generic-kernels",
+    cl::desc("Compile quantized contractions to generic loops instead of "
+             "calls to the runtime's int8 kernels (for comparisons)"),
+    cl::sub(compileCommand));
+
 /// Parses the --input-shape options into `shapes`.
 static LogicalResult
 parseInputShapes(std::map<std::string, std::vector<int64_t>> &shapes) {
@@ -547,6 +553,7 @@ static int compileModule(ModuleOp module, EmitKind kind, StringRef output) {
   quantc::LowerToLLVMOptions lowering;
   lowering.vectorBits =
       quantc::getTargetVectorBits(targetTriple, targetCpu, /*features=*/"");
+  lowering.runtimeKernels = !genericKernels;
   quantc::buildLowerToLLVMPipeline(pm, lowering);
   if (failed(pm.run(module)))
     return 1;

@@ -188,3 +188,104 @@ INSTANTIATE_TEST_SUITE_P(
         Conv{8, 6, 6, 20, 5, 5, 1, 1, 1, 1, 2, 2, 2, 2, false}));
 
 } // namespace
+
+namespace {
+
+struct Depthwise {
+  int64_t channels, multiplier, height, width, kh, kw, sh, sw, dh, dw, pt, pl,
+      pb, pr;
+  bool xSigned;
+};
+
+class QDepthwiseTest : public ::testing::TestWithParam<Depthwise> {};
+
+TEST_P(QDepthwiseTest, MatchesDirectSum) {
+  const Depthwise &s = GetParam();
+  std::mt19937 rng(s.channels * 131 + s.kh * 7 + s.sw);
+  std::uniform_int_distribution<int> byte(0, 255), weight(-127, 127);
+  int64_t channelStride = s.height * s.width + 5;
+  std::vector<uint8_t> x(s.channels * channelStride);
+  for (uint8_t &v : x)
+    v = uint8_t(byte(rng));
+  int64_t filters = s.channels * s.multiplier, taps = s.kh * s.kw;
+  std::vector<int8_t> w(filters * taps);
+  for (int8_t &v : w)
+    v = int8_t(weight(rng));
+  std::vector<int32_t> bias(filters);
+  for (int32_t &v : bias)
+    v = int32_t(rng() % 2001) - 1000;
+  int32_t zero = s.xSigned ? -9 : 77;
+  quantc_conv_shape shape = {};
+  shape.channels = s.channels;
+  shape.height = s.height;
+  shape.width = s.width;
+  shape.filters = filters;
+  shape.kernel_h = s.kh;
+  shape.kernel_w = s.kw;
+  shape.stride_h = s.sh;
+  shape.stride_w = s.sw;
+  shape.dilation_h = s.dh;
+  shape.dilation_w = s.dw;
+  shape.pad_top = s.pt;
+  shape.pad_left = s.pl;
+  shape.out_h = (s.height + s.pt + s.pb - s.dh * (s.kh - 1) - 1) / s.sh + 1;
+  shape.out_w = (s.width + s.pl + s.pr - s.dw * (s.kw - 1) - 1) / s.sw + 1;
+  shape.pad_value = s.xSigned ? int32_t(uint8_t(int8_t(zero))) : zero;
+  shape.x_signed = s.xSigned;
+  int64_t pixels = shape.out_h * shape.out_w;
+
+  std::vector<int32_t> offset(filters);
+  for (int64_t f = 0; f < filters; ++f) {
+    int64_t sum = 0;
+    for (int64_t t = 0; t < taps; ++t)
+      sum += w[f * taps + t];
+    offset[f] = int32_t(bias[f] - int64_t(s.xSigned ? zero + 128 : zero) * sum);
+  }
+  std::vector<int8_t> packed(quantc_depthwise_size(filters, s.kh, s.kw));
+  quantc_pack_depthwise_s8(filters, s.kh, s.kw, w.data(), packed.data());
+
+  for (const std::string &isa : getIsas()) {
+    ASSERT_TRUE(quantc_kernels_use(isa.c_str()));
+    std::vector<int32_t> y(filters * pixels, 0x5a5a5a5a);
+    quantc_qdepthwise_s8u8(&shape, packed.data(), offset.data(), x.data(),
+                           channelStride, y.data());
+    for (int64_t f = 0; f < filters; ++f)
+      for (int64_t p = 0; p < pixels; ++p) {
+        int64_t c = f / s.multiplier;
+        int64_t oh = p / shape.out_w, ow = p % shape.out_w;
+        int64_t want = bias[f];
+        for (int64_t i = 0; i < s.kh; ++i)
+          for (int64_t j = 0; j < s.kw; ++j) {
+            int64_t r = oh * s.sh + i * s.dh - s.pt;
+            int64_t col = ow * s.sw + j * s.dw - s.pl;
+            int64_t v = zero;
+            if (r >= 0 && r < s.height && col >= 0 && col < s.width) {
+              uint8_t stored = x[c * channelStride + r * s.width + col];
+              v = s.xSigned ? int64_t(int8_t(stored)) : int64_t(stored);
+            }
+            want += (v - zero) * w[f * taps + i * s.kw + j];
+          }
+        ASSERT_EQ(y[f * pixels + p], int32_t(want))
+            << isa << " at filter " << f << ", pixel " << p;
+      }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Shapes, QDepthwiseTest,
+    ::testing::Values(
+        // 3x3 stride 1, padding 1; widths below, at and past 16 pixels
+        Depthwise{5, 1, 7, 9, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, false},
+        Depthwise{3, 1, 6, 33, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, true},
+        // stride 2 both ways, and 2 by 1 as PP-OCR rec has
+        Depthwise{4, 1, 12, 40, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, false},
+        Depthwise{4, 1, 12, 40, 3, 3, 2, 1, 1, 1, 1, 1, 1, 1, true},
+        // 5x5 (two groups of taps a row), a channel multiplier of 2
+        Depthwise{6, 2, 9, 21, 5, 5, 1, 1, 1, 1, 2, 2, 2, 2, false},
+        // rows of 64 pixels and more (four accumulators), stride 2 too
+        Depthwise{3, 1, 5, 150, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, false},
+        Depthwise{2, 1, 6, 260, 5, 5, 2, 2, 1, 1, 2, 2, 2, 2, true},
+        // width dilation and stride 3: the portable plane code
+        Depthwise{2, 1, 8, 17, 3, 3, 1, 3, 1, 2, 0, 1, 2, 0, false}));
+
+} // namespace

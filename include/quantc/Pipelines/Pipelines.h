@@ -24,6 +24,12 @@ struct LowerToLLVMOptions
       llvm::cl::desc("Vector register width of the target in bits; 0 leaves "
                      "contractions as scalar loops"),
       llvm::cl::init(256)};
+  Option<bool> runtimeKernels{
+      *this, "runtime-kernels",
+      llvm::cl::desc("Lower quantized contractions with constant s8 weights "
+                     "to calls to the runtime's int8 kernels "
+                     "(quantc-declare-runtime-kernels)"),
+      llvm::cl::init(true)};
 };
 
 /// The vector register width quantc generates code for on the target with
@@ -32,7 +38,9 @@ struct LowerToLLVMOptions
 int64_t getTargetVectorBits(llvm::StringRef triple, llvm::StringRef cpu,
                             llvm::StringRef features);
 
-/// qnn to the LLVM dialect: convert-qnn-to-linalg, one-shot bufferization
+/// qnn to the LLVM dialect: the runtime's kernels declared (unless
+/// `options.runtimeKernels` is false), convert-qnn-to-linalg, the
+/// declarations no call uses removed, one-shot bufferization
 /// with identity-layout function boundaries, buffer deallocation,
 /// quantc-vectorize-contractions (unless `options.vectorBits` is 0), linalg
 /// to loops, and the conversions to LLVM. Registered as

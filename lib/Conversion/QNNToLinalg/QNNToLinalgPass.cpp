@@ -120,6 +120,10 @@ struct ConvertQNNToLinalgPass final
     target.addIllegalDialect<qnn::QNNDialect>();
     target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,
                            math::MathDialect, tensor::TensorDialect>();
+    // Calls to the runtime's kernels and the buffers they take.
+    target.addLegalDialect<bufferization::BufferizationDialect,
+                           memref::MemRefDialect>();
+    target.addLegalOp<func::CallOp>();
     // Quantized tensors become their stored integers, at the function's
     // boundary too.
     TypeConverter converter;

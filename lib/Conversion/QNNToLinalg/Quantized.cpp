@@ -22,6 +22,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "quantc/Conversion/QNNToLinalg/QNNToLinalg.h"
+#include "quantc/Conversion/QNNToLinalg/RuntimeKernels.h"
 #include "quantc/Dialect/QNN/IR/QNNOps.h"
 #include "quantc/Dialect/QNN/IR/QuantizedElements.h"
 
@@ -812,6 +813,27 @@ static bool isQuantizedValue(Value value) {
   return value && isa<quant::QuantizedType>(getElementTypeOrSelf(value));
 }
 
+/// The stored integers of `value` if a qnn.constant defines it.
+static DenseElementsAttr getConstantStored(Value value) {
+  auto constant = value ? value.getDefiningOp<qnn::ConstantOp>() : nullptr;
+  return constant ? dyn_cast<DenseElementsAttr>(constant.getValue())
+                  : DenseElementsAttr();
+}
+
+/// Whether the runtime's kernels take these operands: 8-bit activations,
+/// and a constant s8 weight with zero point 0 (see RuntimeKernels.h), and
+/// an i32 bias, if any, constant too. Sets `weight` and `bias`.
+static bool suitsKernels(const AxisParams &in, const AxisParams &w,
+                         Value weightValue, Value biasValue,
+                         DenseElementsAttr &weight, DenseElementsAttr &bias) {
+  if (in.width != 8 || w.width != 8 || !w.isSigned || !w.allZeroPointsAre(0))
+    return false;
+  weight = getConstantStored(weightValue);
+  bias = isQuantizedValue(biasValue) ? getConstantStored(biasValue)
+                                     : DenseElementsAttr();
+  return weight && (!isQuantizedValue(biasValue) || bias);
+}
+
 struct QuantizedConvLowering final : OpConversionPattern<qnn::ConvOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -829,10 +851,19 @@ struct QuantizedConvLowering final : OpConversionPattern<qnn::ConvOp> {
     Value bias = op.getBias();
     bool integerBias = isQuantizedValue(bias);
     RankedTensorType accType = op.getType().clone(rewriter.getI32Type());
+    DenseElementsAttr weight, biasValues;
+    FailureOr<Value> call = failure();
+    if (suitsKernels(in, w, op.getWeight(), bias, weight, biasValues))
+      call = createConvKernelCall(rewriter, loc, op, adaptor.getInput(), weight,
+                                  biasValues, ConvAttributes::of(op),
+                                  in.zeroPoint(0), in.isSigned, accType);
     Value acc =
-        createConv(rewriter, loc, adaptor.getInput(), adaptor.getWeight(),
-                   integerBias ? adaptor.getBias() : Value(),
-                   ConvAttributes::of(op), accType, contractionOperands(in, w));
+        succeeded(call)
+            ? *call
+            : createConv(rewriter, loc, adaptor.getInput(), adaptor.getWeight(),
+                         integerBias ? adaptor.getBias() : Value(),
+                         ConvAttributes::of(op), accType,
+                         contractionOperands(in, w));
     Value floatBias;
     if (bias && !integerBias) {
       // [M] to [1, M, 1, ...], to broadcast over the result.
@@ -868,8 +899,16 @@ struct QuantizedMatMulLowering final : OpConversionPattern<qnn::MatMulOp> {
     AxisParams in = *getAxisParams(op.getLhs().getType());
     AxisParams w = *getAxisParams(op.getRhs().getType());
     RankedTensorType accType = op.getType().clone(rewriter.getI32Type());
-    Value acc = createMatMul(rewriter, loc, adaptor.getLhs(), adaptor.getRhs(),
-                             accType, contractionOperands(in, w));
+    DenseElementsAttr weight, noBias;
+    FailureOr<Value> call = failure();
+    if (suitsKernels(in, w, op.getRhs(), Value(), weight, noBias))
+      call = createMatMulKernelCall(rewriter, loc, op, adaptor.getLhs(), weight,
+                                    /*transposed=*/false, DenseElementsAttr(),
+                                    in.zeroPoint(0), in.isSigned, accType);
+    Value acc = succeeded(call) ? *call
+                                : createMatMul(rewriter, loc, adaptor.getLhs(),
+                                               adaptor.getRhs(), accType,
+                                               contractionOperands(in, w));
     SmallVector<Value> sizes = getDynamicSizes(rewriter, loc, acc);
     rewriter.replaceOp(op, createEpilogue(rewriter, loc, acc, in, w, 1.0,
                                           accType.getRank() - 1, Value(),
@@ -894,9 +933,17 @@ struct QuantizedGemmLowering final : OpConversionPattern<qnn::GemmOp> {
     AxisParams w = *getAxisParams(op.getB().getType());
     bool transA = op.getTransA(), transB = op.getTransB();
     RankedTensorType accType = op.getType().clone(rewriter.getI32Type());
-    Value acc =
-        createGemmProduct(rewriter, loc, adaptor.getA(), adaptor.getB(), transA,
-                          transB, accType, contractionOperands(in, w));
+    DenseElementsAttr weight, noBias;
+    FailureOr<Value> call = failure();
+    if (!transA && suitsKernels(in, w, op.getB(), Value(), weight, noBias))
+      call = createMatMulKernelCall(rewriter, loc, op, adaptor.getA(), weight,
+                                    transB, DenseElementsAttr(),
+                                    in.zeroPoint(0), in.isSigned, accType);
+    Value acc = succeeded(call)
+                    ? *call
+                    : createGemmProduct(rewriter, loc, adaptor.getA(),
+                                        adaptor.getB(), transA, transB, accType,
+                                        contractionOperands(in, w));
     SmallVector<Value> sizes = getDynamicSizes(rewriter, loc, acc);
     Value c = op.getC();
     double beta = op.getBeta().convertToDouble();

@@ -1,0 +1,65 @@
+//===- RuntimeKernels.h - Calls to the runtime's int8 kernels ---*- C++ -*-===//
+//
+// The int8 kernels of runtime/quantc_kernels.h as compiled code calls them:
+// their declarations (quantc-declare-runtime-kernels adds them to a module)
+// and the lowering of a quantized contraction to a call.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QUANTC_CONVERSION_QNNTOLINALG_RUNTIMEKERNELS_H
+#define QUANTC_CONVERSION_QNNTOLINALG_RUNTIMEKERNELS_H
+
+#include "quantc/Conversion/QNNToLinalg/QNNToLinalg.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinTypes.h"
+
+namespace quantc {
+
+/// The kernels compiled code calls.
+enum class RuntimeKernel { Conv2D, Depthwise2D, MatMul };
+
+/// Every kernel, in the order their declarations are added.
+inline constexpr RuntimeKernel kRuntimeKernels[] = {
+    RuntimeKernel::Conv2D, RuntimeKernel::Depthwise2D, RuntimeKernel::MatMul};
+
+/// The kernel's function name (its C entry point is `_mlir_ciface_` and the
+/// name, through `llvm.emit_c_interface`).
+llvm::StringRef getRuntimeKernelName(RuntimeKernel kernel);
+
+/// The kernel's signature: input, weights, offsets and output as
+/// memref<?xi8>, memref<?xi8>, memref<?xi32>, memref<?xi32>, then i64
+/// scalars (runtime/qgemm.c documents them).
+mlir::FunctionType getRuntimeKernelType(mlir::MLIRContext *context,
+                                        RuntimeKernel kernel);
+
+namespace qnn_to_linalg {
+
+/// The i32 accumulator of a quantized 2-D convolution (NCHW) of `input`
+/// (stored 8-bit integers, zero point `inputZeroPoint`, s8 if
+/// `inputSigned`) with the constant stored s8 `weight` (zero point 0) and
+/// the optional constant i32 `bias`, as a call to the runtime's kernel.
+/// A depthwise conv (one input channel a group) calls the depthwise
+/// kernel. Fails, creating nothing, if the module does not declare the
+/// kernel or the conv does not suit it (dynamic sizes other than the
+/// batch, a narrow conv: fewer than 8 taps or 4 filters a group); `op` is
+/// the op being lowered.
+mlir::FailureOr<mlir::Value> createConvKernelCall(
+    mlir::OpBuilder &b, mlir::Location loc, mlir::Operation *op,
+    mlir::Value input, mlir::DenseElementsAttr weight,
+    mlir::DenseElementsAttr bias, const ConvAttributes &attributes,
+    int64_t inputZeroPoint, bool inputSigned, mlir::RankedTensorType accType);
+
+/// The same for `lhs x weight` (weight [K, N], or [N, K] if `transposed`),
+/// lhs of rank 2 or more with the weight shared by every row.
+mlir::FailureOr<mlir::Value>
+createMatMulKernelCall(mlir::OpBuilder &b, mlir::Location loc,
+                       mlir::Operation *op, mlir::Value lhs,
+                       mlir::DenseElementsAttr weight, bool transposed,
+                       mlir::DenseElementsAttr bias, int64_t inputZeroPoint,
+                       bool inputSigned, mlir::RankedTensorType accType);
+
+} // namespace qnn_to_linalg
+} // namespace quantc
+
+#endif // QUANTC_CONVERSION_QNNTOLINALG_RUNTIMEKERNELS_H

@@ -1,0 +1,311 @@
+//===- RuntimeKernels.cpp - Quantized contractions as runtime kernel calls
+//-===//
+//
+// A quantized conv or matmul with a constant s8 weight becomes a call to
+// one of the runtime's int8 kernels (runtime/quantc_kernels.h) when the
+// module declares it (quantc-declare-runtime-kernels). The weight is packed
+// here, at compile time, into the kernel's layout, and the zero-point term
+// and the i32 bias fold into one i32 offset per output channel
+// (docs/numerics.md, "Integer kernels"):
+//
+//   offset[c] = bias[c] - z'_x * sum_k w[c, k]
+//
+// The call reads the input's stored integers and writes the i32
+// accumulator, which the caller's epilogue turns into the result. The
+// tensors cross into buffers with bufferization.to_buffer (read only) and
+// back with bufferization.to_tensor of a fresh buffer (restrict, writable).
+//
+//===----------------------------------------------------------------------===//
+
+#include "quantc/Conversion/QNNToLinalg/RuntimeKernels.h"
+#include "quantc/Conversion/QNNToLinalg/QNNToLinalg.h"
+
+#include "quantc_kernels.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/SymbolTable.h"
+
+using namespace mlir;
+using namespace quantc;
+using namespace quantc::qnn_to_linalg;
+
+/// The memref<?xT> type the kernels take their buffers as.
+static MemRefType getFlatBuffer(Type element) {
+  return MemRefType::get({ShapedType::kDynamic}, element);
+}
+
+FunctionType quantc::getRuntimeKernelType(MLIRContext *context,
+                                          RuntimeKernel kernel) {
+  Type i8 = IntegerType::get(context, 8), i32 = IntegerType::get(context, 32),
+       i64 = IntegerType::get(context, 64);
+  SmallVector<Type> inputs = {getFlatBuffer(i8), getFlatBuffer(i8),
+                              getFlatBuffer(i32), getFlatBuffer(i32)};
+  // The scalars of runtime/qgemm.c's entry points.
+  int64_t scalars = kernel == RuntimeKernel::MatMul ? 4 : 18;
+  inputs.append(scalars, i64);
+  return FunctionType::get(context, inputs, {});
+}
+
+StringRef quantc::getRuntimeKernelName(RuntimeKernel kernel) {
+  switch (kernel) {
+  case RuntimeKernel::Conv2D:
+    return "quantc_conv2d_u8s8_i32";
+  case RuntimeKernel::Depthwise2D:
+    return "quantc_depthwise2d_u8s8_i32";
+  case RuntimeKernel::MatMul:
+    return "quantc_matmul_u8s8_i32";
+  }
+  llvm_unreachable("unknown runtime kernel");
+}
+
+/// Whether the module around `op` declares `kernel` with its signature.
+static bool isDeclared(Operation *op, RuntimeKernel kernel) {
+  auto func = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(
+      op, StringAttr::get(op->getContext(), getRuntimeKernelName(kernel)));
+  return func && func.getFunctionType() ==
+                     getRuntimeKernelType(op->getContext(), kernel);
+}
+
+/// `value` (a tensor) as a flat buffer the kernel reads.
+static Value toFlatBuffer(OpBuilder &b, Location loc, Value value) {
+  auto type = cast<RankedTensorType>(value.getType());
+  SmallVector<ReassociationIndices> all(1);
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    all[0].push_back(d);
+  Value flat = value;
+  if (type.getRank() != 1)
+    flat = tensor::CollapseShapeOp::create(b, loc, value, all);
+  auto dynamic =
+      RankedTensorType::get({ShapedType::kDynamic}, type.getElementType());
+  if (flat.getType() != dynamic)
+    flat = tensor::CastOp::create(b, loc, dynamic, flat);
+  return bufferization::ToBufferOp::create(
+      b, loc, getFlatBuffer(type.getElementType()), flat, /*read_only=*/true);
+}
+
+/// A constant tensor holding `bytes` (i8) or `words` (i32).
+static Value createBytes(OpBuilder &b, Location loc, ArrayRef<int8_t> bytes) {
+  auto type =
+      RankedTensorType::get({int64_t(bytes.size())}, b.getIntegerType(8));
+  return arith::ConstantOp::create(
+      b, loc,
+      DenseElementsAttr::get(
+          type, ArrayRef<char>(reinterpret_cast<const char *>(bytes.data()),
+                               bytes.size())));
+}
+
+static Value createWords(OpBuilder &b, Location loc, ArrayRef<int32_t> words) {
+  auto type =
+      RankedTensorType::get({int64_t(words.size())}, b.getIntegerType(32));
+  return arith::ConstantOp::create(b, loc, DenseElementsAttr::get(type, words));
+}
+
+/// Calls `kernel` on the flat buffers of `inputs`, `weights` and `offsets`
+/// and a fresh i32 buffer of `accType` (dynamic sizes `sizes`), passing
+/// `scalars`; returns the accumulator as a tensor of `accType`.
+static Value callKernel(OpBuilder &b, Location loc, RuntimeKernel kernel,
+                        Value input, Value weights, Value offsets,
+                        RankedTensorType accType, ValueRange sizes,
+                        ArrayRef<Value> scalars) {
+  // The output buffer, flat, of the accumulator's element count.
+  Value count = arith::ConstantIndexOp::create(b, loc, 1);
+  int64_t dynamicIndex = 0;
+  for (int64_t d = 0; d < accType.getRank(); ++d) {
+    Value size = accType.isDynamicDim(d) ? sizes[dynamicIndex++]
+                                         : Value(arith::ConstantIndexOp::create(
+                                               b, loc, accType.getDimSize(d)));
+    count = arith::MulIOp::create(b, loc, count, size);
+  }
+  Type i32 = b.getIntegerType(32);
+  Value output =
+      memref::AllocOp::create(b, loc, getFlatBuffer(i32), ValueRange{count});
+  SmallVector<Value> operands = {toFlatBuffer(b, loc, input),
+                                 toFlatBuffer(b, loc, weights),
+                                 toFlatBuffer(b, loc, offsets), output};
+  llvm::append_range(operands, scalars);
+  func::CallOp::create(b, loc, getRuntimeKernelName(kernel), TypeRange(),
+                       operands);
+  Value flat = bufferization::ToTensorOp::create(
+      b, loc, RankedTensorType::get({ShapedType::kDynamic}, i32), output,
+      /*restrict=*/true, /*writable=*/true);
+  // Back to the accumulator's shape.
+  if (accType.hasStaticShape()) {
+    flat = tensor::CastOp::create(
+        b, loc, RankedTensorType::get({accType.getNumElements()}, i32), flat);
+    SmallVector<ReassociationIndices> all(1);
+    for (int64_t d = 0; d < accType.getRank(); ++d)
+      all[0].push_back(d);
+    return tensor::ExpandShapeOp::create(b, loc, accType, flat, all);
+  }
+  SmallVector<Value> shape;
+  dynamicIndex = 0;
+  for (int64_t d = 0; d < accType.getRank(); ++d)
+    shape.push_back(accType.isDynamicDim(d)
+                        ? sizes[dynamicIndex++]
+                        : Value(arith::ConstantIndexOp::create(
+                              b, loc, accType.getDimSize(d))));
+  Value shapeTensor = tensor::FromElementsOp::create(b, loc, shape);
+  return tensor::ReshapeOp::create(b, loc, accType, flat, shapeTensor);
+}
+
+/// The stored s8 integers of `weight`, row-major.
+static SmallVector<int8_t> getStored(DenseElementsAttr weight) {
+  SmallVector<int8_t> values;
+  values.reserve(weight.getNumElements());
+  for (const APInt &v : weight.getValues<APInt>())
+    values.push_back(int8_t(v.getSExtValue()));
+  return values;
+}
+
+/// The i32 offsets: bias[c] (or 0) - z' * sum of channel c's weights,
+/// wrapping as i32 sums do.
+static SmallVector<int32_t> getOffsets(ArrayRef<int64_t> channelSums,
+                                       DenseElementsAttr bias,
+                                       int64_t shiftedZero) {
+  SmallVector<int32_t> offsets;
+  SmallVector<int64_t> biases(channelSums.size(), 0);
+  if (bias) {
+    int64_t i = 0;
+    for (const APInt &v : bias.getValues<APInt>())
+      biases[i++] = v.getSExtValue();
+  }
+  for (auto [sum, start] : llvm::zip_equal(channelSums, biases))
+    offsets.push_back(
+        int32_t(uint32_t(uint64_t(start) - uint64_t(shiftedZero * sum))));
+  return offsets;
+}
+
+static Value index64(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantIntOp::create(b, loc, b.getI64Type(), v);
+}
+
+FailureOr<Value> qnn_to_linalg::createConvKernelCall(
+    OpBuilder &b, Location loc, Operation *op, Value input,
+    DenseElementsAttr weight, DenseElementsAttr bias,
+    const ConvAttributes &attributes, int64_t inputZeroPoint, bool inputSigned,
+    RankedTensorType accType) {
+  auto inputType = cast<RankedTensorType>(input.getType());
+  auto weightType = cast<RankedTensorType>(weight.getType());
+  if (inputType.getRank() != 4 || weightType.getRank() != 4 ||
+      !weight.getElementType().isInteger(8) ||
+      !inputType.getElementType().isInteger(8) ||
+      llvm::any_of(inputType.getShape().drop_front(), ShapedType::isDynamic) ||
+      llvm::any_of(accType.getShape().drop_front(), ShapedType::isDynamic))
+    return failure();
+  int64_t group = attributes.group;
+  int64_t channels = inputType.getDimSize(1) / group;
+  int64_t filters = weightType.getDimSize(0) / group;
+  int64_t kh = weightType.getDimSize(2), kw = weightType.getDimSize(3);
+  int64_t k = channels * kh * kw;
+  // A depthwise conv has a kernel of its own; other narrow convs stay with
+  // the generic code: a register tile of filters and four-byte groups of
+  // taps would be mostly empty.
+  bool depthwise = channels == 1 && group > 1;
+  RuntimeKernel kernel =
+      depthwise ? RuntimeKernel::Depthwise2D : RuntimeKernel::Conv2D;
+  if (!isDeclared(op, kernel) || (!depthwise && (k < 8 || filters < 4)))
+    return failure();
+
+  // Filters as rows (one group after the other) or depthwise rows, and
+  // their offsets.
+  SmallVector<int8_t> stored = getStored(weight);
+  int64_t m = weightType.getDimSize(0);
+  SmallVector<int8_t> rows;
+  if (depthwise) {
+    rows.resize(quantc_depthwise_size(m, kh, kw));
+    quantc_pack_depthwise_s8(m, kh, kw, stored.data(), rows.data());
+  } else {
+    rows.resize(quantc_rows_size(m, k));
+    quantc_pack_rows_s8(m, k, stored.data(), k, 1, rows.data());
+  }
+  SmallVector<int64_t> sums(m, 0);
+  for (int64_t f = 0; f < m; ++f)
+    for (int64_t i = 0; i < k; ++i)
+      sums[f] += stored[f * k + i];
+  int64_t shiftedZero = inputSigned ? inputZeroPoint + 128 : inputZeroPoint;
+  SmallVector<int32_t> offsets = getOffsets(sums, bias, shiftedZero);
+  Value rowsConstant = createBytes(b, loc, rows);
+  Value offsetsConstant = createWords(b, loc, offsets);
+
+  SmallVector<Value> sizes;
+  Value batch;
+  if (accType.isDynamicDim(0)) {
+    Value n = tensor::DimOp::create(b, loc, input, 0);
+    sizes.push_back(n);
+    batch = arith::IndexCastOp::create(b, loc, b.getI64Type(), n);
+  } else {
+    batch = index64(b, loc, accType.getDimSize(0));
+  }
+  int64_t padValue =
+      inputSigned ? int64_t(uint8_t(int8_t(inputZeroPoint))) : inputZeroPoint;
+  SmallVector<Value> scalars = {batch};
+  for (int64_t v :
+       {group, channels, inputType.getDimSize(2), inputType.getDimSize(3),
+        filters, kh, kw, attributes.strides[0], attributes.strides[1],
+        attributes.dilations[0], attributes.dilations[1], attributes.pads[0],
+        attributes.pads[1], accType.getDimSize(2), accType.getDimSize(3),
+        padValue, int64_t(inputSigned)})
+    scalars.push_back(index64(b, loc, v));
+  return callKernel(b, loc, kernel, input, rowsConstant, offsetsConstant,
+                    accType, sizes, scalars);
+}
+
+FailureOr<Value> qnn_to_linalg::createMatMulKernelCall(
+    OpBuilder &b, Location loc, Operation *op, Value lhs,
+    DenseElementsAttr weight, bool transposed, DenseElementsAttr bias,
+    int64_t inputZeroPoint, bool inputSigned, RankedTensorType accType) {
+  if (!isDeclared(op, RuntimeKernel::MatMul))
+    return failure();
+  auto lhsType = cast<RankedTensorType>(lhs.getType());
+  auto weightType = cast<RankedTensorType>(weight.getType());
+  if (lhsType.getRank() < 2 || weightType.getRank() != 2 ||
+      !weight.getElementType().isInteger(8) ||
+      !lhsType.getElementType().isInteger(8) ||
+      lhsType.isDynamicDim(lhsType.getRank() - 1) ||
+      accType.getRank() != lhsType.getRank())
+    return failure();
+  int64_t k = lhsType.getShape().back();
+  int64_t n = transposed ? weightType.getDimSize(0) : weightType.getDimSize(1);
+  if ((transposed ? weightType.getDimSize(1) : weightType.getDimSize(0)) != k)
+    return failure();
+
+  SmallVector<int8_t> stored = getStored(weight);
+  SmallVector<int8_t> panels(quantc_panels_size(k, n));
+  // Element (k, n) of B: w[k, n], or w[n, k] when transposed.
+  quantc_pack_panels_s8(k, n, stored.data(), transposed ? 1 : n,
+                        transposed ? k : 1, panels.data());
+  SmallVector<int64_t> sums(n, 0);
+  for (int64_t kk = 0; kk < k; ++kk)
+    for (int64_t j = 0; j < n; ++j)
+      sums[j] += stored[transposed ? j * k + kk : kk * n + j];
+  int64_t shiftedZero = inputSigned ? inputZeroPoint + 128 : inputZeroPoint;
+  SmallVector<int32_t> offsets = getOffsets(sums, bias, shiftedZero);
+  Value panelsConstant = createBytes(b, loc, panels);
+  Value offsetsConstant = createWords(b, loc, offsets);
+
+  // Rows: the product of every dimension of lhs but the last.
+  SmallVector<Value> sizes;
+  Value rows = arith::ConstantIndexOp::create(b, loc, 1);
+  for (int64_t d = 0; d + 1 < lhsType.getRank(); ++d) {
+    Value size;
+    if (lhsType.isDynamicDim(d)) {
+      size = tensor::DimOp::create(b, loc, lhs, d);
+    } else {
+      size = arith::ConstantIndexOp::create(b, loc, lhsType.getDimSize(d));
+    }
+    if (accType.isDynamicDim(d))
+      sizes.push_back(size);
+    rows = arith::MulIOp::create(b, loc, rows, size);
+  }
+  SmallVector<Value> scalars = {
+      arith::IndexCastOp::create(b, loc, b.getI64Type(), rows)};
+  for (int64_t v : {n, k, int64_t(inputSigned)})
+    scalars.push_back(index64(b, loc, v));
+  return callKernel(b, loc, RuntimeKernel::MatMul, lhs, panelsConstant,
+                    offsetsConstant, accType, sizes, scalars);
+}

@@ -1,0 +1,78 @@
+// RUN: quant-opt %s --split-input-file --quantc-declare-runtime-kernels --convert-qnn-to-linalg --verify-diagnostics | FileCheck %s
+
+// The kernels are declared with MLIR's C interface. A quantized conv with a
+// constant s8 weight becomes a call: the filters packed as rows of taps
+// padded to a multiple of 4 (4 filters x 28 bytes), and per filter the
+// offset bias - z_x * sum(w) = bias - 128 * 27.
+!u = !quant.uniform<u8:f32, 0.05:128>
+!w = !quant.uniform<i8<-127:127>:f32:0, {0.01, 0.02, 0.01, 0.02}>
+!b = !quant.uniform<i32:f32:0, {5.0e-4, 1.0e-3, 5.0e-4, 1.0e-3}>
+!o = !quant.uniform<u8:f32, 0.1:0>
+// CHECK: func.func private @quantc_conv2d_u8s8_i32(memref<?xi8>, memref<?xi8>, memref<?xi32>, memref<?xi32>, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64) attributes {llvm.emit_c_interface}
+// CHECK: func.func private @quantc_depthwise2d_u8s8_i32(memref<?xi8>, memref<?xi8>, memref<?xi32>, memref<?xi32>, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64) attributes {llvm.emit_c_interface}
+// CHECK: func.func private @quantc_matmul_u8s8_i32(memref<?xi8>, memref<?xi8>, memref<?xi32>, memref<?xi32>, i64, i64, i64, i64) attributes {llvm.emit_c_interface}
+// CHECK-LABEL: func.func @conv(
+func.func @conv(%x: tensor<1x3x4x4x!u>) -> tensor<1x4x4x4x!o> {
+  // CHECK: arith.constant dense<"0x{{(01){27}00(01){27}00(01){27}00(01){27}00}}"> : tensor<112xi8>
+  // CHECK: arith.constant dense<[-3446, -3476, -3426, -3416]> : tensor<4xi32>
+  // CHECK: %[[ZP:.*]] = arith.constant 128 : i64
+  // CHECK: %[[OUT:.*]] = memref.alloc(%{{.*}}) : memref<?xi32>
+  // CHECK: %[[X:.*]] = bufferization.to_buffer %{{.*}} read_only : tensor<?xi8> to memref<?xi8>
+  // CHECK: call @quantc_conv2d_u8s8_i32(%[[X]], %{{.*}}, %{{.*}}, %[[OUT]], {{.*}}, %[[ZP]], %{{.*}})
+  // CHECK: bufferization.to_tensor %[[OUT]] restrict writable
+  // CHECK: tensor.expand_shape {{.*}} into tensor<1x4x4x4xi32>
+  // CHECK-NOT: tensor.pad
+  // CHECK: math.roundeven
+  %w = qnn.constant dense<1> : tensor<4x3x3x3xi8> -> tensor<4x3x3x3x!w>
+  %b = qnn.constant dense<[10, -20, 30, 40]> : tensor<4xi32> -> tensor<4x!b>
+  %y = qnn.conv %x, %w, %b {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, group = 1 : i64} : (tensor<1x3x4x4x!u>, tensor<4x3x3x3x!w>, tensor<4x!b>) -> tensor<1x4x4x4x!o>
+  return %y : tensor<1x4x4x4x!o>
+}
+
+// -----
+
+// A depthwise conv calls the depthwise kernel, its filters packed as
+// kernel rows of 4 taps (3 taps and a zero): 4 filters x 3 rows x 4 bytes.
+// A conv with fewer than 8 taps a filter keeps the generic loops.
+!u = !quant.uniform<u8:f32, 0.05:128>
+!w = !quant.uniform<i8<-127:127>:f32, 0.01>
+// CHECK-LABEL: func.func @depthwise(
+func.func @depthwise(%x: tensor<1x4x5x5x!u>) -> (tensor<1x4x5x5xf32>, tensor<1x4x5x5xf32>) {
+  // CHECK: arith.constant dense<[2, 2, 2, 0, 2, 2, 2, 0, 2, 2, 2, 0, 2, 2, 2, 0, 2, 2, 2, 0, 2, 2, 2, 0, 2, 2, 2, 0, 2, 2, 2, 0, 2, 2, 2, 0, 2, 2, 2, 0, 2, 2, 2, 0, 2, 2, 2, 0]> : tensor<48xi8>
+  // CHECK: call @quantc_depthwise2d_u8s8_i32(
+  // CHECK-NOT: call
+  // CHECK: linalg.generic
+  %w = qnn.constant dense<2> : tensor<4x1x3x3xi8> -> tensor<4x1x3x3x!w>
+  %y = qnn.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, group = 4 : i64} : (tensor<1x4x5x5x!u>, tensor<4x1x3x3x!w>) -> tensor<1x4x5x5xf32>
+  %v = qnn.constant dense<3> : tensor<4x4x1x1xi8> -> tensor<4x4x1x1x!w>
+  %z = qnn.conv %x, %v {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1 : i64} : (tensor<1x4x5x5x!u>, tensor<4x4x1x1x!w>) -> tensor<1x4x5x5xf32>
+  return %y, %z : tensor<1x4x5x5xf32>, tensor<1x4x5x5xf32>
+}
+
+// -----
+
+// A matmul's weight [K, N] = [6, 3] becomes one panel of 16 columns by two
+// groups of 4 k (128 bytes); with s8 activations the offsets use z_x + 128:
+// -(-3 + 128) * column sum.
+!s = !quant.uniform<i8:f32, 0.05:-3>
+!w = !quant.uniform<i8<-127:127>:f32:1, {0.01, 0.02, 0.03}>
+// CHECK-LABEL: func.func @matmul(
+func.func @matmul(%x: tensor<2x5x6x!s>) -> tensor<2x5x3xf32> {
+  // CHECK: arith.constant dense<"0x{{.*}}"> : tensor<128xi8>
+  // CHECK: arith.constant dense<[-750, 0, -1500]> : tensor<3xi32>
+  // CHECK: %[[ROWS:.*]] = arith.index_cast %{{.*}} : index to i64
+  // CHECK: arith.constant 3 : i64
+  // CHECK: arith.constant 6 : i64
+  // CHECK: %[[SIGNED:.*]] = arith.constant 1 : i64
+  // CHECK: call @quantc_matmul_u8s8_i32(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %[[ROWS]], %{{.*}}, %{{.*}}, %[[SIGNED]])
+  // CHECK: tensor.expand_shape {{.*}} into tensor<2x5x3xi32>
+  %w = qnn.constant dense<[[1, 0, 2], [1, 0, 2], [1, 0, 2], [1, 0, 2], [1, 0, 2], [1, 0, 2]]> : tensor<6x3xi8> -> tensor<6x3x!w>
+  %y = qnn.matmul %x, %w : (tensor<2x5x6x!s>, tensor<6x3x!w>) -> tensor<2x5x3xf32>
+  return %y : tensor<2x5x3xf32>
+}
+
+// -----
+
+// A symbol of a kernel's name with another type is an error.
+// expected-error @below {{quantc-declare-runtime-kernels: 'quantc_matmul_u8s8_i32' is taken by a function of another type}}
+func.func private @quantc_matmul_u8s8_i32(memref<?xi8>)
