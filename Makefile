@@ -47,13 +47,17 @@ conformance: build
 	  /usr/share/libonnx-testdata/data/node $(BUILD_DIR)/conformance.md
 
 # quantc's fp32 libraries against onnxruntime on the PaddleOCR models, at
-# 1 and 2 threads, then on their heaviest single layers; libraries and
-# inputs are kept in $(BUILD_DIR)/bench.
+# 1 and 2 threads, then on their heaviest single layers, then the int8
+# libraries against onnxruntime's fp32 and its int8 on the same
+# quantization (QDQ); libraries and inputs are kept in $(BUILD_DIR)/bench.
 bench: build models
 	@PYTHONPATH=python /usr/bin/python3 bench/paddleocr_fp32.py $(BUILD_DIR)/bin/quantc \
 	  .cache/onnxruntime .cache/models/ocr-models-1.4.2 $(BUILD_DIR)/bench
 	@/usr/bin/python3 bench/layers_fp32.py $(BUILD_DIR)/bin/quantc .cache/onnxruntime \
 	  $(BUILD_DIR)/bench/layers
+	@PYTHONPATH=python /usr/bin/python3 bench/paddleocr_int8.py $(BUILD_DIR)/bin/quantc \
+	  .cache/onnxruntime .cache/models/ocr-models-1.4.2 /usr/share/doc/opencv-doc/examples/data \
+	  $(BUILD_DIR)/bench/int8 --stats-dir $(BUILD_DIR)/accuracy
 
 # The runtime's int8 kernels (Google Benchmark) against the vpdpbusd peak
 # and the read bandwidth of one core, measured in the same run.

@@ -1,0 +1,136 @@
+"""Times quantc's int8 libraries of the PaddleOCR models against onnxruntime.
+
+For rec and cls at fixed input sizes, in one run:
+- the calibration statistics: reused from WORK_DIR or STATS_DIR (make
+  accuracy keeps them in build/accuracy), else `quantc calibrate` on strips
+  of opencv-doc images (as bench/accuracy.py takes them);
+- `quantc compile --quantize static` (min-max, per channel) builds the int8
+  library, `quantc compile` the float one;
+- `quantc quantize` with the same options writes the same quantization as a
+  QDQ ONNX model, which onnxruntime runs with its int8 kernels;
+- `quantc run --bench N` times quantc's libraries, onnxruntime-node
+  (bench/ort_bench.js) the float model and the QDQ model at 1 and 2
+  intra-op threads, all on the same seeded input.
+
+Prints a Markdown table of the medians and of the speedups of quantc's int8
+library over each of them (above 1: quantc is faster). quantc's libraries
+run on one thread.
+
+Usage: paddleocr_int8.py QUANTC ORT_DIR MODELS_DIR IMAGES_DIR WORK_DIR
+           [--stats-dir DIR] [--runs N] [--models rec,cls]
+"""
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+
+import numpy as np
+from PIL import Image
+
+from quantc.paddleocr import line_input, strips
+
+MODELS = {
+    "rec": ("ch_PP-OCRv4_rec_infer.onnx", (1, 3, 48, 320)),
+    "cls": ("ch_ppocr_mobile_v2.0_cls_infer.onnx", (1, 3, 48, 192)),
+}
+STATIC = ["--quantize", "static", "--calibration-method", "minmax", "--per-channel"]
+
+
+def progress(message):
+    print(message, file=sys.stderr, flush=True)
+
+
+def statistics(args, key, model, shape):
+    """The statistics file of `key`'s model: reused, or calibrated now."""
+    for folder in [args.work_dir, args.stats_dir]:
+        if folder:
+            path = os.path.join(folder, f"{key}-stats.json")
+            if os.path.exists(path):
+                return path
+    progress(f"{key}: calibrating")
+    samples = os.path.join(args.work_dir, f"{key}-calibration")
+    os.makedirs(samples, exist_ok=True)
+    crops = []
+    for name, height, step in [("imageTextR.png", 26, 13), ("text_motion.jpg", 40, 20),
+                               ("text_defocus.jpg", 40, 20)]:
+        image = Image.open(os.path.join(args.images_dir, name)).convert("RGB")
+        crops += strips(image, height, step)
+    for i, crop in enumerate(crops):
+        np.save(os.path.join(samples, f"sample{i:03}.npy"), line_input(crop, shape[3]))
+    path = os.path.join(args.work_dir, f"{key}-stats.json")
+    dims = ",".join(str(d) for d in shape)
+    subprocess.run([args.quantc, "calibrate", model, "--input-shape", f"x={dims}",
+                    "--data", samples, "-o", path], check=True)
+    return path
+
+
+def time_quantc(quantc, library, npy, runs):
+    out = subprocess.run([quantc, "run", library, "--input", f"x={npy}", "--bench",
+                          str(runs)], check=True, capture_output=True, text=True).stdout
+    return float(re.search(r"median ([0-9.e+-]+) ms", out).group(1))
+
+
+def time_ort(script, ort_dir, model, shape, raw, threads, runs):
+    dims = ",".join(str(d) for d in shape)
+    out = subprocess.run(["node", script, ort_dir, model, "x", dims, raw, str(threads),
+                          str(runs)], check=True, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])["median_ms"]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    for name in ["quantc", "ort_dir", "models_dir", "images_dir", "work_dir"]:
+        parser.add_argument(name)
+    parser.add_argument("--stats-dir")
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--models", default="rec,cls")
+    args = parser.parse_args()
+    os.makedirs(args.work_dir, exist_ok=True)
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "ort_bench.js")
+
+    rows = []
+    for key in args.models.split(","):
+        file, shape = MODELS[key]
+        model = os.path.join(args.models_dir, file)
+        dims = ",".join(str(d) for d in shape)
+        stats = statistics(args, key, model, shape)
+        progress(f"{key}: compiling and exporting")
+        float_library = os.path.join(args.work_dir, f"lib{key}-float.so")
+        int8_library = os.path.join(args.work_dir, f"lib{key}-int8.so")
+        qdq = os.path.join(args.work_dir, f"{key}.int8.onnx")
+        shape_option = ["--input-shape", f"x={dims}"]
+        subprocess.run([args.quantc, "compile", model, "-o", float_library] + shape_option,
+                       check=True)
+        subprocess.run([args.quantc, "compile", model, "-o", int8_library, "--calibration",
+                        stats] + STATIC + shape_option, check=True)
+        subprocess.run([args.quantc, "quantize", model, "-o", qdq, "--calibration", stats]
+                       + STATIC + shape_option, check=True)
+        x = np.random.default_rng(2026).uniform(-1, 1, shape).astype(np.float32)
+        npy = os.path.join(args.work_dir, f"{key}.npy")
+        raw = os.path.join(args.work_dir, f"{key}.f32")
+        np.save(npy, x)
+        x.tofile(raw)
+        progress(f"{key}: timing quantc")
+        ours = time_quantc(args.quantc, int8_library, npy, args.runs)
+        ours_float = time_quantc(args.quantc, float_library, npy, args.runs)
+        progress(f"{key}: timing onnxruntime")
+        peers = [time_ort(script, args.ort_dir, m, shape, raw, t, args.runs)
+                 for m in [model, qdq] for t in [1, 2]]
+        rows.append((key, "x".join(str(d) for d in shape), ours, ours_float, peers))
+
+    print("| model | input | quantc int8 (ms) | quantc fp32 (ms) | "
+          "onnxruntime fp32, 1 thread (ms) | speedup | onnxruntime fp32, 2 threads (ms) "
+          "| speedup | onnxruntime int8 (our QDQ), 1 thread (ms) | speedup | "
+          "onnxruntime int8 (our QDQ), 2 threads (ms) | speedup |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    for key, dims, ours, ours_float, peers in rows:
+        cells = " | ".join(f"{p:.2f} | {p / ours:.2f}" for p in peers)
+        print(f"| {key} | {dims} | {ours:.2f} | {ours_float:.2f} | {cells} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
