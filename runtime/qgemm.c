@@ -7,6 +7,7 @@
 //===---------------------------------------------------------------------===*/
 
 #include "qgemm_internal.h"
+#include "quantc_threads.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -141,13 +142,20 @@ QUANTC_RUNTIME int quantc_kernels_use(const char *isa) {
 
 /*===- Entry points -------------------------------------------------------===*/
 
-QUANTC_RUNTIME void quantc_qgemm_u8s8(int64_t m, int64_t n, int64_t k,
-                                      const uint8_t *a, int64_t lda,
-                                      int a_signed, const int8_t *b_panels,
-                                      const int32_t *col_offset, int32_t *c,
-                                      int64_t ldc) {
-  if (m <= 0 || n <= 0)
-    return;
+/* Multiply-adds a part of a job should have at least: waking a worker
+ * costs a few microseconds. */
+#define QUANTC_MIN_PART_WORK ((int64_t)1 << 23)
+
+/* At least 1 item a part, enough for QUANTC_MIN_PART_WORK. */
+static int64_t min_items(int64_t work_per_item) {
+  return work_per_item > 0
+             ? quantc_ceil_div(QUANTC_MIN_PART_WORK, work_per_item)
+             : 1;
+}
+
+static void qgemm_range(int64_t m, int64_t n, int64_t k, const uint8_t *a,
+                        int64_t lda, int a_signed, const int8_t *b_panels,
+                        const int32_t *col_offset, int32_t *c, int64_t ldc) {
 #if defined(__x86_64__)
   if (select_isa() == QUANTC_ISA_AVX512VNNI) {
     quantc_qgemm_u8s8_avx512vnni(m, n, k, a, lda, a_signed, b_panels,
@@ -156,6 +164,50 @@ QUANTC_RUNTIME void quantc_qgemm_u8s8(int64_t m, int64_t n, int64_t k,
   }
 #endif
   qgemm_generic(m, n, k, a, lda, a_signed, b_panels, col_offset, c, ldc);
+}
+
+typedef struct {
+  int64_t m, n, k, lda, ldc;
+  int a_signed;
+  const uint8_t *a;
+  const int8_t *b_panels;
+  const int32_t *col_offset;
+  int32_t *c;
+} qgemm_job;
+
+/* Columns [64 * begin, 64 * end): whole panels, the weights a part reads. */
+static void qgemm_columns(void *argument, int64_t begin, int64_t end) {
+  const qgemm_job *j = (const qgemm_job *)argument;
+  int64_t first = begin * 64, last = end * 64 < j->n ? end * 64 : j->n;
+  int64_t panel_bytes = quantc_ceil_div(j->k, 4) * 64;
+  qgemm_range(j->m, last - first, j->k, j->a, j->lda, j->a_signed,
+              j->b_panels + (first / 16) * panel_bytes, j->col_offset + first,
+              j->c + first, j->ldc);
+}
+
+/* Rows [begin, end). */
+static void qgemm_rows(void *argument, int64_t begin, int64_t end) {
+  const qgemm_job *j = (const qgemm_job *)argument;
+  qgemm_range(end - begin, j->n, j->k, j->a + begin * j->lda, j->lda,
+              j->a_signed, j->b_panels, j->col_offset, j->c + begin * j->ldc,
+              j->ldc);
+}
+
+QUANTC_RUNTIME void quantc_qgemm_u8s8(int64_t m, int64_t n, int64_t k,
+                                      const uint8_t *a, int64_t lda,
+                                      int a_signed, const int8_t *b_panels,
+                                      const int32_t *col_offset, int32_t *c,
+                                      int64_t ldc) {
+  if (m <= 0 || n <= 0)
+    return;
+  qgemm_job job = {m, n, k, lda, ldc, a_signed, a, b_panels, col_offset, c};
+  /* Split the columns when there are enough blocks of 64 for the threads
+   * (each part then reads only its own weights), else the rows. */
+  int64_t blocks = quantc_ceil_div(n, 64);
+  if (blocks >= 2 * quantc_get_threads() || m < 8)
+    quantc_parallel_for(blocks, min_items(m * 64 * k), qgemm_columns, &job);
+  else
+    quantc_parallel_for(m, min_items(n * k), qgemm_rows, &job);
 }
 
 /* The 16 bytes tap `kk` (< K) reads for the pixels `first` to `first + 15`
@@ -260,39 +312,63 @@ static void pack_im2col(const quantc_conv_shape *s, const uint8_t *x,
 /* Pixels packed at a time: four panels, the width of the vector kernel. */
 #define QUANTC_CONV_BLOCK 64
 
+typedef struct {
+  const quantc_conv_shape *shape;
+  const int8_t *w_rows;
+  const int32_t *row_offset;
+  const uint8_t *x;
+  int64_t x_channel_stride;
+  int32_t *y;
+} qconv_job;
+
+/* Blocks [begin, end) of QUANTC_CONV_BLOCK output pixels, each packed into
+ * the part's own buffer and multiplied by every filter. */
+static void qconv_blocks(void *argument, int64_t begin, int64_t end) {
+  const qconv_job *j = (const qconv_job *)argument;
+  const quantc_conv_shape *shape = j->shape;
+  int64_t k = shape->channels * shape->kernel_h * shape->kernel_w;
+  int64_t groups = quantc_ceil_div(k, 4);
+  int64_t pixels = shape->out_h * shape->out_w;
+  uint8_t *block = (uint8_t *)aligned_alloc(
+      64, (size_t)(groups * 64 * (QUANTC_CONV_BLOCK / 16)));
+  if (!block)
+    abort();
+  int isa = select_isa();
+  for (int64_t b = begin; b < end; ++b) {
+    int64_t first = b * QUANTC_CONV_BLOCK;
+    int64_t columns =
+        pixels - first < QUANTC_CONV_BLOCK ? pixels - first : QUANTC_CONV_BLOCK;
+    int64_t panels = quantc_ceil_div(columns, 16);
+    pack_im2col(shape, j->x, j->x_channel_stride, first, columns, groups,
+                block);
+#if defined(__x86_64__)
+    if (isa == QUANTC_ISA_AVX512VNNI) {
+      quantc_qpanels_s8u8_avx512vnni(shape->filters, panels, groups, j->w_rows,
+                                     j->row_offset, block, columns,
+                                     j->y + first, pixels);
+      continue;
+    }
+#endif
+    (void)isa;
+    qpanels_generic(shape->filters, panels, groups, j->w_rows, j->row_offset,
+                    block, columns, j->y + first, pixels);
+  }
+  free(block);
+}
+
 QUANTC_RUNTIME void quantc_qconv_s8u8(const quantc_conv_shape *shape,
                                       const int8_t *w_rows,
                                       const int32_t *row_offset,
                                       const uint8_t *x,
                                       int64_t x_channel_stride, int32_t *y) {
   int64_t k = shape->channels * shape->kernel_h * shape->kernel_w;
-  int64_t groups = quantc_ceil_div(k, 4);
   int64_t pixels = shape->out_h * shape->out_w;
   if (pixels <= 0 || shape->filters <= 0)
     return;
-  uint8_t *block = (uint8_t *)aligned_alloc(
-      64, (size_t)(groups * 64 * (QUANTC_CONV_BLOCK / 16)));
-  if (!block)
-    abort();
-  int isa = select_isa();
-  for (int64_t first = 0; first < pixels; first += QUANTC_CONV_BLOCK) {
-    int64_t columns =
-        pixels - first < QUANTC_CONV_BLOCK ? pixels - first : QUANTC_CONV_BLOCK;
-    int64_t panels = quantc_ceil_div(columns, 16);
-    pack_im2col(shape, x, x_channel_stride, first, columns, groups, block);
-#if defined(__x86_64__)
-    if (isa == QUANTC_ISA_AVX512VNNI) {
-      quantc_qpanels_s8u8_avx512vnni(shape->filters, panels, groups, w_rows,
-                                     row_offset, block, columns, y + first,
-                                     pixels);
-      continue;
-    }
-#endif
-    (void)isa;
-    qpanels_generic(shape->filters, panels, groups, w_rows, row_offset, block,
-                    columns, y + first, pixels);
-  }
-  free(block);
+  qconv_job job = {shape, w_rows, row_offset, x, x_channel_stride, y};
+  quantc_parallel_for(quantc_ceil_div(pixels, QUANTC_CONV_BLOCK),
+                      min_items(shape->filters * k * QUANTC_CONV_BLOCK),
+                      qconv_blocks, &job);
 }
 
 /*===- Depthwise convolution ----------------------------------------------===*/
@@ -335,14 +411,21 @@ static void depthwise_plane_generic(const quantc_conv_shape *s,
     }
 }
 
-QUANTC_RUNTIME void
-quantc_qdepthwise_s8u8(const quantc_conv_shape *s, const int8_t *w_rows,
-                       const int32_t *offset, const uint8_t *x,
-                       int64_t x_channel_stride, int32_t *y) {
+typedef struct {
+  const quantc_conv_shape *shape;
+  const int8_t *w_rows;
+  const int32_t *offset;
+  const uint8_t *x;
+  int64_t x_channel_stride;
+  int32_t *y;
+} qdepthwise_job;
+
+/* Input channels [begin, end), through the part's own padded plane. */
+static void qdepthwise_channels(void *argument, int64_t begin, int64_t end) {
+  const qdepthwise_job *job = (const qdepthwise_job *)argument;
+  const quantc_conv_shape *s = job->shape;
   int64_t multiplier = s->filters / s->channels;
   int64_t pixels = s->out_h * s->out_w;
-  if (pixels <= 0 || s->filters <= 0)
-    return;
   /* The padded plane: every tap of every output inside it, and 64 bytes
    * plus a vector's reach past the last one on each row, for the vector
    * kernel's loads. */
@@ -370,8 +453,8 @@ quantc_qdepthwise_s8u8(const quantc_conv_shape *s, const int8_t *w_rows,
   /* The padding around the input stays; only the input's part of the
    * plane changes from channel to channel. */
   memset(plane, pad, (size_t)(rows * row_bytes));
-  for (int64_t c = 0; c < s->channels; ++c) {
-    const uint8_t *in = x + c * x_channel_stride;
+  for (int64_t c = begin; c < end; ++c) {
+    const uint8_t *in = job->x + c * job->x_channel_stride;
     for (int64_t r = 0; r < s->height; ++r) {
       uint8_t *out = plane + (s->pad_top + r) * row_bytes + s->pad_left;
       if (flip) {
@@ -385,16 +468,32 @@ quantc_qdepthwise_s8u8(const quantc_conv_shape *s, const int8_t *w_rows,
 #if defined(__x86_64__)
       if (vector) {
         quantc_depthwise_plane_avx512vnni(s, plane, row_bytes,
-                                          w_rows + f * filter_bytes, offset[f],
-                                          y + f * pixels);
+                                          job->w_rows + f * filter_bytes,
+                                          job->offset[f], job->y + f * pixels);
         continue;
       }
 #endif
-      depthwise_plane_generic(s, plane, row_bytes, w_rows + f * filter_bytes,
-                              offset[f], y + f * pixels);
+      depthwise_plane_generic(s, plane, row_bytes,
+                              job->w_rows + f * filter_bytes, job->offset[f],
+                              job->y + f * pixels);
     }
   }
+  (void)vector;
   free(plane);
+}
+
+QUANTC_RUNTIME void
+quantc_qdepthwise_s8u8(const quantc_conv_shape *s, const int8_t *w_rows,
+                       const int32_t *offset, const uint8_t *x,
+                       int64_t x_channel_stride, int32_t *y) {
+  int64_t pixels = s->out_h * s->out_w;
+  if (pixels <= 0 || s->filters <= 0)
+    return;
+  qdepthwise_job job = {s, w_rows, offset, x, x_channel_stride, y};
+  int64_t per_channel =
+      (s->filters / s->channels) * pixels * s->kernel_h * s->kernel_w;
+  quantc_parallel_for(s->channels, min_items(per_channel), qdepthwise_channels,
+                      &job);
 }
 
 /*===- Entry points of compiled models

@@ -72,3 +72,7 @@ if (os.path.isfile(os.path.join(ort, "node_modules", "onnxruntime-node",
     config.available_features.add("onnxruntime")
     config.substitutions.append(("%onnxruntime", ort))
 config.substitutions.append(("%llvm_tools_dir", config.llvm_tools_dir))
+
+# The host's architecture, for tests that build code for it.
+import platform
+config.available_features.add(platform.machine())

@@ -183,6 +183,12 @@ enum {
      << " * runs one call at a time; use one per thread. */\n"
      << p << "_context *" << p << "_create(void);\n"
      << "void " << p << "_destroy(" << p << "_context *context);\n\n"
+     << "/* Sets how many threads the runs of `context` use: 0, the default,\n"
+     << " * for one a core. Outputs are the same for every count. Returns\n"
+     << " * nonzero, changing nothing, for a negative count. Several contexts\n"
+     << " * may run at once, from different threads. */\n"
+     << "int " << p << "_set_threads(" << p
+     << "_context *context, int threads);\n\n"
      << "/* The model's inputs and outputs: names, element types (QUANTC_*),\n"
      << " * ranks and declared sizes, -1 where a size is dynamic. Out of "
         "range\n"
@@ -384,7 +390,8 @@ std::string quantc::generateGlue(StringRef prefix, StringRef function,
     os << ", input" << i << "_t *";
   os << ");\n"
      << "/* The runtime's allocator, which the model's buffers come from. */\n"
-     << "void _mlir_memref_to_llvm_free(void *);\n\n";
+     << "void _mlir_memref_to_llvm_free(void *);\n"
+     << "void quantc_set_threads(int threads);\n\n";
 
   // Metadata tables.
   // Tables are named model_<kind>_...; the run function's parameters take
@@ -424,7 +431,8 @@ std::string quantc::generateGlue(StringRef prefix, StringRef function,
   size_t numInputs = signature.inputs.size();
   size_t numOutputs = signature.outputs.size();
 
-  os << "\nstruct " << p << "_context {\n  char error[512];\n};\n\n";
+  os << "\nstruct " << p
+     << "_context {\n  char error[512];\n  int threads;\n};\n\n";
   if (external)
     os << p << "_context *" << p << "_create(void) {\n"
        << "  if (acquire_weights() != 0)\n    return NULL;\n"
@@ -443,6 +451,10 @@ std::string quantc::generateGlue(StringRef prefix, StringRef function,
        << "_context));\n}\n\n"
        << "void " << p << "_destroy(" << p << "_context *context) {\n"
        << "  free(context);\n}\n\n";
+  os << "int " << p << "_set_threads(" << p
+     << "_context *context, int threads) {\n"
+     << "  if (!context || threads < 0)\n    return 1;\n"
+     << "  context->threads = threads;\n  return 0;\n}\n\n";
   os << "int " << p << "_num_inputs(void) { return " << numInputs << "; }\n"
      << "int " << p << "_num_outputs(void) { return " << numOutputs << "; }\n";
   for (auto [kind, count] :
@@ -527,7 +539,8 @@ std::string quantc::generateGlue(StringRef prefix, StringRef function,
            << d + 1 << "];\n";
     }
   }
-  os << "  results_t results;\n  _mlir_ciface_" << function << "(&results";
+  os << "  results_t results;\n  quantc_set_threads(context->threads);\n"
+     << "  _mlir_ciface_" << function << "(&results";
   for (size_t i = 0; i < numInputs; ++i)
     os << ", &in" << i;
   os << ");\n\n  struct { void *allocated, *aligned; int64_t offset; const "

@@ -39,6 +39,8 @@ LoadedModel::load(llvm::StringRef path) {
   model->runBuffers =
       reinterpret_cast<decltype(model->runBuffers)>(symbol("run"));
   model->freeOutput = reinterpret_cast<void (*)(void *)>(symbol("free"));
+  model->setThreadCount =
+      reinterpret_cast<int (*)(void *, int)>(symbol("set_threads"));
   model->lastError =
       reinterpret_cast<const char *(*)(const void *)>(symbol("last_error"));
   for (const char *kind : {"input", "output"}) {
@@ -68,6 +70,13 @@ LoadedModel::load(llvm::StringRef path) {
   if (!model->context)
     return createStringError("out of memory");
   return model;
+}
+
+llvm::Error LoadedModel::setThreads(int threads) {
+  if (setThreadCount(context, threads) != 0)
+    return createStringError("the thread count must be 0 or more, not %d",
+                             threads);
+  return llvm::Error::success();
 }
 
 LoadedModel::~LoadedModel() {

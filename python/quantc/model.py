@@ -50,7 +50,7 @@ def model_prefix(path):
 
 
 class CompiledModel:
-    def __init__(self, path):
+    def __init__(self, path, threads=0):
         self.path = os.path.abspath(path)
         try:
             self._lib = ctypes.CDLL(self.path)
@@ -62,6 +62,7 @@ class CompiledModel:
             self._create, self._destroy = fn("create"), fn("destroy")
             self._run, self._free = fn("run_allocated"), fn("free")
             self._last_error = fn("last_error")
+            self._set_threads = fn("set_threads")
             queries = {k: fn(k) for k in (
                 "num_inputs", "num_outputs", "input_name", "input_dtype",
                 "input_rank", "input_shape", "output_name", "output_dtype",
@@ -74,6 +75,7 @@ class CompiledModel:
         self._last_error.restype = ctypes.c_char_p
         self._last_error.argtypes = [ctypes.c_void_p]
         self._free.argtypes = [ctypes.c_void_p]
+        self._set_threads.argtypes = [ctypes.c_void_p, ctypes.c_int]
         self._run.argtypes = [ctypes.c_void_p] + [ctypes.c_void_p] * 4
         for kind in ("input", "output"):
             queries[f"{kind}_name"].restype = ctypes.c_char_p
@@ -97,6 +99,14 @@ class CompiledModel:
             # The library-level error: out of memory, or a weights file
             # that cannot be mapped.
             raise QuantcError(f"{path}: {self._last_error(None).decode()}")
+        self.set_threads(threads)
+
+    def set_threads(self, threads):
+        """Sets how many threads runs use: 0 for one a core. Outputs are the
+        same for every count."""
+        if not isinstance(threads, int) or self._set_threads(self._context, threads) != 0:
+            raise QuantcError(f"{self.path}: threads must be a count of 0 or more, "
+                              f"not {threads!r}")
 
     def close(self):
         if getattr(self, "_context", None):
@@ -165,6 +175,7 @@ class CompiledModel:
         return results
 
 
-def load(path):
-    """Loads the shared library a `quantc compile` wrote."""
-    return CompiledModel(path)
+def load(path, threads=0):
+    """Loads the shared library a `quantc compile` wrote; its runs use
+    `threads` threads (0: one a core)."""
+    return CompiledModel(path, threads)

@@ -252,6 +252,11 @@ static cl::opt<unsigned>
     benchRuns("bench",
               cl::desc("Time N runs after a warm-up; print median and minimum"),
               cl::init(0), cl::sub(runCommand));
+static cl::opt<unsigned>
+    runThreads("threads",
+               cl::desc("Threads the model's runs use (0, the default: one a "
+                        "core)"),
+               cl::init(0), cl::sub(runCommand));
 
 /// This executable, to find the runtime library beside it.
 static std::string executablePath;
@@ -1005,6 +1010,8 @@ static int runRun() {
       quantc::LoadedModel::load(libraryPath);
   if (!model)
     return fail(model.takeError());
+  if (Error error = (*model)->setThreads(int(runThreads)))
+    return fail(std::move(error));
   const auto &inputs = (*model)->getInputs();
   std::vector<std::optional<quantc::HostTensor>> args(inputs.size());
   if (!inputsDir.empty()) {

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "quantc_kernels.h"
+#include "quantc_threads.h"
 
 #include <gtest/gtest.h>
 
@@ -287,5 +288,87 @@ INSTANTIATE_TEST_SUITE_P(
         Depthwise{2, 1, 6, 260, 5, 5, 2, 2, 1, 1, 2, 2, 2, 2, true},
         // width dilation and stride 3: the portable plane code
         Depthwise{2, 1, 8, 17, 3, 3, 1, 3, 1, 2, 0, 1, 2, 0, false}));
+
+} // namespace
+
+namespace {
+
+/// The kernels split large jobs over threads; every thread count gives the
+/// same integers.
+TEST(QKernelThreads, SameResultsForEveryThreadCount) {
+  std::mt19937 rng(99);
+  std::uniform_int_distribution<int> byte(0, 255), weight(-127, 127);
+  auto bytes = [&](size_t count) {
+    std::vector<uint8_t> v(count);
+    for (uint8_t &b : v)
+      b = uint8_t(byte(rng));
+    return v;
+  };
+  auto weights = [&](size_t count) {
+    std::vector<int8_t> v(count);
+    for (int8_t &w : v)
+      w = int8_t(weight(rng));
+    return v;
+  };
+  // A matmul split by columns (wide) and by rows (tall), a convolution, a
+  // depthwise convolution: each well past the work a part needs.
+  const int64_t m = 64, n = 1024, k = 256, tallM = 512, tallN = 64;
+  std::vector<uint8_t> a = bytes(tallM * k);
+  std::vector<int8_t> wide = weights(k * n), tall = weights(k * tallN);
+  std::vector<int8_t> widePanels(quantc_panels_size(k, n)),
+      tallPanels(quantc_panels_size(k, tallN));
+  quantc_pack_panels_s8(k, n, wide.data(), n, 1, widePanels.data());
+  quantc_pack_panels_s8(k, tallN, tall.data(), tallN, 1, tallPanels.data());
+  std::vector<int32_t> offsets(n, 17);
+
+  quantc_conv_shape conv = {};
+  conv.channels = 64;
+  conv.height = 40;
+  conv.width = 48;
+  conv.filters = 64;
+  conv.kernel_h = conv.kernel_w = 3;
+  conv.stride_h = conv.stride_w = 1;
+  conv.dilation_h = conv.dilation_w = 1;
+  conv.pad_top = conv.pad_left = 1;
+  conv.out_h = 40;
+  conv.out_w = 48;
+  conv.pad_value = 9;
+  std::vector<uint8_t> x = bytes(64 * 40 * 48);
+  std::vector<int8_t> convWeights = weights(64 * 64 * 9);
+  std::vector<int8_t> rows(quantc_rows_size(64, 64 * 9));
+  quantc_pack_rows_s8(64, 64 * 9, convWeights.data(), 64 * 9, 1, rows.data());
+  quantc_conv_shape depthwise = conv;
+  depthwise.filters = 64;
+  std::vector<int8_t> depthwiseWeights = weights(64 * 9);
+  std::vector<int8_t> depthwiseRows(quantc_depthwise_size(64, 3, 3));
+  quantc_pack_depthwise_s8(64, 3, 3, depthwiseWeights.data(),
+                           depthwiseRows.data());
+
+  auto runAll = [&](int threads) {
+    quantc_set_threads(threads);
+    std::vector<int32_t> out(m * n + tallM * tallN + 2 * 64 * 40 * 48);
+    int32_t *next = out.data();
+    quantc_qgemm_u8s8(m, n, k, a.data(), k, 0, widePanels.data(),
+                      offsets.data(), next, n);
+    next += m * n;
+    quantc_qgemm_u8s8(tallM, tallN, k, a.data(), k, 1, tallPanels.data(),
+                      offsets.data(), next, tallN);
+    next += tallM * tallN;
+    quantc_qconv_s8u8(&conv, rows.data(), offsets.data(), x.data(), 40 * 48,
+                      next);
+    next += 64 * 40 * 48;
+    quantc_qdepthwise_s8u8(&depthwise, depthwiseRows.data(), offsets.data(),
+                           x.data(), 40 * 48, next);
+    return out;
+  };
+  for (const std::string &isa : getIsas()) {
+    ASSERT_TRUE(quantc_kernels_use(isa.c_str()));
+    std::vector<int32_t> one = runAll(1);
+    for (int threads : {2, 3, 4})
+      ASSERT_EQ(runAll(threads), one)
+          << isa << " with " << threads << " threads";
+  }
+  quantc_set_threads(0);
+}
 
 } // namespace

@@ -28,6 +28,9 @@ public:
   load(llvm::StringRef path);
   ~LoadedModel();
 
+  /// Makes runs use `threads` threads (0: one a core).
+  llvm::Error setThreads(int threads);
+
   const std::vector<TensorInfo> &getInputs() const { return inputs; }
   const std::vector<TensorInfo> &getOutputs() const { return outputs; }
 
@@ -57,6 +60,7 @@ private:
   int (*runBuffers)(void *, const void *const *, const int64_t *const *,
                     void *const *, const size_t *, int64_t *const *) = nullptr;
   void (*freeOutput)(void *) = nullptr;
+  int (*setThreadCount)(void *, int) = nullptr;
   const char *(*lastError)(const void *) = nullptr;
   std::vector<TensorInfo> inputs, outputs;
 };
