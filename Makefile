@@ -60,9 +60,12 @@ bench: build models
 	  $(BUILD_DIR)/bench/int8 --stats-dir $(BUILD_DIR)/accuracy
 
 # The runtime's int8 kernels (Google Benchmark) against the vpdpbusd peak
-# and the read bandwidth of one core, measured in the same run.
-bench-kernels: build
+# and the read bandwidth of one core, measured in the same run, then
+# against onnxruntime's MatMulInteger and QLinearMatMul.
+bench-kernels: build models
 	@$(BUILD_DIR)/bin/quantc-bench-kernels
+	@/usr/bin/python3 bench/int8_gemm_ort.py $(BUILD_DIR)/bin/quantc-bench-kernels \
+	  .cache/onnxruntime $(BUILD_DIR)/bench/int8-gemm
 
 # The accuracy of quantization on the PaddleOCR models against float,
 # calibrated and evaluated on different opencv-doc images; rewrites the
