@@ -312,19 +312,21 @@ static void pack_im2col(const quantc_conv_shape *s, const uint8_t *x,
 /* Pixels packed at a time: four panels, the width of the vector kernel. */
 #define QUANTC_CONV_BLOCK 64
 
+/* The arguments of quantc_qconv_s8u8 and quantc_qdepthwise_s8u8, for the
+ * parts of their jobs. */
 typedef struct {
   const quantc_conv_shape *shape;
   const int8_t *w_rows;
-  const int32_t *row_offset;
+  const int32_t *offset;
   const uint8_t *x;
   int64_t x_channel_stride;
   int32_t *y;
-} qconv_job;
+} conv_job;
 
 /* Blocks [begin, end) of QUANTC_CONV_BLOCK output pixels, each packed into
  * the part's own buffer and multiplied by every filter. */
 static void qconv_blocks(void *argument, int64_t begin, int64_t end) {
-  const qconv_job *j = (const qconv_job *)argument;
+  const conv_job *j = (const conv_job *)argument;
   const quantc_conv_shape *shape = j->shape;
   int64_t k = shape->channels * shape->kernel_h * shape->kernel_w;
   int64_t groups = quantc_ceil_div(k, 4);
@@ -344,14 +346,14 @@ static void qconv_blocks(void *argument, int64_t begin, int64_t end) {
 #if defined(__x86_64__)
     if (isa == QUANTC_ISA_AVX512VNNI) {
       quantc_qpanels_s8u8_avx512vnni(shape->filters, panels, groups, j->w_rows,
-                                     j->row_offset, block, columns,
-                                     j->y + first, pixels);
+                                     j->offset, block, columns, j->y + first,
+                                     pixels);
       continue;
     }
 #endif
     (void)isa;
-    qpanels_generic(shape->filters, panels, groups, j->w_rows, j->row_offset,
-                    block, columns, j->y + first, pixels);
+    qpanels_generic(shape->filters, panels, groups, j->w_rows, j->offset, block,
+                    columns, j->y + first, pixels);
   }
   free(block);
 }
@@ -365,7 +367,7 @@ QUANTC_RUNTIME void quantc_qconv_s8u8(const quantc_conv_shape *shape,
   int64_t pixels = shape->out_h * shape->out_w;
   if (pixels <= 0 || shape->filters <= 0)
     return;
-  qconv_job job = {shape, w_rows, row_offset, x, x_channel_stride, y};
+  conv_job job = {shape, w_rows, row_offset, x, x_channel_stride, y};
   quantc_parallel_for(quantc_ceil_div(pixels, QUANTC_CONV_BLOCK),
                       min_items(shape->filters * k * QUANTC_CONV_BLOCK),
                       qconv_blocks, &job);
@@ -411,18 +413,9 @@ static void depthwise_plane_generic(const quantc_conv_shape *s,
     }
 }
 
-typedef struct {
-  const quantc_conv_shape *shape;
-  const int8_t *w_rows;
-  const int32_t *offset;
-  const uint8_t *x;
-  int64_t x_channel_stride;
-  int32_t *y;
-} qdepthwise_job;
-
 /* Input channels [begin, end), through the part's own padded plane. */
 static void qdepthwise_channels(void *argument, int64_t begin, int64_t end) {
-  const qdepthwise_job *job = (const qdepthwise_job *)argument;
+  const conv_job *job = (const conv_job *)argument;
   const quantc_conv_shape *s = job->shape;
   int64_t multiplier = s->filters / s->channels;
   int64_t pixels = s->out_h * s->out_w;
@@ -489,15 +482,14 @@ quantc_qdepthwise_s8u8(const quantc_conv_shape *s, const int8_t *w_rows,
   int64_t pixels = s->out_h * s->out_w;
   if (pixels <= 0 || s->filters <= 0)
     return;
-  qdepthwise_job job = {s, w_rows, offset, x, x_channel_stride, y};
+  conv_job job = {s, w_rows, offset, x, x_channel_stride, y};
   int64_t per_channel =
       (s->filters / s->channels) * pixels * s->kernel_h * s->kernel_w;
   quantc_parallel_for(s->channels, min_items(per_channel), qdepthwise_channels,
                       &job);
 }
 
-/*===- Entry points of compiled models
--------------------------------------===//
+/*===- Entry points of compiled models ------------------------------------===//
 //
 // Compiled models call the kernels through MLIR's C interface
 // (llvm.emit_c_interface): each buffer is a pointer to the descriptor of a

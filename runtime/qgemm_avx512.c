@@ -5,7 +5,7 @@
 // 255 * 128 never overflows i32 before the lane's (wrapping) addition,
 // so the result equals the portable kernels' bit for bit.
 //
-// Register tile: MR rows times NV vectors of 16 i32, MR * NV = 24 of the 32
+// Register tile: MR rows times NV vectors of 16 i32, MR * NV = 16 of the 32
 // zmm registers accumulate, NV hold the panel's group, one the broadcast
 // bytes. The matmul broadcasts 4 activation bytes of a row (unsigned) and
 // multiplies them by a group of the weight panels (signed); the
@@ -22,6 +22,7 @@
 #include <immintrin.h>
 #include <string.h>
 
+/* The tile functions below exist for 1 to MR rows and 1 to NV vectors. */
 #define MR 4
 #define NV 4
 #define ALWAYS_INLINE static inline __attribute__((always_inline))
@@ -44,6 +45,30 @@ ALWAYS_INLINE __mmask16 lane_mask(int64_t lanes) {
   return lanes >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << lanes) - 1);
 }
 
+/* acc[r][v] += the products of one group of 4 k: the `bytes` (4, or 1 to
+ * 3 at the end of K) bytes of each row of A at `a`, flipped to u8 if
+ * `flipped`, and group `b` of each of the nv panels. */
+ALWAYS_INLINE void gemm_group(const int mr, const int nv, __m512i acc[MR][NV],
+                              const uint8_t *a, int64_t lda, int64_t bytes,
+                              const int flipped, __m512i flips, const int8_t *b,
+                              int64_t panel_bytes) {
+  __m512i bv[NV];
+#pragma GCC unroll 8
+  for (int v = 0; v < nv; ++v)
+    bv[v] = _mm512_loadu_si512(b + v * panel_bytes);
+#pragma GCC unroll 8
+  for (int r = 0; r < mr; ++r) {
+    __m512i av =
+        _mm512_set1_epi32(bytes == 4 ? load_group(a + r * lda)
+                                     : load_partial_group(a + r * lda, bytes));
+    if (flipped)
+      av = _mm512_xor_si512(av, flips);
+#pragma GCC unroll 8
+    for (int v = 0; v < nv; ++v)
+      acc[r][v] = _mm512_dpbusd_epi32(acc[r][v], av, bv[v]);
+  }
+}
+
 /* One mr x nv tile of the matmul: C rows m..m+mr, panels of b (each
  * `panel_bytes` apart), `last` the lanes of the last panel to store. */
 ALWAYS_INLINE void gemm_tile(const int mr, const int nv, int64_t full_groups,
@@ -63,8 +88,7 @@ ALWAYS_INLINE void gemm_tile(const int mr, const int nv, int64_t full_groups,
       for (int r = 0; r < mr; ++r)
         acc[r][v] = offset;
     }
-  } else {
-/* A later block of K adds to what C holds. */
+  } else { /* A later block of K adds to what C holds. */
 #pragma GCC unroll 8
     for (int r = 0; r < mr; ++r)
 #pragma GCC unroll 8
@@ -74,54 +98,21 @@ ALWAYS_INLINE void gemm_tile(const int mr, const int nv, int64_t full_groups,
                                 : _mm512_loadu_si512(c + r * ldc + 16 * v);
   }
   /* u8 activations broadcast straight from memory; s8 ones are flipped
-   * to u8 in the register. */
+   * to u8 in the register. Separate loops keep the test out of them. */
   __m512i flips = _mm512_set1_epi32(flip);
   if (flip) {
-    for (int64_t g = 0; g < full_groups; ++g) {
-      __m512i bv[NV];
-#pragma GCC unroll 8
-      for (int v = 0; v < nv; ++v)
-        bv[v] = _mm512_loadu_si512(b + v * panel_bytes + g * 64);
-#pragma GCC unroll 8
-      for (int r = 0; r < mr; ++r) {
-        __m512i av = _mm512_xor_si512(
-            _mm512_set1_epi32(load_group(a + r * lda + 4 * g)), flips);
-#pragma GCC unroll 8
-        for (int v = 0; v < nv; ++v)
-          acc[r][v] = _mm512_dpbusd_epi32(acc[r][v], av, bv[v]);
-      }
-    }
+    for (int64_t g = 0; g < full_groups; ++g)
+      gemm_group(mr, nv, acc, a + 4 * g, lda, 4, 1, flips, b + g * 64,
+                 panel_bytes);
   } else {
-    for (int64_t g = 0; g < full_groups; ++g) {
-      __m512i bv[NV];
-#pragma GCC unroll 8
-      for (int v = 0; v < nv; ++v)
-        bv[v] = _mm512_loadu_si512(b + v * panel_bytes + g * 64);
-#pragma GCC unroll 8
-      for (int r = 0; r < mr; ++r) {
-        __m512i av = _mm512_set1_epi32(load_group(a + r * lda + 4 * g));
-#pragma GCC unroll 8
-        for (int v = 0; v < nv; ++v)
-          acc[r][v] = _mm512_dpbusd_epi32(acc[r][v], av, bv[v]);
-      }
-    }
+    for (int64_t g = 0; g < full_groups; ++g)
+      gemm_group(mr, nv, acc, a + 4 * g, lda, 4, 0, flips, b + g * 64,
+                 panel_bytes);
   }
-  if (tail) {
-    /* The bytes past K meet zero weights: any value of them adds 0. */
-    int64_t g = full_groups;
-    __m512i bv[NV];
-#pragma GCC unroll 8
-    for (int v = 0; v < nv; ++v)
-      bv[v] = _mm512_loadu_si512(b + v * panel_bytes + g * 64);
-#pragma GCC unroll 8
-    for (int r = 0; r < mr; ++r) {
-      __m512i av = _mm512_set1_epi32(
-          load_partial_group(a + r * lda + 4 * g, tail) ^ flip);
-#pragma GCC unroll 8
-      for (int v = 0; v < nv; ++v)
-        acc[r][v] = _mm512_dpbusd_epi32(acc[r][v], av, bv[v]);
-    }
-  }
+  /* The bytes past K meet zero weights: any value of them adds 0. */
+  if (tail)
+    gemm_group(mr, nv, acc, a + 4 * full_groups, lda, tail, flip != 0, flips,
+               b + full_groups * 64, panel_bytes);
 #pragma GCC unroll 8
   for (int r = 0; r < mr; ++r)
 #pragma GCC unroll 8
@@ -149,8 +140,6 @@ GEMM_TILES(1)
 GEMM_TILES(2)
 GEMM_TILES(3)
 GEMM_TILES(4)
-GEMM_TILES(5)
-GEMM_TILES(6)
 
 #define GEMM_CASE(R, V)                                                        \
   case (R)*8 + (V):                                                            \
@@ -189,8 +178,6 @@ QUANTC_RUNTIME void quantc_qgemm_u8s8_avx512vnni(int64_t m, int64_t n,
           GEMM_ROW(2)
           GEMM_ROW(3)
           GEMM_ROW(4)
-          GEMM_ROW(5)
-          GEMM_ROW(6)
         }
       }
     }
@@ -252,8 +239,6 @@ PANELS_TILES(1)
 PANELS_TILES(2)
 PANELS_TILES(3)
 PANELS_TILES(4)
-PANELS_TILES(5)
-PANELS_TILES(6)
 
 #define PANELS_CASE(R, V)                                                      \
   case (R)*8 + (V):                                                            \
@@ -278,8 +263,6 @@ quantc_qpanels_s8u8_avx512vnni(int64_t filters, int64_t panels, int64_t groups,
       PANELS_ROW(2)
       PANELS_ROW(3)
       PANELS_ROW(4)
-      PANELS_ROW(5)
-      PANELS_ROW(6)
     }
   }
 }
