@@ -28,6 +28,76 @@ std::vector<std::string> getIsas() {
   return isas;
 }
 
+/// `count` random bytes and s8 weights in [-127, 127].
+std::vector<uint8_t> randomBytes(std::mt19937 &rng, size_t count) {
+  std::uniform_int_distribution<int> byte(0, 255);
+  std::vector<uint8_t> v(count);
+  for (uint8_t &b : v)
+    b = uint8_t(byte(rng));
+  return v;
+}
+
+std::vector<int8_t> randomWeights(std::mt19937 &rng, size_t count) {
+  std::uniform_int_distribution<int> weight(-127, 127);
+  std::vector<int8_t> v(count);
+  for (int8_t &w : v)
+    w = int8_t(weight(rng));
+  return v;
+}
+
+/// The shape of a convolution with padding pt, pl, pb, pr, its outputs
+/// computed as ONNX does, padding holding the zero point `zero`.
+quantc_conv_shape makeShape(int64_t channels, int64_t filters, int64_t height,
+                            int64_t width, int64_t kh, int64_t kw, int64_t sh,
+                            int64_t sw, int64_t dh, int64_t dw, int64_t pt,
+                            int64_t pl, int64_t pb, int64_t pr, int32_t zero,
+                            bool xSigned) {
+  quantc_conv_shape shape = {};
+  shape.channels = channels;
+  shape.height = height;
+  shape.width = width;
+  shape.filters = filters;
+  shape.kernel_h = kh;
+  shape.kernel_w = kw;
+  shape.stride_h = sh;
+  shape.stride_w = sw;
+  shape.dilation_h = dh;
+  shape.dilation_w = dw;
+  shape.pad_top = pt;
+  shape.pad_left = pl;
+  shape.out_h = (height + pt + pb - dh * (kh - 1) - 1) / sh + 1;
+  shape.out_w = (width + pl + pr - dw * (kw - 1) - 1) / sw + 1;
+  shape.pad_value = xSigned ? int32_t(uint8_t(int8_t(zero))) : zero;
+  shape.x_signed = xSigned;
+  return shape;
+}
+
+/// The kernels' offsets for filters of `taps` weights each (rows of `w`):
+/// bias - z' * sum of the filter, z' = zero + 128 for s8 activations.
+std::vector<int32_t> getOffsets(const std::vector<int8_t> &w,
+                                const std::vector<int32_t> &bias, int64_t taps,
+                                int32_t zero, bool xSigned) {
+  std::vector<int32_t> offset(bias.size());
+  for (size_t f = 0; f < bias.size(); ++f) {
+    int64_t sum = 0;
+    for (int64_t t = 0; t < taps; ++t)
+      sum += w[f * taps + t];
+    offset[f] = int32_t(bias[f] - int64_t(xSigned ? zero + 128 : zero) * sum);
+  }
+  return offset;
+}
+
+/// The activation at row r, column col of channel c, or the zero point
+/// outside the input.
+int64_t inputAt(const std::vector<uint8_t> &x, int64_t channelStride,
+                const quantc_conv_shape &shape, int64_t c, int64_t r,
+                int64_t col, int32_t zero) {
+  if (r < 0 || r >= shape.height || col < 0 || col >= shape.width)
+    return zero;
+  uint8_t stored = x[c * channelStride + r * shape.width + col];
+  return shape.x_signed ? int64_t(int8_t(stored)) : int64_t(stored);
+}
+
 struct Matmul {
   int64_t m, n, k;
   bool aSigned;
@@ -38,14 +108,9 @@ class QGemmTest : public ::testing::TestWithParam<Matmul> {};
 TEST_P(QGemmTest, MatchesDirectSum) {
   const Matmul &shape = GetParam();
   std::mt19937 rng(shape.m * 1000003 + shape.n * 1009 + shape.k);
-  std::uniform_int_distribution<int> byte(0, 255), weight(-127, 127);
   int64_t lda = shape.k + 3; // rows with a gap after them
-  std::vector<uint8_t> a(shape.m * lda);
-  for (uint8_t &v : a)
-    v = uint8_t(byte(rng));
-  std::vector<int8_t> w(shape.k * shape.n);
-  for (int8_t &v : w)
-    v = int8_t(weight(rng));
+  std::vector<uint8_t> a = randomBytes(rng, shape.m * lda);
+  std::vector<int8_t> w = randomWeights(rng, shape.k * shape.n);
   std::vector<int32_t> bias(shape.n);
   for (int32_t &v : bias)
     v = int32_t(rng() % 20001) - 10000;
@@ -105,45 +170,19 @@ class QConvTest : public ::testing::TestWithParam<Conv> {};
 TEST_P(QConvTest, MatchesDirectSum) {
   const Conv &s = GetParam();
   std::mt19937 rng(s.channels * 7919 + s.filters * 31 + s.kh);
-  std::uniform_int_distribution<int> byte(0, 255), weight(-127, 127);
   int64_t channelStride = s.height * s.width + 11;
-  std::vector<uint8_t> x(s.channels * channelStride);
-  for (uint8_t &v : x)
-    v = uint8_t(byte(rng));
+  std::vector<uint8_t> x = randomBytes(rng, s.channels * channelStride);
   int64_t k = s.channels * s.kh * s.kw;
-  std::vector<int8_t> w(s.filters * k);
-  for (int8_t &v : w)
-    v = int8_t(weight(rng));
+  std::vector<int8_t> w = randomWeights(rng, s.filters * k);
   std::vector<int32_t> bias(s.filters);
   for (int32_t &v : bias)
     v = int32_t(rng() % 2001) - 1000;
   int32_t zero = s.xSigned ? 5 : 120;
-  quantc_conv_shape shape;
-  shape.channels = s.channels;
-  shape.height = s.height;
-  shape.width = s.width;
-  shape.filters = s.filters;
-  shape.kernel_h = s.kh;
-  shape.kernel_w = s.kw;
-  shape.stride_h = s.sh;
-  shape.stride_w = s.sw;
-  shape.dilation_h = s.dh;
-  shape.dilation_w = s.dw;
-  shape.pad_top = s.pt;
-  shape.pad_left = s.pl;
-  shape.out_h = (s.height + s.pt + s.pb - s.dh * (s.kh - 1) - 1) / s.sh + 1;
-  shape.out_w = (s.width + s.pl + s.pr - s.dw * (s.kw - 1) - 1) / s.sw + 1;
-  shape.pad_value = s.xSigned ? int32_t(uint8_t(int8_t(zero))) : zero;
-  shape.x_signed = s.xSigned;
+  quantc_conv_shape shape =
+      makeShape(s.channels, s.filters, s.height, s.width, s.kh, s.kw, s.sh,
+                s.sw, s.dh, s.dw, s.pt, s.pl, s.pb, s.pr, zero, s.xSigned);
   int64_t pixels = shape.out_h * shape.out_w;
-
-  std::vector<int32_t> offset(s.filters);
-  for (int64_t f = 0; f < s.filters; ++f) {
-    int64_t sum = 0;
-    for (int64_t kk = 0; kk < k; ++kk)
-      sum += w[f * k + kk];
-    offset[f] = int32_t(bias[f] - int64_t(s.xSigned ? zero + 128 : zero) * sum);
-  }
+  std::vector<int32_t> offset = getOffsets(w, bias, k, zero, s.xSigned);
   std::vector<int8_t> rows(quantc_rows_size(s.filters, k));
   quantc_pack_rows_s8(s.filters, k, w.data(), k, 1, rows.data());
 
@@ -159,13 +198,9 @@ TEST_P(QConvTest, MatchesDirectSum) {
         for (int64_t c = 0; c < s.channels; ++c)
           for (int64_t i = 0; i < s.kh; ++i)
             for (int64_t j = 0; j < s.kw; ++j) {
-              int64_t r = oh * s.sh + i * s.dh - s.pt;
-              int64_t col = ow * s.sw + j * s.dw - s.pl;
-              int64_t v = zero; // padding holds the zero point
-              if (r >= 0 && r < s.height && col >= 0 && col < s.width) {
-                uint8_t stored = x[c * channelStride + r * s.width + col];
-                v = s.xSigned ? int64_t(int8_t(stored)) : int64_t(stored);
-              }
+              int64_t v = inputAt(x, channelStride, shape, c,
+                                  oh * s.sh + i * s.dh - s.pt,
+                                  ow * s.sw + j * s.dw - s.pl, zero);
               want += (v - zero) * w[f * k + (c * s.kh + i) * s.kw + j];
             }
         ASSERT_EQ(y[f * pixels + p], int32_t(want))
@@ -203,45 +238,19 @@ class QDepthwiseTest : public ::testing::TestWithParam<Depthwise> {};
 TEST_P(QDepthwiseTest, MatchesDirectSum) {
   const Depthwise &s = GetParam();
   std::mt19937 rng(s.channels * 131 + s.kh * 7 + s.sw);
-  std::uniform_int_distribution<int> byte(0, 255), weight(-127, 127);
   int64_t channelStride = s.height * s.width + 5;
-  std::vector<uint8_t> x(s.channels * channelStride);
-  for (uint8_t &v : x)
-    v = uint8_t(byte(rng));
+  std::vector<uint8_t> x = randomBytes(rng, s.channels * channelStride);
   int64_t filters = s.channels * s.multiplier, taps = s.kh * s.kw;
-  std::vector<int8_t> w(filters * taps);
-  for (int8_t &v : w)
-    v = int8_t(weight(rng));
+  std::vector<int8_t> w = randomWeights(rng, filters * taps);
   std::vector<int32_t> bias(filters);
   for (int32_t &v : bias)
     v = int32_t(rng() % 2001) - 1000;
   int32_t zero = s.xSigned ? -9 : 77;
-  quantc_conv_shape shape = {};
-  shape.channels = s.channels;
-  shape.height = s.height;
-  shape.width = s.width;
-  shape.filters = filters;
-  shape.kernel_h = s.kh;
-  shape.kernel_w = s.kw;
-  shape.stride_h = s.sh;
-  shape.stride_w = s.sw;
-  shape.dilation_h = s.dh;
-  shape.dilation_w = s.dw;
-  shape.pad_top = s.pt;
-  shape.pad_left = s.pl;
-  shape.out_h = (s.height + s.pt + s.pb - s.dh * (s.kh - 1) - 1) / s.sh + 1;
-  shape.out_w = (s.width + s.pl + s.pr - s.dw * (s.kw - 1) - 1) / s.sw + 1;
-  shape.pad_value = s.xSigned ? int32_t(uint8_t(int8_t(zero))) : zero;
-  shape.x_signed = s.xSigned;
+  quantc_conv_shape shape =
+      makeShape(s.channels, filters, s.height, s.width, s.kh, s.kw, s.sh, s.sw,
+                s.dh, s.dw, s.pt, s.pl, s.pb, s.pr, zero, s.xSigned);
   int64_t pixels = shape.out_h * shape.out_w;
-
-  std::vector<int32_t> offset(filters);
-  for (int64_t f = 0; f < filters; ++f) {
-    int64_t sum = 0;
-    for (int64_t t = 0; t < taps; ++t)
-      sum += w[f * taps + t];
-    offset[f] = int32_t(bias[f] - int64_t(s.xSigned ? zero + 128 : zero) * sum);
-  }
+  std::vector<int32_t> offset = getOffsets(w, bias, taps, zero, s.xSigned);
   std::vector<int8_t> packed(quantc_depthwise_size(filters, s.kh, s.kw));
   quantc_pack_depthwise_s8(filters, s.kh, s.kw, w.data(), packed.data());
 
@@ -257,13 +266,9 @@ TEST_P(QDepthwiseTest, MatchesDirectSum) {
         int64_t want = bias[f];
         for (int64_t i = 0; i < s.kh; ++i)
           for (int64_t j = 0; j < s.kw; ++j) {
-            int64_t r = oh * s.sh + i * s.dh - s.pt;
-            int64_t col = ow * s.sw + j * s.dw - s.pl;
-            int64_t v = zero;
-            if (r >= 0 && r < s.height && col >= 0 && col < s.width) {
-              uint8_t stored = x[c * channelStride + r * s.width + col];
-              v = s.xSigned ? int64_t(int8_t(stored)) : int64_t(stored);
-            }
+            int64_t v =
+                inputAt(x, channelStride, shape, c, oh * s.sh + i * s.dh - s.pt,
+                        ow * s.sw + j * s.dw - s.pl, zero);
             want += (v - zero) * w[f * taps + i * s.kw + j];
           }
         ASSERT_EQ(y[f * pixels + p], int32_t(want))
@@ -297,19 +302,8 @@ namespace {
 /// same integers.
 TEST(QKernelThreads, SameResultsForEveryThreadCount) {
   std::mt19937 rng(99);
-  std::uniform_int_distribution<int> byte(0, 255), weight(-127, 127);
-  auto bytes = [&](size_t count) {
-    std::vector<uint8_t> v(count);
-    for (uint8_t &b : v)
-      b = uint8_t(byte(rng));
-    return v;
-  };
-  auto weights = [&](size_t count) {
-    std::vector<int8_t> v(count);
-    for (int8_t &w : v)
-      w = int8_t(weight(rng));
-    return v;
-  };
+  auto bytes = [&](size_t count) { return randomBytes(rng, count); };
+  auto weights = [&](size_t count) { return randomWeights(rng, count); };
   // A matmul split by columns (wide) and by rows (tall), a convolution, a
   // depthwise convolution: each well past the work a part needs.
   const int64_t m = 64, n = 1024, k = 256, tallM = 512, tallN = 64;
@@ -321,18 +315,8 @@ TEST(QKernelThreads, SameResultsForEveryThreadCount) {
   quantc_pack_panels_s8(k, tallN, tall.data(), tallN, 1, tallPanels.data());
   std::vector<int32_t> offsets(n, 17);
 
-  quantc_conv_shape conv = {};
-  conv.channels = 64;
-  conv.height = 40;
-  conv.width = 48;
-  conv.filters = 64;
-  conv.kernel_h = conv.kernel_w = 3;
-  conv.stride_h = conv.stride_w = 1;
-  conv.dilation_h = conv.dilation_w = 1;
-  conv.pad_top = conv.pad_left = 1;
-  conv.out_h = 40;
-  conv.out_w = 48;
-  conv.pad_value = 9;
+  quantc_conv_shape conv =
+      makeShape(64, 64, 40, 48, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 9, false);
   std::vector<uint8_t> x = bytes(64 * 40 * 48);
   std::vector<int8_t> convWeights = weights(64 * 64 * 9);
   std::vector<int8_t> rows(quantc_rows_size(64, 64 * 9));
