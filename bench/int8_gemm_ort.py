@@ -26,6 +26,8 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
+from timing import time_ort
+
 SHAPES = [("matmul", 1024, 1024, 1024, "BM_QGemm/1024/1024/1024/1"),
           ("GEMV", 1, 8192, 8192, "BM_QGemv/8192/8192/1/1")]
 
@@ -56,12 +58,6 @@ def build(path, op, m, k, n, rng):
     onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]), path)
 
 
-def time_ort(script, ort_dir, model, m, k, raw, runs):
-    out = subprocess.run(["node", script, ort_dir, model, "x", f"{m},{k}", raw, "1", str(runs),
-                          "uint8"], check=True, capture_output=True, text=True).stdout
-    return json.loads(out.strip().splitlines()[-1])["median_ms"]
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("bench_kernels")
@@ -70,7 +66,6 @@ def main():
     parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args()
     os.makedirs(args.work_dir, exist_ok=True)
-    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "ort_bench.js")
     rng = np.random.default_rng(8)
 
     progress("timing quantc's kernel")
@@ -91,7 +86,7 @@ def main():
             if not os.path.exists(model):
                 build(model, op, m, k, n, rng)
             progress(f"{label}: timing onnxruntime {op}")
-            peers.append(time_ort(script, args.ort_dir, model, m, k, raw, args.runs))
+            peers.append(time_ort(args.ort_dir, model, "x", (m, k), raw, 1, args.runs, "uint8"))
         rows.append((label, f"{m} x {k} x {n}", ours[name], peers))
 
     print("| shape | M x K x N | quantc kernel (ms) | onnxruntime MatMulInteger (ms) | speedup "

@@ -11,15 +11,15 @@ Usage: layers_fp32.py QUANTC ORT_DIR WORK_DIR [--runs N]
 """
 
 import argparse
-import json
 import os
-import re
 import subprocess
 import sys
 
 import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
+
+from timing import time_ort, time_quantc
 
 # name, op, input shape, weight shape, attributes, output shape
 LAYERS = [
@@ -73,7 +73,6 @@ def main():
     parser.add_argument("--runs", type=int, default=30)
     args = parser.parse_args()
     os.makedirs(args.work_dir, exist_ok=True)
-    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "ort_bench.js")
 
     print("| layer | quantc (ms) | GFLOP/s | onnxruntime, 1 thread (ms) | GFLOP/s | ratio |")
     print("| --- | --- | --- | --- | --- | --- |")
@@ -87,14 +86,8 @@ def main():
         npy, raw = os.path.join(args.work_dir, f"x{i}.npy"), os.path.join(args.work_dir, f"x{i}.f32")
         np.save(npy, data)
         data.tofile(raw)
-        out = subprocess.run([args.quantc, "run", library, "--input", f"x={npy}",
-                              "--bench", str(args.runs)], check=True, capture_output=True,
-                             text=True).stdout
-        ours = float(re.search(r"median ([0-9.e+-]+) ms", out).group(1))
-        out = subprocess.run(["node", script, args.ort_dir, model, "x",
-                              ",".join(map(str, x)), raw, "1", str(args.runs)],
-                             check=True, capture_output=True, text=True).stdout
-        theirs = json.loads(out.strip().splitlines()[-1])["median_ms"]
+        ours = time_quantc(args.quantc, library, "x", npy, args.runs)
+        theirs = time_ort(args.ort_dir, model, "x", x, raw, 1, args.runs)
         gflop = 2 * macs(op, x, w, attrs, y) / 1e9
         print(f"| {name} | {ours:.3f} | {gflop / ours * 1e3:.1f} | {theirs:.3f} | "
               f"{gflop / theirs * 1e3:.1f} | {ours / theirs:.2f} |")

@@ -15,13 +15,13 @@ Usage: paddleocr_fp32.py QUANTC ORT_DIR MODELS_DIR WORK_DIR [--runs N] [--models
 """
 
 import argparse
-import json
 import os
-import re
 import subprocess
 import sys
 
 import numpy as np
+
+from timing import time_ort, time_quantc
 
 MODELS = {
     "cls": ("ch_ppocr_mobile_v2.0_cls_infer.onnx", "x", (1, 3, 48, 192)),
@@ -44,21 +44,6 @@ def compile_model(quantc, model, name, shape, library):
                         "-o", library], check=True)
 
 
-def time_quantc(quantc, library, name, npy, runs):
-    out = subprocess.run([quantc, "run", library, "--input", f"{name}={npy}",
-                          "--bench", str(runs)], check=True, capture_output=True,
-                         text=True).stdout
-    match = re.search(r"median ([0-9.e+-]+) ms, min ([0-9.e+-]+) ms", out)
-    return float(match.group(1))
-
-
-def time_ort(script, ort_dir, model, name, shape, raw, threads, runs):
-    dims = ",".join(str(d) for d in shape)
-    out = subprocess.run(["node", script, ort_dir, model, name, dims, raw, str(threads),
-                          str(runs)], check=True, capture_output=True, text=True).stdout
-    return json.loads(out.strip().splitlines()[-1])["median_ms"]
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("quantc")
@@ -69,7 +54,6 @@ def main():
     parser.add_argument("--models", default="cls,rec,det")
     args = parser.parse_args()
     os.makedirs(args.work_dir, exist_ok=True)
-    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "ort_bench.js")
 
     rows = []
     for key in args.models.split(","):
@@ -86,8 +70,8 @@ def main():
         progress(f"{key}: timing quantc")
         ours = time_quantc(args.quantc, library, name, npy, args.runs)
         progress(f"{key}: timing onnxruntime")
-        ort1 = time_ort(script, args.ort_dir, model, name, shape, raw, 1, args.runs)
-        ort2 = time_ort(script, args.ort_dir, model, name, shape, raw, 2, args.runs)
+        ort1 = time_ort(args.ort_dir, model, name, shape, raw, 1, args.runs)
+        ort2 = time_ort(args.ort_dir, model, name, shape, raw, 2, args.runs)
         rows.append((key, "x".join(str(d) for d in shape), ours, ort1, ort2))
 
     print("| model | input | quantc, 1 thread (ms) | onnxruntime, 1 thread (ms) | "

@@ -21,9 +21,7 @@ Usage: paddleocr_int8.py QUANTC ORT_DIR MODELS_DIR IMAGES_DIR WORK_DIR
 """
 
 import argparse
-import json
 import os
-import re
 import subprocess
 import sys
 
@@ -31,6 +29,7 @@ import numpy as np
 from PIL import Image
 
 from quantc.paddleocr import line_input, strips
+from timing import time_ort, time_quantc
 
 MODELS = {
     "rec": ("ch_PP-OCRv4_rec_infer.onnx", (1, 3, 48, 320)),
@@ -67,20 +66,6 @@ def statistics(args, key, model, shape):
     return path
 
 
-def time_quantc(quantc, library, npy, threads, runs):
-    out = subprocess.run([quantc, "run", library, "--input", f"x={npy}", "--bench",
-                          str(runs), "--threads", str(threads)], check=True,
-                         capture_output=True, text=True).stdout
-    return float(re.search(r"median ([0-9.e+-]+) ms", out).group(1))
-
-
-def time_ort(script, ort_dir, model, shape, raw, threads, runs):
-    dims = ",".join(str(d) for d in shape)
-    out = subprocess.run(["node", script, ort_dir, model, "x", dims, raw, str(threads),
-                          str(runs)], check=True, capture_output=True, text=True).stdout
-    return json.loads(out.strip().splitlines()[-1])["median_ms"]
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     for name in ["quantc", "ort_dir", "models_dir", "images_dir", "work_dir"]:
@@ -90,7 +75,6 @@ def main():
     parser.add_argument("--models", default="rec,cls")
     args = parser.parse_args()
     os.makedirs(args.work_dir, exist_ok=True)
-    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "ort_bench.js")
 
     rows = []
     for key in args.models.split(","):
@@ -116,10 +100,10 @@ def main():
         x.tofile(raw)
         for threads in [1, 2]:
             progress(f"{key}: timing quantc and onnxruntime, {threads} thread(s)")
-            ours = time_quantc(args.quantc, int8_library, npy, threads, args.runs)
-            ours_float = time_quantc(args.quantc, float_library, npy, threads, args.runs)
-            ort_float = time_ort(script, args.ort_dir, model, shape, raw, threads, args.runs)
-            ort_int8 = time_ort(script, args.ort_dir, qdq, shape, raw, threads, args.runs)
+            ours = time_quantc(args.quantc, int8_library, "x", npy, args.runs, threads)
+            ours_float = time_quantc(args.quantc, float_library, "x", npy, args.runs, threads)
+            ort_float = time_ort(args.ort_dir, model, "x", shape, raw, threads, args.runs)
+            ort_int8 = time_ort(args.ort_dir, qdq, "x", shape, raw, threads, args.runs)
             rows.append((key, "x".join(str(d) for d in shape), threads, ours, ours_float,
                          ort_float, ort_int8))
 
