@@ -71,15 +71,21 @@ static bool isDeclared(Operation *op, RuntimeKernel kernel) {
                      getRuntimeKernelType(op->getContext(), kernel);
 }
 
+/// One group of all `rank` dimensions: a reshape to or from one dimension.
+static SmallVector<ReassociationIndices> getAllDims(int64_t rank) {
+  SmallVector<ReassociationIndices> all(1);
+  for (int64_t d = 0; d < rank; ++d)
+    all[0].push_back(d);
+  return all;
+}
+
 /// `value` (a tensor) as a flat buffer the kernel reads.
 static Value toFlatBuffer(OpBuilder &b, Location loc, Value value) {
   auto type = cast<RankedTensorType>(value.getType());
-  SmallVector<ReassociationIndices> all(1);
-  for (int64_t d = 0; d < type.getRank(); ++d)
-    all[0].push_back(d);
   Value flat = value;
   if (type.getRank() != 1)
-    flat = tensor::CollapseShapeOp::create(b, loc, value, all);
+    flat = tensor::CollapseShapeOp::create(b, loc, value,
+                                           getAllDims(type.getRank()));
   auto dynamic =
       RankedTensorType::get({ShapedType::kDynamic}, type.getElementType());
   if (flat.getType() != dynamic)
@@ -112,14 +118,16 @@ static Value callKernel(OpBuilder &b, Location loc, RuntimeKernel kernel,
                         Value input, Value weights, Value offsets,
                         RankedTensorType accType, ValueRange sizes,
                         ArrayRef<Value> scalars) {
-  // The output buffer, flat, of the accumulator's element count.
-  Value count = arith::ConstantIndexOp::create(b, loc, 1);
+  // The accumulator's sizes, and a flat output buffer of their product.
+  SmallVector<Value> shape;
   int64_t dynamicIndex = 0;
+  Value count = arith::ConstantIndexOp::create(b, loc, 1);
   for (int64_t d = 0; d < accType.getRank(); ++d) {
-    Value size = accType.isDynamicDim(d) ? sizes[dynamicIndex++]
-                                         : Value(arith::ConstantIndexOp::create(
-                                               b, loc, accType.getDimSize(d)));
-    count = arith::MulIOp::create(b, loc, count, size);
+    shape.push_back(accType.isDynamicDim(d)
+                        ? sizes[dynamicIndex++]
+                        : Value(arith::ConstantIndexOp::create(
+                              b, loc, accType.getDimSize(d))));
+    count = arith::MulIOp::create(b, loc, count, shape.back());
   }
   Type i32 = b.getIntegerType(32);
   Value output =
@@ -137,18 +145,9 @@ static Value callKernel(OpBuilder &b, Location loc, RuntimeKernel kernel,
   if (accType.hasStaticShape()) {
     flat = tensor::CastOp::create(
         b, loc, RankedTensorType::get({accType.getNumElements()}, i32), flat);
-    SmallVector<ReassociationIndices> all(1);
-    for (int64_t d = 0; d < accType.getRank(); ++d)
-      all[0].push_back(d);
-    return tensor::ExpandShapeOp::create(b, loc, accType, flat, all);
+    return tensor::ExpandShapeOp::create(b, loc, accType, flat,
+                                         getAllDims(accType.getRank()));
   }
-  SmallVector<Value> shape;
-  dynamicIndex = 0;
-  for (int64_t d = 0; d < accType.getRank(); ++d)
-    shape.push_back(accType.isDynamicDim(d)
-                        ? sizes[dynamicIndex++]
-                        : Value(arith::ConstantIndexOp::create(
-                              b, loc, accType.getDimSize(d))));
   Value shapeTensor = tensor::FromElementsOp::create(b, loc, shape);
   return tensor::ReshapeOp::create(b, loc, accType, flat, shapeTensor);
 }
