@@ -91,11 +91,9 @@ static void qpanels_generic(int64_t filters, int64_t panels, int64_t groups,
 
 /*===- Choice of instruction set ------------------------------------------===*/
 
-enum { QUANTC_ISA_UNKNOWN = -1, QUANTC_ISA_GENERIC, QUANTC_ISA_AVX512VNNI };
-
 static int quantc_isa = QUANTC_ISA_UNKNOWN;
 
-static int select_isa(void) {
+QUANTC_RUNTIME int quantc_select_isa(void) {
   int isa = __atomic_load_n(&quantc_isa, __ATOMIC_RELAXED);
   if (isa != QUANTC_ISA_UNKNOWN)
     return isa;
@@ -115,7 +113,8 @@ static int select_isa(void) {
 }
 
 QUANTC_RUNTIME const char *quantc_kernels_isa(void) {
-  return select_isa() == QUANTC_ISA_AVX512VNNI ? "avx512-vnni" : "generic";
+  return quantc_select_isa() == QUANTC_ISA_AVX512VNNI ? "avx512-vnni"
+                                                      : "generic";
 }
 
 QUANTC_RUNTIME int quantc_kernels_use(const char *isa) {
@@ -142,22 +141,11 @@ QUANTC_RUNTIME int quantc_kernels_use(const char *isa) {
 
 /*===- Entry points -------------------------------------------------------===*/
 
-/* Multiply-adds a part of a job should have at least: waking a worker
- * costs a few microseconds. */
-#define QUANTC_MIN_PART_WORK ((int64_t)1 << 23)
-
-/* At least 1 item a part, enough for QUANTC_MIN_PART_WORK. */
-static int64_t min_items(int64_t work_per_item) {
-  return work_per_item > 0
-             ? quantc_ceil_div(QUANTC_MIN_PART_WORK, work_per_item)
-             : 1;
-}
-
 static void qgemm_range(int64_t m, int64_t n, int64_t k, const uint8_t *a,
                         int64_t lda, int a_signed, const int8_t *b_panels,
                         const int32_t *col_offset, int32_t *c, int64_t ldc) {
 #if defined(__x86_64__)
-  if (select_isa() == QUANTC_ISA_AVX512VNNI) {
+  if (quantc_select_isa() == QUANTC_ISA_AVX512VNNI) {
     quantc_qgemm_u8s8_avx512vnni(m, n, k, a, lda, a_signed, b_panels,
                                  col_offset, c, ldc);
     return;
@@ -205,9 +193,10 @@ QUANTC_RUNTIME void quantc_qgemm_u8s8(int64_t m, int64_t n, int64_t k,
    * (each part then reads only its own weights), else the rows. */
   int64_t blocks = quantc_ceil_div(n, 64);
   if (blocks >= 2 * quantc_get_threads() || m < 8)
-    quantc_parallel_for(blocks, min_items(m * 64 * k), qgemm_columns, &job);
+    quantc_parallel_for(blocks, quantc_min_items(m * 64 * k), qgemm_columns,
+                        &job);
   else
-    quantc_parallel_for(m, min_items(n * k), qgemm_rows, &job);
+    quantc_parallel_for(m, quantc_min_items(n * k), qgemm_rows, &job);
 }
 
 /* The 16 bytes tap `kk` (< K) reads for the pixels `first` to `first + 15`
@@ -335,7 +324,7 @@ static void qconv_blocks(void *argument, int64_t begin, int64_t end) {
       64, (size_t)(groups * 64 * (QUANTC_CONV_BLOCK / 16)));
   if (!block)
     abort();
-  int isa = select_isa();
+  int isa = quantc_select_isa();
   for (int64_t b = begin; b < end; ++b) {
     int64_t first = b * QUANTC_CONV_BLOCK;
     int64_t columns =
@@ -369,7 +358,7 @@ QUANTC_RUNTIME void quantc_qconv_s8u8(const quantc_conv_shape *shape,
     return;
   conv_job job = {shape, w_rows, row_offset, x, x_channel_stride, y};
   quantc_parallel_for(quantc_ceil_div(pixels, QUANTC_CONV_BLOCK),
-                      min_items(shape->filters * k * QUANTC_CONV_BLOCK),
+                      quantc_min_items(shape->filters * k * QUANTC_CONV_BLOCK),
                       qconv_blocks, &job);
 }
 
@@ -439,7 +428,7 @@ static void qdepthwise_channels(void *argument, int64_t begin, int64_t end) {
   int64_t filter_bytes = s->kernel_h * quantc_ceil_div(s->kernel_w, 4) * 4;
   int vector = 0;
 #if defined(__x86_64__)
-  vector = select_isa() == QUANTC_ISA_AVX512VNNI && s->dilation_w == 1 &&
+  vector = quantc_select_isa() == QUANTC_ISA_AVX512VNNI && s->dilation_w == 1 &&
            (s->stride_w == 1 || s->stride_w == 2) &&
            s->kernel_h * quantc_ceil_div(s->kernel_w, 4) <= 16;
 #endif
@@ -485,8 +474,8 @@ quantc_qdepthwise_s8u8(const quantc_conv_shape *s, const int8_t *w_rows,
   conv_job job = {s, w_rows, offset, x, x_channel_stride, y};
   int64_t per_channel =
       (s->filters / s->channels) * pixels * s->kernel_h * s->kernel_w;
-  quantc_parallel_for(s->channels, min_items(per_channel), qdepthwise_channels,
-                      &job);
+  quantc_parallel_for(s->channels, quantc_min_items(per_channel),
+                      qdepthwise_channels, &job);
 }
 
 /*===- Entry points of compiled models ------------------------------------===//
@@ -497,16 +486,6 @@ quantc_qdepthwise_s8u8(const quantc_conv_shape *s, const int8_t *w_rows,
 // (lib/Conversion/QNNToLinalg/RuntimeKernels.cpp writes the calls).
 //
 //===----------------------------------------------------------------------===*/
-
-typedef struct {
-  void *allocated;
-  void *aligned;
-  int64_t offset;
-  int64_t size;
-  int64_t stride;
-} quantc_buffer;
-
-#define QUANTC_DATA(type, buffer) ((type *)(buffer)->aligned + (buffer)->offset)
 
 /* A batch of NCHW convolutions in `groups` groups: x [batch, groups *
  * channels, height, width] u8 or s8, y [batch, groups * filters, out_h,

@@ -13,11 +13,63 @@
 /* Calls from the model's code bind within its own library. */
 #define QUANTC_RUNTIME __attribute__((visibility("hidden")))
 
+/* The instruction sets of the kernels. */
+enum { QUANTC_ISA_UNKNOWN = -1, QUANTC_ISA_GENERIC, QUANTC_ISA_AVX512VNNI };
+
+/* The instruction set the kernels use, chosen on the first call from the
+ * CPU and QUANTC_KERNELS (or set by quantc_kernels_use). */
+QUANTC_RUNTIME int quantc_select_isa(void);
+
 static inline int64_t quantc_ceil_div(int64_t a, int64_t b) {
   return (a + b - 1) / b;
 }
 
+/* Multiply-adds a part of a job should have at least: waking a worker
+ * costs a few microseconds. */
+#define QUANTC_MIN_PART_WORK ((int64_t)1 << 23)
+
+/* Items a part of a job takes at least: 1, or enough for
+ * QUANTC_MIN_PART_WORK. */
+static inline int64_t quantc_min_items(int64_t work_per_item) {
+  return work_per_item > 0
+             ? quantc_ceil_div(QUANTC_MIN_PART_WORK, work_per_item)
+             : 1;
+}
+
+/* The memref descriptor of a one-dimensional buffer, as the compiled code
+ * passes it to the C-interface entry points (_mlir_ciface_*). */
+typedef struct {
+  void *allocated;
+  void *aligned;
+  int64_t offset;
+  int64_t size;
+  int64_t stride;
+} quantc_buffer;
+
+#define QUANTC_DATA(type, buffer) ((type *)(buffer)->aligned + (buffer)->offset)
+
+/* The operands of quantc_qgemm_u8s4_f32 but M and N (see there); `scale`
+ * has rows `ldscale` floats apart. */
+typedef struct {
+  int64_t k, group;
+  const uint8_t *a;
+  int64_t lda;
+  const float *a_scale;
+  const int32_t *a_zero;
+  int64_t a_step;
+  const uint8_t *b_panels;
+  const float *scale;
+  int64_t ldscale;
+  const float *col_sum, *bias;
+  float *c;
+  int64_t ldc;
+} quantc_s4_args;
+
 #if defined(__x86_64__)
+/* quantc_qgemm_u8s4_f32 with AVX-512 VNNI, for m rows and n columns. */
+QUANTC_RUNTIME void quantc_qgemm_u8s4_avx512vnni(const quantc_s4_args *p,
+                                                 int64_t m, int64_t n);
+
 /* quantc_qgemm_u8s8 with AVX-512 VNNI (vpdpbusd). */
 QUANTC_RUNTIME void quantc_qgemm_u8s8_avx512vnni(int64_t m, int64_t n,
                                                  int64_t k, const uint8_t *a,

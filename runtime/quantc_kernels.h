@@ -110,6 +110,56 @@ void quantc_qdepthwise_s8u8(const quantc_conv_shape *shape,
                             const uint8_t *x, int64_t x_channel_stride,
                             int32_t *y);
 
+/*===- 4-bit weights ---------------------------------------------------===//
+//
+// Nibble panels hold a K x N matrix of 4-bit values q in [-8, 7], stored as
+// q + 8 in [0, 15]: ceil(N / 16) panels of 16 columns, each ceil(K / 8)
+// blocks of 64 bytes. A block holds 8 consecutive k of the panel's 16
+// columns: the low nibbles are the 4 k of its first half laid out as a
+// group of the (8-bit) panels above, the high nibbles the 4 k of its
+// second half. Element (k, n) is in byte
+//   ((n / 16) * ceil(K / 8) + k / 8) * 64 + (n % 16) * 4 + k % 4,
+// the low nibble if k % 8 < 4, the high one otherwise; the padding past K
+// and N holds q = 0.
+//
+// The kernel unpacks the nibbles in registers (a mask and a shift, then
+// -8) and multiplies them by u8 activations as the 8-bit kernels do. Its
+// weights carry one binary32 scale per column and group of `group`
+// consecutive k (group-wise quantization), and its result is binary32.
+//
+//===--------------------------------------------------------------------===*/
+
+/* Bytes of a K x N matrix of 4-bit values packed as nibble panels. */
+size_t quantc_panels_s4_size(int64_t k, int64_t n);
+
+/* Packs the K x N matrix whose element (k, n) is src[k * stride_k +
+ * n * stride_n], each in [-8, 7], into nibble panels at `dst`
+ * (quantc_panels_s4_size bytes). */
+void quantc_pack_panels_s4(int64_t k, int64_t n, const int8_t *src,
+                           int64_t stride_k, int64_t stride_n, uint8_t *dst);
+
+/* Quantized activations times group-wise 4-bit weights, in binary32:
+ *
+ *   acc_g(m, n) = sum over k of group g of A[m * lda + k] * q(k, n)   (i32)
+ *   t = 0; t = fmaf(scale[g * n_total + n], (float)acc_g, t) for g = 0, 1, ...
+ *   u = fmaf(-(float)a_zero[m], col_sum[n], t)
+ *   C[m * ldc + n] = fmaf(a_scale[m], u, bias ? bias[n] : 0.0f)
+ *
+ * for m < M, n < N, with groups of `group` consecutive k (a multiple of 8;
+ * the last may be shorter), A u8 rows of the caller, q nibble panels, and
+ * `scale` ceil(K / group) rows of N binary32 scales. The activation's
+ * scale and zero point are a_scale[m * a_step] and a_zero[m * a_step]:
+ * a_step 1 for one per row (per token), 0 for one per tensor. col_sum[n]
+ * is the column's sum_g scale(g, n) * sum over k of group g of q(k, n),
+ * which the caller computes once with the weights. Every variant performs
+ * exactly these operations in this order, so all agree bit for bit. */
+void quantc_qgemm_u8s4_f32(int64_t m, int64_t n, int64_t k, int64_t group,
+                           const uint8_t *a, int64_t lda, const float *a_scale,
+                           const int32_t *a_zero, int64_t a_step,
+                           const uint8_t *b_panels, const float *scale,
+                           const float *col_sum, const float *bias, float *c,
+                           int64_t ldc);
+
 /* The instruction set the kernels use: "avx512-vnni" or "generic". Set
  * QUANTC_KERNELS=generic in the environment to force the portable code. */
 const char *quantc_kernels_isa(void);

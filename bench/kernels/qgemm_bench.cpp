@@ -8,6 +8,9 @@
 // - the read bandwidth of one core: a sum over a buffer far larger than
 //   the caches.
 //
+// The 4-bit GEMV also reports its speed against the 8-bit one on the same
+// shape (`int8_time_ratio`, above 1 when 4 bits are faster).
+//
 // The kernels run on one thread (quantc_set_threads(1)). Each kernel
 // benchmark reports `ops` (int8 operations a second, 2 per
 // multiply-add) or `bytes` (weight bytes read a second) and its share of
@@ -22,9 +25,11 @@
 #include <benchmark/benchmark.h>
 #include <immintrin.h>
 
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <map>
 #include <random>
 #include <vector>
 
@@ -106,6 +111,25 @@ double measureReadBandwidth() {
   return best;
 }
 
+/// Seconds per GEMV of BM_QGemv by (N, K, matrices, instruction set), for
+/// BM_QGemvS4 to set its own time against.
+std::map<std::array<int64_t, 4>, double> gemvSeconds;
+
+double secondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+      .count();
+}
+
+/// `bytes` read an iteration as a rate and as a share of the read
+/// bandwidth, measured again next to the benchmark.
+void reportBandwidth(benchmark::State &state, double bytes) {
+  readBandwidth = std::max(readBandwidth, measureReadBandwidth());
+  state.counters["bytes"] =
+      benchmark::Counter(bytes, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["of_bandwidth"] = benchmark::Counter(
+      bytes / readBandwidth, benchmark::Counter::kIsIterationInvariantRate);
+}
+
 /// The peak again, next to a benchmark: the clock of a shared machine
 /// drifts, and the share of the peak holds the best peak seen.
 void remeasurePeak() {
@@ -167,18 +191,63 @@ void BM_QGemv(benchmark::State &state) {
   std::vector<uint8_t> a(k, 77);
   std::vector<int32_t> offset(n, 0), c(n);
   int64_t next = 0;
+  auto start = std::chrono::steady_clock::now();
   for (auto _ : state) {
     quantc_qgemm_u8s8(1, n, k, a.data(), k, 0, panels[next].data(),
                       offset.data(), c.data(), n);
     benchmark::ClobberMemory();
     next = (next + 1) % matrices;
   }
-  readBandwidth = std::max(readBandwidth, measureReadBandwidth());
-  double bytes = double(size);
-  state.counters["bytes"] =
-      benchmark::Counter(bytes, benchmark::Counter::kIsIterationInvariantRate);
-  state.counters["of_bandwidth"] = benchmark::Counter(
-      bytes / readBandwidth, benchmark::Counter::kIsIterationInvariantRate);
+  gemvSeconds[{n, k, matrices, state.range(3)}] =
+      secondsSince(start) / double(state.iterations());
+  reportBandwidth(state, double(size));
+  state.SetLabel(isa);
+}
+
+/// The GEMV of BM_QGemv over 4-bit weights (nibble panels, one scale per
+/// column and group of `group` k), same shapes, same activations; besides
+/// its share of the bandwidth it reports `int8_time_ratio`, the time of
+/// BM_QGemv on the same shape (run just before) over its own.
+/// Arguments: N, K, matrices, instruction set, group.
+void BM_QGemvS4(benchmark::State &state) {
+  int64_t n = state.range(0), k = state.range(1), matrices = state.range(2),
+          group = state.range(4);
+  const char *isa = state.range(3) ? "avx512-vnni" : "generic";
+  if (!quantc_kernels_use(isa)) {
+    state.SkipWithError("instruction set not available");
+    return;
+  }
+  size_t size = quantc_panels_s4_size(k, n);
+  std::vector<std::vector<uint8_t>> panels(matrices);
+  std::mt19937 rng(3);
+  std::uniform_int_distribution<int> nibble(-8, 7);
+  std::vector<int8_t> q(k * n);
+  for (int8_t &v : q)
+    v = int8_t(nibble(rng));
+  for (auto &p : panels) {
+    p.resize(size);
+    quantc_pack_panels_s4(k, n, q.data(), n, 1, p.data());
+  }
+  std::vector<float> scales((k + group - 1) / group * n, 0.01f);
+  std::vector<float> colSum(n, 0.5f), c(n);
+  std::vector<uint8_t> a(k, 77);
+  float aScale = 0.02f;
+  int32_t aZero = 120;
+  int64_t next = 0;
+  auto start = std::chrono::steady_clock::now();
+  for (auto _ : state) {
+    quantc_qgemm_u8s4_f32(1, n, k, group, a.data(), k, &aScale, &aZero, 0,
+                          panels[next].data(), scales.data(), colSum.data(),
+                          nullptr, c.data(), n);
+    benchmark::ClobberMemory();
+    next = (next + 1) % matrices;
+  }
+  double seconds = secondsSince(start) / double(state.iterations());
+  // Nibbles and scales: all the weight bytes the GEMV reads.
+  reportBandwidth(state, double(size + scales.size() * sizeof(float)));
+  auto int8 = gemvSeconds.find({n, k, matrices, state.range(3)});
+  if (int8 != gemvSeconds.end())
+    state.counters["int8_time_ratio"] = int8->second / seconds;
   state.SetLabel(isa);
 }
 
@@ -236,6 +305,15 @@ BENCHMARK(BM_QGemv)
     ->Args({8192, 8192, 4, 1})
     ->Args({8192, 8192, 1, 1})
     ->Args({8192, 8192, 4, 0})
+    ->Unit(benchmark::kMillisecond);
+// The same shapes in 4 bits (four matrices: 128 MiB of nibbles), groups of
+// 128 and 32 k.
+BENCHMARK(BM_QGemvS4)
+    ->Args({8192, 8192, 4, 1, 128})
+    ->Args({8192, 8192, 4, 1, 32})
+    ->Args({8192, 8192, 4, 1, 8192})
+    ->Args({8192, 8192, 1, 1, 128})
+    ->Args({8192, 8192, 4, 0, 128})
     ->Unit(benchmark::kMillisecond);
 // PP-OCR rec's pointwise layers (240 to 240 over 12x400, 480 to 480 over
 // 3x400) and its first 3x3 convolution (3 to 16, stride 2, 48x1600).

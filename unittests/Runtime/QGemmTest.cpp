@@ -7,43 +7,19 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "KernelTestUtils.h"
 #include "quantc_kernels.h"
 #include "quantc_threads.h"
 
 #include <gtest/gtest.h>
 
 #include <cstdint>
-#include <random>
 #include <string>
 #include <vector>
 
+using namespace quantc::test;
+
 namespace {
-
-/// The instruction sets this CPU runs; the kernels are switched to each.
-std::vector<std::string> getIsas() {
-  std::vector<std::string> isas = {"generic"};
-  if (quantc_kernels_use("avx512-vnni"))
-    isas.push_back("avx512-vnni");
-  quantc_kernels_use(isas.back().c_str());
-  return isas;
-}
-
-/// `count` random bytes and s8 weights in [-127, 127].
-std::vector<uint8_t> randomBytes(std::mt19937 &rng, size_t count) {
-  std::uniform_int_distribution<int> byte(0, 255);
-  std::vector<uint8_t> v(count);
-  for (uint8_t &b : v)
-    b = uint8_t(byte(rng));
-  return v;
-}
-
-std::vector<int8_t> randomWeights(std::mt19937 &rng, size_t count) {
-  std::uniform_int_distribution<int> weight(-127, 127);
-  std::vector<int8_t> v(count);
-  for (int8_t &w : v)
-    w = int8_t(weight(rng));
-  return v;
-}
 
 /// The shape of a convolution with padding pt, pl, pb, pr, its outputs
 /// computed as ONNX does, padding holding the zero point `zero`.

@@ -1,0 +1,183 @@
+//===- QGemmS4Test.cpp - The 4-bit weight kernel against plain loops ------===//
+//
+// quantc_qgemm_u8s4_f32 on every instruction set against the arithmetic
+// quantc_kernels.h states, evaluated here from the unpacked weights: exact
+// i32 sums per group, then the binary32 fused multiply-adds in their
+// order. The results must agree bit for bit, over shapes with every kind
+// of edge: one row and several, columns past a panel, K not a multiple of
+// 8, a short last group, per-row and per-tensor activation parameters,
+// with and without a bias.
+//
+//===----------------------------------------------------------------------===//
+
+#include "KernelTestUtils.h"
+#include "quantc_kernels.h"
+#include "quantc_threads.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+using namespace quantc::test;
+
+namespace {
+
+struct S4Matmul {
+  int64_t m, n, k, group;
+  bool perRow, withBias;
+};
+
+/// A K x N matrix of random 4-bit values in [-8, 7].
+std::vector<int8_t> randomNibbles(std::mt19937 &rng, size_t count) {
+  std::uniform_int_distribution<int> value(-8, 7);
+  std::vector<int8_t> v(count);
+  for (int8_t &q : v)
+    q = int8_t(value(rng));
+  return v;
+}
+
+/// The operands of one matmul and the expected result.
+struct S4Case {
+  int64_t m, n, k, group, lda, groups;
+  std::vector<uint8_t> a;
+  std::vector<float> aScale;
+  std::vector<int32_t> aZero;
+  std::vector<int8_t> q;
+  std::vector<uint8_t> panels;
+  std::vector<float> scale, colSum, bias;
+
+  S4Case(const S4Matmul &shape, unsigned seed)
+      : m(shape.m), n(shape.n), k(shape.k), group(shape.group),
+        lda(shape.k + 5), groups((shape.k + shape.group - 1) / shape.group) {
+    std::mt19937 rng(seed);
+    a = randomBytes(rng, m * lda);
+    std::uniform_real_distribution<float> positive(1e-3f, 2e-2f);
+    std::uniform_int_distribution<int> zero(0, 255);
+    for (int64_t i = 0; i < (shape.perRow ? m : 1); ++i) {
+      aScale.push_back(positive(rng));
+      aZero.push_back(zero(rng));
+    }
+    q = randomNibbles(rng, k * n);
+    panels.resize(quantc_panels_s4_size(k, n));
+    quantc_pack_panels_s4(k, n, q.data(), n, 1, panels.data());
+    for (int64_t i = 0; i < groups * n; ++i)
+      scale.push_back(positive(rng));
+    // sum_g scale(g, n) * sum of group g of column n, in binary64.
+    for (int64_t col = 0; col < n; ++col) {
+      double sum = 0;
+      for (int64_t kk = 0; kk < k; ++kk)
+        sum += double(scale[(kk / group) * n + col]) * q[kk * n + col];
+      colSum.push_back(float(sum));
+    }
+    if (shape.withBias) {
+      std::uniform_real_distribution<float> b(-3.0f, 3.0f);
+      for (int64_t col = 0; col < n; ++col)
+        bias.push_back(b(rng));
+    }
+  }
+
+  float expected(int64_t i, int64_t col) const {
+    int64_t p = aScale.size() > 1 ? i : 0;
+    float t = 0.0f;
+    for (int64_t g = 0; g < groups; ++g) {
+      int32_t acc = 0;
+      for (int64_t kk = g * group; kk < std::min(k, (g + 1) * group); ++kk)
+        acc += int32_t(a[i * lda + kk]) * q[kk * n + col];
+      t = std::fmaf(scale[g * n + col], float(acc), t);
+    }
+    float u = std::fmaf(-float(aZero[p]), colSum[col], t);
+    return std::fmaf(aScale[p], u, bias.empty() ? 0.0f : bias[col]);
+  }
+
+  /// The kernel's result, rows ldc = n + 3 apart.
+  std::vector<float> run(int64_t ldc) const {
+    std::vector<float> c(m * ldc, -777.0f);
+    quantc_qgemm_u8s4_f32(m, n, k, group, a.data(), lda, aScale.data(),
+                          aZero.data(), aScale.size() > 1 ? 1 : 0,
+                          panels.data(), scale.data(), colSum.data(),
+                          bias.empty() ? nullptr : bias.data(), c.data(), ldc);
+    return c;
+  }
+};
+
+uint32_t bitsOf(float f) {
+  uint32_t u;
+  std::memcpy(&u, &f, 4);
+  return u;
+}
+
+class QGemmS4Test : public ::testing::TestWithParam<S4Matmul> {};
+
+TEST_P(QGemmS4Test, MatchesStatedArithmetic) {
+  const S4Matmul &shape = GetParam();
+  S4Case c(shape, unsigned(shape.m * 7919 + shape.n * 31 + shape.k));
+  int64_t ldc = shape.n + 3;
+  for (const std::string &isa : getIsas()) {
+    ASSERT_TRUE(quantc_kernels_use(isa.c_str()));
+    std::vector<float> y = c.run(ldc);
+    for (int64_t i = 0; i < shape.m; ++i) {
+      for (int64_t col = 0; col < shape.n; ++col)
+        ASSERT_EQ(bitsOf(y[i * ldc + col]), bitsOf(c.expected(i, col)))
+            << isa << " at (" << i << ", " << col << "): " << y[i * ldc + col]
+            << " against " << c.expected(i, col);
+      for (int64_t col = shape.n; col < ldc; ++col)
+        ASSERT_EQ(y[i * ldc + col], -777.0f) << isa << " wrote past N";
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Shapes, QGemmS4Test,
+    ::testing::Values(S4Matmul{1, 1, 8, 8, false, false},
+                      S4Matmul{1, 16, 16, 8, true, true},
+                      S4Matmul{1, 17, 13, 8, false, true},
+                      S4Matmul{1, 70, 64, 32, true, false},
+                      S4Matmul{1, 130, 259, 64, true, true},
+                      S4Matmul{2, 33, 100, 32, true, true},
+                      S4Matmul{3, 65, 128, 128, false, true},
+                      S4Matmul{5, 48, 200, 64, true, false},
+                      S4Matmul{9, 100, 301, 16, true, true},
+                      S4Matmul{4, 64, 1024, 128, false, false}));
+
+/// The packing puts element (k, n) where quantc_kernels.h says.
+TEST(QGemmS4Packing, NibblesWhereTheLayoutSays) {
+  std::mt19937 rng(5);
+  const int64_t k = 21, n = 19, blocks = 3;
+  std::vector<int8_t> q = randomNibbles(rng, k * n);
+  std::vector<uint8_t> panels(quantc_panels_s4_size(k, n));
+  ASSERT_EQ(panels.size(), size_t(2 * blocks * 64));
+  quantc_pack_panels_s4(k, n, q.data(), 1, k, panels.data()); // column-major
+  for (int64_t kk = 0; kk < blocks * 8; ++kk)
+    for (int64_t col = 0; col < 32; ++col) {
+      uint8_t byte =
+          panels[((col / 16) * blocks + kk / 8) * 64 + (col % 16) * 4 + kk % 4];
+      int stored = kk % 8 < 4 ? byte & 15 : byte >> 4;
+      int want = kk < k && col < n ? q[col * k + kk] : 0;
+      ASSERT_EQ(stored - 8, want) << "(" << kk << ", " << col << ")";
+    }
+}
+
+/// Split over threads by columns (one row) and by rows, the kernel gives
+/// the same floats.
+TEST(QGemmS4Threads, SameResultsForEveryThreadCount) {
+  for (const S4Matmul &shape : {S4Matmul{1, 4096, 2048, 64, false, true},
+                                S4Matmul{256, 64, 1024, 32, true, true}}) {
+    S4Case c(shape, 11);
+    for (const std::string &isa : getIsas()) {
+      ASSERT_TRUE(quantc_kernels_use(isa.c_str()));
+      quantc_set_threads(1);
+      std::vector<float> one = c.run(shape.n + 3);
+      for (int threads : {2, 3, 4}) {
+        quantc_set_threads(threads);
+        ASSERT_EQ(c.run(shape.n + 3), one)
+            << isa << " with " << threads << " threads";
+      }
+    }
+  }
+  quantc_set_threads(0);
+}
+
+} // namespace
