@@ -15,6 +15,10 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__aarch64__)
+#include <asm/hwcap.h>
+#include <sys/auxv.h>
+#endif
 
 /*===- Packing ------------------------------------------------------------===*/
 
@@ -93,50 +97,63 @@ static void qpanels_generic(int64_t filters, int64_t panels, int64_t groups,
 
 static int quantc_isa = QUANTC_ISA_UNKNOWN;
 
+/* The names of the instruction sets, by QUANTC_ISA_* value. */
+static const char *const isa_names[] = {"generic", "avx512-vnni",
+                                        "neon-dotprod", "neon-i8mm"};
+
+/* Whether this CPU (and this build) runs the kernels of `isa`. */
+static int cpu_has(int isa) {
+  switch (isa) {
+  case QUANTC_ISA_GENERIC:
+    return 1;
+#if defined(__x86_64__)
+  case QUANTC_ISA_AVX512VNNI:
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") &&
+           __builtin_cpu_supports("avx512bw") &&
+           __builtin_cpu_supports("avx512vnni");
+#elif defined(__aarch64__)
+  case QUANTC_ISA_NEON_DOTPROD:
+    return (getauxval(AT_HWCAP) & HWCAP_ASIMDDP) != 0;
+  case QUANTC_ISA_NEON_I8MM:
+    return (getauxval(AT_HWCAP) & HWCAP_ASIMDDP) != 0 &&
+           (getauxval(AT_HWCAP2) & HWCAP2_I8MM) != 0;
+#endif
+  default:
+    return 0;
+  }
+}
+
 QUANTC_RUNTIME int quantc_select_isa(void) {
   int isa = __atomic_load_n(&quantc_isa, __ATOMIC_RELAXED);
   if (isa != QUANTC_ISA_UNKNOWN)
     return isa;
+  /* The most capable set the CPU has, unless QUANTC_KERNELS=generic. */
   isa = QUANTC_ISA_GENERIC;
   const char *forced = getenv("QUANTC_KERNELS");
-  if (!forced || strcmp(forced, "generic") != 0) {
-#if defined(__x86_64__)
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f") &&
-        __builtin_cpu_supports("avx512bw") &&
-        __builtin_cpu_supports("avx512vnni"))
-      isa = QUANTC_ISA_AVX512VNNI;
-#endif
-  }
+  if (!forced || strcmp(forced, "generic") != 0)
+    for (int candidate = QUANTC_ISA_COUNT - 1; candidate > 0; --candidate)
+      if (cpu_has(candidate)) {
+        isa = candidate;
+        break;
+      }
   __atomic_store_n(&quantc_isa, isa, __ATOMIC_RELAXED);
   return isa;
 }
 
 QUANTC_RUNTIME const char *quantc_kernels_isa(void) {
-  return quantc_select_isa() == QUANTC_ISA_AVX512VNNI ? "avx512-vnni"
-                                                      : "generic";
+  return isa_names[quantc_select_isa()];
 }
 
 QUANTC_RUNTIME int quantc_kernels_use(const char *isa) {
-  int wanted;
-  if (strcmp(isa, "generic") == 0) {
-    wanted = QUANTC_ISA_GENERIC;
-  } else if (strcmp(isa, "avx512-vnni") == 0) {
-#if defined(__x86_64__)
-    __builtin_cpu_init();
-    if (!__builtin_cpu_supports("avx512f") ||
-        !__builtin_cpu_supports("avx512bw") ||
-        !__builtin_cpu_supports("avx512vnni"))
-      return 0;
-    wanted = QUANTC_ISA_AVX512VNNI;
-#else
-    return 0;
-#endif
-  } else {
-    return 0;
-  }
-  __atomic_store_n(&quantc_isa, wanted, __ATOMIC_RELAXED);
-  return 1;
+  for (int wanted = 0; wanted < QUANTC_ISA_COUNT; ++wanted)
+    if (strcmp(isa, isa_names[wanted]) == 0) {
+      if (!cpu_has(wanted))
+        return 0;
+      __atomic_store_n(&quantc_isa, wanted, __ATOMIC_RELAXED);
+      return 1;
+    }
+  return 0;
 }
 
 /*===- Entry points -------------------------------------------------------===*/
@@ -148,6 +165,17 @@ static void qgemm_range(int64_t m, int64_t n, int64_t k, const uint8_t *a,
   if (quantc_select_isa() == QUANTC_ISA_AVX512VNNI) {
     quantc_qgemm_u8s8_avx512vnni(m, n, k, a, lda, a_signed, b_panels,
                                  col_offset, c, ldc);
+    return;
+  }
+#elif defined(__aarch64__)
+  switch (quantc_select_isa()) {
+  case QUANTC_ISA_NEON_DOTPROD:
+    quantc_qgemm_u8s8_dotprod(m, n, k, a, lda, a_signed, b_panels, col_offset,
+                              c, ldc);
+    return;
+  case QUANTC_ISA_NEON_I8MM:
+    quantc_qgemm_u8s8_i8mm(m, n, k, a, lda, a_signed, b_panels, col_offset, c,
+                           ldc);
     return;
   }
 #endif

@@ -14,7 +14,14 @@
 #define QUANTC_RUNTIME __attribute__((visibility("hidden")))
 
 /* The instruction sets of the kernels. */
-enum { QUANTC_ISA_UNKNOWN = -1, QUANTC_ISA_GENERIC, QUANTC_ISA_AVX512VNNI };
+enum {
+  QUANTC_ISA_UNKNOWN = -1,
+  QUANTC_ISA_GENERIC,
+  QUANTC_ISA_AVX512VNNI,
+  QUANTC_ISA_NEON_DOTPROD,
+  QUANTC_ISA_NEON_I8MM,
+  QUANTC_ISA_COUNT
+};
 
 /* The instruction set the kernels use, chosen on the first call from the
  * CPU and QUANTC_KERNELS (or set by quantc_kernels_use). */
@@ -96,6 +103,19 @@ QUANTC_RUNTIME void
 quantc_depthwise_plane_avx512vnni(const quantc_conv_shape *shape,
                                   const uint8_t *plane, int64_t row_bytes,
                                   const int8_t *w, int32_t offset, int32_t *y);
+#endif
+
+#if defined(__aarch64__)
+/* quantc_qgemm_u8s8 with sdot (dotprod) and with usdot (i8mm). */
+QUANTC_RUNTIME void
+quantc_qgemm_u8s8_dotprod(int64_t m, int64_t n, int64_t k, const uint8_t *a,
+                          int64_t lda, int a_signed, const int8_t *b_panels,
+                          const int32_t *col_offset, int32_t *c, int64_t ldc);
+QUANTC_RUNTIME void quantc_qgemm_u8s8_i8mm(int64_t m, int64_t n, int64_t k,
+                                           const uint8_t *a, int64_t lda,
+                                           int a_signed, const int8_t *b_panels,
+                                           const int32_t *col_offset,
+                                           int32_t *c, int64_t ldc);
 #endif
 
 #endif /* QUANTC_QGEMM_INTERNAL_H */

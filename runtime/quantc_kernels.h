@@ -160,11 +160,13 @@ void quantc_qgemm_u8s4_f32(int64_t m, int64_t n, int64_t k, int64_t group,
                            const float *col_sum, const float *bias, float *c,
                            int64_t ldc);
 
-/* The instruction set the kernels use: "avx512-vnni" or "generic". Set
- * QUANTC_KERNELS=generic in the environment to force the portable code. */
+/* The instruction set the kernels use: "avx512-vnni" (x86-64),
+ * "neon-dotprod" or "neon-i8mm" (AArch64, the matmul only for now), or
+ * "generic". Set QUANTC_KERNELS=generic in the environment to force the
+ * portable code. */
 const char *quantc_kernels_isa(void);
 
-/* Makes the kernels use `isa` ("avx512-vnni" or "generic") from now on,
+/* Makes the kernels use `isa` (a name quantc_kernels_isa gives) from now on,
  * for tests and benchmarks that compare them. Returns 0, and changes
  * nothing, if this CPU or build lacks it. */
 int quantc_kernels_use(const char *isa);

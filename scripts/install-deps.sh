@@ -26,6 +26,9 @@ PACKAGES=(
   python3 python3-numpy python3-onnx python3-pil libonnx-testdata opencv-doc
   # Real data for the Fashion-MNIST example model.
   dataset-fashion-mnist
+  # AArch64: the cross compiler and C library that link an AArch64 model
+  # and its runtime, and qemu-aarch64 that runs them in the tests.
+  gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
 )
 if [[ "${1:-}" == "--training" ]]; then
   PACKAGES+=(python3-torch)

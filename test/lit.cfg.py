@@ -36,11 +36,13 @@ config.substitutions.append(
 
 tools = [
     "quant-opt",
+    "quantc-runner",
     "quantc",
     "mlir-opt",
     "mlir-runner",
     "llvm-nm",
     "llvm-readelf",
+    "llvm-objdump",
     ToolSubst("%python", config.python_executable, unresolved="fatal"),
 ]
 llvm_config.add_tool_substitutions(
@@ -63,6 +65,16 @@ config.substitutions.append(
 # Debian's Fashion-MNIST (dataset-fashion-mnist, from scripts/install-deps.sh).
 if os.path.isfile("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz"):
     config.available_features.add("fashion-mnist")
+
+# The AArch64 runtime and runner that the cross compiler built, and
+# qemu-aarch64 to run them (all from scripts/install-deps.sh).
+qemu = lit.util.which("qemu-aarch64")
+if (qemu and os.path.isfile(os.path.join(config.quantc_obj_root, "lib",
+                                         "libquantc_runtime-aarch64.a"))
+        and os.path.isfile(os.path.join(config.quantc_tools_dir,
+                                        "quantc-runner-aarch64"))):
+    config.available_features.add("aarch64-qemu")
+    config.substitutions.append(("%qemu_aarch64", qemu))
 
 # onnxruntime-node, the reference runtime (scripts/fetch-onnxruntime.sh).
 ort = os.path.join(config.quantc_src_root, ".cache", "onnxruntime")

@@ -32,36 +32,8 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
-#include "llvm/TargetParser/Host.h"
-#include "llvm/TargetParser/Triple.h"
 
 using namespace mlir;
-
-int64_t quantc::getTargetVectorBits(StringRef triple, StringRef cpu,
-                                    StringRef features) {
-  llvm::Triple parsed(triple.empty() ? llvm::sys::getDefaultTargetTriple()
-                                     : triple.str());
-  if (!parsed.isX86())
-    return 128;
-  bool avx = false, avx512 = false;
-  if (cpu == "native") {
-    llvm::StringMap<bool> host = llvm::sys::getHostCPUFeatures();
-    avx = host.lookup("avx");
-    avx512 = host.lookup("avx512f");
-  }
-  SmallVector<StringRef> listed;
-  features.split(listed, ',', -1, false);
-  for (StringRef feature : listed) {
-    bool on = feature.consume_front("+");
-    if (!on)
-      feature.consume_front("-");
-    if (feature == "avx" || feature == "avx2")
-      avx = on;
-    else if (feature == "avx512f")
-      avx512 = on;
-  }
-  return avx512 ? 512 : avx ? 256 : 128;
-}
 
 void quantc::buildLowerToLLVMPipeline(OpPassManager &pm,
                                       const LowerToLLVMOptions &options) {

@@ -189,6 +189,10 @@ enum {
      << " * may run at once, from different threads. */\n"
      << "int " << p << "_set_threads(" << p
      << "_context *context, int threads);\n\n"
+     << "/* The instruction set of the int8 kernels on this CPU, such as\n"
+     << " * \"avx512-vnni\", \"neon-i8mm\" or \"generic\"\n"
+     << " * (QUANTC_KERNELS=generic in the environment forces the last). */\n"
+     << "const char *" << p << "_kernels(void);\n\n"
      << "/* The model's inputs and outputs: names, element types (QUANTC_*),\n"
      << " * ranks and declared sizes, -1 where a size is dynamic. Out of "
         "range\n"
@@ -391,7 +395,8 @@ std::string quantc::generateGlue(StringRef prefix, StringRef function,
   os << ");\n"
      << "/* The runtime's allocator, which the model's buffers come from. */\n"
      << "void _mlir_memref_to_llvm_free(void *);\n"
-     << "void quantc_set_threads(int threads);\n\n";
+     << "void quantc_set_threads(int threads);\n"
+     << "const char *quantc_kernels_isa(void);\n\n";
 
   // Metadata tables.
   // Tables are named model_<kind>_...; the run function's parameters take
@@ -455,6 +460,8 @@ std::string quantc::generateGlue(StringRef prefix, StringRef function,
      << "_context *context, int threads) {\n"
      << "  if (!context || threads < 0)\n    return 1;\n"
      << "  context->threads = threads;\n  return 0;\n}\n\n";
+  os << "const char *" << p << "_kernels(void) {\n"
+     << "  return quantc_kernels_isa();\n}\n\n";
   os << "int " << p << "_num_inputs(void) { return " << numInputs << "; }\n"
      << "int " << p << "_num_outputs(void) { return " << numOutputs << "; }\n";
   for (auto [kind, count] :
@@ -625,14 +632,15 @@ std::string quantc::generateGlue(StringRef prefix, StringRef function,
   return text;
 }
 
-LogicalResult
-quantc::linkSharedLibrary(StringRef objectPath, StringRef gluePath,
-                          ArrayRef<std::string> extraSources,
-                          StringRef headerDir, StringRef runtimeLibrary,
-                          StringRef outputPath, std::string &error) {
-  llvm::ErrorOr<std::string> cc = llvm::sys::findProgramByName("cc");
+LogicalResult quantc::linkSharedLibrary(
+    StringRef compiler, StringRef objectPath, StringRef gluePath,
+    ArrayRef<std::string> extraSources, StringRef headerDir,
+    StringRef runtimeLibrary, StringRef outputPath, std::string &error) {
+  llvm::ErrorOr<std::string> cc = llvm::sys::findProgramByName(compiler);
   if (!cc) {
-    error = "no C compiler (cc) on PATH to link the shared library";
+    error =
+        ("no C compiler (" + compiler + ") on PATH to link the shared library")
+            .str();
     return failure();
   }
   SmallString<128> log;

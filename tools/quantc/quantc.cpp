@@ -15,6 +15,7 @@
 #include "quantc/Pipelines/Pipelines.h"
 #include "quantc/Target/ObjectEmission.h"
 #include "quantc/Target/SharedLibrary.h"
+#include "quantc/Target/Targets.h"
 #include "quantc/Target/Weights.h"
 #include "quantc/Tools/Calibrator.h"
 #include "quantc/Tools/ModelRunner.h"
@@ -260,16 +261,13 @@ static cl::opt<unsigned>
 
 /// This executable, to find the runtime library beside it.
 static std::string executablePath;
-static cl::opt<std::string>
-    targetTriple("target-triple",
-                 cl::desc("LLVM target triple (default: the host's)"),
-                 cl::init(""), cl::sub(compileCommand));
-static cl::opt<std::string> targetCpu("mcpu",
-                                      cl::desc("CPU to tune and select "
-                                               "features for (default: the "
-                                               "host's)"),
-                                      cl::init("native"),
-                                      cl::sub(compileCommand));
+static cl::opt<std::string> targetName(
+    "target",
+    cl::desc("The machine to compile for: native (the default: this "
+             "machine's CPU), generic (the baseline of this machine's "
+             "architecture), x86-64-v3, x86-64-v4, x86-64-v4+vnni, "
+             "aarch64+dotprod or aarch64+i8mm"),
+    cl::init("native"), cl::sub(compileCommand));
 static cl::opt<bool> optimizeSize(
     "Os",
     cl::desc("Optimize the generated code for size (LLVM's Os pipeline) "
@@ -440,7 +438,8 @@ static LogicalResult writeFileAtomically(StringRef path, StringRef text) {
 static int emitSharedLibrary(StringRef objectPath,
                              const quantc::ModelSignature &signature,
                              const quantc::WeightsBlob &weights,
-                             StringRef scratch, StringRef outputPath) {
+                             StringRef scratch, StringRef outputPath,
+                             const quantc::NamedTarget &target) {
   if (outputPath == "-") {
     errs() << "quantc: error: a shared library needs an output file (-o)\n";
     return 1;
@@ -492,17 +491,23 @@ static int emitSharedLibrary(StringRef objectPath,
   }
 
   SmallString<256> runtime(sys::path::parent_path(executablePath));
-  sys::path::append(runtime, "..", "lib", "libquantc_runtime.a");
+  sys::path::append(runtime, "..", "lib",
+                    quantc::getRuntimeLibraryName(target));
   if (!sys::fs::exists(runtime)) {
     errs() << "quantc: error: the runtime library " << runtime
-           << " is missing\n";
+           << " for target '" << target.name << "' is missing";
+    if (!target.isHost)
+      errs() << " (it is built when the cross compiler "
+             << quantc::getLinkerName(target) << " is installed)";
+    errs() << "\n";
     removeWeights();
     return 1;
   }
   libraryPath = outputPath;
   libraryPath += ".tmp-link";
   std::string error;
-  if (failed(quantc::linkSharedLibrary(objectPath, gluePath, extraSources,
+  if (failed(quantc::linkSharedLibrary(quantc::getLinkerName(target),
+                                       objectPath, gluePath, extraSources,
                                        scratch, runtime, libraryPath, error))) {
     sys::fs::remove(libraryPath);
     removeWeights();
@@ -530,7 +535,8 @@ static int emitSharedLibrary(StringRef objectPath,
 /// Lowers `module` (qnn, its model function named "forward") and writes
 /// what --emit asks for to `output`: MLIR, LLVM IR, an object, or a shared
 /// library with its header.
-static int compileModule(ModuleOp module, EmitKind kind, StringRef output) {
+static int compileModule(ModuleOp module, EmitKind kind, StringRef output,
+                         const quantc::NamedTarget &target) {
   MLIRContext &context = *module.getContext();
   std::optional<quantc::ModelSignature> signature;
   if (kind == EmitKind::SharedLibrary) {
@@ -556,8 +562,7 @@ static int compileModule(ModuleOp module, EmitKind kind, StringRef output) {
   });
   PassManager pm(&context);
   quantc::LowerToLLVMOptions lowering;
-  lowering.vectorBits =
-      quantc::getTargetVectorBits(targetTriple, targetCpu, /*features=*/"");
+  lowering.vectorBits = target.vectorBits;
   lowering.runtimeKernels = !genericKernels;
   quantc::buildLowerToLLVMPipeline(pm, lowering);
   if (failed(pm.run(module)))
@@ -579,13 +584,14 @@ static int compileModule(ModuleOp module, EmitKind kind, StringRef output) {
       quantc::translateToLLVMIR(module, llvmContext);
   if (failed(llvmModule))
     return 1;
-  quantc::TargetSpec target{targetTriple, targetCpu, "", optimizeSize};
+  quantc::TargetSpec spec = target.spec;
+  spec.optimizeSize = optimizeSize;
   std::string error;
   auto emit = [&](raw_pwrite_stream &os) -> LogicalResult {
     LogicalResult result =
         kind == EmitKind::LLVM
-            ? quantc::optimize(**llvmModule, target, error)
-            : quantc::emitObject(**llvmModule, target, os, error);
+            ? quantc::optimize(**llvmModule, spec, error)
+            : quantc::emitObject(**llvmModule, spec, os, error);
     if (failed(result)) {
       errs() << "quantc: error: " << error << "\n";
       return failure();
@@ -613,8 +619,8 @@ static int compileModule(ModuleOp module, EmitKind kind, StringRef output) {
     raw_fd_ostream object(objectPath, ec);
     if (!ec && succeeded(emit(object))) {
       object.close();
-      status =
-          emitSharedLibrary(objectPath, *signature, weights, scratch, output);
+      status = emitSharedLibrary(objectPath, *signature, weights, scratch,
+                                 output, target);
     }
   }
   sys::fs::remove_directories(scratch);
@@ -657,7 +663,14 @@ static int calibrateTo(MLIRContext &context, StringRef dataDir,
       llvm::make_scope_exit([&] { sys::fs::remove_directories(scratch); });
   library = scratch;
   sys::path::append(library, "libcalibration.so");
-  if (int status = compileModule(**module, EmitKind::SharedLibrary, library))
+  // The calibration library runs here, whatever --target says.
+  Expected<quantc::NamedTarget> host = quantc::resolveTarget("native");
+  if (!host) {
+    errs() << "quantc: error: " << toString(host.takeError()) << "\n";
+    return 1;
+  }
+  if (int status =
+          compileModule(**module, EmitKind::SharedLibrary, library, *host))
     return status;
   Expected<std::unique_ptr<quantc::LoadedModel>> model =
       quantc::LoadedModel::load(library);
@@ -706,11 +719,16 @@ importQuantized(MLIRContext &context, QuantizeMode quantizeMode,
 
 static int runCompile(MLIRContext &context) {
   // Not `main`: the object links into programs that have their own.
+  Expected<quantc::NamedTarget> target = quantc::resolveTarget(targetName);
+  if (!target) {
+    errs() << "quantc: error: " << toString(target.takeError()) << "\n";
+    return 1;
+  }
   FailureOr<OwningOpRef<ModuleOp>> module =
       importQuantized(context, quantizeMode, "forward");
   if (failed(module))
     return 1;
-  return compileModule(**module, emitKind, outputPath);
+  return compileModule(**module, emitKind, outputPath, *target);
 }
 
 /// quantc quantize: imports the model, quantizes it as --quantize says

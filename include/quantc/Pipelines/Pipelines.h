@@ -32,12 +32,6 @@ struct LowerToLLVMOptions
       llvm::cl::init(true)};
 };
 
-/// The vector register width quantc generates code for on the target with
-/// `triple` (empty: the host's), `cpu` ("native": the host's) and LLVM
-/// `features`: 512 with AVX-512, 256 with AVX, 128 otherwise.
-int64_t getTargetVectorBits(llvm::StringRef triple, llvm::StringRef cpu,
-                            llvm::StringRef features);
-
 /// qnn to the LLVM dialect: the runtime's kernels declared (unless
 /// `options.runtimeKernels` is false), convert-qnn-to-linalg, the
 /// declarations no call uses removed, one-shot bufferization

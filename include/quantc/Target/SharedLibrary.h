@@ -68,12 +68,13 @@ std::string generateGlue(llvm::StringRef prefix, llvm::StringRef function,
 /// read-only data holding the file at `blobPath`.
 std::string generateWeightsAssembly(llvm::StringRef blobPath);
 
-/// Links `objectPath` and the glue source with the quantc runtime into the
-/// shared library `outputPath`, with the system C compiler.
-/// Links the object, the glue, any `extraSources` (such as the weights
-/// assembly) and the runtime into a shared library.
+/// Links `objectPath`, the glue source, any `extraSources` (such as the
+/// weights assembly) and the runtime library into the shared library
+/// `outputPath`, with the C compiler `compiler` (found on PATH: `cc`, or a
+/// cross compiler for another architecture).
 mlir::LogicalResult
-linkSharedLibrary(llvm::StringRef objectPath, llvm::StringRef gluePath,
+linkSharedLibrary(llvm::StringRef compiler, llvm::StringRef objectPath,
+                  llvm::StringRef gluePath,
                   llvm::ArrayRef<std::string> extraSources,
                   llvm::StringRef headerDir, llvm::StringRef runtimeLibrary,
                   llvm::StringRef outputPath, std::string &error);
