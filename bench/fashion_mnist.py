@@ -36,6 +36,8 @@ def all_configs():
                                                method, "--per-channel"]
     configs["static-minmax-channel-bc"] = configs["static-minmax-channel"] + [
         "--bias-correction"]
+    configs["static-minmax-channel-integer-only"] = configs["static-minmax-channel"] + [
+        "--integer-only"]
     configs["static-minmax-tensor"] = ["--quantize", "static", "--per-tensor"]
     configs["dynamic-channel"] = ["--quantize", "dynamic", "--dynamic-conv", "--per-channel"]
     configs["dynamic-per-row-channel"] = ["--quantize", "dynamic", "--dynamic-conv",

@@ -15,6 +15,7 @@ Each test runs in a worker process, so a crash is a result, not the end of
 the run. Writes a Markdown table and ends with `N passed, N failed`.
 
 Usage: conformance.py QUANTC NODE_DIR REPORT.md [--jobs N] [--filter REGEX]
+                      [--compile-option OPTION]...
 """
 
 import argparse
@@ -33,9 +34,11 @@ from quantc import load, QuantcError
 from quantc.onnx_data import read_test_data_set
 
 quantc_bin, test_dir, work = sys.argv[1:4]
+options = sys.argv[4:]
 library = os.path.join(work, "libmodel.so")
 compiled = subprocess.run([quantc_bin, "compile", os.path.join(test_dir, "model.onnx"),
-                           "-o", library], capture_output=True, text=True, timeout=300)
+                           "-o", library] + options, capture_output=True, text=True,
+                          timeout=300)
 if compiled.returncode == 1:
     lines = [l for l in compiled.stderr.splitlines() if "error:" in l]
     reason = lines[0].split("error:", 1)[1].strip() if lines else compiled.stderr.strip()
@@ -81,11 +84,12 @@ print(json.dumps({"status": "passed", "reason": f"max abs error {worst:.3g}"}))
 """
 
 
-def run_test(quantc_bin, test_dir, python_path):
+def run_test(quantc_bin, test_dir, python_path, options):
     with tempfile.TemporaryDirectory(prefix="quantc-conformance-") as work:
         env = dict(os.environ, PYTHONPATH=python_path)
         try:
-            result = subprocess.run([sys.executable, "-c", WORKER, quantc_bin, test_dir, work],
+            result = subprocess.run([sys.executable, "-c", WORKER, quantc_bin, test_dir, work]
+                                    + options,
                                     capture_output=True, text=True, timeout=600, env=env)
         except subprocess.TimeoutExpired:
             return {"status": "failed", "reason": "timed out"}
@@ -104,6 +108,9 @@ def main():
     parser.add_argument("report")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--filter", default="")
+    parser.add_argument("--compile-option", action="append", default=[],
+                        help="an option for quantc compile (repeatable), such "
+                             "as --compile-option=--integer-only")
     args = parser.parse_args()
     python_path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python")
 
@@ -113,7 +120,8 @@ def main():
     results = {}
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
         futures = {pool.submit(run_test, os.path.abspath(args.quantc),
-                               os.path.join(args.node_dir, t), python_path): t
+                               os.path.join(args.node_dir, t), python_path,
+                               args.compile_option): t
                    for t in tests}
         for done, future in enumerate(concurrent.futures.as_completed(futures), 1):
             results[futures[future]] = future.result()

@@ -38,6 +38,8 @@ using namespace mlir;
 void quantc::buildLowerToLLVMPipeline(OpPassManager &pm,
                                       const LowerToLLVMOptions &options) {
   pm.addNestedPass<func::FuncOp>(createFoldQDQ());
+  if (options.integerOnly)
+    pm.addNestedPass<func::FuncOp>(createIntegerOnly());
   pm.addNestedPass<func::FuncOp>(createExpandQuantized());
   // Quantized contractions call the runtime's int8 kernels where they
   // suit them; declarations left unused go.

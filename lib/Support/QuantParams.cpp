@@ -91,3 +91,31 @@ int64_t quantc::quantizeValue(float x, QuantParams params, StorageRange range) {
 float quantc::dequantizeValue(int64_t q, QuantParams params) {
   return (float(q) - float(params.zeroPoint)) * params.scale;
 }
+
+llvm::FailureOr<FixedPointMultiplier>
+quantc::getFixedPointMultiplier(double m) {
+  if (!(m > 0.0) || !std::isfinite(m) || m >= std::ldexp(1.0, 30))
+    return llvm::failure();
+  int exponent;
+  double fraction = std::frexp(m, &exponent); // m = fraction * 2^exponent
+  double multiplier = roundHalfToEven(std::ldexp(fraction, 31));
+  if (multiplier == std::ldexp(1.0, 31)) { // rounded up to the next power
+    multiplier = std::ldexp(1.0, 30);
+    ++exponent;
+  }
+  int64_t shift = 31 - exponent;
+  // With shift 63 or more, |x| <= 2^31 times the multiplier is at most 1/2,
+  // which rounds to 0 (even).
+  if (shift > 62)
+    return FixedPointMultiplier{0, 1};
+  return FixedPointMultiplier{static_cast<int64_t>(multiplier), shift};
+}
+
+int64_t quantc::applyFixedPoint(int64_t x, FixedPointMultiplier fp) {
+  int64_t product = x * fp.multiplier;
+  // Half minus one, plus the truncated quotient's lowest bit: a tie rounds
+  // up exactly when that quotient is odd (half to even).
+  int64_t bias =
+      (int64_t(1) << (fp.shift - 1)) - 1 + ((product >> fp.shift) & 1);
+  return (product + bias) >> fp.shift;
+}

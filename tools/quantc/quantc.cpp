@@ -274,6 +274,13 @@ static cl::opt<bool> optimizeSize(
              "rather than speed (O3): about half the code"),
     cl::sub(compileCommand));
 
+static cl::opt<bool> integerOnly(
+    "integer-only",
+    cl::desc("Compute the quantized graph in integers only: fixed-point "
+             "requantization, i32 biases; an op that would compute in "
+             "float is an error (docs/numerics.md)"),
+    cl::sub(compileCommand));
+
 static cl::opt<bool> genericKernels(
     "generic-kernels",
     cl::desc("Compile quantized contractions to generic loops instead of "
@@ -536,7 +543,7 @@ static int emitSharedLibrary(StringRef objectPath,
 /// what --emit asks for to `output`: MLIR, LLVM IR, an object, or a shared
 /// library with its header.
 static int compileModule(ModuleOp module, EmitKind kind, StringRef output,
-                         const quantc::NamedTarget &target) {
+                         const quantc::NamedTarget &target, bool integer) {
   MLIRContext &context = *module.getContext();
   std::optional<quantc::ModelSignature> signature;
   if (kind == EmitKind::SharedLibrary) {
@@ -564,6 +571,7 @@ static int compileModule(ModuleOp module, EmitKind kind, StringRef output,
   quantc::LowerToLLVMOptions lowering;
   lowering.vectorBits = target.vectorBits;
   lowering.runtimeKernels = !genericKernels;
+  lowering.integerOnly = integer;
   quantc::buildLowerToLLVMPipeline(pm, lowering);
   if (failed(pm.run(module)))
     return 1;
@@ -670,7 +678,8 @@ static int calibrateTo(MLIRContext &context, StringRef dataDir,
     return 1;
   }
   if (int status =
-          compileModule(**module, EmitKind::SharedLibrary, library, *host))
+          compileModule(**module, EmitKind::SharedLibrary, library, *host,
+                        /*integer=*/false))
     return status;
   Expected<std::unique_ptr<quantc::LoadedModel>> model =
       quantc::LoadedModel::load(library);
@@ -728,7 +737,7 @@ static int runCompile(MLIRContext &context) {
       importQuantized(context, quantizeMode, "forward");
   if (failed(module))
     return 1;
-  return compileModule(**module, emitKind, outputPath, *target);
+  return compileModule(**module, emitKind, outputPath, *target, integerOnly);
 }
 
 /// quantc quantize: imports the model, quantizes it as --quantize says

@@ -12,9 +12,13 @@
 
 #include <cmath>
 #include <limits>
+#include <random>
 #include <vector>
 
 using namespace quantc;
+using llvm::failed;
+using llvm::FailureOr;
+using llvm::succeeded;
 
 namespace {
 
@@ -168,3 +172,59 @@ TEST(ChooseQuantParams, DegenerateAndInvalidRanges) {
 }
 
 } // namespace
+
+namespace {
+
+/// round_half_even(x * m) for a binary32 `m`, exactly: x (32 bits) times
+/// m (24 bits) fits the 64-bit mantissa of x87's long double.
+int64_t exactRescale(int64_t x, float m) {
+  long double product = static_cast<long double>(x) * m;
+  long double floor = std::floor(product);
+  long double fraction = product - floor;
+  int64_t q = static_cast<int64_t>(floor);
+  if (fraction > 0.5L || (fraction == 0.5L && (q & 1)))
+    ++q;
+  return q;
+}
+
+} // namespace
+
+TEST(FixedPoint, Binary32MultipliersAreExact) {
+  for (float m :
+       {1.0f, 0.5f, 0.75f, 3.0e-4f, 0.0123456f, 7.5f, 1.0e-9f, 6.1e-5f}) {
+    FailureOr<FixedPointMultiplier> fp = getFixedPointMultiplier(m);
+    ASSERT_TRUE(succeeded(fp)) << m;
+    EXPECT_GE(fp->multiplier, int64_t(1) << 30) << m;
+    EXPECT_LT(fp->multiplier, int64_t(1) << 31) << m;
+    EXPECT_EQ(std::ldexp(double(fp->multiplier), -int(fp->shift)), double(m));
+  }
+}
+
+TEST(FixedPoint, RoundsHalfToEvenExactly) {
+  std::mt19937 rng(17);
+  std::uniform_int_distribution<int64_t> acc(-(int64_t(1) << 31), int64_t(1)
+                                                                      << 31);
+  for (float m : {0.5f, 0.25f, 1.0f / 3.0f, 3.0e-4f, 0.0123456f, 2.5f}) {
+    FixedPointMultiplier fp = *getFixedPointMultiplier(m);
+    // Ties first: odd multiples of half a step, both signs.
+    for (int64_t x : {1, 3, 5, -1, -3, -5, 7, 0})
+      EXPECT_EQ(applyFixedPoint(x, fp), exactRescale(x, m)) << x << " " << m;
+    for (int i = 0; i < 20000; ++i) {
+      int64_t x = acc(rng);
+      ASSERT_EQ(applyFixedPoint(x, fp), exactRescale(x, m)) << x << " " << m;
+    }
+  }
+}
+
+TEST(FixedPoint, TinyAndHugeMultipliers) {
+  // Below 2^-32 everything rounds to 0.
+  FixedPointMultiplier tiny = *getFixedPointMultiplier(1.0e-12);
+  EXPECT_EQ(applyFixedPoint(int64_t(1) << 31, tiny), 0);
+  EXPECT_EQ(applyFixedPoint(-(int64_t(1) << 31), tiny), 0);
+  // A double that needs rounding to 31 bits.
+  FixedPointMultiplier third = *getFixedPointMultiplier(1.0 / 3.0);
+  EXPECT_EQ(third.multiplier, 1431655765); // round(2^32 / 3 / 2)
+  EXPECT_TRUE(failed(getFixedPointMultiplier(0.0)));
+  EXPECT_TRUE(failed(getFixedPointMultiplier(-1.0)));
+  EXPECT_TRUE(failed(getFixedPointMultiplier(std::ldexp(1.0, 30))));
+}

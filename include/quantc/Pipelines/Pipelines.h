@@ -30,9 +30,17 @@ struct LowerToLLVMOptions
                      "to calls to the runtime's int8 kernels "
                      "(quantc-declare-runtime-kernels)"),
       llvm::cl::init(true)};
+  Option<bool> integerOnly{
+      *this, "integer-only",
+      llvm::cl::desc("Run qnn-integer-only after qnn-fold-qdq: fixed-point "
+                     "requantization, and an error for any op left in "
+                     "float"),
+      llvm::cl::init(false)};
 };
 
-/// qnn to the LLVM dialect: the runtime's kernels declared (unless
+/// qnn to the LLVM dialect: qnn-fold-qdq (and qnn-integer-only with
+/// `options.integerOnly`), qnn-expand-quantized, the runtime's kernels
+/// declared (unless
 /// `options.runtimeKernels` is false), convert-qnn-to-linalg, the
 /// declarations no call uses removed, one-shot bufferization
 /// with identity-layout function boundaries, buffer deallocation,

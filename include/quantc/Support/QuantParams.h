@@ -63,6 +63,24 @@ int64_t quantizeValue(float x, QuantParams params, StorageRange range);
 /// `(q - zeroPoint) * scale`, each step in binary32.
 float dequantizeValue(int64_t q, QuantParams params);
 
+/// A positive real multiplier as `multiplier * 2^-shift`, with a 31-bit
+/// `multiplier` in [2^30, 2^31) (0 when the real is too small to matter)
+/// and `shift` in [1, 62]: fixed-point requantization (docs/numerics.md).
+struct FixedPointMultiplier {
+  int64_t multiplier;
+  int64_t shift;
+};
+
+/// `m` (> 0, finite) in fixed point: exact for a binary32 `m` (24 bits of
+/// mantissa fit in 31), else rounded half to even to 31 bits. A multiplier
+/// below 2^-32 becomes 0 (shift 1): |x| < 2^31 times it rounds to 0 anyway.
+/// Fails for `m >= 2^30`, which no requantization needs.
+llvm::FailureOr<FixedPointMultiplier> getFixedPointMultiplier(double m);
+
+/// `round_half_even(x * fp.multiplier / 2^fp.shift)` in 64-bit integers,
+/// the rule the generated code follows; for |x| < 2^32.
+int64_t applyFixedPoint(int64_t x, FixedPointMultiplier fp);
+
 } // namespace quantc
 
 #endif // QUANTC_SUPPORT_QUANTPARAMS_H

@@ -15,7 +15,8 @@
 //     quantized result: clamp(round_half_even(acc * fl32(m / s_y)) + zp_y)
 //   all in binary32, as onnxruntime's QLinearConv and QLinearMatMul do.
 // Ops that only move elements (reshape, transpose, slice, gather, concat of
-// one type) and qnn.shape run on the stored integers. Other quantized ops have
+// one type), qnn.shape, and max pools of one per-tensor type run on the
+// stored integers. Other quantized ops have
 // no lowering here: qnn-expand-quantized rewrites them around their float
 // version first.
 //
@@ -25,6 +26,7 @@
 #include "quantc/Conversion/QNNToLinalg/RuntimeKernels.h"
 #include "quantc/Dialect/QNN/IR/QNNOps.h"
 #include "quantc/Dialect/QNN/IR/QuantizedElements.h"
+#include "quantc/Support/QuantParams.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -397,6 +399,17 @@ LogicalResult qnn_to_linalg::checkQuantizedLowering(Operation *op,
     }
     return success();
   }
+  if (isa<qnn::MaxPoolOp, qnn::GlobalMaxPoolOp>(op)) {
+    // The max of stored integers is the stored max: one per-tensor type in
+    // and out (quantizing is monotone).
+    Type input = getElementTypeOrSelf(op->getOperand(0).getType());
+    Type result = getElementTypeOrSelf(op->getResult(0).getType());
+    if (input != result || !isa<quant::UniformQuantizedType>(input)) {
+      reason = "a quantized max pool must keep its per-tensor type";
+      return failure();
+    }
+    return success();
+  }
   if (auto conv = dyn_cast<qnn::ConvOp>(op)) {
     if (conv.getInput().getType().isDynamicDim(1) ||
         conv.getWeight().getType().isDynamicDim(0)) {
@@ -655,6 +668,47 @@ struct CodebookConstantLowering final
   }
 };
 
+/// Whether qnn-integer-only asked for a fixed-point rescale of `op`.
+static bool isFixedPoint(Operation *op) {
+  return op->hasAttr(qnn::kFixedPointAttrName);
+}
+
+static constexpr const char *kNoFixedPoint =
+    "a requantization multiplier has no fixed-point form (2^30 or more)";
+
+/// round_half_even(x * multiplier / 2^shift) in i64 (docs/numerics.md,
+/// "Fixed-point requantization"): the product, plus half a step minus one,
+/// plus the truncated quotient's lowest bit, shifted right.
+static Value createFixedPointRescale(OpBuilder &b, Location loc, Value x,
+                                     Value multiplier, Value shift) {
+  auto constant = [&](int64_t v) {
+    return arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(v));
+  };
+  Value product = arith::MulIOp::create(b, loc, x, multiplier);
+  Value one = constant(1);
+  Value half = arith::ShLIOp::create(b, loc, one,
+                                     arith::SubIOp::create(b, loc, shift, one));
+  Value odd = arith::AndIOp::create(
+      b, loc, arith::ShRSIOp::create(b, loc, product, shift), one);
+  Value bias = arith::AddIOp::create(
+      b, loc, arith::SubIOp::create(b, loc, half, one), odd);
+  return arith::ShRSIOp::create(
+      b, loc, arith::AddIOp::create(b, loc, product, bias), shift);
+}
+
+/// The i64 `q` plus the zero point, clamped to [qmin, qmax], as `storage`.
+static Value storeInteger(OpBuilder &b, Location loc, Value q, int64_t zp,
+                          int64_t qmin, int64_t qmax, Type storage) {
+  auto constant = [&](int64_t v) {
+    return arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(v));
+  };
+  Value shifted = arith::AddIOp::create(b, loc, q, constant(zp));
+  Value clamped = arith::MinSIOp::create(
+      b, loc, arith::MaxSIOp::create(b, loc, shifted, constant(qmin)),
+      constant(qmax));
+  return arith::TruncIOp::create(b, loc, storage, clamped);
+}
+
 struct RequantizeLowering final : OpConversionPattern<qnn::RequantizeOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -681,6 +735,44 @@ struct RequantizeLowering final : OpConversionPattern<qnn::RequantizeOp> {
       zpOut.push_back(out->zeroPoint(c));
     }
     Type f64 = rewriter.getF64Type(), i64 = rewriter.getI64Type();
+    SmallVector<Value> sizes = getDynamicSizes(rewriter, loc, op.getInput());
+    if (isFixedPoint(op)) {
+      // q' = clamp(round_half_even((q - zp_in) * M / 2^n) + zp_out), the
+      // ratio rounded to a 31-bit M.
+      SmallVector<double> multipliers, shifts;
+      for (double r : ratios) {
+        FailureOr<FixedPointMultiplier> fp = getFixedPointMultiplier(r);
+        if (failed(fp))
+          return rewriter.notifyMatchFailure(op, kNoFixedPoint);
+        multipliers.push_back(double(fp->multiplier));
+        shifts.push_back(double(fp->shift));
+      }
+      AxisConstant multiplier(i64, multipliers, axis, rank);
+      AxisConstant shift(i64, shifts, axis, rank);
+      AxisConstant inZp(i64, zpIn, axis, rank);
+      AxisConstant outZp(i64, zpOut, axis, rank);
+      SmallVector<Value> inputs = {adaptor.getInput()};
+      for (AxisConstant *c : {&multiplier, &shift, &inZp, &outZp})
+        c->addInput(rewriter, loc, inputs);
+      Type storage = resultType.getElementType();
+      Value result = createElementwise(
+          rewriter, loc, resultType, inputs,
+          [&](OpBuilder &b, Location nested, ValueRange args) {
+            Value q = extendStored(b, nested, args[0], i64, in->isSigned);
+            Value x =
+                arith::SubIOp::create(b, nested, q, inZp.get(b, nested, args));
+            Value rescaled = createFixedPointRescale(
+                b, nested, x, multiplier.get(b, nested, args),
+                shift.get(b, nested, args));
+            Value shifted = arith::AddIOp::create(b, nested, rescaled,
+                                                  outZp.get(b, nested, args));
+            return storeInteger(b, nested, shifted, 0, out->qmin, out->qmax,
+                                storage);
+          },
+          ValueRange(sizes));
+      rewriter.replaceOp(op, result);
+      return success();
+    }
     AxisConstant ratio(f64, ratios, axis, rank);
     AxisConstant inZp(i64, zpIn, axis, rank);
     AxisConstant outZp(f64, zpOut, axis, rank);
@@ -688,7 +780,6 @@ struct RequantizeLowering final : OpConversionPattern<qnn::RequantizeOp> {
     ratio.addInput(rewriter, loc, inputs);
     inZp.addInput(rewriter, loc, inputs);
     outZp.addInput(rewriter, loc, inputs);
-    SmallVector<Value> sizes = getDynamicSizes(rewriter, loc, op.getInput());
     Value result = createElementwise(
         rewriter, loc, resultType, inputs,
         [&](OpBuilder &b, Location nested, ValueRange args) {
@@ -743,14 +834,64 @@ struct MoveStoredLowering final : ConversionPattern {
   }
 };
 
+/// A max pool of a per-tensor quantized tensor pools the stored integers:
+/// the same op on the storage type, which the integer patterns lower (as a
+/// signed max; unsigned storage has its top bit flipped before and after,
+/// which maps the unsigned order onto the signed one).
+template <typename OpTy>
+struct QuantizedMaxPoolLowering final : OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (!isa<quant::QuantizedType>(getElementTypeOrSelf(op.getInput())))
+      return failure();
+    std::string reason;
+    if (failed(checkQuantizedLowering(op, reason)))
+      return rewriter.notifyMatchFailure(op, reason);
+    Location loc = op.getLoc();
+    AxisParams in = *getAxisParams(op.getInput().getType());
+    auto resultType = cast<RankedTensorType>(
+        this->getTypeConverter()->convertType(op.getType()));
+    auto flipSign = [&](Value x) {
+      auto type = cast<RankedTensorType>(x.getType());
+      unsigned width = type.getElementTypeBitWidth();
+      return createElementwise(
+          rewriter, loc, type, x,
+          [&](OpBuilder &b, Location nl, ValueRange args) -> Value {
+            Value sign = arith::ConstantOp::create(
+                b, nl,
+                b.getIntegerAttr(type.getElementType(),
+                                 APInt::getSignMask(width)));
+            return arith::XOrIOp::create(b, nl, args[0], sign);
+          },
+          ValueRange(getDynamicSizes(rewriter, loc, x)));
+    };
+    Value input = adaptor.getInput();
+    if (!in.isSigned)
+      input = flipSign(input);
+    OperationState state(loc, op->getName().getStringRef(), {input},
+                         {resultType}, op->getAttrs());
+    Value pooled = rewriter.create(state)->getResult(0);
+    if (!in.isSigned)
+      pooled = flipSign(pooled);
+    rewriter.replaceOp(op, pooled);
+    return success();
+  }
+};
+
 /// The epilogue of a quantized contraction: the i32 accumulator `acc`
 /// (of the result's shape, channels along `channelAxis`) to the float or
 /// quantized result, adding `floatBias` (broadcast to the result) if given.
-static Value createEpilogue(OpBuilder &b, Location loc, Value acc,
-                            const AxisParams &in, const AxisParams &w,
-                            double alpha, std::optional<int64_t> channelAxis,
-                            Value floatBias, Type resultType,
-                            ValueRange sizes) {
+/// With `fixedPoint`, a quantized result without a float bias is rescaled
+/// in fixed point; fails if a multiplier has no fixed-point form.
+static FailureOr<Value> createEpilogue(OpBuilder &b, Location loc, Value acc,
+                                       const AxisParams &in,
+                                       const AxisParams &w, double alpha,
+                                       std::optional<int64_t> channelAxis,
+                                       Value floatBias, Type resultType,
+                                       ValueRange sizes, bool fixedPoint) {
   auto accType = cast<RankedTensorType>(acc.getType());
   int64_t rank = accType.getRank();
   Type f32 = b.getF32Type();
@@ -766,6 +907,38 @@ static Value createEpilogue(OpBuilder &b, Location loc, Value acc,
       m = m / float(out->scale(0));
     multipliers.push_back(m);
   }
+  Type storage = succeeded(out) ? Type(b.getIntegerType(out->width)) : f32;
+  auto resultTensor = accType.clone(storage);
+  if (fixedPoint && succeeded(out) && !floatBias) {
+    // q = clamp(round_half_even(acc * M / 2^n) + zp): the same multiplier,
+    // exact in 31 bits, applied in 64-bit integers.
+    SmallVector<double> fixedMultipliers, shifts;
+    for (double m : multipliers) {
+      FailureOr<FixedPointMultiplier> fp = getFixedPointMultiplier(m);
+      if (failed(fp))
+        return failure();
+      fixedMultipliers.push_back(double(fp->multiplier));
+      shifts.push_back(double(fp->shift));
+    }
+    Type i64 = b.getI64Type();
+    std::optional<int64_t> axis = w.axis ? channelAxis : std::nullopt;
+    AxisConstant fixedMultiplier(i64, fixedMultipliers, axis, rank);
+    AxisConstant shift(i64, shifts, axis, rank);
+    SmallVector<Value> fixedInputs = {acc};
+    fixedMultiplier.addInput(b, loc, fixedInputs);
+    shift.addInput(b, loc, fixedInputs);
+    return createElementwise(
+        b, loc, resultTensor, fixedInputs,
+        [&](OpBuilder &nb, Location nl, ValueRange args) {
+          Value x = arith::ExtSIOp::create(nb, nl, i64, args[0]);
+          Value q = createFixedPointRescale(nb, nl, x,
+                                            fixedMultiplier.get(nb, nl, args),
+                                            shift.get(nb, nl, args));
+          return storeInteger(nb, nl, q, out->zeroPoint(0), out->qmin,
+                              out->qmax, storage);
+        },
+        sizes);
+  }
   AxisConstant multiplier(f32, multipliers, w.axis ? channelAxis : std::nullopt,
                           rank);
   SmallVector<Value> inputs = {acc};
@@ -775,8 +948,6 @@ static Value createEpilogue(OpBuilder &b, Location loc, Value acc,
     biasIndex = inputs.size();
     inputs.push_back(floatBias);
   }
-  Type storage = succeeded(out) ? Type(b.getIntegerType(out->width)) : f32;
-  auto resultTensor = accType.clone(storage);
   return createElementwise(
       b, loc, resultTensor, inputs,
       [&](OpBuilder &nb, Location nl, ValueRange args) {
@@ -878,8 +1049,12 @@ struct QuantizedConvLowering final : OpConversionPattern<qnn::ConvOp> {
           adaptor.getBias(), groups);
     }
     SmallVector<Value> sizes = getDynamicSizes(rewriter, loc, acc);
-    rewriter.replaceOp(op, createEpilogue(rewriter, loc, acc, in, w, 1.0, 1,
-                                          floatBias, op.getType(), sizes));
+    FailureOr<Value> result =
+        createEpilogue(rewriter, loc, acc, in, w, 1.0, 1, floatBias,
+                       op.getType(), sizes, isFixedPoint(op));
+    if (failed(result))
+      return rewriter.notifyMatchFailure(op, kNoFixedPoint);
+    rewriter.replaceOp(op, *result);
     return success();
   }
 };
@@ -910,9 +1085,12 @@ struct QuantizedMatMulLowering final : OpConversionPattern<qnn::MatMulOp> {
                                                adaptor.getRhs(), accType,
                                                contractionOperands(in, w));
     SmallVector<Value> sizes = getDynamicSizes(rewriter, loc, acc);
-    rewriter.replaceOp(op, createEpilogue(rewriter, loc, acc, in, w, 1.0,
-                                          accType.getRank() - 1, Value(),
-                                          op.getType(), sizes));
+    FailureOr<Value> result =
+        createEpilogue(rewriter, loc, acc, in, w, 1.0, accType.getRank() - 1,
+                       Value(), op.getType(), sizes, isFixedPoint(op));
+    if (failed(result))
+      return rewriter.notifyMatchFailure(op, kNoFixedPoint);
+    rewriter.replaceOp(op, *result);
     return success();
   }
 };
@@ -970,9 +1148,12 @@ struct QuantizedGemmLowering final : OpConversionPattern<qnn::GemmOp> {
             ValueRange(getDynamicSizes(rewriter, loc, floatBias)));
       }
     }
-    rewriter.replaceOp(op, createEpilogue(rewriter, loc, acc, in, w,
-                                          op.getAlpha().convertToDouble(), 1,
-                                          floatBias, op.getType(), sizes));
+    FailureOr<Value> result = createEpilogue(
+        rewriter, loc, acc, in, w, op.getAlpha().convertToDouble(), 1,
+        floatBias, op.getType(), sizes, isFixedPoint(op));
+    if (failed(result))
+      return rewriter.notifyMatchFailure(op, kNoFixedPoint);
+    rewriter.replaceOp(op, *result);
     return success();
   }
 };
@@ -1003,10 +1184,12 @@ void qnn_to_linalg::populateQuantizedPatterns(const TypeConverter &converter,
                                               RewritePatternSet &patterns) {
   MLIRContext *context = patterns.getContext();
   // Above the float patterns of the same ops, which fail on quantized ones.
-  patterns.add<QuantizedConstantLowering, QuantizeLowering, DequantizeLowering,
-               RequantizeLowering, QuantizedConvLowering,
-               QuantizedMatMulLowering, QuantizedGemmLowering>(
-      converter, context, /*benefit=*/2);
+  patterns
+      .add<QuantizedConstantLowering, QuantizeLowering, DequantizeLowering,
+           RequantizeLowering, QuantizedConvLowering, QuantizedMatMulLowering,
+           QuantizedGemmLowering, QuantizedMaxPoolLowering<qnn::MaxPoolOp>,
+           QuantizedMaxPoolLowering<qnn::GlobalMaxPoolOp>>(converter, context,
+                                                           /*benefit=*/2);
   patterns.add<BlockDequantizeLowering>(converter, context, /*benefit=*/3);
   patterns.add<CodebookConstantLowering>(converter, context);
   patterns.add<MoveStoredLowering>(converter, context);

@@ -54,6 +54,57 @@ func.func @requantize(%x: tensor<4x!quant.uniform<i32:f32, 0.001>>) -> tensor<4x
 
 // -----
 
+// With qnn.fixed_point (qnn-integer-only), requantize rescales in i64 by
+// the ratio 0.02 as 1374389535 * 2^-36, rounding half to even: the product,
+// plus half a step minus one and the truncated quotient's lowest bit,
+// shifted right; then the zero point, the clamp and the truncation.
+// CHECK-LABEL: func.func @requantize_fixed_point(
+func.func @requantize_fixed_point(%x: tensor<4x!quant.uniform<i32:f32, 0.001>>) -> tensor<4x!quant.uniform<i8:f32, 0.05:-3>> {
+  // CHECK-NOT: f64
+  // CHECK: arith.extsi %{{.*}} : i32 to i64
+  // CHECK-DAG: %[[M:.*]] = arith.constant 1374389535 : i64
+  // CHECK-DAG: %[[N:.*]] = arith.constant 36 : i64
+  // CHECK: %[[P:.*]] = arith.muli %{{.*}}, %[[M]] : i64
+  // CHECK: arith.shli
+  // CHECK: %[[T:.*]] = arith.shrsi %[[P]], %[[N]] : i64
+  // CHECK: arith.andi %[[T]]
+  // CHECK: arith.shrsi
+  // CHECK: arith.constant -3 : i64
+  // CHECK: arith.maxsi
+  // CHECK: arith.minsi
+  // CHECK: arith.trunci %{{.*}} : i64 to i8
+  // CHECK-NOT: f64
+  %r = qnn.requantize %x {qnn.fixed_point} : tensor<4x!quant.uniform<i32:f32, 0.001>> -> tensor<4x!quant.uniform<i8:f32, 0.05:-3>>
+  return %r : tensor<4x!quant.uniform<i8:f32, 0.05:-3>>
+}
+
+// -----
+
+// A fixed-point conv's epilogue: the binary32 multipliers fl32(s_x * s_w) /
+// s_y, exact in 31 bits (1374389632 * 2^-38 and * 2^-37), per channel, in
+// i64; no float.
+!u = !quant.uniform<u8:f32, 0.05:128>
+!w = !quant.uniform<i8:f32:0, {0.01, 0.02}>
+!b = !quant.uniform<i32:f32:0, {5.0e-4, 1.0e-3}>
+!o = !quant.uniform<u8:f32, 0.1:0>
+// CHECK-LABEL: func.func @conv_fixed_point(
+func.func @conv_fixed_point(%x: tensor<1x3x4x4x!u>) -> tensor<1x2x4x4x!o> {
+  // CHECK-NOT: f32
+  // CHECK: arith.constant dense<1374389632> : tensor<1x2x1x1xi64>
+  // CHECK: arith.constant dense<{{\[\[\[\[}}38]], {{\[\[}}37]]]]> : tensor<1x2x1x1xi64>
+  // CHECK: linalg.generic
+  // CHECK: arith.extsi %{{.*}} : i32 to i64
+  // CHECK: arith.muli %{{.*}}, %{{.*}} : i64
+  // CHECK: arith.trunci %{{.*}} : i64 to i8
+  // CHECK-NOT: f32
+  %w = qnn.constant dense<1> : tensor<2x3x3x3xi8> -> tensor<2x3x3x3x!w>
+  %b = qnn.constant dense<[10, -20]> : tensor<2xi32> -> tensor<2x!b>
+  %y = qnn.conv %x, %w, %b {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, group = 1 : i64, qnn.fixed_point} : (tensor<1x3x4x4x!u>, tensor<2x3x3x3x!w>, tensor<2x!b>) -> tensor<1x2x4x4x!o>
+  return %y : tensor<1x2x4x4x!o>
+}
+
+// -----
+
 // A quantized conv pads with the input's zero point, accumulates
 // (x - zp_x) * w in i32 from the i32 bias, and requantizes in f32 with
 // per-channel multipliers s_x * s_w / s_y.

@@ -10,8 +10,11 @@ and with QUANTC_KERNELS=generic the portable kernels) and on its `max` CPU
 Their outputs are binary32, and equal bits mean equal integers before the
 float epilogue too.
 
-usage: check_aarch64.py BIN_DIR QEMU WORK_DIR fashion-mnist MODEL
+usage: check_aarch64.py BIN_DIR QEMU WORK_DIR fashion-mnist MODEL [--integer-only]
        check_aarch64.py BIN_DIR QEMU WORK_DIR paddleocr-cls MODEL IMAGES_DIR
+
+With --integer-only every library is compiled with quantc compile
+--integer-only (fixed-point requantization, no float inside the graph).
 """
 
 import os
@@ -63,13 +66,15 @@ def run(command, **kwargs):
 
 
 def main():
-    bin_dir, qemu, work, which, model = sys.argv[1:6]
+    args = [a for a in sys.argv[1:] if a != "--integer-only"]
+    integer_only = len(args) != len(sys.argv) - 1
+    bin_dir, qemu, work, which, model = args[:5]
     quantc = os.path.join(bin_dir, "quantc")
     os.makedirs(work, exist_ok=True)
     if which == "fashion-mnist":
         name, calibration, inputs, shape, calibration_shape = fashion_data()
     else:
-        name, calibration, inputs, shape, calibration_shape = cls_data(sys.argv[6])
+        name, calibration, inputs, shape, calibration_shape = cls_data(args[5])
 
     samples = os.path.join(work, "calibration")
     os.makedirs(samples, exist_ok=True)
@@ -79,7 +84,7 @@ def main():
     run([quantc, "calibrate", model, "--input-shape", calibration_shape, "--data",
          samples, "-o", stats])
     options = ["--quantize", "static", "--per-channel", "--calibration", stats,
-               "--input-shape", shape]
+               "--input-shape", shape] + (["--integer-only"] if integer_only else [])
 
     libraries = {}
     for target in ["native"] + TARGETS:
@@ -118,7 +123,9 @@ def main():
                 sys.exit(f"{which} input {index}: {name} differs from x86-64 "
                          f"(max difference {diff})")
     runs = "; ".join(f"{t} on {c}, {w} kernels" for t, c, _, w in RUNS)
-    print(f"{which}: {len(inputs)} inputs, outputs identical to x86-64 bit for bit: {runs}")
+    path = "integer-only" if integer_only else "default"
+    print(f"{which} ({path}): {len(inputs)} inputs, outputs identical to x86-64 bit for bit: "
+          f"{runs}")
     return 0
 
 

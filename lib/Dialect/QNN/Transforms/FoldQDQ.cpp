@@ -178,6 +178,55 @@ struct FoldMove final : RewritePattern {
   }
 };
 
+/// quantize(op(x)) to op(quantize(x)) for a per-tensor type, where op is
+/// a max pool or only moves elements (reshape, transpose, slice, gather of
+/// operand 0): quantizing is monotone and elementwise, so the max of the
+/// quantized values is the quantized max (the float pool pads with -inf,
+/// which quantizes to the minimum the integer pool pads with) and moved
+/// values quantize alike, bit for bit. The quantize then meets what
+/// produced x, a contraction for instance, and folds into it. When x is a
+/// dequantize of another type, the move would make a requantize, whose
+/// binary64 rounding is not the float quantize's: only with
+/// `allowRequantize` (qnn-integer-only, which rescales in fixed point).
+struct FoldQuantizeUp final : OpRewritePattern<qnn::QuantizeOp> {
+  FoldQuantizeUp(MLIRContext *context, bool allowRequantize)
+      : OpRewritePattern(context), allowRequantize(allowRequantize) {}
+
+  LogicalResult matchAndRewrite(qnn::QuantizeOp op,
+                                PatternRewriter &rewriter) const override {
+    Operation *producer = op.getInput().getDefiningOp();
+    auto type =
+        dyn_cast<quant::UniformQuantizedType>(op.getType().getElementType());
+    if (!producer || !type || !producer->hasOneUse() ||
+        !isa<qnn::MaxPoolOp, qnn::GlobalMaxPoolOp, qnn::ReshapeOp,
+             qnn::TransposeOp, qnn::SliceOp, qnn::GatherOp>(producer))
+      return failure();
+    Value stored = getDequantized(producer->getOperand(0));
+    if (stored && getElementTypeOrSelf(stored.getType()) != type &&
+        !allowRequantize)
+      return rewriter.notifyMatchFailure(op, "the move makes a requantize");
+    auto inputType = cast<RankedTensorType>(producer->getOperand(0).getType());
+    Value quantized = qnn::QuantizeOp::create(
+        rewriter, op.getLoc(), inputType.clone(type), producer->getOperand(0));
+    SmallVector<Value> operands(producer->getOperands());
+    operands[0] = quantized;
+    OperationState state(producer->getLoc(), producer->getName().getStringRef(),
+                         operands, {op.getType()}, producer->getAttrs());
+    Operation *moved = rewriter.create(state);
+    std::string reason;
+    if (failed(qnn_to_linalg::checkQuantizedLowering(moved, reason))) {
+      rewriter.eraseOp(moved);
+      rewriter.eraseOp(quantized.getDefiningOp());
+      return rewriter.notifyMatchFailure(op, reason);
+    }
+    rewriter.replaceOp(op, moved->getResults());
+    rewriter.eraseOp(producer);
+    return success();
+  }
+
+  bool allowRequantize;
+};
+
 /// quantize(dequantize(q)) to q, or to a requantize of q.
 struct FoldRequantize final : OpRewritePattern<qnn::QuantizeOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -197,18 +246,22 @@ struct FoldRequantize final : OpRewritePattern<qnn::QuantizeOp> {
 
 struct FoldQDQPass final : quantc::impl::FoldQDQBase<FoldQDQPass> {
   void runOnOperation() override {
-    RewritePatternSet patterns(&getContext());
-    patterns.add<FoldLinear<qnn::ConvOp>, FoldLinear<qnn::MatMulOp>,
-                 FoldLinear<qnn::GemmOp>, FoldMove, FoldRequantize>(
-        &getContext());
-    // Folding stays off: a dequantized constant weight must stay stored
-    // integers, not become a float constant.
-    GreedyRewriteConfig config;
-    config.enableFolding(false);
-    config.enableConstantCSE(false);
-    if (failed(
-            applyPatternsGreedily(getOperation(), std::move(patterns), config)))
+    if (failed(foldQDQ(getOperation(), /*allowRequantize=*/false)))
       signalPassFailure();
   }
 };
 } // namespace
+
+LogicalResult quantc::foldQDQ(func::FuncOp func, bool allowRequantize) {
+  MLIRContext *context = func.getContext();
+  RewritePatternSet patterns(context);
+  patterns.add<FoldLinear<qnn::ConvOp>, FoldLinear<qnn::MatMulOp>,
+               FoldLinear<qnn::GemmOp>, FoldMove, FoldRequantize>(context);
+  patterns.add<FoldQuantizeUp>(context, allowRequantize);
+  // Folding stays off: a dequantized constant weight must stay stored
+  // integers, not become a float constant.
+  GreedyRewriteConfig config;
+  config.enableFolding(false);
+  config.enableConstantCSE(false);
+  return applyPatternsGreedily(func, std::move(patterns), config);
+}

@@ -69,3 +69,32 @@ func.func @moves(%x: tensor<2x4x!a>) -> (tensor<4x2x!a>, tensor<4x2x!b>) {
   %q2 = qnn.quantize %t : tensor<4x2xf32> -> tensor<4x2x!b>
   return %q1, %q2 : tensor<4x2x!a>, tensor<4x2x!b>
 }
+
+// -----
+
+// A quantize after a max pool and a reshape moves up before them, onto the
+// conv's relu, and folds into the conv: the pool and the reshape run on
+// the stored integers, with the same results (quantizing is monotone).
+!u = !quant.uniform<u8:f32, 0.05:128>
+!w = !quant.uniform<i8:f32:0, {0.01, 0.02}>
+!o = !quant.uniform<u8:f32, 0.1>
+// CHECK-LABEL: func.func @pool_reshape(
+func.func @pool_reshape(%x: tensor<1x3x4x4xf32>) -> tensor<1x8x!o> {
+  // CHECK: %[[QX:.*]] = qnn.quantize
+  // CHECK: %[[Y:.*]] = qnn.conv %[[QX]], {{.*}} -> tensor<1x2x4x4x!quant.uniform<u8:f32, 1.000000e-01>>
+  // CHECK-NOT: qnn.relu
+  // CHECK: %[[P:.*]] = qnn.max_pool %[[Y]] {{.*}} : tensor<1x2x4x4x!quant.uniform<u8:f32, 1.000000e-01>> -> tensor<1x2x2x2x!quant.uniform<u8:f32, 1.000000e-01>>
+  // CHECK: %[[R:.*]] = qnn.reshape %[[P]] {{.*}} -> tensor<1x8x!quant.uniform<u8:f32, 1.000000e-01>>
+  // CHECK-NOT: qnn.quantize
+  // CHECK: return %[[R]]
+  %qx = qnn.quantize %x : tensor<1x3x4x4xf32> -> tensor<1x3x4x4x!u>
+  %dx = qnn.dequantize %qx : tensor<1x3x4x4x!u> -> tensor<1x3x4x4xf32>
+  %qw = qnn.constant dense<1> : tensor<2x3x3x3xi8> -> tensor<2x3x3x3x!w>
+  %dw = qnn.dequantize %qw : tensor<2x3x3x3x!w> -> tensor<2x3x3x3xf32>
+  %y = qnn.conv %dx, %dw {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, group = 1 : i64} : (tensor<1x3x4x4xf32>, tensor<2x3x3x3xf32>) -> tensor<1x2x4x4xf32>
+  %r = qnn.relu %y : tensor<1x2x4x4xf32> -> tensor<1x2x4x4xf32>
+  %p = qnn.max_pool %r {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : tensor<1x2x4x4xf32> -> tensor<1x2x2x2xf32>
+  %f = qnn.reshape %p : (tensor<1x2x2x2xf32>) -> tensor<1x8xf32>
+  %q = qnn.quantize %f : tensor<1x8xf32> -> tensor<1x8x!o>
+  return %q : tensor<1x8x!o>
+}

@@ -17,4 +17,11 @@
 #define GET_ATTRDEF_CLASSES
 #include "quantc/Dialect/QNN/IR/QNNAttrs.h.inc"
 
+namespace quantc::qnn {
+/// The unit attribute qnn-integer-only sets on a quantized conv, matmul,
+/// gemm or requantize: its result is rescaled in fixed point (a 31-bit
+/// multiplier and a shift) rather than in floating point.
+inline constexpr llvm::StringLiteral kFixedPointAttrName = "qnn.fixed_point";
+} // namespace quantc::qnn
+
 #endif // QUANTC_DIALECT_QNN_IR_QNNDIALECT_H

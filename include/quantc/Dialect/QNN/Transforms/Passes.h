@@ -96,6 +96,11 @@ mlir::FailureOr<QuantizedWeight> quantizeWeight(mlir::DenseElementsAttr values,
                                                 mlir::RankedTensorType type,
                                                 const WeightQuantization &how);
 
+/// The rewrites of qnn-fold-qdq on `func`. With `allowRequantize` a
+/// quantize also moves up through a max pool or a move of a dequantized
+/// value of another type, making a requantize (qnn-integer-only does so).
+mlir::LogicalResult foldQDQ(mlir::func::FuncOp func, bool allowRequantize);
+
 /// The name of the function attribute holding the number of results a
 /// function had before qnn-instrument.
 inline constexpr const char *kInstrumentedAttrName = "qnn.instrumented";

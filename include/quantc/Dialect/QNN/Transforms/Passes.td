@@ -113,6 +113,11 @@ def FoldQDQ : Pass<"qnn-fold-qdq", "mlir::func::FuncOp"> {
     - `quantize(dequantize(q))` becomes `q`, or `qnn.requantize` of `q`
       when the types differ: a requantize appears only where the scale or
       zero point changes.
+    - A per-tensor `qnn.quantize` of a `qnn.max_pool`, `qnn.global_max_pool`,
+      `qnn.reshape`, `qnn.transpose`, `qnn.slice` or `qnn.gather` result
+      moves before that op, which then runs on the stored integers; the
+      results are the same bit for bit, since quantizing is monotone and
+      elementwise, and the quantize may fold into the op before.
     An op whose quantized form convert-qnn-to-linalg could not lower is left
     as it is.
 
@@ -124,6 +129,31 @@ def FoldQDQ : Pass<"qnn-fold-qdq", "mlir::func::FuncOp"> {
     %q = qnn.quantize %r : tensor<1x4xf32> -> tensor<1x4x!o>
     // becomes, when !o has its zero point at its minimum
     %q = qnn.matmul %qx, %qw : (tensor<1x8x!u>, tensor<8x4x!w>) -> tensor<1x4x!o>
+    ```
+  }];
+}
+
+def IntegerOnly : Pass<"qnn-integer-only", "mlir::func::FuncOp"> {
+  let summary = "Integer arithmetic for a quantized graph";
+  let description = [{
+    Runs after qnn-fold-qdq and makes the quantized graph compute in
+    integers (docs/numerics.md, "Fixed-point requantization"):
+    - every `qnn.conv`, `qnn.matmul` and `qnn.gemm` with a quantized input
+      and result, and every `qnn.requantize`, gets the `qnn.fixed_point`
+      attribute: its result is rescaled with a 31-bit multiplier and a
+      shift in 64-bit integers instead of in binary32;
+    - such a contraction's float bias (conv's bias, gemm's C times beta),
+      which must be a constant vector, becomes an i32 constant in the
+      accumulator's scale `fl32(s_x * s_w[c])`, rounded half to even;
+    - any qnn op left computing in float is an error naming it, except
+      quantize (float inputs enter the graph) and, when only the function
+      returns their results, dequantize and contractions with a float
+      result (float outputs leave it).
+
+    ```mlir
+    %y = qnn.conv %x, %w, %b : (...) -> tensor<1x8x4x4x!quant.uniform<u8:f32, 0.05:3>>
+    // becomes
+    %y = qnn.conv %x, %w, %b {qnn.fixed_point} : (...) -> tensor<1x8x4x4x!quant.uniform<u8:f32, 0.05:3>>
     ```
   }];
 }

@@ -1,0 +1,79 @@
+/*===- isa.c - The instruction set of the kernels -------------------------===//
+//
+// Chooses, once, the instruction set the kernels of qgemm*.c use: the most
+// capable one this CPU has, unless QUANTC_KERNELS=generic, or the one
+// quantc_kernels_use sets. A file of its own, so that a model that calls
+// no kernel links none for NAME_kernels().
+//
+//===---------------------------------------------------------------------===*/
+
+#include "qgemm_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__aarch64__)
+#include <asm/hwcap.h>
+#include <sys/auxv.h>
+#endif
+
+static int quantc_isa = QUANTC_ISA_UNKNOWN;
+
+/* The names of the instruction sets, by QUANTC_ISA_* value. */
+static const char *const isa_names[] = {"generic", "avx512-vnni",
+                                        "neon-dotprod", "neon-i8mm"};
+
+/* Whether this CPU (and this build) runs the kernels of `isa`. */
+static int cpu_has(int isa) {
+  switch (isa) {
+  case QUANTC_ISA_GENERIC:
+    return 1;
+#if defined(__x86_64__)
+  case QUANTC_ISA_AVX512VNNI:
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") &&
+           __builtin_cpu_supports("avx512bw") &&
+           __builtin_cpu_supports("avx512vnni");
+#elif defined(__aarch64__)
+  case QUANTC_ISA_NEON_DOTPROD:
+    return (getauxval(AT_HWCAP) & HWCAP_ASIMDDP) != 0;
+  case QUANTC_ISA_NEON_I8MM:
+    return (getauxval(AT_HWCAP) & HWCAP_ASIMDDP) != 0 &&
+           (getauxval(AT_HWCAP2) & HWCAP2_I8MM) != 0;
+#endif
+  default:
+    return 0;
+  }
+}
+
+QUANTC_RUNTIME int quantc_select_isa(void) {
+  int isa = __atomic_load_n(&quantc_isa, __ATOMIC_RELAXED);
+  if (isa != QUANTC_ISA_UNKNOWN)
+    return isa;
+  /* The most capable set the CPU has, unless QUANTC_KERNELS=generic. */
+  isa = QUANTC_ISA_GENERIC;
+  const char *forced = getenv("QUANTC_KERNELS");
+  if (!forced || strcmp(forced, "generic") != 0)
+    for (int candidate = QUANTC_ISA_COUNT - 1; candidate > 0; --candidate)
+      if (cpu_has(candidate)) {
+        isa = candidate;
+        break;
+      }
+  __atomic_store_n(&quantc_isa, isa, __ATOMIC_RELAXED);
+  return isa;
+}
+
+QUANTC_RUNTIME const char *quantc_kernels_isa(void) {
+  return isa_names[quantc_select_isa()];
+}
+
+QUANTC_RUNTIME int quantc_kernels_use(const char *isa) {
+  for (int wanted = 0; wanted < QUANTC_ISA_COUNT; ++wanted)
+    if (strcmp(isa, isa_names[wanted]) == 0) {
+      if (!cpu_has(wanted))
+        return 0;
+      __atomic_store_n(&quantc_isa, wanted, __ATOMIC_RELAXED);
+      return 1;
+    }
+  return 0;
+}
