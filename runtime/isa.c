@@ -20,7 +20,7 @@
 static int quantc_isa = QUANTC_ISA_UNKNOWN;
 
 /* The names of the instruction sets, by QUANTC_ISA_* value. */
-static const char *const isa_names[] = {"generic", "avx512-vnni",
+static const char *const isa_names[] = {"generic", "avx2", "avx512-vnni",
                                         "neon-dotprod", "neon-i8mm"};
 
 /* Whether this CPU (and this build) runs the kernels of `isa`. */
@@ -29,6 +29,9 @@ static int cpu_has(int isa) {
   case QUANTC_ISA_GENERIC:
     return 1;
 #if defined(__x86_64__)
+  case QUANTC_ISA_AVX2:
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2");
   case QUANTC_ISA_AVX512VNNI:
     __builtin_cpu_init();
     return __builtin_cpu_supports("avx512f") &&

@@ -96,9 +96,14 @@ static void qgemm_range(int64_t m, int64_t n, int64_t k, const uint8_t *a,
                         int64_t lda, int a_signed, const int8_t *b_panels,
                         const int32_t *col_offset, int32_t *c, int64_t ldc) {
 #if defined(__x86_64__)
-  if (quantc_select_isa() == QUANTC_ISA_AVX512VNNI) {
+  switch (quantc_select_isa()) {
+  case QUANTC_ISA_AVX512VNNI:
     quantc_qgemm_u8s8_avx512vnni(m, n, k, a, lda, a_signed, b_panels,
                                  col_offset, c, ldc);
+    return;
+  case QUANTC_ISA_AVX2:
+    quantc_qgemm_u8s8_avx2(m, n, k, a, lda, a_signed, b_panels, col_offset, c,
+                           ldc);
     return;
   }
 #elif defined(__aarch64__)
@@ -299,6 +304,11 @@ static void qconv_blocks(void *argument, int64_t begin, int64_t end) {
       quantc_qpanels_s8u8_avx512vnni(shape->filters, panels, groups, j->w_rows,
                                      j->offset, block, columns, j->y + first,
                                      pixels);
+      continue;
+    }
+    if (isa == QUANTC_ISA_AVX2) {
+      quantc_qpanels_s8u8_avx2(shape->filters, panels, groups, j->w_rows,
+                               j->offset, block, columns, j->y + first, pixels);
       continue;
     }
 #endif

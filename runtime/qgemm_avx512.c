@@ -27,20 +27,6 @@
 #define NV 4
 #define ALWAYS_INLINE static inline __attribute__((always_inline))
 
-ALWAYS_INLINE int32_t load_group(const uint8_t *p) {
-  int32_t v;
-  memcpy(&v, p, 4);
-  return v;
-}
-
-/* The first `bytes` (1 to 3) bytes at p, zero above. */
-ALWAYS_INLINE int32_t load_partial_group(const uint8_t *p, int64_t bytes) {
-  uint32_t v = 0;
-  for (int64_t i = 0; i < bytes; ++i)
-    v |= (uint32_t)p[i] << (8 * i);
-  return (int32_t)v;
-}
-
 ALWAYS_INLINE __mmask16 lane_mask(int64_t lanes) {
   return lanes >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << lanes) - 1);
 }
@@ -59,8 +45,7 @@ ALWAYS_INLINE void gemm_group(const int mr, const int nv, __m512i acc[MR][NV],
 #pragma GCC unroll 8
   for (int r = 0; r < mr; ++r) {
     __m512i av =
-        _mm512_set1_epi32(bytes == 4 ? load_group(a + r * lda)
-                                     : load_partial_group(a + r * lda, bytes));
+        _mm512_set1_epi32((int32_t)quantc_load_bytes(a + r * lda, bytes));
     if (flipped)
       av = _mm512_xor_si512(av, flips);
 #pragma GCC unroll 8
@@ -207,8 +192,8 @@ ALWAYS_INLINE void panels_tile(const int mr, const int nv, int64_t groups,
       xv[v] = _mm512_loadu_si512(x + v * panel_bytes + g * 64);
 #pragma GCC unroll 8
     for (int r = 0; r < mr; ++r) {
-      __m512i wv =
-          _mm512_set1_epi32(load_group((const uint8_t *)w + r * ldw + 4 * g));
+      __m512i wv = _mm512_set1_epi32(
+          (int32_t)quantc_load_bytes((const uint8_t *)w + r * ldw + 4 * g, 4));
 #pragma GCC unroll 8
       for (int v = 0; v < nv; ++v)
         acc[r][v] = _mm512_dpbusd_epi32(acc[r][v], xv[v], wv);
@@ -308,7 +293,8 @@ quantc_depthwise_plane_avx512vnni(const quantc_conv_shape *s,
           : _mm_setr_epi8(0, 1, 2, 3, 2, 3, 4, 5, 4, 5, 6, 7, 6, 7, 8, 9));
   __m512i weights[DEPTHWISE_MAX_VECTORS];
   for (int64_t v = 0; v < vectors; ++v)
-    weights[v] = _mm512_set1_epi32(load_group((const uint8_t *)w + v * 4));
+    weights[v] = _mm512_set1_epi32(
+        (int32_t)quantc_load_bytes((const uint8_t *)w + v * 4, 4));
   __m512i start = _mm512_set1_epi32(offset);
   for (int64_t oh = 0; oh < s->out_h; ++oh) {
     const uint8_t *top = plane + oh * s->stride_h * row_bytes;

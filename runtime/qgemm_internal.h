@@ -10,13 +10,17 @@
 
 #include "quantc_kernels.h"
 
+#include <string.h>
+
 /* Calls from the model's code bind within its own library. */
 #define QUANTC_RUNTIME __attribute__((visibility("hidden")))
 
-/* The instruction sets of the kernels. */
+/* The instruction sets of the kernels, from the least capable up within
+ * each architecture: isa.c picks the last one the CPU has. */
 enum {
   QUANTC_ISA_UNKNOWN = -1,
   QUANTC_ISA_GENERIC,
+  QUANTC_ISA_AVX2,
   QUANTC_ISA_AVX512VNNI,
   QUANTC_ISA_NEON_DOTPROD,
   QUANTC_ISA_NEON_I8MM,
@@ -26,6 +30,20 @@ enum {
 /* The instruction set the kernels use, chosen on the first call from the
  * CPU and QUANTC_KERNELS (or set by quantc_kernels_use). */
 QUANTC_RUNTIME int quantc_select_isa(void);
+
+/* The `bytes` (1 to 4) bytes at p as a little-endian word, zero above:
+ * a group of 4 k of a row, or the partial group at the end of K. */
+static inline __attribute__((always_inline)) uint32_t
+quantc_load_bytes(const uint8_t *p, int64_t bytes) {
+  uint32_t v = 0;
+  if (bytes == 4) {
+    memcpy(&v, p, 4);
+    return v;
+  }
+  for (int64_t i = 0; i < bytes; ++i)
+    v |= (uint32_t)p[i] << (8 * i);
+  return v;
+}
 
 static inline int64_t quantc_ceil_div(int64_t a, int64_t b) {
   return (a + b - 1) / b;
@@ -73,6 +91,19 @@ typedef struct {
 } quantc_s4_args;
 
 #if defined(__x86_64__)
+/* quantc_qgemm_u8s8 and quantc_qpanels_s8u8_avx512vnni's job with AVX2
+ * (16-bit products, exact). */
+QUANTC_RUNTIME void quantc_qgemm_u8s8_avx2(int64_t m, int64_t n, int64_t k,
+                                           const uint8_t *a, int64_t lda,
+                                           int a_signed, const int8_t *b_panels,
+                                           const int32_t *col_offset,
+                                           int32_t *c, int64_t ldc);
+QUANTC_RUNTIME void
+quantc_qpanels_s8u8_avx2(int64_t filters, int64_t panels, int64_t groups,
+                         const int8_t *w_rows, const int32_t *row_offset,
+                         const uint8_t *x_panels, int64_t columns, int32_t *y,
+                         int64_t ldy);
+
 /* quantc_qgemm_u8s4_f32 with AVX-512 VNNI, for m rows and n columns. */
 QUANTC_RUNTIME void quantc_qgemm_u8s4_avx512vnni(const quantc_s4_args *p,
                                                  int64_t m, int64_t n);

@@ -28,18 +28,6 @@
 #define MR 4
 #define ALWAYS_INLINE static inline __attribute__((always_inline))
 
-/* The `bytes` (1 to 4) bytes at p, zero above. */
-ALWAYS_INLINE uint32_t load_group(const uint8_t *p, int64_t bytes) {
-  uint32_t v = 0;
-  if (bytes == 4) {
-    memcpy(&v, p, 4);
-    return v;
-  }
-  for (int64_t i = 0; i < bytes; ++i)
-    v |= (uint32_t)p[i] << (8 * i);
-  return v;
-}
-
 /* Rows m0..m0+mr of C over one panel (`b`, its groups), columns
  * n0..n0+last of C. `flip` is XORed into the activation bytes: for sdot it
  * turns the u8 value u into u - 128 (so it is 0x80808080 for u8
@@ -66,7 +54,7 @@ ALWAYS_INLINE void neon_tile(const int mr, const int use_usdot, int64_t k,
       for (int j = 0; j < 4; ++j)
         sums[j] = vdotq_s32(sums[j], w[j], ones);
     for (int r = 0; r < mr; ++r) {
-      uint32_t word = load_group(a + r * lda + 4 * g, bytes) ^ flip;
+      uint32_t word = quantc_load_bytes(a + r * lda + 4 * g, bytes) ^ flip;
       if (bytes < 4) /* the bytes past K: 0 as the portable kernel reads */
         word &= (1u << (8 * bytes)) - 1u;
       uint32x4_t av = vdupq_n_u32(word);

@@ -27,19 +27,6 @@
 #define NV 4
 #define ALWAYS_INLINE static inline __attribute__((always_inline))
 
-/* The `bytes` (1 to 4) bytes at p, zero above. */
-ALWAYS_INLINE int32_t load_bytes(const uint8_t *p, int bytes) {
-  if (bytes == 4) {
-    int32_t v;
-    memcpy(&v, p, 4);
-    return v;
-  }
-  uint32_t v = 0;
-  for (int i = 0; i < bytes; ++i)
-    v |= (uint32_t)p[i] << (8 * i);
-  return (int32_t)v;
-}
-
 ALWAYS_INLINE __mmask16 lane_mask(int64_t lanes) {
   return lanes >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << lanes) - 1);
 }
@@ -62,12 +49,13 @@ ALWAYS_INLINE void s4_block(const int mr, const int nv, __m512i acc[MR][NV],
   }
 #pragma GCC unroll 8
   for (int r = 0; r < mr; ++r) {
-    __m512i av = _mm512_set1_epi32(load_bytes(a + r * lda, low));
+    __m512i av =
+        _mm512_set1_epi32((int32_t)quantc_load_bytes(a + r * lda, low));
 #pragma GCC unroll 8
     for (int v = 0; v < nv; ++v)
       acc[r][v] = _mm512_dpbusd_epi32(acc[r][v], av, lo[v]);
     if (high) {
-      av = _mm512_set1_epi32(load_bytes(a + r * lda + 4, high));
+      av = _mm512_set1_epi32((int32_t)quantc_load_bytes(a + r * lda + 4, high));
 #pragma GCC unroll 8
       for (int v = 0; v < nv; ++v)
         acc[r][v] = _mm512_dpbusd_epi32(acc[r][v], av, hi[v]);

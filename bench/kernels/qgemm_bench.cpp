@@ -35,6 +35,9 @@
 
 namespace {
 
+/// The instruction sets the benchmarks' last argument selects.
+const char *const kIsas[] = {"generic", "avx512-vnni", "avx2"};
+
 double vpdpbusdPeak = 0;  // int8 operations a second
 double readBandwidth = 0; // bytes a second
 
@@ -145,10 +148,10 @@ std::vector<int8_t> randomWeights(int64_t count, unsigned seed) {
   return w;
 }
 
-/// Arguments: M, N, K, instruction set (0 generic, 1 avx512-vnni).
+/// Arguments: M, N, K, instruction set (an index of kIsas).
 void BM_QGemm(benchmark::State &state) {
   int64_t m = state.range(0), n = state.range(1), k = state.range(2);
-  const char *isa = state.range(3) ? "avx512-vnni" : "generic";
+  const char *isa = kIsas[state.range(3)];
   if (!quantc_kernels_use(isa)) {
     state.SkipWithError("instruction set not available");
     return;
@@ -176,7 +179,7 @@ void BM_QGemm(benchmark::State &state) {
 /// matrices used in turn, as the layers of a decode step are.
 void BM_QGemv(benchmark::State &state) {
   int64_t n = state.range(0), k = state.range(1), matrices = state.range(2);
-  const char *isa = state.range(3) ? "avx512-vnni" : "generic";
+  const char *isa = kIsas[state.range(3)];
   if (!quantc_kernels_use(isa)) {
     state.SkipWithError("instruction set not available");
     return;
@@ -212,7 +215,7 @@ void BM_QGemv(benchmark::State &state) {
 void BM_QGemvS4(benchmark::State &state) {
   int64_t n = state.range(0), k = state.range(1), matrices = state.range(2),
           group = state.range(4);
-  const char *isa = state.range(3) ? "avx512-vnni" : "generic";
+  const char *isa = kIsas[state.range(3)];
   if (!quantc_kernels_use(isa)) {
     state.SkipWithError("instruction set not available");
     return;
@@ -256,7 +259,7 @@ void BM_QConv(benchmark::State &state) {
   int64_t c = state.range(0), h = state.range(1), w = state.range(2),
           m = state.range(3), kernel = state.range(4), stride = state.range(5),
           pad = state.range(6);
-  const char *isa = state.range(7) ? "avx512-vnni" : "generic";
+  const char *isa = kIsas[state.range(7)];
   if (!quantc_kernels_use(isa)) {
     state.SkipWithError("instruction set not available");
     return;
@@ -297,6 +300,8 @@ BENCHMARK(BM_QGemm)
     ->Args({1024, 1024, 1024, 1})
     ->Args({40, 6625, 120, 1})
     ->Args({256, 256, 256, 1})
+    ->Args({1024, 1024, 1024, 2})
+    ->Args({256, 256, 256, 2})
     ->Args({256, 256, 256, 0})
     ->Unit(benchmark::kMillisecond);
 // 8192 x 8192 int8 weights are 64 MiB; four of them, 256 MiB. One matrix
@@ -322,6 +327,8 @@ BENCHMARK(BM_QConv)
     ->Args({480, 3, 400, 480, 1, 1, 0, 1})
     ->Args({3, 48, 1600, 16, 3, 2, 1, 1})
     ->Args({64, 24, 160, 64, 3, 1, 1, 1})
+    ->Args({240, 12, 400, 240, 1, 1, 0, 2})
+    ->Args({64, 24, 160, 64, 3, 1, 1, 2})
     ->Unit(benchmark::kMillisecond);
 
 } // namespace

@@ -193,6 +193,11 @@ enum {
      << " * \"avx512-vnni\", \"neon-i8mm\" or \"generic\"\n"
      << " * (QUANTC_KERNELS=generic in the environment forces the last). */\n"
      << "const char *" << p << "_kernels(void);\n\n"
+     << "/* The variant of the model's code that runs on this CPU: the\n"
+     << " * --target it was compiled for, or, for --target multi, the most\n"
+     << " * capable one the CPU runs (QUANTC_VARIANT=NAME in the environment\n"
+     << " * picks another one the CPU runs). */\n"
+     << "const char *" << p << "_variant(void);\n\n"
      << "/* The model's inputs and outputs: names, element types (QUANTC_*),\n"
      << " * ranks and declared sizes, -1 where a size is dynamic. Out of "
         "range\n"
@@ -355,7 +360,11 @@ static void release_weights(void) {
 
 std::string quantc::generateGlue(StringRef prefix, StringRef function,
                                  const ModelSignature &signature,
-                                 const GlueWeights &weights) {
+                                 const GlueWeights &weights,
+                                 ArrayRef<GlueVariant> variantList) {
+  SmallVector<GlueVariant> variants(variantList);
+  if (variants.empty())
+    variants.push_back({"native", "", ""});
   std::string text;
   llvm::raw_string_ostream os(text);
   std::string p = prefix.str();
@@ -389,11 +398,14 @@ std::string quantc::generateGlue(StringRef prefix, StringRef function,
   os << "typedef struct {\n";
   for (size_t i = 0; i < signature.outputs.size(); ++i)
     os << "  output" << i << "_t o" << i << ";\n";
-  os << "} results_t;\n\nvoid _mlir_ciface_" << function << "(results_t *";
-  for (size_t i = 0; i < signature.inputs.size(); ++i)
-    os << ", input" << i << "_t *";
-  os << ");\n"
-     << "/* The runtime's allocator, which the model's buffers come from. */\n"
+  os << "} results_t;\n\n";
+  for (const GlueVariant &variant : variants) {
+    os << "void _mlir_ciface_" << function << variant.suffix << "(results_t *";
+    for (size_t i = 0; i < signature.inputs.size(); ++i)
+      os << ", input" << i << "_t *";
+    os << ");\n";
+  }
+  os << "/* The runtime's allocator, which the model's buffers come from. */\n"
      << "void _mlir_memref_to_llvm_free(void *);\n"
      << "void quantc_set_threads(int threads);\n"
      << "const char *quantc_kernels_isa(void);\n\n";
@@ -462,6 +474,31 @@ std::string quantc::generateGlue(StringRef prefix, StringRef function,
      << "  context->threads = threads;\n  return 0;\n}\n\n";
   os << "const char *" << p << "_kernels(void) {\n"
      << "  return quantc_kernels_isa();\n}\n\n";
+  // The variant of the model's code: the first whose condition holds, or
+  // the one QUANTC_VARIANT names if it holds; chosen once.
+  os << "static const char *const model_variants[" << variants.size()
+     << "] = {";
+  for (auto [i, variant] : llvm::enumerate(variants))
+    os << (i ? ", " : "") << quote(variant.name);
+  os << "};\n\nstatic int variant_holds(int index) {\n  switch (index) {\n";
+  for (auto [i, variant] : llvm::enumerate(variants))
+    os << "  case " << i << ": return "
+       << (variant.condition.empty() ? "1" : variant.condition) << ";\n";
+  os << "  default: return 0;\n  }\n}\n\n"
+     << "static int chosen_variant = -1;\n\n"
+     << "static int choose_variant(void) {\n"
+     << "  int chosen = __atomic_load_n(&chosen_variant, __ATOMIC_RELAXED);\n"
+     << "  if (chosen >= 0)\n    return chosen;\n"
+     << "  const char *forced = getenv(\"QUANTC_VARIANT\");\n"
+     << "  chosen = " << variants.size() - 1 << ";\n"
+     << "  for (int i = 0; i < " << variants.size() << "; ++i)\n"
+     << "    if (variant_holds(i) &&\n"
+     << "        (!forced || strcmp(forced, model_variants[i]) == 0)) {\n"
+     << "      chosen = i;\n      break;\n    }\n"
+     << "  __atomic_store_n(&chosen_variant, chosen, __ATOMIC_RELAXED);\n"
+     << "  return chosen;\n}\n\n"
+     << "const char *" << p << "_variant(void) {\n"
+     << "  return model_variants[choose_variant()];\n}\n\n";
   os << "int " << p << "_num_inputs(void) { return " << numInputs << "; }\n"
      << "int " << p << "_num_outputs(void) { return " << numOutputs << "; }\n";
   for (auto [kind, count] :
@@ -547,10 +584,16 @@ std::string quantc::generateGlue(StringRef prefix, StringRef function,
     }
   }
   os << "  results_t results;\n  quantc_set_threads(context->threads);\n"
-     << "  _mlir_ciface_" << function << "(&results";
-  for (size_t i = 0; i < numInputs; ++i)
-    os << ", &in" << i;
-  os << ");\n\n  struct { void *allocated, *aligned; int64_t offset; const "
+     << "  switch (choose_variant()) {\n";
+  for (auto [v, variant] : llvm::enumerate(variants)) {
+    os << (v + 1 == variants.size() ? "  default:\n"
+                                    : "  case " + std::to_string(v) + ":\n")
+       << "    _mlir_ciface_" << function << variant.suffix << "(&results";
+    for (size_t i = 0; i < numInputs; ++i)
+      os << ", &in" << i;
+    os << ");\n    break;\n";
+  }
+  os << "  }\n\n  struct { void *allocated, *aligned; int64_t offset; const "
         "int64_t *sizes; } r["
      << std::max<size_t>(numOutputs, 1) << "];\n";
   for (auto [i, t] : llvm::enumerate(signature.outputs)) {

@@ -40,8 +40,8 @@ static const TableEntry kTargets[] = {
 
 llvm::ArrayRef<StringRef> quantc::getTargetNames() {
   static const StringRef names[] = {
-      "native",         "generic",         "x86-64-v3",   "x86-64-v4",
-      "x86-64-v4+vnni", "aarch64+dotprod", "aarch64+i8mm"};
+      "native",    "multi",          "generic",         "x86-64-v3",
+      "x86-64-v4", "x86-64-v4+vnni", "aarch64+dotprod", "aarch64+i8mm"};
   return names;
 }
 
@@ -64,6 +64,19 @@ llvm::Expected<NamedTarget> quantc::resolveTarget(StringRef name) {
     target.spec.cpu = "native";
     target.vectorBits = getHostVectorBits(host);
     target.arch = host.getArchName().str();
+    return target;
+  }
+  if (name == "multi") {
+    if (host.getArch() != llvm::Triple::x86_64)
+      return llvm::createStringError(
+          "--target multi is for x86-64 hosts (variants x86-64-v4, "
+          "x86-64-v3 and generic)");
+    target.spec.triple = host.str();
+    target.spec.cpu = "x86-64";
+    target.arch = host.getArchName().str();
+    target.variants = {"x86-64-v4", "x86-64-v3", "generic"};
+    target.variantConditions = {"__builtin_cpu_supports(\"x86-64-v4\")",
+                                "__builtin_cpu_supports(\"x86-64-v3\")", ""};
     return target;
   }
   for (const TableEntry &entry : kTargets) {

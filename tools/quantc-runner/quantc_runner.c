@@ -5,7 +5,8 @@
 // Loads a library that quantc compile wrote, runs it once on the inputs
 // (NumPy .npy files, in the model's input order, little-endian, C order)
 // and writes each output to OUTDIR/output_<i>.npy, then prints the
-// instruction set of the int8 kernels on stdout ("kernels: NAME"). It is
+// instruction set of the int8 kernels and the variant of the model's code
+// that ran on stdout ("kernels: NAME", "variant: NAME"). It is
 // plain C with no dependency beyond the C library, so that it builds for
 // any target quantc compiles for and runs where the compiler does not: on
 // a device, or here under qemu for AArch64 libraries. `quantc run` is the
@@ -38,6 +39,7 @@ typedef struct {
   void (*destroy)(void *);
   int (*set_threads)(void *, int);
   const char *(*kernels)(void);
+  const char *(*variant)(void);
   int (*num_inputs)(void);
   int (*num_outputs)(void);
   int (*input_dtype)(int);
@@ -284,6 +286,7 @@ int main(int argc, char **argv) {
   RESOLVE(destroy, "destroy");
   RESOLVE(set_threads, "set_threads");
   RESOLVE(kernels, "kernels");
+  RESOLVE(variant, "variant");
   RESOLVE(num_inputs, "num_inputs");
   RESOLVE(num_outputs, "num_outputs");
   RESOLVE(input_dtype, "input_dtype");
@@ -341,7 +344,7 @@ int main(int argc, char **argv) {
     api.free_output(out_data[i]);
   }
   api.destroy(context);
-  printf("kernels: %s\n", api.kernels());
+  printf("kernels: %s\nvariant: %s\n", api.kernels(), api.variant());
   for (int i = 0; i < num_inputs; ++i)
     free(in[i].data);
   free(out);

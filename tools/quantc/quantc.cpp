@@ -31,6 +31,7 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/ADT/ScopeExit.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
@@ -264,9 +265,10 @@ static std::string executablePath;
 static cl::opt<std::string> targetName(
     "target",
     cl::desc("The machine to compile for: native (the default: this "
-             "machine's CPU), generic (the baseline of this machine's "
-             "architecture), x86-64-v3, x86-64-v4, x86-64-v4+vnni, "
-             "aarch64+dotprod or aarch64+i8mm"),
+             "machine's CPU), multi (x86-64-v4, x86-64-v3 and generic code "
+             "in one library, chosen at run time), generic (the baseline of "
+             "this machine's architecture), x86-64-v3, x86-64-v4, "
+             "x86-64-v4+vnni, aarch64+dotprod or aarch64+i8mm"),
     cl::init("native"), cl::sub(compileCommand));
 static cl::opt<bool> optimizeSize(
     "Os",
@@ -439,14 +441,16 @@ static LogicalResult writeFileAtomically(StringRef path, StringRef text) {
   return success();
 }
 
-/// Links the object in `objectPath` into the shared library `outputPath`
-/// and writes the C header beside it. Everything is built in a temporary
-/// folder and renamed into place last.
-static int emitSharedLibrary(StringRef objectPath,
+/// Links the objects in `objectPaths` (one per variant of the code, in the
+/// order of `variants`) into the shared library `outputPath` and writes the
+/// C header beside it. Everything is built in a temporary folder and
+/// renamed into place last.
+static int emitSharedLibrary(ArrayRef<std::string> objectPaths,
                              const quantc::ModelSignature &signature,
                              const quantc::WeightsBlob &weights,
                              StringRef scratch, StringRef outputPath,
-                             const quantc::NamedTarget &target) {
+                             const quantc::NamedTarget &target,
+                             ArrayRef<quantc::GlueVariant> variants) {
   if (outputPath == "-") {
     errs() << "quantc: error: a shared library needs an output file (-o)\n";
     return 1;
@@ -491,8 +495,8 @@ static int emitSharedLibrary(StringRef objectPath,
   };
   if (failed(writeFileAtomically(headerPath, header)) ||
       failed(writeFileAtomically(
-          gluePath,
-          quantc::generateGlue(prefix, "forward", signature, glueWeights)))) {
+          gluePath, quantc::generateGlue(prefix, "forward", signature,
+                                         glueWeights, variants)))) {
     removeWeights();
     return 1;
   }
@@ -513,8 +517,11 @@ static int emitSharedLibrary(StringRef objectPath,
   libraryPath = outputPath;
   libraryPath += ".tmp-link";
   std::string error;
+  // The first object links as the model's, the others as extra sources.
+  extraSources.insert(extraSources.begin(), objectPaths.begin() + 1,
+                      objectPaths.end());
   if (failed(quantc::linkSharedLibrary(quantc::getLinkerName(target),
-                                       objectPath, gluePath, extraSources,
+                                       objectPaths[0], gluePath, extraSources,
                                        scratch, runtime, libraryPath, error))) {
     sys::fs::remove(libraryPath);
     removeWeights();
@@ -567,72 +574,121 @@ static int compileModule(ModuleOp module, EmitKind kind, StringRef output,
     for (unsigned i = 0; i < func.getNumResults(); ++i)
       func.removeResultAttr(i, StringAttr::get(&context, "qnn.name"));
   });
-  PassManager pm(&context);
-  quantc::LowerToLLVMOptions lowering;
-  lowering.vectorBits = target.vectorBits;
-  lowering.runtimeKernels = !genericKernels;
-  lowering.integerOnly = integer;
-  quantc::buildLowerToLLVMPipeline(pm, lowering);
-  if (failed(pm.run(module)))
-    return 1;
-  if (kind == EmitKind::MLIR)
-    return writeOutput(output, [&](raw_pwrite_stream &os) {
-      module.print(os);
-      os << "\n";
-      return success();
-    });
-
-  // A shared library keeps its weights out of the LLVM module.
-  quantc::WeightsBlob weights;
-  if (kind == EmitKind::SharedLibrary)
-    quantc::outlineWeights(module, weights);
-
-  llvm::LLVMContext llvmContext;
-  FailureOr<std::unique_ptr<llvm::Module>> llvmModule =
-      quantc::translateToLLVMIR(module, llvmContext);
-  if (failed(llvmModule))
-    return 1;
-  quantc::TargetSpec spec = target.spec;
-  spec.optimizeSize = optimizeSize;
-  std::string error;
-  auto emit = [&](raw_pwrite_stream &os) -> LogicalResult {
-    LogicalResult result =
-        kind == EmitKind::LLVM
-            ? quantc::optimize(**llvmModule, spec, error)
-            : quantc::emitObject(**llvmModule, spec, os, error);
-    if (failed(result)) {
-      errs() << "quantc: error: " << error << "\n";
-      return failure();
+  // One variant of the code, or (--target multi) several in one library.
+  SmallVector<quantc::NamedTarget> variants;
+  for (const std::string &name : target.variants) {
+    Expected<quantc::NamedTarget> variant = quantc::resolveTarget(name);
+    if (!variant) {
+      errs() << "quantc: error: " << toString(variant.takeError()) << "\n";
+      return 1;
     }
-    if (kind == EmitKind::LLVM)
-      (*llvmModule)->print(os, nullptr);
-    return success();
-  };
-  if (kind != EmitKind::SharedLibrary)
-    return writeOutput(output, emit);
-
-  // A scratch folder for the object, glue and header, removed at the end.
-  SmallString<128> scratch;
-  if (std::error_code ec =
-          sys::fs::createUniqueDirectory("quantc-compile", scratch)) {
-    errs() << "quantc: error: cannot create a temporary folder: "
-           << ec.message() << "\n";
+    variants.push_back(*variant);
+  }
+  bool multi = !variants.empty();
+  if (!multi)
+    variants.push_back(target);
+  if (multi && kind != EmitKind::SharedLibrary) {
+    errs() << "quantc: error: --target multi writes a shared library only "
+              "(--emit=so)\n";
     return 1;
   }
-  SmallString<128> objectPath(scratch);
-  sys::path::append(objectPath, "model.o");
-  int status = 1;
-  {
+
+  // A scratch folder for the objects, glue and header, removed at the end.
+  SmallString<128> scratch;
+  if (kind == EmitKind::SharedLibrary)
+    if (std::error_code ec =
+            sys::fs::createUniqueDirectory("quantc-compile", scratch)) {
+      errs() << "quantc: error: cannot create a temporary folder: "
+             << ec.message() << "\n";
+      return 1;
+    }
+  auto cleanup = llvm::make_scope_exit([&] {
+    if (!scratch.empty())
+      sys::fs::remove_directories(scratch);
+  });
+
+  quantc::WeightsBlob weights;
+  SmallVector<std::string> objects;
+  SmallVector<quantc::GlueVariant> glueVariants;
+  for (auto [index, variant] : llvm::enumerate(variants)) {
+    OwningOpRef<ModuleOp> copy = multi ? module.clone() : ModuleOp();
+    ModuleOp lowered = multi ? *copy : module;
+    PassManager pm(&context);
+    quantc::LowerToLLVMOptions lowering;
+    lowering.vectorBits = variant.vectorBits;
+    lowering.runtimeKernels = !genericKernels;
+    lowering.integerOnly = integer;
+    quantc::buildLowerToLLVMPipeline(pm, lowering);
+    if (failed(pm.run(lowered)))
+      return 1;
+    if (kind == EmitKind::MLIR)
+      return writeOutput(output, [&](raw_pwrite_stream &os) {
+        lowered.print(os);
+        os << "\n";
+        return success();
+      });
+
+    // A shared library keeps its weights out of the LLVM module; the
+    // variants share one blob, the same for each.
+    if (kind == EmitKind::SharedLibrary) {
+      quantc::WeightsBlob variantWeights;
+      quantc::outlineWeights(lowered, variantWeights);
+      if (index == 0) {
+        weights = std::move(variantWeights);
+      } else if (variantWeights.data != weights.data) {
+        errs() << "quantc: error: the variants of --target multi disagree on "
+                  "the weights\n";
+        return 1;
+      }
+    }
+
+    llvm::LLVMContext llvmContext;
+    FailureOr<std::unique_ptr<llvm::Module>> llvmModule =
+        quantc::translateToLLVMIR(lowered, llvmContext);
+    if (failed(llvmModule))
+      return 1;
+    // Each variant's symbols get its own suffix, so that all link together.
+    std::string suffix;
+    if (multi) {
+      suffix = "_" + variant.name;
+      for (char &c : suffix)
+        if (!llvm::isAlnum(c))
+          c = '_';
+      for (llvm::GlobalValue &global : (*llvmModule)->global_values())
+        if (!global.isDeclaration() && !global.hasLocalLinkage())
+          global.setName(global.getName() + suffix);
+    }
+    glueVariants.push_back({multi ? variant.name : target.name, suffix,
+                            multi ? target.variantConditions[index] : ""});
+    quantc::TargetSpec spec = variant.spec;
+    spec.optimizeSize = optimizeSize;
+    std::string error;
+    auto emit = [&](raw_pwrite_stream &os) -> LogicalResult {
+      LogicalResult result =
+          kind == EmitKind::LLVM
+              ? quantc::optimize(**llvmModule, spec, error)
+              : quantc::emitObject(**llvmModule, spec, os, error);
+      if (failed(result)) {
+        errs() << "quantc: error: " << error << "\n";
+        return failure();
+      }
+      if (kind == EmitKind::LLVM)
+        (*llvmModule)->print(os, nullptr);
+      return success();
+    };
+    if (kind != EmitKind::SharedLibrary)
+      return writeOutput(output, emit);
+    SmallString<128> objectPath(scratch);
+    sys::path::append(objectPath, "model" + std::to_string(index) + ".o");
     std::error_code ec;
     raw_fd_ostream object(objectPath, ec);
-    if (!ec && succeeded(emit(object))) {
-      object.close();
-      status = emitSharedLibrary(objectPath, *signature, weights, scratch,
-                                 output, target);
-    }
+    if (ec || failed(emit(object)))
+      return 1;
+    object.close();
+    objects.push_back(std::string(objectPath));
   }
-  sys::fs::remove_directories(scratch);
-  return status;
+  return emitSharedLibrary(objects, *signature, weights, scratch, output,
+                           target, glueVariants);
 }
 
 /// Calibration: imports the model, instruments it (qnn-instrument),

@@ -20,8 +20,9 @@ namespace quantc::test {
 /// The instruction sets this CPU runs; the kernels are switched to each.
 inline std::vector<std::string> getIsas() {
   std::vector<std::string> isas = {"generic"};
-  if (quantc_kernels_use("avx512-vnni"))
-    isas.push_back("avx512-vnni");
+  for (const char *isa : {"avx2", "avx512-vnni", "neon-dotprod", "neon-i8mm"})
+    if (quantc_kernels_use(isa))
+      isas.push_back(isa);
   quantc_kernels_use(isas.back().c_str());
   return isas;
 }

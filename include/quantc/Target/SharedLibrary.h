@@ -60,9 +60,20 @@ struct GlueWeights {
   uint64_t bytes = 0, hash = 0;
 };
 
+/// One variant of the model's code in a library: its entry point is
+/// `_mlir_ciface_<function><suffix>`, and it runs where the C expression
+/// `condition` holds (empty: anywhere). A library holds one, or several
+/// (--target multi), the first whose condition holds chosen at run time.
+struct GlueVariant {
+  std::string name;
+  std::string suffix;
+  std::string condition;
+};
+
 std::string generateGlue(llvm::StringRef prefix, llvm::StringRef function,
                          const ModelSignature &signature,
-                         const GlueWeights &weights = {});
+                         const GlueWeights &weights = {},
+                         llvm::ArrayRef<GlueVariant> variants = {});
 
 /// An assembly file that defines `quantc_weights_blob`, 64-byte aligned
 /// read-only data holding the file at `blobPath`.

@@ -16,6 +16,7 @@
 #include "llvm/Support/Error.h"
 
 #include <string>
+#include <vector>
 
 namespace quantc {
 
@@ -31,6 +32,9 @@ struct NamedTarget {
   /// Whether the architecture is the host's: the host's `cc` and runtime
   /// then link the library, and the host can load it.
   bool isHost = true;
+  /// For `multi`: the targets whose code one library holds, most capable
+  /// first, and the C condition under which each runs (empty: anywhere).
+  std::vector<std::string> variants, variantConditions;
 };
 
 /// The names --target accepts, in the order the help lists them.

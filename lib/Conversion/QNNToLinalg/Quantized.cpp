@@ -676,16 +676,18 @@ static bool isFixedPoint(Operation *op) {
 static constexpr const char *kNoFixedPoint =
     "a requantization multiplier has no fixed-point form (2^30 or more)";
 
+/// The i64 constant `v`.
+static Value createI64(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(v));
+}
+
 /// round_half_even(x * multiplier / 2^shift) in i64 (docs/numerics.md,
 /// "Fixed-point requantization"): the product, plus half a step minus one,
 /// plus the truncated quotient's lowest bit, shifted right.
 static Value createFixedPointRescale(OpBuilder &b, Location loc, Value x,
                                      Value multiplier, Value shift) {
-  auto constant = [&](int64_t v) {
-    return arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(v));
-  };
   Value product = arith::MulIOp::create(b, loc, x, multiplier);
-  Value one = constant(1);
+  Value one = createI64(b, loc, 1);
   Value half = arith::ShLIOp::create(b, loc, one,
                                      arith::SubIOp::create(b, loc, shift, one));
   Value odd = arith::AndIOp::create(
@@ -699,13 +701,10 @@ static Value createFixedPointRescale(OpBuilder &b, Location loc, Value x,
 /// The i64 `q` plus the zero point, clamped to [qmin, qmax], as `storage`.
 static Value storeInteger(OpBuilder &b, Location loc, Value q, int64_t zp,
                           int64_t qmin, int64_t qmax, Type storage) {
-  auto constant = [&](int64_t v) {
-    return arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(v));
-  };
-  Value shifted = arith::AddIOp::create(b, loc, q, constant(zp));
+  Value shifted = arith::AddIOp::create(b, loc, q, createI64(b, loc, zp));
   Value clamped = arith::MinSIOp::create(
-      b, loc, arith::MaxSIOp::create(b, loc, shifted, constant(qmin)),
-      constant(qmax));
+      b, loc, arith::MaxSIOp::create(b, loc, shifted, createI64(b, loc, qmin)),
+      createI64(b, loc, qmax));
   return arith::TruncIOp::create(b, loc, storage, clamped);
 }
 

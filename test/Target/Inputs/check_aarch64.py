@@ -106,7 +106,7 @@ def main():
             env.pop("QUANTC_KERNELS", None)
             if kernels:
                 env["QUANTC_KERNELS"] = kernels
-            printed = run(command + ["-o", out_dir, path], env=env).stdout.strip()
+            printed = run(command + ["-o", out_dir, path], env=env).stdout.splitlines()[0]
             if want and printed != f"kernels: {want}":
                 sys.exit(f"{which}: expected the {want} kernels, the run says '{printed}'")
             return np.load(os.path.join(out_dir, "output_0.npy"))
