@@ -16,9 +16,9 @@
 //   all in binary32, as onnxruntime's QLinearConv and QLinearMatMul do.
 // Ops that only move elements (reshape, transpose, slice, gather, concat of
 // one type), qnn.shape, and max pools of one per-tensor type run on the
-// stored integers. Other quantized ops have
-// no lowering here: qnn-expand-quantized rewrites them around their float
-// version first.
+// stored integers. Activations, adds, subs, muls and global average pools
+// lower in QuantizedElementwise.cpp. Other quantized ops have no lowering:
+// qnn-expand-quantized rewrites them around their float version first.
 //
 //===----------------------------------------------------------------------===//
 
@@ -48,30 +48,7 @@ using namespace quantc::qnn_to_linalg;
 // Quantization parameters
 //===----------------------------------------------------------------------===//
 
-namespace {
-/// The scales and zero points of a per-tensor or per-axis quantized type.
-struct AxisParams {
-  SmallVector<double> scales;
-  SmallVector<int64_t> zeroPoints;
-  /// The quantized dimension, for a per-axis type.
-  std::optional<int64_t> axis;
-  int64_t qmin = 0, qmax = 0;
-  bool isSigned = true;
-  unsigned width = 8;
-  Type expressed;
-
-  bool isPerTensor() const { return !axis; }
-  /// Whether every zero point is `value`.
-  bool allZeroPointsAre(int64_t value) const {
-    return llvm::all_of(zeroPoints, [&](int64_t z) { return z == value; });
-  }
-  /// The scale of channel `c` (the only scale if per tensor).
-  double scale(int64_t c) const { return scales[axis ? c : 0]; }
-  int64_t zeroPoint(int64_t c) const { return zeroPoints[axis ? c : 0]; }
-};
-} // namespace
-
-static FailureOr<AxisParams> getAxisParams(Type type) {
+FailureOr<AxisParams> qnn_to_linalg::getAxisParams(Type type) {
   auto quantized = dyn_cast<quant::QuantizedType>(getElementTypeOrSelf(type));
   if (!quantized)
     return failure();
@@ -175,60 +152,44 @@ static Value loadPacked(OpBuilder &b, Location loc, Value packed,
                   : Value(arith::ShRUIOp::create(b, loc, top, down));
 }
 
-namespace {
-/// A parameter that varies along at most one axis of a linalg.generic's
-/// result: a constant in the body, or a constant tensor of shape
-/// [1, ..., C, ..., 1] broadcast over the other dimensions.
-class AxisConstant {
-public:
-  AxisConstant(Type type, ArrayRef<double> values, std::optional<int64_t> axis,
-               int64_t rank)
-      : type(type), values(values), axis(axis), rank(rank) {}
+AxisConstant::AxisConstant(Type type, ArrayRef<double> values,
+                           std::optional<int64_t> axis, int64_t rank)
+    : type(type), values(values), axis(axis), rank(rank) {}
 
-  /// Appends the constant tensor to `inputs` when there is one.
-  void addInput(OpBuilder &b, Location loc, SmallVectorImpl<Value> &inputs) {
-    if (!axis || values.size() == 1)
-      return;
-    SmallVector<int64_t> shape(rank, 1);
-    shape[*axis] = values.size();
-    auto tensorType = RankedTensorType::get(shape, type);
-    DenseElementsAttr attr;
-    if (auto floatType = dyn_cast<FloatType>(type)) {
-      SmallVector<APFloat> elements;
-      for (double v : values) {
-        APFloat f(v);
-        bool lost;
-        f.convert(floatType.getFloatSemantics(), APFloat::rmNearestTiesToEven,
-                  &lost);
-        elements.push_back(f);
-      }
-      attr = DenseElementsAttr::get(tensorType, elements);
-    } else {
-      SmallVector<APInt> elements;
-      for (double v : values)
-        elements.push_back(APInt(type.getIntOrFloatBitWidth(), int64_t(v),
-                                 /*isSigned=*/true));
-      attr = DenseElementsAttr::get(tensorType, elements);
+void AxisConstant::addInput(OpBuilder &b, Location loc,
+                            SmallVectorImpl<Value> &inputs) {
+  if (!axis || values.size() == 1)
+    return;
+  SmallVector<int64_t> shape(rank, 1);
+  shape[*axis] = values.size();
+  auto tensorType = RankedTensorType::get(shape, type);
+  DenseElementsAttr attr;
+  if (auto floatType = dyn_cast<FloatType>(type)) {
+    SmallVector<APFloat> elements;
+    for (double v : values) {
+      APFloat f(v);
+      bool lost;
+      f.convert(floatType.getFloatSemantics(), APFloat::rmNearestTiesToEven,
+                &lost);
+      elements.push_back(f);
     }
-    inputIndex = inputs.size();
-    inputs.push_back(arith::ConstantOp::create(b, loc, attr));
+    attr = DenseElementsAttr::get(tensorType, elements);
+  } else {
+    SmallVector<APInt> elements;
+    for (double v : values)
+      elements.push_back(APInt(type.getIntOrFloatBitWidth(), int64_t(v),
+                               /*isSigned=*/true));
+    attr = DenseElementsAttr::get(tensorType, elements);
   }
+  inputIndex = inputs.size();
+  inputs.push_back(arith::ConstantOp::create(b, loc, attr));
+}
 
-  /// The parameter inside the body, whose block arguments are `args`.
-  Value get(OpBuilder &b, Location loc, ValueRange args) const {
-    if (inputIndex >= 0)
-      return args[inputIndex];
-    return createScalar(b, loc, type, values[0]);
-  }
-
-private:
-  Type type;
-  SmallVector<double> values;
-  std::optional<int64_t> axis;
-  int64_t rank;
-  int64_t inputIndex = -1;
-};
-} // namespace
+Value AxisConstant::get(OpBuilder &b, Location loc, ValueRange args) const {
+  if (inputIndex >= 0)
+    return args[inputIndex];
+  return createScalar(b, loc, type, values[0]);
+}
 
 /// A float bound no further from zero than `v`, so that converting it back
 /// to an integer stays in range.
@@ -437,7 +398,10 @@ LogicalResult qnn_to_linalg::checkQuantizedLowering(Operation *op,
     return checkLinear(op, gemm.getA(), gemm.getB(), quantizedC ? c : Value(),
                        gemm.getTransB() ? 0 : 1, reason);
   }
-  reason = "no integer lowering; run qnn-expand-quantized first";
+  if (succeeded(checkQuantizedElementwise(op, reason)))
+    return success();
+  if (reason.empty())
+    reason = "no integer lowering; run qnn-expand-quantized first";
   return failure();
 }
 
@@ -667,25 +631,24 @@ struct CodebookConstantLowering final
     return success();
   }
 };
+} // namespace
 
-/// Whether qnn-integer-only asked for a fixed-point rescale of `op`.
-static bool isFixedPoint(Operation *op) {
+bool qnn_to_linalg::isFixedPoint(Operation *op) {
   return op->hasAttr(qnn::kFixedPointAttrName);
 }
 
-static constexpr const char *kNoFixedPoint =
+const char *const qnn_to_linalg::kNoFixedPoint =
     "a requantization multiplier has no fixed-point form (2^30 or more)";
 
-/// The i64 constant `v`.
-static Value createI64(OpBuilder &b, Location loc, int64_t v) {
+Value qnn_to_linalg::createI64(OpBuilder &b, Location loc, int64_t v) {
   return arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(v));
 }
 
-/// round_half_even(x * multiplier / 2^shift) in i64 (docs/numerics.md,
-/// "Fixed-point requantization"): the product, plus half a step minus one,
-/// plus the truncated quotient's lowest bit, shifted right.
-static Value createFixedPointRescale(OpBuilder &b, Location loc, Value x,
-                                     Value multiplier, Value shift) {
+// The product, plus half a step minus one, plus the truncated quotient's
+// lowest bit, shifted right.
+Value qnn_to_linalg::createFixedPointRescale(OpBuilder &b, Location loc,
+                                             Value x, Value multiplier,
+                                             Value shift) {
   Value product = arith::MulIOp::create(b, loc, x, multiplier);
   Value one = createI64(b, loc, 1);
   Value half = arith::ShLIOp::create(b, loc, one,
@@ -698,9 +661,9 @@ static Value createFixedPointRescale(OpBuilder &b, Location loc, Value x,
       b, loc, arith::AddIOp::create(b, loc, product, bias), shift);
 }
 
-/// The i64 `q` plus the zero point, clamped to [qmin, qmax], as `storage`.
-static Value storeInteger(OpBuilder &b, Location loc, Value q, int64_t zp,
-                          int64_t qmin, int64_t qmax, Type storage) {
+Value qnn_to_linalg::storeInteger(OpBuilder &b, Location loc, Value q,
+                                  int64_t zp, int64_t qmin, int64_t qmax,
+                                  Type storage) {
   Value shifted = arith::AddIOp::create(b, loc, q, createI64(b, loc, zp));
   Value clamped = arith::MinSIOp::create(
       b, loc, arith::MaxSIOp::create(b, loc, shifted, createI64(b, loc, qmin)),
@@ -708,6 +671,7 @@ static Value storeInteger(OpBuilder &b, Location loc, Value q, int64_t zp,
   return arith::TruncIOp::create(b, loc, storage, clamped);
 }
 
+namespace {
 struct RequantizeLowering final : OpConversionPattern<qnn::RequantizeOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -1192,6 +1156,7 @@ void qnn_to_linalg::populateQuantizedPatterns(const TypeConverter &converter,
   patterns.add<BlockDequantizeLowering>(converter, context, /*benefit=*/3);
   patterns.add<CodebookConstantLowering>(converter, context);
   patterns.add<MoveStoredLowering>(converter, context);
+  populateQuantizedElementwisePatterns(converter, patterns);
   populateIntegerQuantPatterns(converter, patterns);
   populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                  converter);

@@ -116,7 +116,7 @@ func.func @movement(%x: tensor<?x4x2xf32>) -> (tensor<?x8xf32>, tensor<2x4x?xf32
 // A quantized op without an integer lowering is refused, saying what to run
 // first.
 func.func @quantized(%x: tensor<4x!quant.uniform<i8:f32, 0.5>>) -> tensor<4x!quant.uniform<i8:f32, 0.5>> {
-  // expected-error @+1 {{cannot lower quantized qnn.relu: no integer lowering; run qnn-expand-quantized first}}
-  %0 = qnn.relu %x : tensor<4x!quant.uniform<i8:f32, 0.5>> -> tensor<4x!quant.uniform<i8:f32, 0.5>>
+  // expected-error @+1 {{cannot lower quantized qnn.div: no integer lowering; run qnn-expand-quantized first}}
+  %0 = qnn.div %x, %x : (tensor<4x!quant.uniform<i8:f32, 0.5>>, tensor<4x!quant.uniform<i8:f32, 0.5>>) -> tensor<4x!quant.uniform<i8:f32, 0.5>>
   return %0 : tensor<4x!quant.uniform<i8:f32, 0.5>>
 }

@@ -16,6 +16,8 @@
 #include "mlir/Transforms/DialectConversion.h"
 
 #include <array>
+#include <optional>
+#include <string>
 
 namespace quantc {
 
@@ -71,6 +73,89 @@ mlir::Value extendStored(mlir::OpBuilder &b, mlir::Location loc, mlir::Value q,
 mlir::Value storeRounded(mlir::OpBuilder &b, mlir::Location loc,
                          mlir::Value rounded, mlir::Value zp, int64_t qmin,
                          int64_t qmax, mlir::Type storage);
+
+//===----------------------------------------------------------------------===//
+// Quantized tensors (Quantized.cpp, QuantizedElementwise.cpp)
+//===----------------------------------------------------------------------===//
+
+/// The scales and zero points of a per-tensor or per-axis quantized type.
+struct AxisParams {
+  llvm::SmallVector<double> scales;
+  llvm::SmallVector<int64_t> zeroPoints;
+  /// The quantized dimension, for a per-axis type.
+  std::optional<int64_t> axis;
+  int64_t qmin = 0, qmax = 0;
+  bool isSigned = true;
+  unsigned width = 8;
+  mlir::Type expressed;
+
+  bool isPerTensor() const { return !axis; }
+  /// Whether every zero point is `value`.
+  bool allZeroPointsAre(int64_t value) const {
+    return llvm::all_of(zeroPoints, [&](int64_t z) { return z == value; });
+  }
+  /// The scale of channel `c` (the only scale if per tensor).
+  double scale(int64_t c) const { return scales[axis ? c : 0]; }
+  int64_t zeroPoint(int64_t c) const { return zeroPoints[axis ? c : 0]; }
+};
+
+/// The parameters of a per-tensor or per-axis quantized (tensor) type;
+/// fails for other types.
+llvm::FailureOr<AxisParams> getAxisParams(mlir::Type type);
+
+/// A parameter that varies along at most one axis of a linalg.generic's
+/// result: a constant in the body, or a constant tensor of shape
+/// [1, ..., C, ..., 1] broadcast over the other dimensions.
+class AxisConstant {
+public:
+  AxisConstant(mlir::Type type, llvm::ArrayRef<double> values,
+               std::optional<int64_t> axis, int64_t rank);
+
+  /// Appends the constant tensor to `inputs` when there is one.
+  void addInput(mlir::OpBuilder &b, mlir::Location loc,
+                llvm::SmallVectorImpl<mlir::Value> &inputs);
+
+  /// The parameter inside the body, whose block arguments are `args`.
+  mlir::Value get(mlir::OpBuilder &b, mlir::Location loc,
+                  mlir::ValueRange args) const;
+
+private:
+  mlir::Type type;
+  llvm::SmallVector<double> values;
+  std::optional<int64_t> axis;
+  int64_t rank;
+  int64_t inputIndex = -1;
+};
+
+/// Whether qnn-integer-only asked for a fixed-point rescale of `op`.
+bool isFixedPoint(mlir::Operation *op);
+
+/// The reason a pattern gives when a multiplier has no fixed-point form.
+extern const char *const kNoFixedPoint;
+
+/// The i64 constant `v`.
+mlir::Value createI64(mlir::OpBuilder &b, mlir::Location loc, int64_t v);
+
+/// round_half_even(x * multiplier / 2^shift) of i64 values
+/// (docs/numerics.md, "Fixed-point requantization").
+mlir::Value createFixedPointRescale(mlir::OpBuilder &b, mlir::Location loc,
+                                    mlir::Value x, mlir::Value multiplier,
+                                    mlir::Value shift);
+
+/// The i64 `q` plus the zero point, clamped to [qmin, qmax], as `storage`.
+mlir::Value storeInteger(mlir::OpBuilder &b, mlir::Location loc, mlir::Value q,
+                         int64_t zp, int64_t qmin, int64_t qmax,
+                         mlir::Type storage);
+
+/// Why the quantized elementwise op, global average pool or unary op `op`
+/// (QuantizedElementwise.cpp) cannot lower, or success; failure with an
+/// empty `reason` if `op` is none of those.
+mlir::LogicalResult checkQuantizedElementwise(mlir::Operation *op,
+                                              std::string &reason);
+
+/// The patterns of QuantizedElementwise.cpp.
+void populateQuantizedElementwisePatterns(const mlir::TypeConverter &converter,
+                                          mlir::RewritePatternSet &patterns);
 
 /// Builds arithmetic on scalars of one element type: float ops for float
 /// types, signed or unsigned integer ops for integer types. Values are

@@ -227,6 +227,45 @@ struct FoldQuantizeUp final : OpRewritePattern<qnn::QuantizeOp> {
   bool allowRequantize;
 };
 
+/// An elementwise op, global average pool or activation whose float
+/// operands are all dequantized and whose only user is a quantize becomes
+/// the quantized op (QuantizedElementwise.cpp), when it lowers: integer
+/// arithmetic or a table, whose rounding differs from the float op's, so
+/// only for qnn-integer-only.
+struct FoldElementwise final : RewritePattern {
+  FoldElementwise(MLIRContext *context)
+      : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/1, context) {}
+
+  LogicalResult matchAndRewrite(Operation *op,
+                                PatternRewriter &rewriter) const override {
+    if (op->getNumResults() != 1 || !isa<qnn::QNNDialect>(op->getDialect()) ||
+        isa<quant::QuantizedType>(getElementTypeOrSelf(op->getResult(0))) ||
+        !op->getResult(0).hasOneUse())
+      return failure();
+    auto quantize = dyn_cast<qnn::QuantizeOp>(*op->getUsers().begin());
+    if (!quantize)
+      return failure();
+    SmallVector<Value> operands;
+    for (Value operand : op->getOperands()) {
+      Value stored = getDequantized(operand);
+      if (!stored)
+        return rewriter.notifyMatchFailure(op, "an operand is not dequantized");
+      operands.push_back(stored);
+    }
+    OperationState state(op->getLoc(), op->getName().getStringRef(), operands,
+                         {quantize.getType()}, op->getAttrs());
+    Operation *folded = rewriter.create(state);
+    std::string reason;
+    if (failed(qnn_to_linalg::checkQuantizedElementwise(folded, reason))) {
+      rewriter.eraseOp(folded);
+      return rewriter.notifyMatchFailure(op, reason);
+    }
+    rewriter.replaceOp(quantize, folded->getResults());
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
 /// quantize(dequantize(q)) to q, or to a requantize of q.
 struct FoldRequantize final : OpRewritePattern<qnn::QuantizeOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -246,18 +285,20 @@ struct FoldRequantize final : OpRewritePattern<qnn::QuantizeOp> {
 
 struct FoldQDQPass final : quantc::impl::FoldQDQBase<FoldQDQPass> {
   void runOnOperation() override {
-    if (failed(foldQDQ(getOperation(), /*allowRequantize=*/false)))
+    if (failed(foldQDQ(getOperation(), /*integerOnly=*/false)))
       signalPassFailure();
   }
 };
 } // namespace
 
-LogicalResult quantc::foldQDQ(func::FuncOp func, bool allowRequantize) {
+LogicalResult quantc::foldQDQ(func::FuncOp func, bool integerOnly) {
   MLIRContext *context = func.getContext();
   RewritePatternSet patterns(context);
   patterns.add<FoldLinear<qnn::ConvOp>, FoldLinear<qnn::MatMulOp>,
                FoldLinear<qnn::GemmOp>, FoldMove, FoldRequantize>(context);
-  patterns.add<FoldQuantizeUp>(context, allowRequantize);
+  patterns.add<FoldQuantizeUp>(context, /*allowRequantize=*/integerOnly);
+  if (integerOnly)
+    patterns.add<FoldElementwise>(context);
   // Folding stays off: a dequantized constant weight must stay stored
   // integers, not become a float constant.
   GreedyRewriteConfig config;

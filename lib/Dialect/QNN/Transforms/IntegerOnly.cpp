@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "quantc/Conversion/QNNToLinalg/QNNToLinalg.h"
 #include "quantc/Dialect/QNN/IR/QNNOps.h"
 #include "quantc/Dialect/QNN/Transforms/Passes.h"
 #include "quantc/Support/QuantParams.h"
@@ -68,7 +69,7 @@ struct IntegerOnlyPass final : quantc::impl::IntegerOnlyBase<IntegerOnlyPass> {
     func::FuncOp func = getOperation();
     // Quantizes move up through pools and moves, now also where that makes
     // a requantize, which rescales in fixed point below.
-    if (failed(foldQDQ(func, /*allowRequantize=*/true)))
+    if (failed(foldQDQ(func, /*integerOnly=*/true)))
       return signalPassFailure();
     bool failedAny = false;
     func.walk([&](Operation *op) {
@@ -198,8 +199,15 @@ struct IntegerOnlyPass final : quantc::impl::IntegerOnlyBase<IntegerOnlyPass> {
       return success();
     bool usesFloat = llvm::any_of(op->getOperandTypes(), isFloat) ||
                      llvm::any_of(op->getResultTypes(), isFloat);
-    if (!usesFloat)
+    if (!usesFloat) {
+      // A quantized op without an integer lowering would be computed in
+      // float by qnn-expand-quantized.
+      std::string reason;
+      if (failed(qnn_to_linalg::checkQuantizedLowering(op, reason)))
+        return op->emitError("integer-only: ")
+               << op->getName() << " has no integer lowering: " << reason;
       return success();
+    }
     if (isa<qnn::DequantizeOp, qnn::ConvOp, qnn::MatMulOp, qnn::GemmOp>(op) &&
         isQuantized(op->getOperand(0).getType()) &&
         llvm::all_of(op->getResults(), onlyReturned))

@@ -5,15 +5,15 @@
 // its result.
 !u = !quant.uniform<u8:f32, 0.05:128>
 !r = !quant.uniform<u8:f32, 0.1:0>
-// CHECK-LABEL: func.func @add(
+// CHECK-LABEL: func.func @div(
 // CHECK-SAME: %[[X:.*]]: tensor<4x!quant.uniform<u8:f32, 5.000000e-02:128>>, %[[Y:.*]]: tensor<4xf32>)
-func.func @add(%x: tensor<4x!u>, %y: tensor<4xf32>) -> tensor<4xf32> {
+func.func @div(%x: tensor<4x!u>, %y: tensor<4xf32>) -> tensor<4xf32> {
   // CHECK: %[[D:.*]] = qnn.dequantize %[[X]] : tensor<4x!quant.uniform<u8:f32, 5.000000e-02:128>> -> tensor<4xf32>
   // CHECK-NOT: qnn.dequantize
-  // CHECK: %[[A:.*]] = qnn.add %[[D]], %[[D]] : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  // CHECK: %[[A:.*]] = qnn.div %[[D]], %[[D]] : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
   // CHECK: %[[Q:.*]] = qnn.quantize %[[A]] : tensor<4xf32> -> tensor<4x!quant.uniform<u8:f32, 1.000000e-01>>
 
-  %a = qnn.add %x, %x : (tensor<4x!u>, tensor<4x!u>) -> tensor<4x!r>
+  %a = qnn.div %x, %x : (tensor<4x!u>, tensor<4x!u>) -> tensor<4x!r>
   // A float result stays float.
   // CHECK: %[[DQ:.*]] = qnn.dequantize %[[Q]]
   // CHECK: qnn.mul %[[DQ]], %[[Y]] : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>

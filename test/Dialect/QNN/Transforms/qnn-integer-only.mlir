@@ -68,3 +68,64 @@ func.func @runtime_bias(%x: tensor<2x8xf32>, %c: tensor<4xf32>) -> tensor<2x4x!o
   %y = qnn.gemm %qx, %qw, %c : (tensor<2x8x!u>, tensor<8x4x!w>, tensor<4xf32>) -> tensor<2x4x!o>
   return %y : tensor<2x4x!o>
 }
+
+// -----
+
+// Activations, adds, muls and global average pools between dequantizes and
+// a quantize become quantized ops, which compute in integers; the graph
+// keeps float only at its boundaries.
+!u = !quant.uniform<u8:f32, 0.05:128>
+!s = !quant.uniform<u8:f32, 0.00390625>
+!a = !quant.uniform<i8:f32, 0.1:-5>
+!p = !quant.uniform<u8:f32, 0.02:3>
+// CHECK-LABEL: func.func @elementwise(
+func.func @elementwise(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x1x1xf32> {
+  // CHECK: %[[QX:.*]] = qnn.quantize %{{.*}} -> tensor<1x2x4x4x!quant.uniform<u8:f32, 5.000000e-02:128>>
+  // CHECK: %[[S:.*]] = qnn.sigmoid %[[QX]] : {{.*}} -> tensor<1x2x4x4x!quant.uniform<u8:f32, 3.906250e-03>>
+  // CHECK: %[[M:.*]] = qnn.mul %[[QX]], %[[S]] : {{.*}} -> tensor<1x2x4x4x!quant.uniform<i8:f32, 1.000000e-01:-5>>
+  // CHECK: %[[A:.*]] = qnn.add %[[M]], %[[QX]] : {{.*}} -> tensor<1x2x4x4x!quant.uniform<i8:f32, 1.000000e-01:-5>>
+  // CHECK: %[[P:.*]] = qnn.global_avg_pool %[[A]] : {{.*}} -> tensor<1x2x1x1x!quant.uniform<u8:f32, 2.000000e-02:3>>
+  // CHECK: qnn.dequantize %[[P]]
+  // CHECK-NOT: qnn.quantize
+  %q = qnn.quantize %x : tensor<1x2x4x4xf32> -> tensor<1x2x4x4x!u>
+  %d = qnn.dequantize %q : tensor<1x2x4x4x!u> -> tensor<1x2x4x4xf32>
+  %s = qnn.sigmoid %d : tensor<1x2x4x4xf32> -> tensor<1x2x4x4xf32>
+  %qs = qnn.quantize %s : tensor<1x2x4x4xf32> -> tensor<1x2x4x4x!s>
+  %ds = qnn.dequantize %qs : tensor<1x2x4x4x!s> -> tensor<1x2x4x4xf32>
+  %m = qnn.mul %d, %ds : (tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+  %qm = qnn.quantize %m : tensor<1x2x4x4xf32> -> tensor<1x2x4x4x!a>
+  %dm = qnn.dequantize %qm : tensor<1x2x4x4x!a> -> tensor<1x2x4x4xf32>
+  %a = qnn.add %dm, %d : (tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+  %qa = qnn.quantize %a : tensor<1x2x4x4xf32> -> tensor<1x2x4x4x!a>
+  %da = qnn.dequantize %qa : tensor<1x2x4x4x!a> -> tensor<1x2x4x4xf32>
+  %p = qnn.global_avg_pool %da : tensor<1x2x4x4xf32> -> tensor<1x2x1x1xf32>
+  %qp = qnn.quantize %p : tensor<1x2x1x1xf32> -> tensor<1x2x1x1x!p>
+  %dp = qnn.dequantize %qp : tensor<1x2x1x1x!p> -> tensor<1x2x1x1xf32>
+  return %dp : tensor<1x2x1x1xf32>
+}
+
+// -----
+
+// 16-bit operands have no table: the activation stays float, an error.
+!w = !quant.uniform<i16:f32, 0.001>
+func.func @wide_activation(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %q = qnn.quantize %x : tensor<4xf32> -> tensor<4x!w>
+  // expected-error @+1 {{integer-only: qnn.dequantize computes in float, and has no integer form here}}
+  %d = qnn.dequantize %q : tensor<4x!w> -> tensor<4xf32>
+  // expected-error @+1 {{integer-only: qnn.tanh computes in float, and has no integer form here}}
+  %t = qnn.tanh %d : tensor<4xf32> -> tensor<4xf32>
+  %qt = qnn.quantize %t : tensor<4xf32> -> tensor<4x!w>
+  %dt = qnn.dequantize %qt : tensor<4x!w> -> tensor<4xf32>
+  return %dt : tensor<4xf32>
+}
+
+// -----
+
+// A quantized op without an integer lowering is an error too: it would
+// compute in float.
+!u = !quant.uniform<u8:f32, 0.05:128>
+func.func @quantized_div(%x: tensor<4x!u>) -> tensor<4x!u> {
+  // expected-error @+1 {{integer-only: qnn.div has no integer lowering: no integer lowering; run qnn-expand-quantized first}}
+  %y = qnn.div %x, %x : (tensor<4x!u>, tensor<4x!u>) -> tensor<4x!u>
+  return %y : tensor<4x!u>
+}

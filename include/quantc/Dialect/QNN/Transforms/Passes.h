@@ -96,10 +96,12 @@ mlir::FailureOr<QuantizedWeight> quantizeWeight(mlir::DenseElementsAttr values,
                                                 mlir::RankedTensorType type,
                                                 const WeightQuantization &how);
 
-/// The rewrites of qnn-fold-qdq on `func`. With `allowRequantize` a
-/// quantize also moves up through a max pool or a move of a dequantized
-/// value of another type, making a requantize (qnn-integer-only does so).
-mlir::LogicalResult foldQDQ(mlir::func::FuncOp func, bool allowRequantize);
+/// The rewrites of qnn-fold-qdq on `func`. With `integerOnly` (as
+/// qnn-integer-only runs them) a quantize also moves up through a max pool
+/// or a move of a dequantized value of another type, making a requantize,
+/// and activations, adds, subs, muls and global average pools between
+/// dequantizes and a quantize become quantized ops.
+mlir::LogicalResult foldQDQ(mlir::func::FuncOp func, bool integerOnly);
 
 /// The name of the function attribute holding the number of results a
 /// function had before qnn-instrument.

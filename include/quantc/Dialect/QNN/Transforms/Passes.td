@@ -118,6 +118,14 @@ def FoldQDQ : Pass<"qnn-fold-qdq", "mlir::func::FuncOp"> {
       moves before that op, which then runs on the stored integers; the
       results are the same bit for bit, since quantizing is monotone and
       elementwise, and the quantize may fold into the op before.
+    - Only as qnn-integer-only runs it: an activation (relu, leaky_relu,
+      clip, sigmoid, hard_sigmoid, hard_swish, tanh, gelu, erf, exp, log,
+      sqrt, neg, abs, round, floor, ceil), `qnn.add`, `qnn.sub`, `qnn.mul`
+      or `qnn.global_avg_pool` whose operands are all dequantized and whose
+      only user is a quantize becomes the quantized op, computed from a
+      table or in integers (docs/numerics.md, "Integer activations, adds
+      and average pools"), when its operands and result are 8-bit and per
+      tensor.
     An op whose quantized form convert-qnn-to-linalg could not lower is left
     as it is.
 
@@ -145,10 +153,14 @@ def IntegerOnly : Pass<"qnn-integer-only", "mlir::func::FuncOp"> {
     - such a contraction's float bias (conv's bias, gemm's C times beta),
       which must be a constant vector, becomes an i32 constant in the
       accumulator's scale `fl32(s_x * s_w[c])`, rounded half to even;
+    - activations, adds, subs, muls and global average pools between
+      dequantizes and a quantize become quantized ops that compute from
+      tables or in integers (qnn-fold-qdq's integer-only rewrites);
     - any qnn op left computing in float is an error naming it, except
       quantize (float inputs enter the graph) and, when only the function
       returns their results, dequantize and contractions with a float
       result (float outputs leave it).
+      A quantized op without an integer lowering is an error too.
 
     ```mlir
     %y = qnn.conv %x, %w, %b : (...) -> tensor<1x8x4x4x!quant.uniform<u8:f32, 0.05:3>>

@@ -1,0 +1,380 @@
+//===- QuantizedElementwise.cpp - Integer activations, adds, pools -------===//
+//
+// Lowers quantized ops outside the contractions to integer code on the
+// stored integers; qnn-integer-only produces them (through qnn-fold-qdq) so
+// that a quantized graph needs no float between its input and its output.
+// The rules, stated in docs/numerics.md ("Integer activations, adds and
+// average pools"):
+//   unary op f    a table of 2^8 stored results, one per stored input,
+//                 computed at compile time: quantize(fl32(f(dequantize(q))))
+//                 with f evaluated in binary64 and rounded once to binary32,
+//                 quantize and dequantize as qnn.quantize and
+//                 qnn.dequantize compute them;
+//   add, sub      y = clamp(round_half_even(((a - z_a) * M_a +- (b - z_b) *
+//                 M_b) / 2^N) + z_y), M_i = round_half_even(s_i / s_y * 2^N)
+//                 with N such that the larger M has 31 bits;
+//   mul           y = clamp(round_half_even((a - z_a) * (b - z_b) * M / 2^n)
+//                 + z_y), M / 2^n the fixed-point form of s_a * s_b / s_y;
+//   global average pool
+//                 y = clamp(round_half_even((sum(q) - count * z_x) * M / 2^n)
+//                 + z_y), M / 2^n the fixed-point form of s_x / (s_y * count).
+// Operands and results are 8-bit and quantized per tensor.
+//
+//===----------------------------------------------------------------------===//
+
+#include "quantc/Conversion/QNNToLinalg/QNNToLinalg.h"
+#include "quantc/Dialect/QNN/IR/QNNOps.h"
+#include "quantc/Support/QuantParams.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/TypeUtilities.h"
+
+#include <cmath>
+#include <limits>
+
+using namespace mlir;
+using namespace quantc;
+using namespace quantc::qnn_to_linalg;
+
+//===----------------------------------------------------------------------===//
+// Unary ops as tables
+//===----------------------------------------------------------------------===//
+
+/// Whether `op` is an elementwise unary op that a table computes.
+static bool isTableUnary(Operation *op) {
+  return isa<qnn::ReluOp, qnn::LeakyReluOp, qnn::ClipOp, qnn::SigmoidOp,
+             qnn::HardSigmoidOp, qnn::HardSwishOp, qnn::TanhOp, qnn::GeluOp,
+             qnn::ErfOp, qnn::ExpOp, qnn::LogOp, qnn::SqrtOp, qnn::NegOp,
+             qnn::AbsOp, qnn::RoundOp, qnn::FloorOp, qnn::CeilOp>(op);
+}
+
+/// The real function of the unary op `op` at `x`, in binary64, with the
+/// formulas of Elementwise.cpp (ONNX's).
+static double evaluateUnary(Operation *op, double x) {
+  auto clampUnit = [](double v) { return std::max(0.0, std::min(1.0, v)); };
+  if (isa<qnn::ReluOp>(op))
+    return std::max(x, 0.0);
+  if (auto leaky = dyn_cast<qnn::LeakyReluOp>(op))
+    return x < 0 ? double(leaky.getAlpha().convertToFloat()) * x : x;
+  if (auto clip = dyn_cast<qnn::ClipOp>(op)) {
+    if (std::optional<APFloat> min = clip.getMin())
+      x = std::max(x, min->convertToDouble());
+    if (std::optional<APFloat> max = clip.getMax())
+      x = std::min(x, max->convertToDouble());
+    return x;
+  }
+  if (isa<qnn::SigmoidOp>(op))
+    return 1.0 / (1.0 + std::exp(-x));
+  if (auto hard = dyn_cast<qnn::HardSigmoidOp>(op))
+    return clampUnit(double(hard.getAlpha().convertToFloat()) * x +
+                     double(hard.getBeta().convertToFloat()));
+  if (isa<qnn::HardSwishOp>(op))
+    return x * clampUnit(x / 6.0 + 0.5);
+  if (isa<qnn::TanhOp>(op))
+    return std::tanh(x);
+  if (auto gelu = dyn_cast<qnn::GeluOp>(op)) {
+    if (gelu.getApproximate() == qnn::GeluApproximation::Tanh)
+      return 0.5 * x *
+             (1.0 +
+              std::tanh(std::sqrt(2.0 / M_PI) * (x + 0.044715 * x * x * x)));
+    return 0.5 * x * (1.0 + std::erf(x / std::sqrt(2.0)));
+  }
+  if (isa<qnn::ErfOp>(op))
+    return std::erf(x);
+  if (isa<qnn::ExpOp>(op))
+    return std::exp(x);
+  if (isa<qnn::LogOp>(op))
+    return std::log(x);
+  if (isa<qnn::SqrtOp>(op))
+    return std::sqrt(x);
+  if (isa<qnn::NegOp>(op))
+    return -x;
+  if (isa<qnn::AbsOp>(op))
+    return std::fabs(x);
+  if (isa<qnn::RoundOp>(op))
+    return roundHalfToEven(x);
+  if (isa<qnn::FloorOp>(op))
+    return std::floor(x);
+  assert(isa<qnn::CeilOp>(op) && "not a table unary op");
+  return std::ceil(x);
+}
+
+/// The table of a quantized unary op: entry i is the stored result for the
+/// stored input whose 8 bits are i (two's complement for signed storage).
+static DenseElementsAttr buildTable(Operation *op, const AxisParams &in,
+                                    const AxisParams &out, Type storage) {
+  QuantParams inParams{float(in.scale(0)), in.zeroPoint(0)};
+  QuantParams outParams{float(out.scale(0)), out.zeroPoint(0)};
+  StorageRange range{out.qmin, out.qmax};
+  SmallVector<APInt> entries;
+  for (int64_t bits = 0; bits < 256; ++bits) {
+    int64_t q = in.isSigned && bits >= 128 ? bits - 256 : bits;
+    float x = dequantizeValue(q, inParams);
+    float y = float(evaluateUnary(op, double(x)));
+    int64_t stored = quantizeValue(y, outParams, range);
+    entries.push_back(APInt(8, uint64_t(stored) & 0xff));
+  }
+  return DenseElementsAttr::get(RankedTensorType::get({256}, storage), entries);
+}
+
+//===----------------------------------------------------------------------===//
+// Which ops lower
+//===----------------------------------------------------------------------===//
+
+/// The parameters of `type`, if it is 8-bit and quantized per tensor.
+static FailureOr<AxisParams> getPerTensor8(Type type) {
+  FailureOr<AxisParams> params = getAxisParams(type);
+  if (failed(params) || !params->isPerTensor() || params->width != 8 ||
+      !params->expressed.isF32())
+    return failure();
+  return params;
+}
+
+/// The N of an add: the larger of `ratios` times 2^N has 31 bits, N in
+/// [1, 62]; fails when the ratio is 2^30 or more.
+static FailureOr<int64_t> getAddShift(ArrayRef<double> ratios) {
+  double largest = *llvm::max_element(ratios);
+  if (!(largest > 0) || !std::isfinite(largest) || largest >= 0x1p30)
+    return failure();
+  int exponent;
+  std::frexp(largest, &exponent);
+  return std::min<int64_t>(62, 31 - exponent);
+}
+
+LogicalResult qnn_to_linalg::checkQuantizedElementwise(Operation *op,
+                                                       std::string &reason) {
+  bool binary = isa<qnn::AddOp, qnn::SubOp, qnn::MulOp>(op);
+  bool pool = isa<qnn::GlobalAvgPoolOp>(op);
+  if (!binary && !pool && !isTableUnary(op)) {
+    reason.clear();
+    return failure();
+  }
+  SmallVector<AxisParams> params;
+  for (Type type :
+       llvm::concat<Type>(op->getOperandTypes(), op->getResultTypes())) {
+    FailureOr<AxisParams> p = getPerTensor8(type);
+    if (failed(p)) {
+      reason = "every operand and the result must be 8-bit, quantized per "
+               "tensor, with expressed type f32";
+      return failure();
+    }
+    params.push_back(*p);
+  }
+  const AxisParams &out = params.back();
+  if (isa<qnn::AddOp, qnn::SubOp>(op)) {
+    if (failed(getAddShift({params[0].scale(0) / out.scale(0),
+                            params[1].scale(0) / out.scale(0)}))) {
+      reason = kNoFixedPoint;
+      return failure();
+    }
+  } else if (isa<qnn::MulOp>(op)) {
+    if (failed(getFixedPointMultiplier(params[0].scale(0) * params[1].scale(0) /
+                                       out.scale(0)))) {
+      reason = kNoFixedPoint;
+      return failure();
+    }
+  } else if (pool) {
+    auto type = cast<RankedTensorType>(op->getOperand(0).getType());
+    int64_t count = 1;
+    for (int64_t d = 2; d < type.getRank(); ++d) {
+      if (type.isDynamicDim(d)) {
+        reason = "a quantized global average pool needs static spatial sizes";
+        return failure();
+      }
+      count *= type.getDimSize(d);
+    }
+    if (count > (int64_t(1) << 23)) {
+      reason = "a quantized global average pool sums at most 2^23 elements";
+      return failure();
+    }
+    if (failed(getFixedPointMultiplier(params[0].scale(0) /
+                                       (out.scale(0) * double(count))))) {
+      reason = kNoFixedPoint;
+      return failure();
+    }
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Patterns
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// Whether `op` has a quantized result that this file lowers; on a failed
+/// check, the reason goes to the rewriter.
+LogicalResult matchQuantized(Operation *op, PatternRewriter &rewriter) {
+  if (!isa<quant::QuantizedType>(getElementTypeOrSelf(op->getResult(0))))
+    return failure();
+  std::string reason;
+  if (failed(checkQuantizedElementwise(op, reason)))
+    return rewriter.notifyMatchFailure(op, reason);
+  return success();
+}
+
+/// A quantized unary op reads its table.
+struct QuantizedUnaryLowering final : ConversionPattern {
+  QuantizedUnaryLowering(const TypeConverter &converter, MLIRContext *context)
+      : ConversionPattern(converter, MatchAnyOpTypeTag(), /*benefit=*/2,
+                          context) {}
+
+  LogicalResult
+  matchAndRewrite(Operation *op, ArrayRef<Value> operands,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (!isTableUnary(op) || failed(matchQuantized(op, rewriter)))
+      return failure();
+    Location loc = op->getLoc();
+    AxisParams in = *getAxisParams(op->getOperand(0).getType());
+    AxisParams out = *getAxisParams(op->getResult(0).getType());
+    auto resultType = cast<RankedTensorType>(
+        getTypeConverter()->convertType(op->getResult(0).getType()));
+    Type storage = resultType.getElementType();
+    Value table = arith::ConstantOp::create(rewriter, loc,
+                                            buildTable(op, in, out, storage));
+    SmallVector<Value> sizes = getDynamicSizes(rewriter, loc, operands[0]);
+    Value result = createElementwise(
+        rewriter, loc, resultType, operands[0],
+        [&](OpBuilder &b, Location nl, ValueRange args) -> Value {
+          // The stored bits, zero-extended, index the table.
+          Value index =
+              arith::IndexCastUIOp::create(b, nl, b.getIndexType(), args[0]);
+          return tensor::ExtractOp::create(b, nl, table, index);
+        },
+        ValueRange(sizes));
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// A quantized add, sub or mul in 64-bit integers.
+template <typename OpTy>
+struct QuantizedBinaryLowering final : OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+  static constexpr bool isMul = std::is_same_v<OpTy, qnn::MulOp>;
+
+  LogicalResult
+  matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (failed(matchQuantized(op, rewriter)))
+      return failure();
+    Location loc = op.getLoc();
+    AxisParams a = *getAxisParams(op.getLhs().getType());
+    AxisParams bParams = *getAxisParams(op.getRhs().getType());
+    AxisParams out = *getAxisParams(op.getType());
+    auto resultType = cast<RankedTensorType>(
+        this->getTypeConverter()->convertType(op.getType()));
+    Type i64 = rewriter.getI64Type();
+    // Multipliers of the two shifted operands (or of their product) and
+    // the shift of the sum.
+    int64_t multiplierA, multiplierB = 0, shift;
+    if (isMul) {
+      FixedPointMultiplier fp = *getFixedPointMultiplier(
+          a.scale(0) * bParams.scale(0) / out.scale(0));
+      multiplierA = fp.multiplier;
+      shift = fp.shift;
+    } else {
+      double ra = a.scale(0) / out.scale(0),
+             rb = bParams.scale(0) / out.scale(0);
+      shift = *getAddShift({ra, rb});
+      multiplierA = int64_t(roundHalfToEven(std::ldexp(ra, shift)));
+      multiplierB = int64_t(roundHalfToEven(std::ldexp(rb, shift)));
+      if (std::is_same_v<OpTy, qnn::SubOp>)
+        multiplierB = -multiplierB;
+    }
+    Value result = createElementwise(
+        rewriter, loc, resultType, {adaptor.getLhs(), adaptor.getRhs()},
+        [&](OpBuilder &b, Location nl, ValueRange args) -> Value {
+          auto shifted = [&](Value q, const AxisParams &p) -> Value {
+            Value wide = extendStored(b, nl, q, i64, p.isSigned);
+            return arith::SubIOp::create(b, nl, wide,
+                                         createI64(b, nl, p.zeroPoint(0)));
+          };
+          Value x = shifted(args[0], a), y = shifted(args[1], bParams);
+          Value sum;
+          if (isMul) {
+            sum = arith::MulIOp::create(b, nl, x, y);
+          } else {
+            sum = arith::AddIOp::create(
+                b, nl,
+                arith::MulIOp::create(b, nl, x, createI64(b, nl, multiplierA)),
+                arith::MulIOp::create(b, nl, y, createI64(b, nl, multiplierB)));
+          }
+          Value rescaled = createFixedPointRescale(
+              b, nl, sum, createI64(b, nl, isMul ? multiplierA : 1),
+              createI64(b, nl, shift));
+          return storeInteger(b, nl, rescaled, out.zeroPoint(0), out.qmin,
+                              out.qmax, resultType.getElementType());
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// A quantized global average pool: an i32 sum of the stored integers,
+/// then one fixed-point rescale.
+struct QuantizedGlobalAvgPoolLowering final
+    : OpConversionPattern<qnn::GlobalAvgPoolOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(qnn::GlobalAvgPoolOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (failed(matchQuantized(op, rewriter)))
+      return failure();
+    Location loc = op.getLoc();
+    AxisParams in = *getAxisParams(op.getInput().getType());
+    AxisParams out = *getAxisParams(op.getType());
+    auto inputType = cast<RankedTensorType>(adaptor.getInput().getType());
+    auto resultType =
+        cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
+    Type i32 = rewriter.getI32Type(), i64 = rewriter.getI64Type();
+    SmallVector<int64_t> axes;
+    int64_t count = 1;
+    for (int64_t d = 2; d < inputType.getRank(); ++d) {
+      axes.push_back(d);
+      count *= inputType.getDimSize(d);
+    }
+    FixedPointMultiplier fp =
+        *getFixedPointMultiplier(in.scale(0) / (out.scale(0) * double(count)));
+    Value wide = createElementwise(
+        rewriter, loc, inputType.clone(i32), adaptor.getInput(),
+        [&](OpBuilder &b, Location nl, ValueRange args) {
+          return extendStored(b, nl, args[0], i32, in.isSigned);
+        },
+        ValueRange(getDynamicSizes(rewriter, loc, adaptor.getInput())));
+    Value sum = createReduction(rewriter, loc, wide, axes, qnn::ReduceKind::Sum,
+                                resultType.clone(i32));
+    Value result = createElementwise(
+        rewriter, loc, resultType, sum,
+        [&](OpBuilder &b, Location nl, ValueRange args) -> Value {
+          Value total = extendStored(b, nl, args[0], i64, /*isSigned=*/true);
+          Value shifted = arith::SubIOp::create(
+              b, nl, total, createI64(b, nl, count * in.zeroPoint(0)));
+          Value rescaled = createFixedPointRescale(
+              b, nl, shifted, createI64(b, nl, fp.multiplier),
+              createI64(b, nl, fp.shift));
+          return storeInteger(b, nl, rescaled, out.zeroPoint(0), out.qmin,
+                              out.qmax, resultType.getElementType());
+        },
+        ValueRange(getDynamicSizes(rewriter, loc, sum)));
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+} // namespace
+
+void qnn_to_linalg::populateQuantizedElementwisePatterns(
+    const TypeConverter &converter, RewritePatternSet &patterns) {
+  MLIRContext *context = patterns.getContext();
+  // Above the float patterns of the same ops, which fail on quantized ones.
+  patterns.add<QuantizedUnaryLowering>(converter, context);
+  patterns.add<
+      QuantizedBinaryLowering<qnn::AddOp>, QuantizedBinaryLowering<qnn::SubOp>,
+      QuantizedBinaryLowering<qnn::MulOp>, QuantizedGlobalAvgPoolLowering>(
+      converter, context,
+      /*benefit=*/2);
+}
