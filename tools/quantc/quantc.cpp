@@ -393,8 +393,33 @@ writeOutput(StringRef outputPath,
   return 0;
 }
 
+/// Folds batch norms and bias adds into contractions and fuses activations
+/// written as several ops (qnn-fold-batch-norm, qnn-fold-bias,
+/// qnn-fuse-activations): the graph that every subcommand but import
+/// calibrates, quantizes and compiles.
+static LogicalResult simplifyModel(MLIRContext &context, ModuleOp module) {
+  PassManager pm(&context);
+  pm.addNestedPass<func::FuncOp>(quantc::createFoldBatchNorm());
+  pm.addNestedPass<func::FuncOp>(quantc::createFoldBias());
+  pm.addNestedPass<func::FuncOp>(quantc::createFuseActivations());
+  return pm.run(module);
+}
+
+static FailureOr<OwningOpRef<ModuleOp>> importRaw(MLIRContext &context,
+                                                  StringRef functionName);
+
+/// The model, imported as function `functionName` and simplified.
 static FailureOr<OwningOpRef<ModuleOp>>
 importModel(MLIRContext &context, StringRef functionName = "main") {
+  FailureOr<OwningOpRef<ModuleOp>> module = importRaw(context, functionName);
+  if (failed(module) || failed(simplifyModel(context, **module)))
+    return failure();
+  return module;
+}
+
+/// The model as the importer gives it, as function `functionName`.
+static FailureOr<OwningOpRef<ModuleOp>> importRaw(MLIRContext &context,
+                                                  StringRef functionName) {
   // A .mlir file holds a qnn module, as quantc import and quant-opt print
   // it: its one function becomes the model.
   if (StringRef(inputPath).ends_with(".mlir")) {
@@ -696,7 +721,10 @@ static int compileModule(ModuleOp module, EmitKind kind, StringRef output,
 /// `dataDir` and writes the statistics to `statsPath`.
 static int calibrateTo(MLIRContext &context, StringRef dataDir,
                        StringRef statsPath) {
-  FailureOr<OwningOpRef<ModuleOp>> module = importModel(context, "forward");
+  // The model as imported: its statistics name every activation of the ONNX
+  // graph, which include those of the simplified graph (a folded or fused
+  // op takes the key of the last op it replaces, whose result it computes).
+  FailureOr<OwningOpRef<ModuleOp>> module = importRaw(context, "forward");
   if (failed(module))
     return 1;
   auto func = (**module).lookupSymbol<func::FuncOp>("forward");
@@ -997,6 +1025,9 @@ importQuantized(MLIRContext &context, QuantizeMode quantizeMode,
     quantize.groupSize = groupSize;
     quantize.biasCorrection = biasCorrection;
     quantize.keepFloat.assign(keep.begin(), keep.end());
+    // Integer-only code needs every op between the contractions quantized.
+    if (integerOnly)
+      quantize.activations = "all";
     pm.addNestedPass<func::FuncOp>(quantc::createQuantize(quantize));
   }
   if (failed(pm.run(**module)))
@@ -1005,7 +1036,7 @@ importQuantized(MLIRContext &context, QuantizeMode quantizeMode,
 }
 
 static int runImport(MLIRContext &context) {
-  FailureOr<OwningOpRef<ModuleOp>> module = importModel(context);
+  FailureOr<OwningOpRef<ModuleOp>> module = importRaw(context, "main");
   if (failed(module))
     return 1;
   std::string error;

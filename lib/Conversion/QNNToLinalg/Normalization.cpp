@@ -68,6 +68,8 @@ struct SoftmaxLowering final : OpRewritePattern<qnn::SoftmaxOp> {
 
   LogicalResult matchAndRewrite(qnn::SoftmaxOp op,
                                 PatternRewriter &rewriter) const override {
+    if (!isa<FloatType>(op.getType().getElementType()))
+      return rewriter.notifyMatchFailure(op, "not a float softmax");
     Location loc = op.getLoc();
     RankedTensorType type = op.getType();
     ShiftedExponentials parts =
@@ -88,6 +90,8 @@ struct LogSoftmaxLowering final : OpRewritePattern<qnn::LogSoftmaxOp> {
 
   LogicalResult matchAndRewrite(qnn::LogSoftmaxOp op,
                                 PatternRewriter &rewriter) const override {
+    if (!isa<FloatType>(op.getType().getElementType()))
+      return rewriter.notifyMatchFailure(op, "not a float softmax");
     Location loc = op.getLoc();
     RankedTensorType type = op.getType();
     ShiftedExponentials parts =

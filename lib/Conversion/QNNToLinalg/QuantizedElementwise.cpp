@@ -1,10 +1,10 @@
-//===- QuantizedElementwise.cpp - Integer activations, adds, pools -------===//
+//===- QuantizedElementwise.cpp - Integer activations, adds, softmax -----===//
 //
 // Lowers quantized ops outside the contractions to integer code on the
 // stored integers; qnn-integer-only produces them (through qnn-fold-qdq) so
 // that a quantized graph needs no float between its input and its output.
-// The rules, stated in docs/numerics.md ("Integer activations, adds and
-// average pools"):
+// The rules, stated in docs/numerics.md ("Integer activations, adds,
+// average pools and softmax"):
 //   unary op f    a table of 2^8 stored results, one per stored input,
 //                 computed at compile time: quantize(fl32(f(dequantize(q))))
 //                 with f evaluated in binary64 and rounded once to binary32,
@@ -17,7 +17,11 @@
 //                 + z_y), M / 2^n the fixed-point form of s_a * s_b / s_y;
 //   global average pool
 //                 y = clamp(round_half_even((sum(q) - count * z_x) * M / 2^n)
-//                 + z_y), M / 2^n the fixed-point form of s_x / (s_y * count).
+//                 + z_y), M / 2^n the fixed-point form of s_x / (s_y * count);
+//   softmax       E[d] = round_half_even(2^16 * exp(-s_x * d)) for the
+//                 distance d = max(q) - q along the axis, and
+//                 y = clamp(round_half_even(E * M / (sum(E) * 2^n)) + z_y),
+//                 M / 2^n the fixed-point form of 1 / s_y.
 // Operands and results are 8-bit and quantized per tensor.
 //
 //===----------------------------------------------------------------------===//
@@ -132,6 +136,10 @@ static FailureOr<AxisParams> getPerTensor8(Type type) {
   return params;
 }
 
+/// The longest softmax axis: the sum of 2^16-scaled exponentials stays
+/// below 2^31.
+static constexpr int64_t kMaxSoftmaxLength = int64_t(1) << 15;
+
 /// The N of an add: the larger of `ratios` times 2^N has 31 bits, N in
 /// [1, 62]; fails when the ratio is 2^30 or more.
 static FailureOr<int64_t> getAddShift(ArrayRef<double> ratios) {
@@ -147,7 +155,8 @@ LogicalResult qnn_to_linalg::checkQuantizedElementwise(Operation *op,
                                                        std::string &reason) {
   bool binary = isa<qnn::AddOp, qnn::SubOp, qnn::MulOp>(op);
   bool pool = isa<qnn::GlobalAvgPoolOp>(op);
-  if (!binary && !pool && !isTableUnary(op)) {
+  bool isSoftmax = isa<qnn::SoftmaxOp>(op);
+  if (!binary && !pool && !isSoftmax && !isTableUnary(op)) {
     reason.clear();
     return failure();
   }
@@ -173,6 +182,20 @@ LogicalResult qnn_to_linalg::checkQuantizedElementwise(Operation *op,
     if (failed(getFixedPointMultiplier(params[0].scale(0) * params[1].scale(0) /
                                        out.scale(0)))) {
       reason = kNoFixedPoint;
+      return failure();
+    }
+  } else if (auto softmax = dyn_cast<qnn::SoftmaxOp>(op)) {
+    auto type = cast<RankedTensorType>(softmax.getInput().getType());
+    int64_t axis = softmax.getAxis();
+    if (type.isDynamicDim(axis) || type.getDimSize(axis) > kMaxSoftmaxLength) {
+      reason = "a quantized softmax needs a static axis of at most 2^15 "
+               "elements";
+      return failure();
+    }
+    FailureOr<FixedPointMultiplier> fp =
+        getFixedPointMultiplier(1.0 / out.scale(0));
+    if (failed(fp) || fp->shift > 31) {
+      reason = "a quantized softmax's result scale must lie in [2^-29, 2]";
       return failure();
     }
   } else if (pool) {
@@ -365,6 +388,93 @@ struct QuantizedGlobalAvgPoolLowering final
   }
 };
 
+/// A quantized softmax: a table of 2^16-scaled exponentials of the
+/// distance to the row's maximum, their i64 sum, and one rounded division.
+struct QuantizedSoftmaxLowering final : OpConversionPattern<qnn::SoftmaxOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(qnn::SoftmaxOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (failed(matchQuantized(op, rewriter)))
+      return failure();
+    Location loc = op.getLoc();
+    AxisParams in = *getAxisParams(op.getInput().getType());
+    AxisParams out = *getAxisParams(op.getType());
+    Value input = adaptor.getInput();
+    auto inputType = cast<RankedTensorType>(input.getType());
+    auto resultType =
+        cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
+    Type i32 = rewriter.getI32Type(), i64 = rewriter.getI64Type();
+    int64_t axis = op.getAxis();
+    FixedPointMultiplier fp = *getFixedPointMultiplier(1.0 / out.scale(0));
+    // E[d] for d = 0 .. 255.
+    SmallVector<int32_t> exponentials;
+    for (int64_t d = 0; d < 256; ++d)
+      exponentials.push_back(int32_t(
+          roundHalfToEven(std::ldexp(std::exp(-in.scale(0) * double(d)), 16))));
+    auto tableType = RankedTensorType::get({256}, i32);
+    Value table = arith::ConstantOp::create(
+        rewriter, loc,
+        DenseElementsAttr::get(tableType, ArrayRef<int32_t>(exponentials)));
+    SmallVector<Value> sizes = getDynamicSizes(rewriter, loc, input);
+    SmallVector<int64_t> keptShape(inputType.getShape());
+    keptShape[axis] = 1;
+    Value wide = createElementwise(
+        rewriter, loc, inputType.clone(i32), input,
+        [&](OpBuilder &b, Location nl, ValueRange args) {
+          return extendStored(b, nl, args[0], i32, in.isSigned);
+        },
+        ValueRange(sizes));
+    Value max =
+        createReduction(rewriter, loc, wide, {axis}, qnn::ReduceKind::Max,
+                        RankedTensorType::get(keptShape, i32));
+    Value exps = createElementwise(
+        rewriter, loc, inputType.clone(i64), {wide, max},
+        [&](OpBuilder &b, Location nl, ValueRange args) -> Value {
+          Value distance = arith::SubIOp::create(b, nl, args[1], args[0]);
+          Value index =
+              arith::IndexCastOp::create(b, nl, b.getIndexType(), distance);
+          Value e = tensor::ExtractOp::create(b, nl, table, index);
+          return arith::ExtSIOp::create(b, nl, b.getI64Type(), e);
+        },
+        ValueRange(sizes));
+    Value sum =
+        createReduction(rewriter, loc, exps, {axis}, qnn::ReduceKind::Sum,
+                        RankedTensorType::get(keptShape, i64));
+    Value result = createElementwise(
+        rewriter, loc, resultType, {exps, sum},
+        [&](OpBuilder &b, Location nl, ValueRange args) -> Value {
+          // round_half_even(E * M / (S * 2^n)), both sides non-negative.
+          Value numerator = arith::MulIOp::create(
+              b, nl, args[0], createI64(b, nl, fp.multiplier));
+          Value denominator =
+              arith::ShLIOp::create(b, nl, args[1], createI64(b, nl, fp.shift));
+          Value quotient =
+              arith::DivUIOp::create(b, nl, numerator, denominator);
+          Value remainder = arith::SubIOp::create(
+              b, nl, numerator,
+              arith::MulIOp::create(b, nl, quotient, denominator));
+          Value twice =
+              arith::ShLIOp::create(b, nl, remainder, createI64(b, nl, 1));
+          Value above = arith::CmpIOp::create(b, nl, arith::CmpIPredicate::ugt,
+                                              twice, denominator);
+          Value tie = arith::CmpIOp::create(b, nl, arith::CmpIPredicate::eq,
+                                            twice, denominator);
+          Value odd = arith::TruncIOp::create(b, nl, b.getI1Type(), quotient);
+          Value up = arith::OrIOp::create(
+              b, nl, above, arith::AndIOp::create(b, nl, tie, odd));
+          Value rounded = arith::AddIOp::create(
+              b, nl, quotient, arith::ExtUIOp::create(b, nl, i64, up));
+          return storeInteger(b, nl, rounded, out.zeroPoint(0), out.qmin,
+                              out.qmax, resultType.getElementType());
+        },
+        ValueRange(sizes));
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
 } // namespace
 
 void qnn_to_linalg::populateQuantizedElementwisePatterns(
@@ -372,9 +482,9 @@ void qnn_to_linalg::populateQuantizedElementwisePatterns(
   MLIRContext *context = patterns.getContext();
   // Above the float patterns of the same ops, which fail on quantized ones.
   patterns.add<QuantizedUnaryLowering>(converter, context);
-  patterns.add<
-      QuantizedBinaryLowering<qnn::AddOp>, QuantizedBinaryLowering<qnn::SubOp>,
-      QuantizedBinaryLowering<qnn::MulOp>, QuantizedGlobalAvgPoolLowering>(
-      converter, context,
-      /*benefit=*/2);
+  patterns.add<QuantizedBinaryLowering<qnn::AddOp>,
+               QuantizedBinaryLowering<qnn::SubOp>,
+               QuantizedBinaryLowering<qnn::MulOp>,
+               QuantizedGlobalAvgPoolLowering, QuantizedSoftmaxLowering>(
+      converter, context, /*benefit=*/2);
 }

@@ -18,6 +18,7 @@
 #include "quantc/Import/ONNX/ONNXImporter.h"
 
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/MemoryBuffer.h"
 
@@ -132,10 +133,21 @@ private:
   std::string addQDQ(const std::string &input, const std::string &base,
                      quant::QuantizedType type, bool quantize, int before);
 
+  /// Makes node `index`, a BatchNormalization or Add that qnn-fold-batch-norm
+  /// or qnn-fold-bias merged into the contraction `op` before it, the
+  /// contraction itself (Conv, or Gemm for a MatMul), reading the
+  /// contraction node's input; that node is dropped. Fails if the nodes do
+  /// not have that shape.
+  LogicalResult mergeFolded(Operation *op, int index);
+  /// The index of the node whose output `name` is, or -1.
+  int findProducer(const std::string &name) const;
+
   onnx::ModelProto &model;
   onnx::GraphProto &graph;
   llvm::StringSet<> names;
   llvm::StringMap<int> nodeIndex;
+  /// Original nodes merged into another, dropped at the end.
+  llvm::DenseSet<int> merged;
   /// The nodes to insert before each original node.
   std::map<int, std::vector<onnx::NodeProto>> inserted;
   /// Activations already quantized: name and type to the dequantized name.
@@ -234,6 +246,10 @@ LogicalResult Exporter::exportOp(Operation *op) {
     return op->emitError("the ONNX node '")
            << key << "' of this op is not in the model";
   int index = found->second;
+  StringRef opType = graph.node(index).op_type();
+  if ((opType == "BatchNormalization" || opType == "Add") &&
+      failed(mergeFolded(op, index)))
+    return failure();
   onnx::NodeProto &node = *graph.mutable_node(index);
 
   // The input: a QuantizeLinear/DequantizeLinear pair, one per tensor and
@@ -274,14 +290,101 @@ LogicalResult Exporter::exportOp(Operation *op) {
   return success();
 }
 
+int Exporter::findProducer(const std::string &name) const {
+  for (int i = 0; i < graph.node_size(); ++i)
+    for (const std::string &output : graph.node(i).output())
+      if (output == name)
+        return i;
+  return -1;
+}
+
+LogicalResult Exporter::mergeFolded(Operation *op, int index) {
+  onnx::NodeProto &node = *graph.mutable_node(index);
+  bool isConv = isa<qnn::ConvOp>(op);
+  StringRef want = isConv ? "Conv" : "MatMul";
+  // The contraction node: the batch norm's data input, or the add input
+  // that a MatMul or Conv produces.
+  int producer = -1;
+  for (int slot = 0; slot < node.input_size(); ++slot) {
+    int candidate = findProducer(node.input(slot));
+    if (candidate >= 0 && graph.node(candidate).op_type() == want &&
+        (node.op_type() == "Add" || slot == 0)) {
+      producer = candidate;
+      break;
+    }
+  }
+  if (producer < 0 || (!isConv && !isa<qnn::GemmOp>(op)))
+    return op->emitError("the ONNX node '")
+           << node.name() << "' (" << node.op_type()
+           << ") that this contraction was folded into has no " << want
+           << " input to merge with";
+  const onnx::NodeProto &contraction = graph.node(producer);
+  onnx::NodeProto result;
+  result.set_name(node.name());
+  result.set_domain(contraction.domain());
+  result.set_op_type(isConv ? "Conv" : "Gemm");
+  if (isConv)
+    *result.mutable_attribute() = contraction.attribute();
+  result.add_input(contraction.input(0));
+  result.add_input(contraction.input(1));
+  // The folded bias: the IR's, as a float initializer unless exportOp
+  // writes it quantized.
+  std::string biasName = uniqueName(node.output(0) + "_bias");
+  Value bias = op->getOperand(2);
+  DenseElementsAttr values;
+  if (auto constant = bias.getDefiningOp<qnn::ConstantOp>())
+    values = dyn_cast<DenseElementsAttr>(constant.getValue());
+  onnx::TensorProto *tensor = graph.add_initializer();
+  tensor->set_name(biasName);
+  tensor->set_data_type(onnx::TensorProto::FLOAT);
+  if (values && values.getElementType().isF32()) {
+    tensor->add_dims(values.getNumElements());
+    for (float v : values.getValues<float>())
+      tensor->add_float_data(v);
+  } else {
+    // Quantized: exportOp replaces it; a placeholder of the right length.
+    int64_t count = cast<RankedTensorType>(bias.getType()).getNumElements();
+    tensor->add_dims(count);
+    for (int64_t i = 0; i < count; ++i)
+      tensor->add_float_data(0.0f);
+    replaced.insert(biasName);
+  }
+  result.add_input(biasName);
+  result.add_output(node.output(0));
+  // The batch norm's parameters or the add's constant go if unused.
+  for (int slot = 0; slot < node.input_size(); ++slot)
+    if (slot != 0 || node.op_type() == "Add")
+      replaced.insert(node.input(slot));
+  replaced.insert(contraction.input(1));
+  merged.insert(producer);
+  node = std::move(result);
+  // A float folded weight is written as it is.
+  DenseElementsAttr weight;
+  if (auto constant = op->getOperand(1).getDefiningOp<qnn::ConstantOp>())
+    weight = dyn_cast<DenseElementsAttr>(constant.getValue());
+  if (weight && weight.getElementType().isF32()) {
+    onnx::TensorProto *w = graph.add_initializer();
+    w->set_name(uniqueName(contraction.input(1) + "_folded"));
+    w->set_data_type(onnx::TensorProto::FLOAT);
+    for (int64_t size : weight.getType().getShape())
+      w->add_dims(size);
+    for (float v : weight.getValues<float>())
+      w->add_float_data(v);
+    node.set_input(1, w->name());
+  }
+  return success();
+}
+
 void Exporter::finish() {
-  // The inserted nodes go before the node that first reads them.
+  // The inserted nodes go before the node that first reads them; merged
+  // nodes go.
   google::protobuf::RepeatedPtrField<onnx::NodeProto> nodes;
   nodes.Swap(graph.mutable_node());
   for (int i = 0; i < nodes.size(); ++i) {
     for (onnx::NodeProto &node : inserted[i])
       *graph.add_node() = std::move(node);
-    *graph.add_node() = std::move(nodes[i]);
+    if (!merged.contains(i))
+      *graph.add_node() = std::move(nodes[i]);
   }
 
   // Float weights and biases no node reads any more are dropped.

@@ -1,5 +1,5 @@
-"""Checks the integer forms of activations, adds, subs, muls and global
-average pools (quantc compile --integer-only) bit for bit against the rules
+"""Checks the integer forms of activations, adds, subs, muls, global
+average pools and softmax (quantc compile --integer-only) bit for bit against the rules
 of docs/numerics.md, written here again in numpy and Python integers.
 
 Each model is QuantizeLinear -> DequantizeLinear -> op -> QuantizeLinear ->
@@ -146,6 +146,24 @@ def pool_reference(q, inp, out):
     return store(result, out)
 
 
+def softmax_reference(q, inp, out):
+    """The integer softmax along the last axis."""
+    table = [round(math.ldexp(math.exp(-float(inp.scale) * d), 16)) for d in range(256)]
+    multiplier, shift = fixed_point(1.0 / float(out.scale))
+    distance = q.max(axis=-1, keepdims=True) - q
+    exps = np.vectorize(lambda d: table[int(d)])(distance).astype(np.int64)
+    sums = exps.sum(axis=-1, keepdims=True)
+    result = np.empty(q.shape, np.int64)
+    for index in np.ndindex(q.shape):
+        numerator = int(exps[index]) * multiplier
+        denominator = int(sums[index[:-1] + (0,)]) << shift
+        quotient, remainder = divmod(numerator, denominator)
+        if 2 * remainder > denominator or (2 * remainder == denominator and quotient % 2):
+            quotient += 1
+        result[index] = quotient
+    return store(result, out)
+
+
 def float_reference(kind, fn, inputs, params, out):
     """Dequantize, the op in binary32, quantize: the float QDQ result."""
     reals = [p.dequantize(q) for q, p in zip(inputs, params)]
@@ -158,6 +176,9 @@ def float_reference(kind, fn, inputs, params, out):
             y = reals[0] - reals[1]
         elif kind == "Mul":
             y = reals[0] * reals[1]
+        elif kind == "Softmax":
+            e = np.exp(reals[0].astype(np.float64) - reals[0].max(axis=-1, keepdims=True))
+            y = (e / e.sum(axis=-1, keepdims=True)).astype(F32)
         else:
             y = reals[0].mean(axis=(2, 3), keepdims=True, dtype=F32)
     return out.quantize(y)
@@ -264,6 +285,16 @@ def main():
     cases.append(("GlobalAveragePool", b, x, (2, 8, 1, 1), out,
                   pool_reference(qx, inp, out),
                   float_reference("pool", None, [qx], [inp], out), 14))
+
+    inp, out = Params(0.1, 128, np.uint8), Params(1 / 256, 0, np.uint8)
+    b = Builder()
+    b.qdq("x", inp)
+    b.nodes.append(helper.make_node("Softmax", ["x_dq"], ["r"], axis=-1))
+    b.qdq("r", out, "y")
+    x = covering_input(rng, inp, shape)
+    qx = inp.quantize(x)
+    cases.append(("Softmax", b, x, shape, out, softmax_reference(qx, inp, out),
+                  float_reference("Softmax", None, [qx], [inp], out), 14))
 
     for op, b, x, out_shape, out, expected, floats, opset in cases:
         path = os.path.join(args.work, op + ".onnx")

@@ -95,3 +95,26 @@ func.func @global_avg_pool(%x: tensor<1x2x4x4x!x>) -> tensor<1x2x1x1x!y> {
   %y = qnn.global_avg_pool %x : tensor<1x2x4x4x!x> -> tensor<1x2x1x1x!y>
   return %y : tensor<1x2x1x1x!y>
 }
+
+// -----
+
+// softmax: the row maximum of the stored integers, a table of
+// round(2^16 * exp(-0.1 * d)) for the distance d to it (65536, 59299,
+// 53656, ... as little-endian hex), the i64 sum, and E * M / (sum * 2^n) rounded half to even
+// with M / 2^n = 2^30 / 2^22, the fixed-point form of 1 / s_y = 256.
+!i = !quant.uniform<u8:f32, 0.1:128>
+!o = !quant.uniform<u8:f32, 0.00390625>
+// CHECK-LABEL: func.func @softmax(
+func.func @softmax(%x: tensor<2x5x!i>) -> tensor<2x5x!o> {
+  // CHECK: arith.constant dense<"0x00000100A3E7000098D10000{{[0-9A-F]*}}"> : tensor<256xi32>
+  // CHECK: arith.extui %{{.*}} : i8 to i32
+  // CHECK: arith.maxsi
+  // CHECK: tensor.extract
+  // CHECK: arith.addi %{{.*}}, %{{.*}} : i64
+  // CHECK-DAG: arith.constant 1073741824 : i64
+  // CHECK-DAG: arith.constant 22 : i64
+  // CHECK: arith.divui
+  // CHECK-NOT: f32
+  %y = qnn.softmax %x {axis = 1 : i64} : tensor<2x5x!i> -> tensor<2x5x!o>
+  return %y : tensor<2x5x!o>
+}

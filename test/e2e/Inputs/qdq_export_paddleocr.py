@@ -6,7 +6,8 @@ Calibration uses strips of opencv-doc's imageTextR.png, evaluation the
 strips of imageTextN.png. The exported model, compiled by quantc, must give
 outputs identical to `quantc compile --quantize static` with the same
 statistics; with onnxruntime given, onnxruntime runs the exported model
-too (all graph optimizations) and must make the same decisions.
+too (all graph optimizations) and must make the same decisions on every
+strip that is not a near tie, with probabilities within 0.05.
 
 Usage: qdq_export_paddleocr.py QUANTC CLS_MODEL IMAGES_DIR WORK_DIR [--ort ORT_DIR]
 """
@@ -79,13 +80,17 @@ def main():
                        env=dict(os.environ, ORT_OPTIMIZATION="all"))
         ort = np.concatenate([np.fromfile(pairs[2 * i + 1], np.float32).reshape(1, -1)
                               for i in range(len(inputs))])
-        decisions = (ort.argmax(1) == want.argmax(1)).mean()
+        # Strips whose two probabilities lie within 0.05 of each other are
+        # ties that one quantization step anywhere may flip; the others must
+        # get the same decision, and no probability may move by 0.05.
+        clear = np.abs(want[:, 0] - want[:, 1]) > 0.05
+        decisions = (ort.argmax(1) == want.argmax(1))[clear].mean()
         error = np.abs(ort - want).max()
-        close = decisions == 1.0
+        close = decisions == 1.0 and error < 0.05
         ok &= close
         print(f"onnxruntime on the exported model: {decisions:.0%} same decisions on "
-              f"{len(inputs)} strips, max probability difference {error:.3g}: "
-              f"{'close' if close else 'FAR'}")
+              f"{clear.sum()} clear strips of {len(inputs)}, max probability difference "
+              f"{error:.3g}: {'close' if close else 'FAR'}")
     print("ALL OK" if ok else "MISMATCH")
     return 0 if ok else 1
 

@@ -152,14 +152,71 @@ struct QuantizePass final : quantc::impl::QuantizeBase<QuantizePass> {
                      "tensor");
       return signalPassFailure();
     }
+    if (activations != "contractions" && activations != "all") {
+      func.emitError("activations must be contractions or all, not '")
+          << activations << "'";
+      return signalPassFailure();
+    }
     for (Operation *op : getContractionsToQuantize(func, keepFloat))
       if (failed(quantizeContraction(op)))
         return signalPassFailure();
+    if (activations == "all" && mode == "static")
+      quantizeOtherInputs(func);
+  }
+
+  /// Quantizes the float operands with a calibrated range of every op that
+  /// has an integer form (activations=all).
+  void quantizeOtherInputs(func::FuncOp func) {
+    SmallVector<Operation *> ops;
+    func.walk([&](Operation *op) {
+      if (isa<qnn::ReluOp, qnn::LeakyReluOp, qnn::ClipOp, qnn::SigmoidOp,
+              qnn::HardSigmoidOp, qnn::HardSwishOp, qnn::TanhOp, qnn::GeluOp,
+              qnn::ErfOp, qnn::ExpOp, qnn::AddOp, qnn::SubOp, qnn::MulOp,
+              qnn::GlobalAvgPoolOp, qnn::SoftmaxOp, qnn::MaxPoolOp,
+              qnn::GlobalMaxPoolOp, qnn::ReshapeOp, qnn::TransposeOp,
+              qnn::SliceOp, qnn::GatherOp>(op))
+        ops.push_back(op);
+    });
+    for (Operation *op : ops) {
+      for (OpOperand &operand : op->getOpOperands()) {
+        Value value = operand.get();
+        auto type = dyn_cast<RankedTensorType>(value.getType());
+        if (!type || !type.getElementType().isF32() ||
+            matchPattern(value, m_Constant()))
+          continue;
+        // Moves take only their data operand.
+        if (isa<qnn::ReshapeOp, qnn::TransposeOp, qnn::SliceOp, qnn::GatherOp>(
+                op) &&
+            operand.getOperandNumber() != 0)
+          continue;
+        // A relu or clip of a contraction folds into its quantized result.
+        Operation *producer = value.getDefiningOp();
+        if (isa<qnn::ReluOp, qnn::ClipOp>(op) && value.hasOneUse() &&
+            isa_and_nonnull<qnn::ConvOp, qnn::MatMulOp, qnn::GemmOp>(producer))
+          continue;
+        FailureOr<Value> dequantized = getQuantizedActivation(value);
+        if (succeeded(dequantized))
+          operand.set(*dequantized);
+      }
+    }
+    // A result that the function returns is quantized too, so that its op
+    // computes on quantized values; the return reads it dequantized.
+    Operation *terminator = func.getBody().back().getTerminator();
+    for (OpOperand &operand : terminator->getOpOperands()) {
+      Operation *producer = operand.get().getDefiningOp();
+      if (!producer || !llvm::is_contained(ops, producer) ||
+          isa<qnn::ReshapeOp, qnn::TransposeOp, qnn::SliceOp, qnn::GatherOp>(
+              producer))
+        continue;
+      FailureOr<Value> dequantized = getQuantizedActivation(operand.get());
+      if (succeeded(dequantized))
+        operand.set(*dequantized);
+    }
   }
 
   /// The dequantized, quantized form of activation `value` (one per value).
   FailureOr<Value> getQuantizedActivation(Value value) {
-    if (Value known = activations.lookup(value))
+    if (Value known = quantizedActivations.lookup(value))
       return known;
     std::optional<std::pair<double, double>> range = getCalibratedRange(value);
     if (!range)
@@ -180,7 +237,7 @@ struct QuantizePass final : quantc::impl::QuantizeBase<QuantizePass> {
                                   isSigned, 8, type.getElementType()));
     Value quantized = qnn::QuantizeOp::create(b, loc, quantizedType, value);
     Value dequantized = qnn::DequantizeOp::create(b, loc, type, quantized);
-    activations[value] = dequantized;
+    quantizedActivations[value] = dequantized;
     return dequantized;
   }
 
@@ -522,6 +579,6 @@ struct QuantizePass final : quantc::impl::QuantizeBase<QuantizePass> {
     return success();
   }
 
-  DenseMap<Value, Value> activations;
+  DenseMap<Value, Value> quantizedActivations;
 };
 } // namespace

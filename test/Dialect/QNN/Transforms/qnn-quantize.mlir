@@ -200,3 +200,34 @@ func.func @bias_correction_batch_norm(%x: tensor<1x2x1x1xf32> {qnn.channel_mean 
   %n = qnn.batch_norm %c, %s, %b, %m, %v : (tensor<1x1x1x1xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x1x1x1xf32>
   return %n : tensor<1x1x1x1xf32>
 }
+
+// -----
+
+// RUN: quant-opt %s --split-input-file --qnn-quantize="activations=all" | FileCheck %s --check-prefix=ALL
+// With activations=all the ops with an integer form get quantized inputs
+// too, and so does a result the function returns; the relu of the conv is
+// left to fold into the conv's result.
+// ALL-LABEL: func.func @all(
+// ALL: %[[C:.*]] = qnn.conv
+// ALL-NEXT: %[[R:.*]] = qnn.relu %[[C]]
+// ALL-NEXT: %[[QR:.*]] = qnn.quantize %[[R]] : {{.*}} -> tensor<1x2x4x4x!quant.uniform<u8:f32, 0.011764706112444401>>
+// ALL-NEXT: %[[DR:.*]] = qnn.dequantize %[[QR]]
+// ALL-NEXT: %[[S:.*]] = qnn.hard_swish %[[DR]]
+// ALL-NEXT: %[[QS:.*]] = qnn.quantize %[[S]] : {{.*}} -> tensor<1x2x4x4x!quant.uniform<u8:f32, 0.015686275437474251:64>>
+// ALL-NEXT: %[[DS:.*]] = qnn.dequantize %[[QS]]
+// ALL-NEXT: %[[P:.*]] = qnn.global_avg_pool %[[DS]]
+// ALL-NEXT: %[[QP:.*]] = qnn.quantize %[[P]]
+// ALL-NEXT: %[[DP:.*]] = qnn.dequantize %[[QP]]
+// ALL-NEXT: return %[[DP]]
+// Without it, only the conv's input is quantized.
+// CHECK-LABEL: func.func @all(
+// CHECK-COUNT-1: qnn.quantize
+// CHECK-NOT: qnn.quantize
+func.func @all(%x: tensor<1x1x4x4xf32> {qnn.range = array<f64: 0.0, 1.0>}) -> tensor<1x2x1x1xf32> {
+  %w = qnn.constant dense<1.0> : tensor<2x1x1x1xf32> -> tensor<2x1x1x1xf32>
+  %c = qnn.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, qnn.range = array<f64: -2.0, 3.0>} : (tensor<1x1x4x4xf32>, tensor<2x1x1x1xf32>) -> tensor<1x2x4x4xf32>
+  %r = qnn.relu %c {qnn.range = array<f64: 0.0, 3.0>} : tensor<1x2x4x4xf32> -> tensor<1x2x4x4xf32>
+  %s = qnn.hard_swish %r {qnn.range = array<f64: -1.0, 3.0>} : tensor<1x2x4x4xf32> -> tensor<1x2x4x4xf32>
+  %p = qnn.global_avg_pool %s {qnn.range = array<f64: 0.0, 2.0>} : tensor<1x2x4x4xf32> -> tensor<1x2x1x1xf32>
+  return %p : tensor<1x2x1x1xf32>
+}

@@ -96,6 +96,69 @@ def ExpandQuantized : Pass<"qnn-expand-quantized", "mlir::func::FuncOp"> {
   }];
 }
 
+def FoldBatchNorm : Pass<"qnn-fold-batch-norm", "mlir::func::FuncOp"> {
+  let summary = "Fold inference batch normalizations into the convs before";
+  let description = [{
+    Rewrites `qnn.batch_norm(qnn.conv(x, W, b))`, when the conv's only user
+    is the batch norm and the weight, bias and batch norm parameters are
+    f32 constants, into one conv: `W' = W * k` along the output channels
+    and `b' = (b - mean) * k + beta`, `k = scale / sqrt(var + epsilon)`,
+    each computed in binary64 and rounded once to binary32. The folded conv
+    takes the batch norm's location, and so its calibration key. quantc
+    runs it on every model it imports, before calibration.
+
+    ```mlir
+    %c = qnn.conv %x, %w : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
+    %y = qnn.batch_norm %c, %s, %b, %m, %v : (...) -> tensor<1x4x6x6xf32>
+    // becomes
+    %y = qnn.conv %x, %w2, %b2 : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<4xf32>) -> tensor<1x4x6x6xf32>
+    ```
+  }];
+}
+
+def FuseActivations : Pass<"qnn-fuse-activations", "mlir::func::FuncOp"> {
+  let summary = "Recognize hard-swish and hard-sigmoid written as several ops";
+  let description = [{
+    Replaces `x * clip(x + 3, 0, 6) / 6` (the division also written as a
+    multiplication by 1/6, the product in either order) with
+    `qnn.hard_swish x`, and `clip(x + 3, 0, 6) / 6` with `qnn.hard_sigmoid x
+    {alpha = 1/6, beta = 0.5}`, when `x` has the result's type. The ops the
+    pattern used disappear when nothing else uses them. The fused op takes
+    the location of the division, and so its calibration key. quantc runs
+    it on every model it imports, before calibration.
+
+    ```mlir
+    %a = qnn.add %x, %three : (tensor<8xf32>, tensor<f32>) -> tensor<8xf32>
+    %c = qnn.clip %a {min = 0.0 : f32, max = 6.0 : f32} : tensor<8xf32> -> tensor<8xf32>
+    %m = qnn.mul %x, %c : (tensor<8xf32>, tensor<8xf32>) -> tensor<8xf32>
+    %y = qnn.div %m, %six : (tensor<8xf32>, tensor<f32>) -> tensor<8xf32>
+    // becomes
+    %y = qnn.hard_swish %x : tensor<8xf32> -> tensor<8xf32>
+    ```
+  }];
+}
+
+def FoldBias : Pass<"qnn-fold-bias", "mlir::func::FuncOp"> {
+  let summary = "Move constant bias adds into the contraction before";
+  let description = [{
+    Rewrites `qnn.add(qnn.matmul(x, W), c)`, with a 2-D `x`, a constant 2-D
+    `W` and a constant `c` holding one value per column (`[N]` or `[1, N]`),
+    into `qnn.gemm x, W, c`, and `qnn.add(qnn.conv(x, W), c)` of a conv
+    without bias and a constant `c` with one value per output channel
+    (`[C]`, `[C, 1, 1]`, `[1, C, 1, 1]`) into `qnn.conv x, W, c`, when the
+    contraction's only user is the add. The contraction takes the add's
+    location, and so its calibration key; a quantized contraction then adds
+    the bias in i32. quantc runs it on every model it imports.
+
+    ```mlir
+    %m = qnn.matmul %x, %w : (tensor<1x8xf32>, tensor<8x2xf32>) -> tensor<1x2xf32>
+    %y = qnn.add %m, %c : (tensor<1x2xf32>, tensor<2xf32>) -> tensor<1x2xf32>
+    // becomes
+    %y = qnn.gemm %x, %w, %c : (tensor<1x8xf32>, tensor<8x2xf32>, tensor<2xf32>) -> tensor<1x2xf32>
+    ```
+  }];
+}
+
 def FoldQDQ : Pass<"qnn-fold-qdq", "mlir::func::FuncOp"> {
   let summary = "Fold quantize/dequantize pairs into quantized ops";
   let description = [{
@@ -120,12 +183,12 @@ def FoldQDQ : Pass<"qnn-fold-qdq", "mlir::func::FuncOp"> {
       elementwise, and the quantize may fold into the op before.
     - Only as qnn-integer-only runs it: an activation (relu, leaky_relu,
       clip, sigmoid, hard_sigmoid, hard_swish, tanh, gelu, erf, exp, log,
-      sqrt, neg, abs, round, floor, ceil), `qnn.add`, `qnn.sub`, `qnn.mul`
-      or `qnn.global_avg_pool` whose operands are all dequantized and whose
-      only user is a quantize becomes the quantized op, computed from a
-      table or in integers (docs/numerics.md, "Integer activations, adds
-      and average pools"), when its operands and result are 8-bit and per
-      tensor.
+      sqrt, neg, abs, round, floor, ceil), `qnn.add`, `qnn.sub`, `qnn.mul`,
+      `qnn.global_avg_pool` or `qnn.softmax` whose operands are all
+      dequantized and whose only user is a quantize becomes the quantized
+      op, computed from a table or in integers (docs/numerics.md, "Integer
+      activations, adds, average pools and softmax"), when its operands and
+      result are 8-bit and per tensor.
     An op whose quantized form convert-qnn-to-linalg could not lower is left
     as it is.
 
@@ -153,8 +216,8 @@ def IntegerOnly : Pass<"qnn-integer-only", "mlir::func::FuncOp"> {
     - such a contraction's float bias (conv's bias, gemm's C times beta),
       which must be a constant vector, becomes an i32 constant in the
       accumulator's scale `fl32(s_x * s_w[c])`, rounded half to even;
-    - activations, adds, subs, muls and global average pools between
-      dequantizes and a quantize become quantized ops that compute from
+    - activations, adds, subs, muls, global average pools and softmaxes
+      between dequantizes and a quantize become quantized ops that compute from
       tables or in integers (qnn-fold-qdq's integer-only rewrites);
     - any qnn op left computing in float is an error naming it, except
       quantize (float inputs enter the graph) and, when only the function
@@ -213,6 +276,14 @@ def Quantize : Pass<"qnn-quantize", "mlir::func::FuncOp"> {
     gemm's C (made if absent), or for a matmul the constant vector its only
     user adds, else a new `qnn.add`. An input without channel means is left uncorrected.
 
+    With `activations=all`, every float operand with a calibrated range of
+    an op that has an integer form (the activations, `qnn.add`, `qnn.sub`,
+    `qnn.mul`, `qnn.global_avg_pool`, `qnn.softmax`, the max pools and the
+    moves) is quantized the same way, and so is such an op's result that
+    the function returns, so that qnn-integer-only finds the whole graph
+    quantized; a relu or clip whose input is a contraction's only result
+    stays float, so that the contraction's quantized result absorbs it.
+
     A contraction whose input has no range, or whose ONNX node or op name
     is listed in `keep-float`, stays float. The result's own
     type comes from its consumer: the quantize of the next contraction's
@@ -248,6 +319,11 @@ def Quantize : Pass<"qnn-quantize", "mlir::func::FuncOp"> {
     ListOption<"keepFloat", "keep-float", "std::string",
                "ONNX node names or op names (qnn.conv, qnn.matmul, "
                "qnn.gemm) of contractions to leave in float">,
+    Option<"activations", "activations", "std::string",
+           /*default=*/"\"contractions\"",
+           "mode=static: quantize the inputs of the contractions only "
+           "(contractions), or also those of every op with an integer "
+           "form (all), as qnn-integer-only needs">,
   ];
 }
 
