@@ -11,7 +11,7 @@ Their outputs are binary32, and equal bits mean equal integers before the
 float epilogue too.
 
 usage: check_aarch64.py BIN_DIR QEMU WORK_DIR fashion-mnist MODEL [--integer-only]
-       check_aarch64.py BIN_DIR QEMU WORK_DIR paddleocr-cls MODEL IMAGES_DIR
+       check_aarch64.py BIN_DIR QEMU WORK_DIR paddleocr-cls MODEL IMAGES_DIR [--integer-only]
 
 With --integer-only every library is compiled with quantc compile
 --integer-only (fixed-point requantization, no float inside the graph).
