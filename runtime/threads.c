@@ -40,12 +40,23 @@ QUANTC_RUNTIME void quantc_set_threads(int threads) {
   quantc_thread_budget = threads > 0 ? threads : 0;
 }
 
+/* The online cores, read once: glibc's sysconf reads a sysfs file on every
+ * call, which costs more than a small kernel. */
+static int quantc_online_cores(void) {
+  static int cores;
+  int known = __atomic_load_n(&cores, __ATOMIC_RELAXED);
+  if (known > 0)
+    return known;
+  long online = sysconf(_SC_NPROCESSORS_ONLN);
+  known = online > 0 ? (int)online : 1;
+  __atomic_store_n(&cores, known, __ATOMIC_RELAXED);
+  return known;
+}
+
 QUANTC_RUNTIME int quantc_get_threads(void) {
   int threads = quantc_thread_budget;
-  if (threads <= 0) {
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    threads = cores > 0 ? (int)cores : 1;
-  }
+  if (threads <= 0)
+    threads = quantc_online_cores();
   return threads > QUANTC_MAX_WORKERS + 1 ? QUANTC_MAX_WORKERS + 1 : threads;
 }
 

@@ -122,6 +122,8 @@ struct LayerNormLowering final : OpRewritePattern<qnn::LayerNormOp> {
 
   LogicalResult matchAndRewrite(qnn::LayerNormOp op,
                                 PatternRewriter &rewriter) const override {
+    if (!isa<FloatType>(op.getType().getElementType()))
+      return rewriter.notifyMatchFailure(op, "not a float layer norm");
     Location loc = op.getLoc();
     RankedTensorType type = op.getType();
     Type element = type.getElementType();

@@ -4,7 +4,7 @@
 // stored integers; qnn-integer-only produces them (through qnn-fold-qdq) so
 // that a quantized graph needs no float between its input and its output.
 // The rules, stated in docs/numerics.md ("Integer activations, adds,
-// average pools and softmax"):
+// average pools, softmax and LayerNorm"):
 //   unary op f    a table of 2^8 stored results, one per stored input,
 //                 computed at compile time: quantize(fl32(f(dequantize(q))))
 //                 with f evaluated in binary64 and rounded once to binary32,
@@ -21,7 +21,13 @@
 //   softmax       E[d] = round_half_even(2^16 * exp(-s_x * d)) for the
 //                 distance d = max(q) - q along the axis, and
 //                 y = clamp(round_half_even(E * M / (sum(E) * 2^n)) + z_y),
-//                 M / 2^n the fixed-point form of 1 / s_y.
+//                 M / 2^n the fixed-point form of 1 / s_y;
+//   layer norm    over the normalized dimensions (N elements), d = q - z_x,
+//                 c = N * d - sum(d), V = floor(sum(c^2) / N) + E with
+//                 E = round(epsilon * N^2 / s_x^2), R = isqrt(V * 2^16),
+//                 y = clamp(round_half_even((c * 2^8 * G + B * R) /
+//                 (R * 2^k)) + z_y), G and B the scale and bias over s_y
+//                 in fixed point with k fraction bits.
 // Operands and results are 8-bit and quantized per tensor.
 //
 //===----------------------------------------------------------------------===//
@@ -31,8 +37,10 @@
 #include "quantc/Support/QuantParams.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/TypeUtilities.h"
 
 #include <cmath>
@@ -151,11 +159,140 @@ static FailureOr<int64_t> getAddShift(ArrayRef<double> ratios) {
   return std::min<int64_t>(62, 31 - exponent);
 }
 
+namespace {
+/// The integer parameters of a quantized layer norm (see the file comment).
+struct LayerNormPlan {
+  int64_t count = 1;                  // N
+  int64_t epsilon = 0;                // E
+  int64_t fraction = 0;               // k
+  SmallVector<int64_t> shape;         // [1, ..., 1, D_axis, ..., D_last]
+  SmallVector<double> gains, offsets; // G and B, row-major over `shape`
+};
+} // namespace
+
+/// The largest normalized size: N^2 * 2^16 * 2^16 stays below 2^63.
+static constexpr int64_t kMaxLayerNormCount = 4096;
+
+/// The constant f32 values of `value` broadcast to `shape` (trailing
+/// aligned), or failure; an absent value is `fill` everywhere.
+static FailureOr<SmallVector<double>>
+broadcastConstant(Value value, ArrayRef<int64_t> shape, double fill) {
+  int64_t total = 1;
+  for (int64_t d : shape)
+    total *= d;
+  if (!value)
+    return SmallVector<double>(total, fill);
+  DenseElementsAttr attr;
+  if (!matchPattern(value, m_Constant(&attr)) || !attr.getElementType().isF32())
+    return failure();
+  ArrayRef<int64_t> from = cast<ShapedType>(attr.getType()).getShape();
+  if (from.size() > shape.size())
+    return failure();
+  SmallVector<float> values(attr.getValues<float>());
+  size_t offset = shape.size() - from.size();
+  SmallVector<double> result;
+  for (int64_t i = 0; i < total; ++i) {
+    // The coordinates of i in `shape`, mapped into `from`.
+    int64_t rest = i, index = 0, stride = 1;
+    SmallVector<int64_t> coords(shape.size());
+    for (int64_t d = int64_t(shape.size()) - 1; d >= 0; --d) {
+      coords[d] = rest % shape[d];
+      rest /= shape[d];
+    }
+    for (int64_t d = int64_t(from.size()) - 1; d >= 0; --d) {
+      int64_t size = from[d];
+      if (size != 1 && size != shape[d + offset])
+        return failure();
+      index += (size == 1 ? 0 : coords[d + offset]) * stride;
+      stride *= size;
+    }
+    result.push_back(values[index]);
+  }
+  return result;
+}
+
+/// The plan of a quantized layer norm whose scale and bias are `scale` and
+/// `bias` (the op's, or their converted values), or why it has none.
+static FailureOr<LayerNormPlan> planLayerNorm(qnn::LayerNormOp op, Value scale,
+                                              Value bias, std::string &reason) {
+  FailureOr<AxisParams> in = getPerTensor8(op.getInput().getType());
+  FailureOr<AxisParams> out = getPerTensor8(op.getType());
+  if (failed(in) || failed(out)) {
+    reason = "the input and the result must be 8-bit, quantized per tensor, "
+             "with expressed type f32";
+    return failure();
+  }
+  auto type = cast<RankedTensorType>(op.getInput().getType());
+  int64_t axis = op.getAxis();
+  LayerNormPlan plan;
+  SmallVector<int64_t> normalized;
+  for (int64_t d = 0; d < type.getRank(); ++d) {
+    if (d < axis) {
+      plan.shape.push_back(1);
+      continue;
+    }
+    if (type.isDynamicDim(d)) {
+      reason = "a quantized layer norm needs static normalized sizes";
+      return failure();
+    }
+    plan.shape.push_back(type.getDimSize(d));
+    normalized.push_back(type.getDimSize(d));
+    plan.count *= type.getDimSize(d);
+  }
+  if (plan.count > kMaxLayerNormCount) {
+    reason = "a quantized layer norm normalizes at most 4096 elements";
+    return failure();
+  }
+  FailureOr<SmallVector<double>> gamma =
+      broadcastConstant(scale, normalized, 1.0);
+  FailureOr<SmallVector<double>> beta =
+      broadcastConstant(bias, normalized, 0.0);
+  if (failed(gamma) || failed(beta)) {
+    reason = "a quantized layer norm's scale and bias must be f32 constants";
+    return failure();
+  }
+  double sx = in->scale(0), sy = out->scale(0);
+  double epsilon = double(op.getEpsilon().convertToFloat()) *
+                   double(plan.count) * double(plan.count) / (sx * sx);
+  if (!(epsilon < 0x1p40)) {
+    reason = "a quantized layer norm's epsilon is too large for its scale";
+    return failure();
+  }
+  plan.epsilon = int64_t(roundHalfToEven(epsilon));
+  // k: |c * 2^8 * G| < 2^20 * 2^8 * 2^24 and |B * R| < 2^34 * 2^28.
+  double maxGain = 0, maxOffset = 0;
+  for (double g : *gamma)
+    maxGain = std::max(maxGain, std::abs(g) / sy);
+  for (double b : *beta)
+    maxOffset = std::max(maxOffset, std::abs(b) / sy);
+  int gainBits = maxGain > 0 ? std::ilogb(maxGain) + 1 : 0;
+  int offsetBits = maxOffset > 0 ? std::ilogb(maxOffset) + 1 : 0;
+  plan.fraction =
+      std::min({int64_t(24 - gainBits), int64_t(33 - offsetBits), int64_t(30)});
+  if (plan.fraction < 8) {
+    reason = "a quantized layer norm's scale or bias is too large for its "
+             "result scale";
+    return failure();
+  }
+  for (double g : *gamma)
+    plan.gains.push_back(roundHalfToEven(std::ldexp(g / sy, plan.fraction)));
+  for (double b : *beta)
+    plan.offsets.push_back(roundHalfToEven(std::ldexp(b / sy, plan.fraction)));
+  return plan;
+}
+
+static LogicalResult checkLayerNorm(qnn::LayerNormOp op, std::string &reason) {
+  return success(
+      succeeded(planLayerNorm(op, op.getScale(), op.getBias(), reason)));
+}
+
 LogicalResult qnn_to_linalg::checkQuantizedElementwise(Operation *op,
                                                        std::string &reason) {
   bool binary = isa<qnn::AddOp, qnn::SubOp, qnn::MulOp>(op);
   bool pool = isa<qnn::GlobalAvgPoolOp>(op);
   bool isSoftmax = isa<qnn::SoftmaxOp>(op);
+  if (auto layerNorm = dyn_cast<qnn::LayerNormOp>(op))
+    return checkLayerNorm(layerNorm, reason);
   if (!binary && !pool && !isSoftmax && !isTableUnary(op)) {
     reason.clear();
     return failure();
@@ -475,6 +612,148 @@ struct QuantizedSoftmaxLowering final : OpConversionPattern<qnn::SoftmaxOp> {
   }
 };
 
+/// floor(sqrt(v)) of an i64 v in [0, 2^62): Newton's iteration from a
+/// power of two above the root, then one correction.
+static Value createIntegerSqrt(OpBuilder &b, Location loc, Value v) {
+  Value one = createI64(b, loc, 1);
+  Value positive = arith::MaxSIOp::create(b, loc, v, one);
+  Value bits = arith::SubIOp::create(
+      b, loc, createI64(b, loc, 64),
+      math::CountLeadingZerosOp::create(b, loc, positive));
+  // 2^ceil(bits / 2) >= sqrt(v).
+  Value x = arith::ShLIOp::create(
+      b, loc, one,
+      arith::ShRUIOp::create(b, loc, arith::AddIOp::create(b, loc, bits, one),
+                             one));
+  for (int i = 0; i < 7; ++i) {
+    Value quotient = arith::DivUIOp::create(b, loc, positive, x);
+    x = arith::ShRUIOp::create(b, loc,
+                               arith::AddIOp::create(b, loc, x, quotient), one);
+  }
+  // x is floor(sqrt(v)) or one above it.
+  Value square = arith::MulIOp::create(b, loc, x, x);
+  Value above = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, square,
+                                      positive);
+  x = arith::SubIOp::create(
+      b, loc, x, arith::ExtUIOp::create(b, loc, b.getI64Type(), above));
+  // v = 0 has root 0.
+  Value zero = createI64(b, loc, 0);
+  Value isZero =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, v, zero);
+  return arith::SelectOp::create(b, loc, isZero, zero, x);
+}
+
+/// round_half_even(num / den) of i64 values, den > 0.
+static Value createRoundedDivision(OpBuilder &b, Location loc, Value num,
+                                   Value den) {
+  Value quotient = arith::FloorDivSIOp::create(b, loc, num, den);
+  Value remainder = arith::SubIOp::create(
+      b, loc, num, arith::MulIOp::create(b, loc, quotient, den));
+  Value twice = arith::ShLIOp::create(b, loc, remainder, createI64(b, loc, 1));
+  Value above =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, twice, den);
+  Value tie =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, twice, den);
+  Value odd = arith::TruncIOp::create(b, loc, b.getI1Type(), quotient);
+  Value up = arith::OrIOp::create(b, loc, above,
+                                  arith::AndIOp::create(b, loc, tie, odd));
+  return arith::AddIOp::create(
+      b, loc, quotient, arith::ExtUIOp::create(b, loc, b.getI64Type(), up));
+}
+
+/// A quantized layer norm in 64-bit integers (see the file comment).
+struct QuantizedLayerNormLowering final
+    : OpConversionPattern<qnn::LayerNormOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(qnn::LayerNormOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (!isa<quant::QuantizedType>(op.getType().getElementType()))
+      return failure();
+    std::string reason;
+    FailureOr<LayerNormPlan> planned =
+        planLayerNorm(op, adaptor.getScale(), adaptor.getBias(), reason);
+    if (failed(planned))
+      return rewriter.notifyMatchFailure(op, reason);
+    LayerNormPlan plan = *planned;
+    Location loc = op.getLoc();
+    AxisParams in = *getAxisParams(op.getInput().getType());
+    AxisParams out = *getAxisParams(op.getType());
+    Value input = adaptor.getInput();
+    auto inputType = cast<RankedTensorType>(input.getType());
+    auto resultType =
+        cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
+    Type i64 = rewriter.getI64Type();
+    SmallVector<int64_t> axes;
+    SmallVector<int64_t> keptShape(inputType.getShape());
+    for (int64_t d = op.getAxis(); d < inputType.getRank(); ++d) {
+      axes.push_back(d);
+      keptShape[d] = 1;
+    }
+    auto keptType = RankedTensorType::get(keptShape, i64);
+    SmallVector<Value> sizes = getDynamicSizes(rewriter, loc, input);
+    auto constant = [&](ArrayRef<double> values) -> Value {
+      SmallVector<int64_t> ints(values.begin(), values.end());
+      auto type = RankedTensorType::get(plan.shape, i64);
+      return arith::ConstantOp::create(
+          rewriter, loc, DenseElementsAttr::get(type, ArrayRef<int64_t>(ints)));
+    };
+    Value gains = constant(plan.gains), offsets = constant(plan.offsets);
+    // d = q - z_x.
+    Value shifted = createElementwise(
+        rewriter, loc, inputType.clone(i64), input,
+        [&](OpBuilder &b, Location nl, ValueRange args) -> Value {
+          Value q = extendStored(b, nl, args[0], i64, in.isSigned);
+          return arith::SubIOp::create(b, nl, q,
+                                       createI64(b, nl, in.zeroPoint(0)));
+        },
+        ValueRange(sizes));
+    Value sum = createReduction(rewriter, loc, shifted, axes,
+                                qnn::ReduceKind::Sum, keptType);
+    // c = N * d - sum(d).
+    Value centered = createElementwise(
+        rewriter, loc, inputType.clone(i64), {shifted, sum},
+        [&](OpBuilder &b, Location nl, ValueRange args) -> Value {
+          Value scaled = arith::MulIOp::create(b, nl, args[0],
+                                               createI64(b, nl, plan.count));
+          return arith::SubIOp::create(b, nl, scaled, args[1]);
+        },
+        ValueRange(sizes));
+    Value squares = createReduction(rewriter, loc, centered, axes,
+                                    qnn::ReduceKind::SumSquare, keptType);
+    // R = isqrt((sum(c^2) / N + E) * 2^16).
+    Value root = createElementwise(
+        rewriter, loc, keptType, squares,
+        [&](OpBuilder &b, Location nl, ValueRange args) -> Value {
+          Value variance = arith::DivUIOp::create(b, nl, args[0],
+                                                  createI64(b, nl, plan.count));
+          Value v = arith::AddIOp::create(b, nl, variance,
+                                          createI64(b, nl, plan.epsilon));
+          Value r = createIntegerSqrt(
+              b, nl, arith::ShLIOp::create(b, nl, v, createI64(b, nl, 16)));
+          return arith::MaxSIOp::create(b, nl, r, createI64(b, nl, 1));
+        },
+        ValueRange(getDynamicSizes(rewriter, loc, squares)));
+    Value result = createElementwise(
+        rewriter, loc, resultType, {centered, root, gains, offsets},
+        [&](OpBuilder &b, Location nl, ValueRange args) -> Value {
+          Value c = arith::ShLIOp::create(b, nl, args[0], createI64(b, nl, 8));
+          Value num = arith::AddIOp::create(
+              b, nl, arith::MulIOp::create(b, nl, c, args[2]),
+              arith::MulIOp::create(b, nl, args[3], args[1]));
+          Value den = arith::ShLIOp::create(b, nl, args[1],
+                                            createI64(b, nl, plan.fraction));
+          Value q = createRoundedDivision(b, nl, num, den);
+          return storeInteger(b, nl, q, out.zeroPoint(0), out.qmin, out.qmax,
+                              resultType.getElementType());
+        },
+        ValueRange(sizes));
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
 } // namespace
 
 void qnn_to_linalg::populateQuantizedElementwisePatterns(
@@ -482,9 +761,9 @@ void qnn_to_linalg::populateQuantizedElementwisePatterns(
   MLIRContext *context = patterns.getContext();
   // Above the float patterns of the same ops, which fail on quantized ones.
   patterns.add<QuantizedUnaryLowering>(converter, context);
-  patterns.add<QuantizedBinaryLowering<qnn::AddOp>,
-               QuantizedBinaryLowering<qnn::SubOp>,
-               QuantizedBinaryLowering<qnn::MulOp>,
-               QuantizedGlobalAvgPoolLowering, QuantizedSoftmaxLowering>(
-      converter, context, /*benefit=*/2);
+  patterns.add<
+      QuantizedBinaryLowering<qnn::AddOp>, QuantizedBinaryLowering<qnn::SubOp>,
+      QuantizedBinaryLowering<qnn::MulOp>, QuantizedGlobalAvgPoolLowering,
+      QuantizedSoftmaxLowering, QuantizedLayerNormLowering>(converter, context,
+                                                            /*benefit=*/2);
 }

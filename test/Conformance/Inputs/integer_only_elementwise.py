@@ -1,5 +1,5 @@
 """Checks the integer forms of activations, adds, subs, muls, global
-average pools and softmax (quantc compile --integer-only) bit for bit against the rules
+average pools, softmax and layer norm (quantc compile --integer-only) bit for bit against the rules
 of docs/numerics.md, written here again in numpy and Python integers.
 
 Each model is QuantizeLinear -> DequantizeLinear -> op -> QuantizeLinear ->
@@ -164,6 +164,40 @@ def softmax_reference(q, inp, out):
     return store(result, out)
 
 
+def layer_norm_plan(gamma, beta, count, epsilon, inp, out):
+    """E, k, G and B of the integer layer norm (docs/numerics.md)."""
+    sx, sy = float(inp.scale), float(out.scale)
+    e = round(float(F32(epsilon)) * count * count / (sx * sx))
+    max_gain = max(abs(float(g)) / sy for g in gamma)
+    max_offset = max(abs(float(b)) / sy for b in beta)
+    gain_bits = math.frexp(max_gain)[1] if max_gain > 0 else 0
+    offset_bits = math.frexp(max_offset)[1] if max_offset > 0 else 0
+    k = min(24 - gain_bits, 33 - offset_bits, 30)
+    gains = [round(math.ldexp(float(g) / sy, k)) for g in gamma]
+    offsets = [round(math.ldexp(float(b) / sy, k)) for b in beta]
+    return e, k, gains, offsets
+
+
+def layer_norm_reference(q, gamma, beta, epsilon, inp, out):
+    """The integer layer norm over the last axis, in Python integers."""
+    count = q.shape[-1]
+    e, k, gains, offsets = layer_norm_plan(gamma, beta, count, epsilon, inp, out)
+    result = np.empty(q.shape, np.int64)
+    for row in np.ndindex(q.shape[:-1]):
+        d = [int(v) - inp.zero_point for v in q[row]]
+        total = sum(d)
+        c = [count * v - total for v in d]
+        root = max(math.isqrt((sum(v * v for v in c) // count + e) << 16), 1)
+        for i, v in enumerate(c):
+            num = (v << 8) * gains[i] + offsets[i] * root
+            den = root << k
+            quotient, remainder = divmod(num, den)
+            if 2 * remainder > den or (2 * remainder == den and quotient % 2):
+                quotient += 1
+            result[row + (i,)] = quotient
+    return store(result, out)
+
+
 def float_reference(kind, fn, inputs, params, out):
     """Dequantize, the op in binary32, quantize: the float QDQ result."""
     reals = [p.dequantize(q) for q, p in zip(inputs, params)]
@@ -176,6 +210,12 @@ def float_reference(kind, fn, inputs, params, out):
             y = reals[0] - reals[1]
         elif kind == "Mul":
             y = reals[0] * reals[1]
+        elif kind == "LayerNorm":
+            x = reals[0].astype(np.float64)
+            gamma, beta, epsilon = fn
+            mean = x.mean(axis=-1, keepdims=True)
+            var = ((x - mean) ** 2).mean(axis=-1, keepdims=True)
+            y = ((x - mean) / np.sqrt(var + float(F32(epsilon))) * gamma + beta).astype(F32)
         elif kind == "Softmax":
             e = np.exp(reals[0].astype(np.float64) - reals[0].max(axis=-1, keepdims=True))
             y = (e / e.sum(axis=-1, keepdims=True)).astype(F32)
@@ -295,6 +335,24 @@ def main():
     qx = inp.quantize(x)
     cases.append(("Softmax", b, x, shape, out, softmax_reference(qx, inp, out),
                   float_reference("Softmax", None, [qx], [inp], out), 14))
+
+    inp, out = Params(0.05, 120, np.uint8), Params(0.03, 0, np.int8)
+    gamma = rng.uniform(0.5, 1.5, shape[-1]).astype(F32)
+    beta = rng.uniform(-0.5, 0.5, shape[-1]).astype(F32)
+    epsilon = 1e-5
+    b = Builder()
+    b.qdq("x", inp)
+    b.inits.append(numpy_helper.from_array(gamma, "gamma"))
+    b.inits.append(numpy_helper.from_array(beta, "beta"))
+    b.nodes.append(helper.make_node("LayerNormalization", ["x_dq", "gamma", "beta"], ["r"],
+                                    axis=-1, epsilon=epsilon))
+    b.qdq("r", out, "y")
+    x = covering_input(rng, inp, shape)
+    qx = inp.quantize(x)
+    cases.append(("LayerNormalization", b, x, shape, out,
+                  layer_norm_reference(qx, gamma, beta, epsilon, inp, out),
+                  float_reference("LayerNorm", (gamma.astype(np.float64), beta.astype(np.float64),
+                                                epsilon), [qx], [inp], out), 17))
 
     for op, b, x, out_shape, out, expected, floats, opset in cases:
         path = os.path.join(args.work, op + ".onnx")

@@ -118,3 +118,29 @@ func.func @softmax(%x: tensor<2x5x!i>) -> tensor<2x5x!o> {
   %y = qnn.softmax %x {axis = 1 : i64} : tensor<2x5x!i> -> tensor<2x5x!o>
   return %y : tensor<2x5x!o>
 }
+
+// -----
+
+// layer_norm over the last axis (N = 4): d = q - 3, c = 4 * d - sum(d), the
+// i64 sum of c^2, R = isqrt((sum / 4 + E) * 2^16) by Newton's iteration
+// (unsigned divisions) with E = round(1e-5 * 16 / 0.25) = 0, then
+// (c * 2^8 * G + B * R) / (R * 2^k) rounded half to even (a floor
+// division and the remainder), G = round(2 / 0.5 * 2^k), B = round(1 / 0.5
+// * 2^k) with k = min(24 - 3, 33 - 2, 30) = 21: 8388608 and 4194304.
+!x = !quant.uniform<u8:f32, 0.5:3>
+!y = !quant.uniform<i8:f32, 0.5>
+// CHECK-LABEL: func.func @layer_norm(
+func.func @layer_norm(%x: tensor<2x4x!x>) -> tensor<2x4x!y> {
+  // CHECK-DAG: arith.constant dense<8388608> : tensor<1x4xi64>
+  // CHECK-DAG: arith.constant dense<4194304> : tensor<1x4xi64>
+  // CHECK: arith.extui %{{.*}} : i8 to i64
+  // CHECK: math.ctlz
+  // CHECK: arith.divui
+  // CHECK: arith.floordivsi
+  // CHECK: arith.trunci %{{.*}} : i64 to i8
+  // CHECK-NOT: f32
+  %g = qnn.constant dense<2.0> : tensor<4xf32> -> tensor<4xf32>
+  %b = qnn.constant dense<1.0> : tensor<4xf32> -> tensor<4xf32>
+  %y = qnn.layer_norm %x, %g, %b {axis = 1 : i64} : (tensor<2x4x!x>, tensor<4xf32>, tensor<4xf32>) -> tensor<2x4x!y>
+  return %y : tensor<2x4x!y>
+}

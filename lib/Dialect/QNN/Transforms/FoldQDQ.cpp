@@ -23,6 +23,7 @@
 #include "quantc/Support/QuantParams.h"
 
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/IR/TypeUtilities.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -227,8 +228,9 @@ struct FoldQuantizeUp final : OpRewritePattern<qnn::QuantizeOp> {
   bool allowRequantize;
 };
 
-/// An elementwise op, global average pool or activation whose float
-/// operands are all dequantized and whose only user is a quantize becomes
+/// An elementwise op, global average pool, softmax, layer norm or
+/// activation whose float operands are all dequantized (a layer norm's
+/// scale and bias: float constants) and whose only user is a quantize becomes
 /// the quantized op (QuantizedElementwise.cpp), when it lowers: integer
 /// arithmetic or a table, whose rounding differs from the float op's, so
 /// only for qnn-integer-only.
@@ -246,8 +248,13 @@ struct FoldElementwise final : RewritePattern {
     if (!quantize)
       return failure();
     SmallVector<Value> operands;
-    for (Value operand : op->getOperands()) {
-      Value stored = getDequantized(operand);
+    for (OpOperand &operand : op->getOpOperands()) {
+      Value stored = getDequantized(operand.get());
+      // A layer norm's scale and bias stay float constants.
+      if (!stored && isa<qnn::LayerNormOp>(op) &&
+          operand.getOperandNumber() > 0 &&
+          matchPattern(operand.get(), m_Constant()))
+        stored = operand.get();
       if (!stored)
         return rewriter.notifyMatchFailure(op, "an operand is not dequantized");
       operands.push_back(stored);

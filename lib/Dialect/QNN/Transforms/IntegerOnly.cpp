@@ -63,6 +63,17 @@ static SmallVector<double> getMultipliers(Type input, Type weight, Type result,
   return multipliers;
 }
 
+/// An error on `op` that starts "integer-only: ", names the ONNX node the
+/// op came from (when its location holds one) and then says `message`.
+static InFlightDiagnostic emitIntegerOnlyError(Operation *op,
+                                               StringRef message) {
+  InFlightDiagnostic error = op->emitError("integer-only: ");
+  if (auto name = dyn_cast<NameLoc>(op->getLoc());
+      name && !name.getName().getValue().empty())
+    error << "node '" << name.getName().getValue() << "': ";
+  return std::move(error << message);
+}
+
 namespace {
 struct IntegerOnlyPass final : quantc::impl::IntegerOnlyBase<IntegerOnlyPass> {
   void runOnOperation() override {
@@ -95,13 +106,13 @@ struct IntegerOnlyPass final : quantc::impl::IntegerOnlyBase<IntegerOnlyPass> {
     auto biasType = dyn_cast<RankedTensorType>(bias.getType());
     if (!matchPattern(bias, m_Constant(&values)) || !biasType ||
         biasType.getRank() > 1)
-      return op->emitError("integer-only: the float bias must be a constant "
-                           "vector to become i32");
+      return emitIntegerOnlyError(op, "the float bias must be a constant "
+                                      "vector to become i32");
     SmallVector<double> in = getScales(op->getOperand(0).getType()),
                         w = getScales(op->getOperand(1).getType());
     int64_t count = biasType.getRank() ? biasType.getDimSize(0) : 1;
     if (w.size() > 1 && count != int64_t(w.size()))
-      return op->emitError("integer-only: the bias has ")
+      return emitIntegerOnlyError(op, "the bias has ")
              << count << " values for " << w.size() << " channels";
     SmallVector<double> scales;
     SmallVector<int32_t> stored;
@@ -151,7 +162,7 @@ struct IntegerOnlyPass final : quantc::impl::IntegerOnlyBase<IntegerOnlyPass> {
       double beta = gemm.getBeta().convertToDouble();
       if (c && !isQuantized(c.getType()) && beta != 0.0) {
         if (alpha != 1.0)
-          return op->emitError("integer-only: a float C with alpha ")
+          return emitIntegerOnlyError(op, "a float C with alpha ")
                  << alpha << " has no i32 form";
         if (failed(quantizeBias(op, 2, beta)))
           return failure();
@@ -162,7 +173,7 @@ struct IntegerOnlyPass final : quantc::impl::IntegerOnlyBase<IntegerOnlyPass> {
                                    op->getOperand(1).getType(),
                                    op->getResult(0).getType(), alpha))
       if (failed(getFixedPointMultiplier(m)))
-        return op->emitError("integer-only: the requantization multiplier ")
+        return emitIntegerOnlyError(op, "the requantization multiplier ")
                << m << " has no fixed-point form";
     op->setAttr(qnn::kFixedPointAttrName, UnitAttr::get(op->getContext()));
     return success();
@@ -174,7 +185,7 @@ struct IntegerOnlyPass final : quantc::impl::IntegerOnlyBase<IntegerOnlyPass> {
     for (size_t c = 0; c < std::max(in.size(), out.size()); ++c) {
       double ratio = in[in.size() > 1 ? c : 0] / out[out.size() > 1 ? c : 0];
       if (failed(getFixedPointMultiplier(ratio)))
-        return op.emitError("integer-only: the requantization ratio ")
+        return emitIntegerOnlyError(op, "the requantization ratio ")
                << ratio << " has no fixed-point form";
     }
     op->setAttr(qnn::kFixedPointAttrName, UnitAttr::get(op->getContext()));
@@ -197,14 +208,20 @@ struct IntegerOnlyPass final : quantc::impl::IntegerOnlyBase<IntegerOnlyPass> {
     if (!isa<qnn::QNNDialect>(op->getDialect()) ||
         isa<qnn::ConstantOp, qnn::QuantizeOp>(op))
       return success();
-    bool usesFloat = llvm::any_of(op->getOperandTypes(), isFloat) ||
+    // Float constants (a layer norm's scale and bias) are compile-time
+    // data of the op's integer lowering, not float arithmetic.
+    bool usesFloat = llvm::any_of(op->getOperands(),
+                                  [](Value v) {
+                                    return isFloat(v.getType()) &&
+                                           !v.getDefiningOp<qnn::ConstantOp>();
+                                  }) ||
                      llvm::any_of(op->getResultTypes(), isFloat);
     if (!usesFloat) {
       // A quantized op without an integer lowering would be computed in
       // float by qnn-expand-quantized.
       std::string reason;
       if (failed(qnn_to_linalg::checkQuantizedLowering(op, reason)))
-        return op->emitError("integer-only: ")
+        return emitIntegerOnlyError(op, "")
                << op->getName() << " has no integer lowering: " << reason;
       return success();
     }
@@ -212,7 +229,7 @@ struct IntegerOnlyPass final : quantc::impl::IntegerOnlyBase<IntegerOnlyPass> {
         isQuantized(op->getOperand(0).getType()) &&
         llvm::all_of(op->getResults(), onlyReturned))
       return success();
-    return op->emitError("integer-only: ")
+    return emitIntegerOnlyError(op, "")
            << op->getName()
            << " computes in float, and has no integer form here";
   }

@@ -184,11 +184,12 @@ def FoldQDQ : Pass<"qnn-fold-qdq", "mlir::func::FuncOp"> {
     - Only as qnn-integer-only runs it: an activation (relu, leaky_relu,
       clip, sigmoid, hard_sigmoid, hard_swish, tanh, gelu, erf, exp, log,
       sqrt, neg, abs, round, floor, ceil), `qnn.add`, `qnn.sub`, `qnn.mul`,
-      `qnn.global_avg_pool` or `qnn.softmax` whose operands are all
-      dequantized and whose only user is a quantize becomes the quantized
+      `qnn.global_avg_pool`, `qnn.softmax` or `qnn.layer_norm` whose
+      operands are all dequantized (a layer norm's scale and bias: float
+      constants) and whose only user is a quantize becomes the quantized
       op, computed from a table or in integers (docs/numerics.md, "Integer
-      activations, adds, average pools and softmax"), when its operands and
-      result are 8-bit and per tensor.
+      activations, adds, average pools, softmax and LayerNorm"), when its
+      input and result are 8-bit and per tensor.
     An op whose quantized form convert-qnn-to-linalg could not lower is left
     as it is.
 
@@ -216,9 +217,10 @@ def IntegerOnly : Pass<"qnn-integer-only", "mlir::func::FuncOp"> {
     - such a contraction's float bias (conv's bias, gemm's C times beta),
       which must be a constant vector, becomes an i32 constant in the
       accumulator's scale `fl32(s_x * s_w[c])`, rounded half to even;
-    - activations, adds, subs, muls, global average pools and softmaxes
-      between dequantizes and a quantize become quantized ops that compute from
-      tables or in integers (qnn-fold-qdq's integer-only rewrites);
+    - activations, adds, subs, muls, global average pools, softmaxes and
+      layer norms between dequantizes and a quantize become quantized ops
+      that compute from tables or in integers (qnn-fold-qdq's integer-only
+      rewrites);
     - any qnn op left computing in float is an error naming it, except
       quantize (float inputs enter the graph) and, when only the function
       returns their results, dequantize and contractions with a float
@@ -278,8 +280,8 @@ def Quantize : Pass<"qnn-quantize", "mlir::func::FuncOp"> {
 
     With `activations=all`, every float operand with a calibrated range of
     an op that has an integer form (the activations, `qnn.add`, `qnn.sub`,
-    `qnn.mul`, `qnn.global_avg_pool`, `qnn.softmax`, the max pools and the
-    moves) is quantized the same way, and so is such an op's result that
+    `qnn.mul`, `qnn.global_avg_pool`, `qnn.softmax`, `qnn.layer_norm`, the
+    max pools and the moves) is quantized the same way, and so is such an op's result that
     the function returns, so that qnn-integer-only finds the whole graph
     quantized; a relu or clip whose input is a contraction's only result
     stays float, so that the contraction's quantized result absorbs it.
