@@ -62,7 +62,11 @@ quantc::quantizeWeight(DenseElementsAttr values, RankedTensorType type,
     blockMax = std::max(blockMax, std::fabs(v));
   }
   QuantizedWeight weight;
-  for (float a : absMax) {
+  for (float &a : absMax) {
+    // A block of weights below 2^-64 quantizes to zeros with scale 1: its
+    // scale would make the bias scale s_input * scale subnormal.
+    if (a < 0x1p-64f)
+      a = 0.0f;
     FailureOr<QuantParams> params = chooseQuantParams(-a, a, narrow, true);
     if (failed(params))
       return failure();
