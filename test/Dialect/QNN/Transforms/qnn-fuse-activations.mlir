@@ -47,3 +47,52 @@ func.func @kept(%x: tensor<8xf32>, %z: tensor<8xf32>) -> (tensor<8xf32>, tensor<
   %w = qnn.div %m, %six : (tensor<8xf32>, tensor<f32>) -> tensor<8xf32>
   return %y, %w : tensor<8xf32>, tensor<8xf32>
 }
+
+// -----
+
+// A layer norm written as ten ops (as paddle2onnx exports it) is one
+// qnn.layer_norm over the axes the means reduce (epsilon 1e-5, the
+// default, not printed).
+// CHECK-LABEL: func.func @layer_norm(
+// CHECK-SAME: %[[X:.*]]: tensor<1x4x8xf32>)
+func.func @layer_norm(%x: tensor<1x4x8xf32>) -> tensor<1x4x8xf32> {
+  // CHECK: %[[G:.*]] = qnn.constant dense<2.000000e+00> : tensor<8xf32>
+  // CHECK: %[[B:.*]] = qnn.constant dense<5.000000e-01> : tensor<8xf32>
+  // CHECK: %[[Y:.*]] = qnn.layer_norm %[[X]], %[[G]], %[[B]] {axis = 2 : i64} : (tensor<1x4x8xf32>, tensor<8xf32>, tensor<8xf32>) -> tensor<1x4x8xf32>
+  // CHECK-NEXT: return %[[Y]]
+  %g = qnn.constant dense<2.0> : tensor<8xf32> -> tensor<8xf32>
+  %b = qnn.constant dense<0.5> : tensor<8xf32> -> tensor<8xf32>
+  %eps = qnn.constant dense<1.0e-5> : tensor<f32> -> tensor<f32>
+  %two = qnn.constant dense<2.0> : tensor<f32> -> tensor<f32>
+  %m = qnn.reduce <mean> %x {axes = array<i64: 2>} : tensor<1x4x8xf32> -> tensor<1x4x1xf32>
+  %c = qnn.sub %x, %m : (tensor<1x4x8xf32>, tensor<1x4x1xf32>) -> tensor<1x4x8xf32>
+  %p = qnn.pow %c, %two : (tensor<1x4x8xf32>, tensor<f32>) -> tensor<1x4x8xf32>
+  %v = qnn.reduce <mean> %p {axes = array<i64: 2>} : tensor<1x4x8xf32> -> tensor<1x4x1xf32>
+  %ve = qnn.add %v, %eps : (tensor<1x4x1xf32>, tensor<f32>) -> tensor<1x4x1xf32>
+  %s = qnn.sqrt %ve : tensor<1x4x1xf32> -> tensor<1x4x1xf32>
+  %n = qnn.div %c, %s : (tensor<1x4x8xf32>, tensor<1x4x1xf32>) -> tensor<1x4x8xf32>
+  %sc = qnn.mul %n, %g : (tensor<1x4x8xf32>, tensor<8xf32>) -> tensor<1x4x8xf32>
+  %y = qnn.add %sc, %b : (tensor<1x4x8xf32>, tensor<8xf32>) -> tensor<1x4x8xf32>
+  return %y : tensor<1x4x8xf32>
+}
+
+// -----
+
+// Means over different axes are no layer norm.
+// CHECK-LABEL: func.func @not_layer_norm(
+func.func @not_layer_norm(%x: tensor<1x4x8xf32>) -> tensor<1x4x8xf32> {
+  // CHECK-NOT: qnn.layer_norm
+  %g = qnn.constant dense<2.0> : tensor<8xf32> -> tensor<8xf32>
+  %b = qnn.constant dense<0.5> : tensor<8xf32> -> tensor<8xf32>
+  %eps = qnn.constant dense<1.0e-5> : tensor<f32> -> tensor<f32>
+  %m = qnn.reduce <mean> %x {axes = array<i64: 2>} : tensor<1x4x8xf32> -> tensor<1x4x1xf32>
+  %c = qnn.sub %x, %m : (tensor<1x4x8xf32>, tensor<1x4x1xf32>) -> tensor<1x4x8xf32>
+  %p = qnn.mul %c, %c : (tensor<1x4x8xf32>, tensor<1x4x8xf32>) -> tensor<1x4x8xf32>
+  %v = qnn.reduce <mean> %p {axes = array<i64: 1, 2>} : tensor<1x4x8xf32> -> tensor<1x1x1xf32>
+  %ve = qnn.add %v, %eps : (tensor<1x1x1xf32>, tensor<f32>) -> tensor<1x1x1xf32>
+  %s = qnn.sqrt %ve : tensor<1x1x1xf32> -> tensor<1x1x1xf32>
+  %n = qnn.div %c, %s : (tensor<1x4x8xf32>, tensor<1x1x1xf32>) -> tensor<1x4x8xf32>
+  %sc = qnn.mul %n, %g : (tensor<1x4x8xf32>, tensor<8xf32>) -> tensor<1x4x8xf32>
+  %y = qnn.add %sc, %b : (tensor<1x4x8xf32>, tensor<8xf32>) -> tensor<1x4x8xf32>
+  return %y : tensor<1x4x8xf32>
+}

@@ -117,12 +117,16 @@ def FoldBatchNorm : Pass<"qnn-fold-batch-norm", "mlir::func::FuncOp"> {
 }
 
 def FuseActivations : Pass<"qnn-fuse-activations", "mlir::func::FuncOp"> {
-  let summary = "Recognize hard-swish and hard-sigmoid written as several ops";
+  let summary = "Recognize hard-swish, hard-sigmoid and layer norm written as several ops";
   let description = [{
     Replaces `x * clip(x + 3, 0, 6) / 6` (the division also written as a
     multiplication by 1/6, the product in either order) with
     `qnn.hard_swish x`, and `clip(x + 3, 0, 6) / 6` with `qnn.hard_sigmoid x
-    {alpha = 1/6, beta = 0.5}`, when `x` has the result's type. The ops the
+    {alpha = 1/6, beta = 0.5}`, when `x` has the result's type, and
+    `(x - m) / sqrt(mean((x - m)^2) + eps) * gamma + beta` with `m =
+    mean(x)` over the same trailing axes (kept), the square written as
+    `pow(., 2)` or a product, and constant `gamma`, `beta` and `eps`, with
+    `qnn.layer_norm x, gamma, beta {axis, epsilon}`. The ops the
     pattern used disappear when nothing else uses them. The fused op takes
     the location of the division, and so its calibration key. quantc runs
     it on every model it imports, before calibration.
