@@ -107,7 +107,16 @@ struct ConvertQNNToLinalgPass final
           succeeded(qnn_to_linalg::checkSignedOrUnsignedLowering(op, reason)))
         return WalkResult::advance();
       InFlightDiagnostic error = op->emitError();
-      if (auto name = dyn_cast<NameLoc>(op->getLoc()))
+      // The ONNX node: the location's name, or the first name of a fused
+      // location (an op that folded others in).
+      Location loc = op->getLoc();
+      if (auto fused = dyn_cast<FusedLoc>(loc))
+        for (Location inner : fused.getLocations())
+          if (isa<NameLoc>(inner)) {
+            loc = inner;
+            break;
+          }
+      if (auto name = dyn_cast<NameLoc>(loc))
         error << "node '" << name.getName().getValue() << "': ";
       error << "cannot lower " << (quantized ? "quantized " : "")
             << op->getName() << ": " << reason;

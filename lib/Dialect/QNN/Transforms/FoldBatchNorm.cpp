@@ -4,8 +4,9 @@
 //   bn(conv(x, W, b)) = conv(x, W * k, (b - mean) * k + beta)
 //   k[c] = gamma[c] / sqrt(var[c] + epsilon)
 // with every factor computed in binary64 and each new weight and bias
-// rounded once to binary32. The folded conv takes the batch norm's location,
-// so that it keeps the batch norm's calibration key.
+// rounded once to binary32. The folded conv's location fuses the batch
+// norm's and the conv's: it keeps the batch norm's calibration key, and
+// --keep-float still finds the conv's node name.
 //
 //===----------------------------------------------------------------------===//
 
@@ -78,7 +79,9 @@ struct FoldIntoConv final : OpRewritePattern<qnn::BatchNormOp> {
     SmallVector<float> newWeight;
     for (auto [i, w] : llvm::enumerate(*weight))
       newWeight.push_back(float(w * factor[i / perChannel]));
-    Location loc = op.getLoc();
+    // The batch norm's location first: its node name is the folded conv's
+    // calibration key; the conv's stays for --keep-float.
+    Location loc = rewriter.getFusedLoc({op.getLoc(), conv.getLoc()});
     Value w = qnn::ConstantOp::create(
         rewriter, conv.getWeight().getLoc(), weightType,
         DenseElementsAttr::get(weightType, ArrayRef<float>(newWeight)));

@@ -7,8 +7,9 @@
 //   add(conv(x, W), c)     with c constant [C] or [1, C, 1, ...] and no
 //                          conv bias,          is conv(x, W, c).
 // A quantized contraction then adds the bias in i32 (docs/numerics.md),
-// instead of a float add after it. The contraction takes the add's
-// location, and so its calibration key.
+// instead of a float add after it. The contraction's location fuses the
+// add's and its own: it keeps the add's calibration key, and --keep-float
+// still finds its node name.
 //
 //===----------------------------------------------------------------------===//
 
@@ -74,8 +75,8 @@ struct FoldAddIntoContraction final : OpRewritePattern<qnn::AddOp> {
             rewriter, bias.getLoc(), cast<RankedTensorType>(vector.getType()),
             vector);
         auto gemm = qnn::GemmOp::create(
-            rewriter, op.getLoc(), TypeRange{type},
-            ValueRange{matmul.getLhs(), matmul.getRhs(), c});
+            rewriter, rewriter.getFusedLoc({op.getLoc(), matmul.getLoc()}),
+            TypeRange{type}, ValueRange{matmul.getLhs(), matmul.getRhs(), c});
         rewriter.replaceOp(op, gemm.getResult());
         rewriter.eraseOp(matmul);
         return success();
@@ -90,7 +91,8 @@ struct FoldAddIntoContraction final : OpRewritePattern<qnn::AddOp> {
         Value c = qnn::ConstantOp::create(
             rewriter, bias.getLoc(), cast<RankedTensorType>(vector.getType()),
             vector);
-        OperationState state(op.getLoc(), conv->getName().getStringRef(),
+        OperationState state(rewriter.getFusedLoc({op.getLoc(), conv.getLoc()}),
+                             conv->getName().getStringRef(),
                              {conv.getInput(), conv.getWeight(), c}, {type},
                              conv->getAttrs());
         Operation *folded = rewriter.create(state);

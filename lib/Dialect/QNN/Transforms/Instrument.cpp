@@ -32,6 +32,14 @@ std::string quantc::getNodeName(Location loc) {
   return "";
 }
 
+void quantc::getNodeNames(Location loc, SmallVectorImpl<std::string> &names) {
+  if (auto name = dyn_cast<NameLoc>(loc))
+    names.push_back(name.getName().str());
+  else if (auto fused = dyn_cast<FusedLoc>(loc))
+    for (Location inner : fused.getLocations())
+      getNodeNames(inner, names);
+}
+
 SmallVector<std::pair<OpResult, std::string>>
 quantc::getActivationKeys(func::FuncOp func) {
   SmallVector<std::pair<OpResult, std::string>> keys;

@@ -68,9 +68,8 @@ static SmallVector<double> getMultipliers(Type input, Type weight, Type result,
 static InFlightDiagnostic emitIntegerOnlyError(Operation *op,
                                                StringRef message) {
   InFlightDiagnostic error = op->emitError("integer-only: ");
-  if (auto name = dyn_cast<NameLoc>(op->getLoc());
-      name && !name.getName().getValue().empty())
-    error << "node '" << name.getName().getValue() << "': ";
+  if (std::string name = getNodeName(op->getLoc()); !name.empty())
+    error << "node '" << name << "': ";
   return std::move(error << message);
 }
 

@@ -118,7 +118,12 @@ SmallVector<Operation *> quantc::getContractionsToQuantize(
     if (!isa<qnn::MatMulOp, qnn::GemmOp>(op) &&
         !(withConv && isa<qnn::ConvOp>(op)))
       return;
-    if (llvm::is_contained(keepFloat, getNodeName(op->getLoc())) ||
+    SmallVector<std::string> nodes;
+    getNodeNames(op->getLoc(), nodes);
+    if (llvm::any_of(nodes,
+                     [&](const std::string &node) {
+                       return llvm::is_contained(keepFloat, node);
+                     }) ||
         llvm::is_contained(keepFloat, op->getName().getStringRef()))
       return;
     contractions.push_back(op);

@@ -231,3 +231,20 @@ func.func @all(%x: tensor<1x1x4x4xf32> {qnn.range = array<f64: 0.0, 1.0>}) -> te
   %p = qnn.global_avg_pool %s {qnn.range = array<f64: 0.0, 2.0>} : tensor<1x2x4x4xf32> -> tensor<1x2x1x1xf32>
   return %p : tensor<1x2x1x1xf32>
 }
+
+// -----
+
+// RUN: quant-opt %s --split-input-file --qnn-quantize="keep-float=bn_node" | FileCheck %s --check-prefix=KEEPCONV
+// RUN: quant-opt %s --split-input-file --qnn-quantize="keep-float=conv_node" | FileCheck %s --check-prefix=KEEPCONV
+// A conv that folded a batch norm in (qnn-fold-batch-norm fuses their
+// locations, the batch norm's first) is kept float by either node's name.
+// KEEPCONV-LABEL: func.func @folded_conv(
+// KEEPCONV-NOT: qnn.quantize
+// Without keep-float it is quantized.
+// CHECK-LABEL: func.func @folded_conv(
+// CHECK: qnn.quantize
+func.func @folded_conv(%x: tensor<1x1x4x4xf32> {qnn.range = array<f64: 0.0, 1.0>}) -> tensor<1x2x4x4xf32> {
+  %w = qnn.constant dense<1.0> : tensor<2x1x1x1xf32> -> tensor<2x1x1x1xf32>
+  %c = qnn.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>} : (tensor<1x1x4x4xf32>, tensor<2x1x1x1xf32>) -> tensor<1x2x4x4xf32> loc(fused["bn_node", "conv_node"])
+  return %c : tensor<1x2x4x4xf32>
+}

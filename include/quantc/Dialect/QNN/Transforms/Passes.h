@@ -42,6 +42,12 @@ llvm::StringMap<int64_t> getChannelStatAxes(mlir::func::FuncOp func);
 /// an empty string.
 std::string getNodeName(mlir::Location loc);
 
+/// Every ONNX node name in `loc`, in order: one for an op imported from a
+/// node, several for an op that folded others in (their locations fused,
+/// the op whose key it keeps first).
+void getNodeNames(mlir::Location loc,
+                  llvm::SmallVectorImpl<std::string> &names);
+
 /// The calibrated range of `value`: `qnn.range` (`qnn.range_i` for result
 /// i > 0) on its defining op, or the argument attribute `qnn.range`.
 std::optional<std::pair<double, double>> getCalibratedRange(mlir::Value value);
