@@ -273,6 +273,46 @@ struct FoldElementwise final : RewritePattern {
   }
 };
 
+/// A concat whose operands are all dequantized per-tensor values and whose
+/// only user is a per-tensor quantize concatenates the stored integers,
+/// each operand first requantized to that type where it differs (only for
+/// qnn-integer-only, which rescales requantizes in fixed point).
+struct FoldConcat final : OpRewritePattern<qnn::ConcatOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(qnn::ConcatOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!op->hasOneUse())
+      return failure();
+    auto quantize = dyn_cast<qnn::QuantizeOp>(*op->getUsers().begin());
+    if (!quantize)
+      return failure();
+    auto type = dyn_cast<quant::UniformQuantizedType>(
+        quantize.getType().getElementType());
+    if (!type)
+      return failure();
+    SmallVector<Value> stored;
+    for (Value operand : op->getOperands()) {
+      Value q = getDequantized(operand);
+      if (!q || !isa<quant::UniformQuantizedType>(getElementTypeOrSelf(q)))
+        return rewriter.notifyMatchFailure(op, "an operand is not dequantized");
+      stored.push_back(q);
+    }
+    for (Value &q : stored) {
+      auto qType = cast<RankedTensorType>(q.getType());
+      if (qType.getElementType() != type)
+        q = qnn::RequantizeOp::create(rewriter, op.getLoc(), qType.clone(type),
+                                      q);
+    }
+    OperationState state(op.getLoc(), op->getName().getStringRef(), stored,
+                         {quantize.getType()}, op->getAttrs());
+    Operation *folded = rewriter.create(state);
+    rewriter.replaceOp(quantize, folded->getResults());
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
 /// quantize(dequantize(q)) to q, or to a requantize of q.
 struct FoldRequantize final : OpRewritePattern<qnn::QuantizeOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -305,7 +345,7 @@ LogicalResult quantc::foldQDQ(func::FuncOp func, bool integerOnly) {
                FoldLinear<qnn::GemmOp>, FoldMove, FoldRequantize>(context);
   patterns.add<FoldQuantizeUp>(context, /*allowRequantize=*/integerOnly);
   if (integerOnly)
-    patterns.add<FoldElementwise>(context);
+    patterns.add<FoldElementwise, FoldConcat>(context);
   // Folding stays off: a dequantized constant weight must stay stored
   // integers, not become a float constant.
   GreedyRewriteConfig config;

@@ -182,17 +182,30 @@ struct QuantizePass final : quantc::impl::QuantizeBase<QuantizePass> {
               qnn::HardSigmoidOp, qnn::HardSwishOp, qnn::TanhOp, qnn::GeluOp,
               qnn::ErfOp, qnn::ExpOp, qnn::AddOp, qnn::SubOp, qnn::MulOp,
               qnn::GlobalAvgPoolOp, qnn::SoftmaxOp, qnn::LayerNormOp,
-              qnn::MaxPoolOp, qnn::GlobalMaxPoolOp, qnn::ReshapeOp,
-              qnn::TransposeOp, qnn::SliceOp, qnn::GatherOp>(op))
+              qnn::MaxPoolOp, qnn::GlobalMaxPoolOp, qnn::ConcatOp,
+              qnn::ReshapeOp, qnn::TransposeOp, qnn::SliceOp, qnn::GatherOp>(
+              op))
+        ops.push_back(op);
+      // A matmul of two activations (attention's products) quantizes both.
+      else if (auto matmul = dyn_cast<qnn::MatMulOp>(op);
+               matmul && !matchPattern(matmul.getRhs(), m_Constant()))
         ops.push_back(op);
     });
     for (Operation *op : ops) {
       for (OpOperand &operand : op->getOpOperands()) {
         Value value = operand.get();
         auto type = dyn_cast<RankedTensorType>(value.getType());
-        if (!type || !type.getElementType().isF32() ||
-            matchPattern(value, m_Constant()))
+        if (!type || !type.getElementType().isF32())
           continue;
+        if (matchPattern(value, m_Constant())) {
+          // A constant operand of an add, sub or mul is quantized per
+          // tensor to its own range.
+          if (isa<qnn::AddOp, qnn::SubOp, qnn::MulOp>(op))
+            if (FailureOr<Value> constant = getQuantizedConstant(op, value);
+                succeeded(constant))
+              operand.set(*constant);
+          continue;
+        }
         // Moves take only their data operand.
         if (isa<qnn::ReshapeOp, qnn::TransposeOp, qnn::SliceOp, qnn::GatherOp>(
                 op) &&
@@ -221,6 +234,42 @@ struct QuantizePass final : quantc::impl::QuantizeBase<QuantizePass> {
       if (succeeded(dequantized))
         operand.set(*dequantized);
     }
+  }
+
+  /// The dequantized form of a quantized copy of the f32 constant `value`,
+  /// per tensor on the activation type, asymmetric unless
+  /// `symmetric-activations`, over its own range (widened to contain 0),
+  /// placed before `user`.
+  FailureOr<Value> getQuantizedConstant(Operation *user, Value value) {
+    DenseElementsAttr values;
+    if (!matchPattern(value, m_Constant(&values)) ||
+        !values.getElementType().isF32())
+      return failure();
+    float lo = 0.0f, hi = 0.0f;
+    for (float v : values.getValues<float>()) {
+      if (!std::isfinite(v))
+        return failure();
+      lo = std::min(lo, v);
+      hi = std::max(hi, v);
+    }
+    bool isSigned = activationType == "s8";
+    StorageRange storage = StorageRange::forBits(8, isSigned);
+    FailureOr<QuantParams> params =
+        chooseQuantParams(lo, hi, storage, symmetricActivations);
+    if (failed(params))
+      return failure();
+    auto type = cast<RankedTensorType>(value.getType());
+    auto quantizedType =
+        type.clone(getUniformType(value.getContext(), *params, storage,
+                                  isSigned, 8, type.getElementType()));
+    FailureOr<DenseElementsAttr> stored =
+        qnn::quantizeElements(values, quantizedType);
+    if (failed(stored))
+      return failure();
+    OpBuilder b(user);
+    Location loc = value.getLoc();
+    Value quantized = qnn::ConstantOp::create(b, loc, quantizedType, *stored);
+    return Value(qnn::DequantizeOp::create(b, loc, type, quantized));
   }
 
   /// The dequantized, quantized form of activation `value` (one per value).

@@ -129,3 +129,33 @@ func.func @quantized_div(%x: tensor<4x!u>) -> tensor<4x!u> {
   %y = qnn.div %x, %x : (tensor<4x!u>, tensor<4x!u>) -> tensor<4x!u>
   return %y : tensor<4x!u>
 }
+
+// -----
+
+// A concat of differently quantized values requantizes each (in fixed
+// point) to the type that quantizes its result, then concatenates the
+// stored integers; a matmul of two quantized activations folds like any
+// contraction.
+!a = !quant.uniform<u8:f32, 0.05:128>
+!b = !quant.uniform<u8:f32, 0.1:0>
+!c = !quant.uniform<u8:f32, 0.1:100>
+// CHECK-LABEL: func.func @concat_matmul(
+func.func @concat_matmul(%x: tensor<2x4xf32>, %y: tensor<2x4xf32>) -> tensor<4x4xf32> {
+  // CHECK: %[[QX:.*]] = qnn.quantize %arg0
+  // CHECK: %[[QY:.*]] = qnn.quantize %arg1
+  // CHECK: %[[RX:.*]] = qnn.requantize %[[QX]] {qnn.fixed_point} : {{.*}} -> tensor<2x4x!quant.uniform<u8:f32, 1.000000e-01:100>>
+  // CHECK: %[[RY:.*]] = qnn.requantize %[[QY]] {qnn.fixed_point} : {{.*}} -> tensor<2x4x!quant.uniform<u8:f32, 1.000000e-01:100>>
+  // CHECK: %[[C:.*]] = qnn.concat %[[RX]], %[[RY]] {axis = 0 : i64} : {{.*}} -> tensor<4x4x!quant.uniform<u8:f32, 1.000000e-01:100>>
+  // CHECK: %[[T:.*]] = qnn.transpose %[[C]]
+  // CHECK: qnn.matmul %[[C]], %[[T]] {{.*}} -> tensor<4x4xf32>
+  %qx = qnn.quantize %x : tensor<2x4xf32> -> tensor<2x4x!a>
+  %dx = qnn.dequantize %qx : tensor<2x4x!a> -> tensor<2x4xf32>
+  %qy = qnn.quantize %y : tensor<2x4xf32> -> tensor<2x4x!b>
+  %dy = qnn.dequantize %qy : tensor<2x4x!b> -> tensor<2x4xf32>
+  %cat = qnn.concat %dx, %dy {axis = 0 : i64} : (tensor<2x4xf32>, tensor<2x4xf32>) -> tensor<4x4xf32>
+  %qc = qnn.quantize %cat : tensor<4x4xf32> -> tensor<4x4x!c>
+  %dc = qnn.dequantize %qc : tensor<4x4x!c> -> tensor<4x4xf32>
+  %t = qnn.transpose %dc {perm = array<i64: 1, 0>} : tensor<4x4xf32> -> tensor<4x4xf32>
+  %m = qnn.matmul %dc, %t : (tensor<4x4xf32>, tensor<4x4xf32>) -> tensor<4x4xf32>
+  return %m : tensor<4x4xf32>
+}

@@ -248,3 +248,22 @@ func.func @folded_conv(%x: tensor<1x1x4x4xf32> {qnn.range = array<f64: 0.0, 1.0>
   %c = qnn.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>} : (tensor<1x1x4x4xf32>, tensor<2x1x1x1xf32>) -> tensor<1x2x4x4xf32> loc(fused["bn_node", "conv_node"])
   return %c : tensor<1x2x4x4xf32>
 }
+
+// -----
+
+// With activations=all a constant operand of a mul is quantized per tensor
+// to its own range [0, 2] (u8, scale fl32(2/255), zero point 0; 1.0 / scale
+// is 127.4999): stored 64, 127 and 255, printed as signless i8.
+// ALL-LABEL: func.func @constant_operand(
+// ALL: %[[QX:.*]] = qnn.quantize %arg0
+// ALL: %[[DX:.*]] = qnn.dequantize %[[QX]]
+// ALL: %[[C:.*]] = qnn.constant dense<[64, 127, -1]> : tensor<3xi8> -> tensor<3x!quant.uniform<u8:f32, 0.0078431377187371254>>
+// ALL: %[[DC:.*]] = qnn.dequantize %[[C]]
+// ALL: qnn.mul %[[DX]], %[[DC]]
+// CHECK-LABEL: func.func @constant_operand(
+// CHECK-NOT: qnn.quantize
+func.func @constant_operand(%x: tensor<2x3xf32> {qnn.range = array<f64: -1.0, 1.0>}) -> tensor<2x3xf32> {
+  %c = qnn.constant dense<[0.5, 1.0, 2.0]> : tensor<3xf32> -> tensor<3xf32>
+  %y = qnn.mul %x, %c : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  return %y : tensor<2x3xf32>
+}

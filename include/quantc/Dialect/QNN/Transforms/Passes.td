@@ -193,7 +193,10 @@ def FoldQDQ : Pass<"qnn-fold-qdq", "mlir::func::FuncOp"> {
       constants) and whose only user is a quantize becomes the quantized
       op, computed from a table or in integers (docs/numerics.md, "Integer
       activations, adds, average pools, softmax and LayerNorm"), when its
-      input and result are 8-bit and per tensor.
+      input and result are 8-bit and per tensor; a `qnn.concat` of
+      dequantized per-tensor values with a quantizing user concatenates
+      their stored integers, each requantized to that type where it
+      differs.
     An op whose quantized form convert-qnn-to-linalg could not lower is left
     as it is.
 
@@ -285,10 +288,13 @@ def Quantize : Pass<"qnn-quantize", "mlir::func::FuncOp"> {
     With `activations=all`, every float operand with a calibrated range of
     an op that has an integer form (the activations, `qnn.add`, `qnn.sub`,
     `qnn.mul`, `qnn.global_avg_pool`, `qnn.softmax`, `qnn.layer_norm`, the
-    max pools and the moves) is quantized the same way, and so is such an op's result that
+    max pools, the moves, `qnn.concat`, and a `qnn.matmul` of two
+    activations) is quantized the same way, and so is such an op's result that
     the function returns, so that qnn-integer-only finds the whole graph
     quantized; a relu or clip whose input is a contraction's only result
-    stays float, so that the contraction's quantized result absorbs it.
+    stays float, so that the contraction's quantized result absorbs it; a
+    constant operand of an add, sub or mul is quantized per tensor to its
+    own range (widened to contain 0), as a QDQ model's initializers are.
 
     A contraction whose input has no range, or whose ONNX node or op name
     is listed in `keep-float`, stays float. The result's own
