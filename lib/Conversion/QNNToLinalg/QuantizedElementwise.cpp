@@ -15,6 +15,9 @@
 //                 with N such that the larger M has 31 bits;
 //   mul           y = clamp(round_half_even((a - z_a) * (b - z_b) * M / 2^n)
 //                 + z_y), M / 2^n the fixed-point form of s_a * s_b / s_y;
+//   average pool  y = clamp(round_half_even(sum(q - z_x) * M / (count *
+//                 2^n)) + z_y) over each window, M / 2^n the fixed-point
+//                 form of s_x / s_y;
 //   global average pool
 //                 y = clamp(round_half_even((sum(q) - count * z_x) * M / 2^n)
 //                 + z_y), M / 2^n the fixed-point form of s_x / (s_y * count);
@@ -37,6 +40,7 @@
 #include "quantc/Support/QuantParams.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -286,9 +290,73 @@ static LogicalResult checkLayerNorm(qnn::LayerNormOp op, std::string &reason) {
       succeeded(planLayerNorm(op, op.getScale(), op.getBias(), reason)));
 }
 
+/// The element count of each window of a windowed average pool with
+/// static shapes, in row-major order over the output's spatial positions
+/// (ONNX's rule: padding counts only with count_include_pad).
+static SmallVector<int64_t> getWindowCounts(qnn::AvgPoolOp op) {
+  auto inputType = cast<RankedTensorType>(op.getInput().getType());
+  auto resultType = cast<RankedTensorType>(op.getType());
+  int64_t spatial = inputType.getRank() - 2;
+  ArrayRef<int64_t> kernel = op.getKernel(), strides = op.getStrides(),
+                    pads = op.getPads();
+  bool includePad = op.getCountIncludePad();
+  SmallVector<int64_t> counts = {1};
+  for (int64_t i = 0; i < spatial; ++i) {
+    int64_t in = inputType.getDimSize(i + 2);
+    int64_t lo = includePad ? -pads[i] : 0;
+    int64_t hi = includePad ? in + pads[i + spatial] : in;
+    SmallVector<int64_t> next;
+    for (int64_t c : counts)
+      for (int64_t o = 0; o < resultType.getDimSize(i + 2); ++o) {
+        int64_t start = o * strides[i] - pads[i];
+        int64_t end = start + kernel[i];
+        next.push_back(
+            c * std::max<int64_t>(0, std::min(end, hi) - std::max(start, lo)));
+      }
+    counts = std::move(next);
+  }
+  return counts;
+}
+
+static LogicalResult checkAvgPool(qnn::AvgPoolOp op, std::string &reason) {
+  FailureOr<AxisParams> in = getPerTensor8(op.getInput().getType());
+  FailureOr<AxisParams> out = getPerTensor8(op.getType());
+  if (failed(in) || failed(out)) {
+    reason = "the input and the result must be 8-bit, quantized per tensor, "
+             "with expressed type f32";
+    return failure();
+  }
+  auto inputType = cast<RankedTensorType>(op.getInput().getType());
+  if (!inputType.hasStaticShape() ||
+      !cast<RankedTensorType>(op.getType()).hasStaticShape()) {
+    reason = "a quantized average pool needs static shapes";
+    return failure();
+  }
+  int64_t window = 1;
+  for (int64_t k : op.getKernel())
+    window *= k;
+  if (window > (int64_t(1) << 23)) {
+    reason = "a quantized average pool sums at most 2^23 elements";
+    return failure();
+  }
+  if (llvm::is_contained(getWindowCounts(op), 0)) {
+    reason = "a window of the quantized average pool holds no element";
+    return failure();
+  }
+  FailureOr<FixedPointMultiplier> fp =
+      getFixedPointMultiplier(in->scale(0) / out->scale(0));
+  if (failed(fp) || fp->shift > 32) {
+    reason = "a quantized average pool's scale ratio must lie in [2^-1, 2^30)";
+    return failure();
+  }
+  return success();
+}
+
 LogicalResult qnn_to_linalg::checkQuantizedElementwise(Operation *op,
                                                        std::string &reason) {
   bool binary = isa<qnn::AddOp, qnn::SubOp, qnn::MulOp>(op);
+  if (auto avgPool = dyn_cast<qnn::AvgPoolOp>(op))
+    return checkAvgPool(avgPool, reason);
   bool pool = isa<qnn::GlobalAvgPoolOp>(op);
   bool isSoftmax = isa<qnn::SoftmaxOp>(op);
   if (auto layerNorm = dyn_cast<qnn::LayerNormOp>(op))
@@ -612,6 +680,119 @@ struct QuantizedSoftmaxLowering final : OpConversionPattern<qnn::SoftmaxOp> {
   }
 };
 
+/// round_half_even(num / den) of i64 values, den > 0.
+static Value createRoundedDivision(OpBuilder &b, Location loc, Value num,
+                                   Value den);
+
+/// A quantized windowed average pool: the i32 window sums of q - z_x
+/// (padding adds 0, the real 0), then round_half_even(sum * M / (count *
+/// 2^n)) + z_y with M / 2^n the fixed-point form of s_x / s_y and the
+/// window's element count known at compile time.
+struct QuantizedAvgPoolLowering final : OpConversionPattern<qnn::AvgPoolOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(qnn::AvgPoolOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (failed(matchQuantized(op, rewriter)))
+      return failure();
+    Location loc = op.getLoc();
+    MLIRContext *context = rewriter.getContext();
+    AxisParams in = *getAxisParams(op.getInput().getType());
+    AxisParams out = *getAxisParams(op.getType());
+    auto inputType = cast<RankedTensorType>(adaptor.getInput().getType());
+    auto resultType =
+        cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
+    Type i32 = rewriter.getI32Type(), i64 = rewriter.getI64Type();
+    int64_t rank = inputType.getRank(), spatial = rank - 2;
+    ArrayRef<int64_t> kernel = op.getKernel(), strides = op.getStrides(),
+                      pads = op.getPads();
+    FixedPointMultiplier fp =
+        *getFixedPointMultiplier(in.scale(0) / out.scale(0));
+    // d = q - z_x, padded with 0 so that every window lies inside.
+    Value shifted = createElementwise(
+        rewriter, loc, inputType.clone(i32), adaptor.getInput(),
+        [&](OpBuilder &b, Location nl, ValueRange args) -> Value {
+          Value q = extendStored(b, nl, args[0], i32, in.isSigned);
+          Value zp = arith::ConstantOp::create(
+              b, nl, b.getI32IntegerAttr(int32_t(in.zeroPoint(0))));
+          return arith::SubIOp::create(b, nl, q, zp);
+        });
+    SmallVector<OpFoldResult> low(rank, rewriter.getIndexAttr(0)),
+        high(rank, rewriter.getIndexAttr(0));
+    SmallVector<int64_t> paddedShape(inputType.getShape());
+    for (int64_t i = 0; i < spatial; ++i) {
+      int64_t size = inputType.getDimSize(i + 2);
+      int64_t reach = (resultType.getDimSize(i + 2) - 1) * strides[i] +
+                      kernel[i] - size - pads[i];
+      int64_t highPad = std::max(pads[i + spatial], reach);
+      low[i + 2] = rewriter.getIndexAttr(pads[i]);
+      high[i + 2] = rewriter.getIndexAttr(highPad);
+      paddedShape[i + 2] = size + pads[i] + highPad;
+    }
+    Value zero32 =
+        arith::ConstantOp::create(rewriter, loc, rewriter.getI32IntegerAttr(0));
+    Value padded = tensor::PadOp::create(
+        rewriter, loc, RankedTensorType::get(paddedShape, i32), shifted, low,
+        high, zero32);
+    // Loops: n, c, o_1..o_s (parallel), k_1..k_s (reduction).
+    int64_t numLoops = 2 + 2 * spatial;
+    auto d = [&](int64_t i) { return getAffineDimExpr(i, context); };
+    SmallVector<AffineExpr> inExprs = {d(0), d(1)}, windowExprs,
+                            outExprs = {d(0), d(1)};
+    for (int64_t i = 0; i < spatial; ++i) {
+      inExprs.push_back(d(2 + i) * strides[i] + d(2 + spatial + i));
+      windowExprs.push_back(d(2 + spatial + i));
+      outExprs.push_back(d(2 + i));
+    }
+    Value window = tensor::EmptyOp::create(rewriter, loc, kernel, i32);
+    auto sumType = RankedTensorType::get(resultType.getShape(), i32);
+    Value init =
+        linalg::FillOp::create(
+            rewriter, loc, zero32,
+            tensor::EmptyOp::create(rewriter, loc, sumType.getShape(), i32)
+                .getResult())
+            .getResult(0);
+    SmallVector<utils::IteratorType> iterators(2 + spatial,
+                                               utils::IteratorType::parallel);
+    iterators.append(spatial, utils::IteratorType::reduction);
+    Value sums = linalg::GenericOp::create(
+                     rewriter, loc, sumType, ValueRange{padded, window}, init,
+                     {AffineMap::get(numLoops, 0, inExprs, context),
+                      AffineMap::get(numLoops, 0, windowExprs, context),
+                      AffineMap::get(numLoops, 0, outExprs, context)},
+                     iterators,
+                     [&](OpBuilder &b, Location nl, ValueRange args) {
+                       Value sum =
+                           arith::AddIOp::create(b, nl, args[2], args[0]);
+                       linalg::YieldOp::create(b, nl, ValueRange{sum});
+                     })
+                     .getResult(0);
+    // The counts as a constant [1, 1, O_1, ..., O_s] tensor.
+    SmallVector<int64_t> countShape(resultType.getShape());
+    countShape[0] = countShape[1] = 1;
+    SmallVector<int64_t> countValues = getWindowCounts(op);
+    Value counts = arith::ConstantOp::create(
+        rewriter, loc,
+        DenseElementsAttr::get(RankedTensorType::get(countShape, i64),
+                               ArrayRef<int64_t>(countValues)));
+    Value result = createElementwise(
+        rewriter, loc, resultType, {sums, counts},
+        [&](OpBuilder &b, Location nl, ValueRange args) -> Value {
+          Value sum = extendStored(b, nl, args[0], i64, /*isSigned=*/true);
+          Value num = arith::MulIOp::create(b, nl, sum,
+                                            createI64(b, nl, fp.multiplier));
+          Value den =
+              arith::ShLIOp::create(b, nl, args[1], createI64(b, nl, fp.shift));
+          Value q = createRoundedDivision(b, nl, num, den);
+          return storeInteger(b, nl, q, out.zeroPoint(0), out.qmin, out.qmax,
+                              resultType.getElementType());
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
 /// floor(sqrt(v)) of an i64 v in [0, 2^62): Newton's iteration from a
 /// power of two above the root, then one correction.
 static Value createIntegerSqrt(OpBuilder &b, Location loc, Value v) {
@@ -761,9 +942,10 @@ void qnn_to_linalg::populateQuantizedElementwisePatterns(
   MLIRContext *context = patterns.getContext();
   // Above the float patterns of the same ops, which fail on quantized ones.
   patterns.add<QuantizedUnaryLowering>(converter, context);
-  patterns.add<
-      QuantizedBinaryLowering<qnn::AddOp>, QuantizedBinaryLowering<qnn::SubOp>,
-      QuantizedBinaryLowering<qnn::MulOp>, QuantizedGlobalAvgPoolLowering,
-      QuantizedSoftmaxLowering, QuantizedLayerNormLowering>(converter, context,
-                                                            /*benefit=*/2);
+  patterns.add<QuantizedBinaryLowering<qnn::AddOp>,
+               QuantizedBinaryLowering<qnn::SubOp>,
+               QuantizedBinaryLowering<qnn::MulOp>,
+               QuantizedGlobalAvgPoolLowering, QuantizedSoftmaxLowering,
+               QuantizedLayerNormLowering, QuantizedAvgPoolLowering>(
+      converter, context, /*benefit=*/2);
 }

@@ -1,5 +1,5 @@
-"""Checks the integer forms of activations, adds, subs, muls, global
-average pools, softmax and layer norm (quantc compile --integer-only) bit for bit against the rules
+"""Checks the integer forms of activations, adds, subs, muls, average
+pools, global average pools, softmax and layer norm (quantc compile --integer-only) bit for bit against the rules
 of docs/numerics.md, written here again in numpy and Python integers.
 
 Each model is QuantizeLinear -> DequantizeLinear -> op -> QuantizeLinear ->
@@ -198,6 +198,31 @@ def layer_norm_reference(q, gamma, beta, epsilon, inp, out):
     return store(result, out)
 
 
+def avg_pool_reference(q, inp, out, kernel, strides, pads):
+    """The integer windowed average pool (padding not counted)."""
+    multiplier, shift = fixed_point(float(inp.scale) / float(out.scale))
+    d = np.asarray(q, np.int64) - inp.zero_point
+    n, c, h, w = d.shape
+    oh = (h + pads[0] + pads[2] - kernel[0]) // strides[0] + 1
+    ow = (w + pads[1] + pads[3] - kernel[1]) // strides[1] + 1
+    result = np.empty((n, c, oh, ow), np.int64)
+    for i in range(oh):
+        for j in range(ow):
+            r0, c0 = i * strides[0] - pads[0], j * strides[1] - pads[1]
+            rows = slice(max(r0, 0), min(r0 + kernel[0], h))
+            cols = slice(max(c0, 0), min(c0 + kernel[1], w))
+            count = (rows.stop - rows.start) * (cols.stop - cols.start)
+            sums = d[:, :, rows, cols].sum(axis=(2, 3))
+            for index in np.ndindex(n, c):
+                num = int(sums[index]) * multiplier
+                den = count << shift
+                quotient, remainder = divmod(num, den)
+                if 2 * remainder > den or (2 * remainder == den and quotient % 2):
+                    quotient += 1
+                result[index + (i, j)] = quotient
+    return store(result, out)
+
+
 def float_reference(kind, fn, inputs, params, out):
     """Dequantize, the op in binary32, quantize: the float QDQ result."""
     reals = [p.dequantize(q) for q, p in zip(inputs, params)]
@@ -216,6 +241,19 @@ def float_reference(kind, fn, inputs, params, out):
             mean = x.mean(axis=-1, keepdims=True)
             var = ((x - mean) ** 2).mean(axis=-1, keepdims=True)
             y = ((x - mean) / np.sqrt(var + float(F32(epsilon))) * gamma + beta).astype(F32)
+        elif kind == "AveragePool":
+            kernel, strides, pads = fn
+            x = reals[0]
+            n, c, h, w = x.shape
+            oh = (h + pads[0] + pads[2] - kernel[0]) // strides[0] + 1
+            ow = (w + pads[1] + pads[3] - kernel[1]) // strides[1] + 1
+            y = np.empty((n, c, oh, ow), F32)
+            for i in range(oh):
+                for j in range(ow):
+                    r0, c0 = i * strides[0] - pads[0], j * strides[1] - pads[1]
+                    window = x[:, :, max(r0, 0):min(r0 + kernel[0], h),
+                               max(c0, 0):min(c0 + kernel[1], w)]
+                    y[:, :, i, j] = window.mean(axis=(2, 3), dtype=F32)
         elif kind == "Softmax":
             e = np.exp(reals[0].astype(np.float64) - reals[0].max(axis=-1, keepdims=True))
             y = (e / e.sum(axis=-1, keepdims=True)).astype(F32)
@@ -325,6 +363,20 @@ def main():
     cases.append(("GlobalAveragePool", b, x, (2, 8, 1, 1), out,
                   pool_reference(qx, inp, out),
                   float_reference("pool", None, [qx], [inp], out), 14))
+
+    inp, out = Params(0.05, 7, np.uint8), Params(0.04, 10, np.uint8)
+    kernel, strides, pads = (3, 3), (2, 2), (1, 1, 1, 1)
+    b = Builder()
+    b.qdq("x", inp)
+    b.nodes.append(helper.make_node("AveragePool", ["x_dq"], ["r"], kernel_shape=list(kernel),
+                                    strides=list(strides), pads=list(pads)))
+    b.qdq("r", out, "y")
+    x = covering_input(rng, inp, shape)
+    qx = inp.quantize(x)
+    cases.append(("AveragePool", b, x, (1, 4, 4, 5), out,
+                  avg_pool_reference(qx, inp, out, kernel, strides, pads),
+                  float_reference("AveragePool", (kernel, strides, pads), [qx], [inp], out),
+                  14))
 
     inp, out = Params(0.1, 128, np.uint8), Params(1 / 256, 0, np.uint8)
     b = Builder()

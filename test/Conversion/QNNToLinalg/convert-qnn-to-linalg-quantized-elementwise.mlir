@@ -144,3 +144,25 @@ func.func @layer_norm(%x: tensor<2x4x!x>) -> tensor<2x4x!y> {
   %y = qnn.layer_norm %x, %g, %b {axis = 1 : i64} : (tensor<2x4x!x>, tensor<4xf32>, tensor<4xf32>) -> tensor<2x4x!y>
   return %y : tensor<2x4x!y>
 }
+
+// -----
+
+// avg_pool: window sums of q - 3 in i32 over the input padded with 0, then
+// sum * M / (count * 2^n) rounded half to even, with the window counts of
+// a 2x2 pool of stride 2 and one pad at each end, not counted: 1, 2, 1 /
+// 2, 4, 2 / 1, 2, 1. M / 2^n = 2^30 / 2^30 is s_x / s_y = 0.5.
+!x = !quant.uniform<u8:f32, 0.5:3>
+!y = !quant.uniform<u8:f32, 1.0:1>
+// CHECK-LABEL: func.func @avg_pool(
+func.func @avg_pool(%x: tensor<1x2x4x4x!x>) -> tensor<1x2x3x3x!y> {
+  // CHECK: arith.extui %{{.*}} : i8 to i32
+  // CHECK: tensor.pad
+  // CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]
+  // CHECK: arith.constant dense<{{\[\[\[\[}}1, 2, 1], [2, 4, 2], [1, 2, 1]]]]> : tensor<1x1x3x3xi64>
+  // CHECK-DAG: arith.constant 1073741824 : i64
+  // CHECK-DAG: arith.constant 31 : i64
+  // CHECK: arith.floordivsi
+  // CHECK-NOT: f32
+  %y = qnn.avg_pool %x {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 1, 1>} : tensor<1x2x4x4x!x> -> tensor<1x2x3x3x!y>
+  return %y : tensor<1x2x3x3x!y>
+}

@@ -181,10 +181,10 @@ struct QuantizePass final : quantc::impl::QuantizeBase<QuantizePass> {
       if (isa<qnn::ReluOp, qnn::LeakyReluOp, qnn::ClipOp, qnn::SigmoidOp,
               qnn::HardSigmoidOp, qnn::HardSwishOp, qnn::TanhOp, qnn::GeluOp,
               qnn::ErfOp, qnn::ExpOp, qnn::AddOp, qnn::SubOp, qnn::MulOp,
-              qnn::GlobalAvgPoolOp, qnn::SoftmaxOp, qnn::LayerNormOp,
-              qnn::MaxPoolOp, qnn::GlobalMaxPoolOp, qnn::ConcatOp,
-              qnn::ReshapeOp, qnn::TransposeOp, qnn::SliceOp, qnn::GatherOp>(
-              op))
+              qnn::GlobalAvgPoolOp, qnn::AvgPoolOp, qnn::SoftmaxOp,
+              qnn::LayerNormOp, qnn::MaxPoolOp, qnn::GlobalMaxPoolOp,
+              qnn::ConcatOp, qnn::ReshapeOp, qnn::TransposeOp, qnn::SliceOp,
+              qnn::GatherOp>(op))
         ops.push_back(op);
       // A matmul of two activations (attention's products) quantizes both.
       else if (auto matmul = dyn_cast<qnn::MatMulOp>(op);

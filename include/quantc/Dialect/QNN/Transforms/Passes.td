@@ -188,7 +188,8 @@ def FoldQDQ : Pass<"qnn-fold-qdq", "mlir::func::FuncOp"> {
     - Only as qnn-integer-only runs it: an activation (relu, leaky_relu,
       clip, sigmoid, hard_sigmoid, hard_swish, tanh, gelu, erf, exp, log,
       sqrt, neg, abs, round, floor, ceil), `qnn.add`, `qnn.sub`, `qnn.mul`,
-      `qnn.global_avg_pool`, `qnn.softmax` or `qnn.layer_norm` whose
+      `qnn.avg_pool`, `qnn.global_avg_pool`, `qnn.softmax` or
+      `qnn.layer_norm` whose
       operands are all dequantized (a layer norm's scale and bias: float
       constants) and whose only user is a quantize becomes the quantized
       op, computed from a table or in integers (docs/numerics.md, "Integer
@@ -287,8 +288,8 @@ def Quantize : Pass<"qnn-quantize", "mlir::func::FuncOp"> {
 
     With `activations=all`, every float operand with a calibrated range of
     an op that has an integer form (the activations, `qnn.add`, `qnn.sub`,
-    `qnn.mul`, `qnn.global_avg_pool`, `qnn.softmax`, `qnn.layer_norm`, the
-    max pools, the moves, `qnn.concat`, and a `qnn.matmul` of two
+    `qnn.mul`, `qnn.avg_pool`, `qnn.global_avg_pool`, `qnn.softmax`,
+    `qnn.layer_norm`, the max pools, the moves, `qnn.concat`, and a `qnn.matmul` of two
     activations) is quantized the same way, and so is such an op's result that
     the function returns, so that qnn-integer-only finds the whole graph
     quantized; a relu or clip whose input is a contraction's only result
