@@ -593,6 +593,10 @@ struct QuantizedGlobalAvgPoolLowering final
   }
 };
 
+/// round_half_even(num / den) of i64 values, den > 0.
+static Value createRoundedDivision(OpBuilder &b, Location loc, Value num,
+                                   Value den);
+
 /// A quantized softmax: a table of 2^16-scaled exponentials of the
 /// distance to the row's maximum, their i64 sum, and one rounded division.
 struct QuantizedSoftmaxLowering final : OpConversionPattern<qnn::SoftmaxOp> {
@@ -650,27 +654,12 @@ struct QuantizedSoftmaxLowering final : OpConversionPattern<qnn::SoftmaxOp> {
     Value result = createElementwise(
         rewriter, loc, resultType, {exps, sum},
         [&](OpBuilder &b, Location nl, ValueRange args) -> Value {
-          // round_half_even(E * M / (S * 2^n)), both sides non-negative.
+          // round_half_even(E * M / (S * 2^n)).
           Value numerator = arith::MulIOp::create(
               b, nl, args[0], createI64(b, nl, fp.multiplier));
           Value denominator =
               arith::ShLIOp::create(b, nl, args[1], createI64(b, nl, fp.shift));
-          Value quotient =
-              arith::DivUIOp::create(b, nl, numerator, denominator);
-          Value remainder = arith::SubIOp::create(
-              b, nl, numerator,
-              arith::MulIOp::create(b, nl, quotient, denominator));
-          Value twice =
-              arith::ShLIOp::create(b, nl, remainder, createI64(b, nl, 1));
-          Value above = arith::CmpIOp::create(b, nl, arith::CmpIPredicate::ugt,
-                                              twice, denominator);
-          Value tie = arith::CmpIOp::create(b, nl, arith::CmpIPredicate::eq,
-                                            twice, denominator);
-          Value odd = arith::TruncIOp::create(b, nl, b.getI1Type(), quotient);
-          Value up = arith::OrIOp::create(
-              b, nl, above, arith::AndIOp::create(b, nl, tie, odd));
-          Value rounded = arith::AddIOp::create(
-              b, nl, quotient, arith::ExtUIOp::create(b, nl, i64, up));
+          Value rounded = createRoundedDivision(b, nl, numerator, denominator);
           return storeInteger(b, nl, rounded, out.zeroPoint(0), out.qmin,
                               out.qmax, resultType.getElementType());
         },
@@ -679,10 +668,6 @@ struct QuantizedSoftmaxLowering final : OpConversionPattern<qnn::SoftmaxOp> {
     return success();
   }
 };
-
-/// round_half_even(num / den) of i64 values, den > 0.
-static Value createRoundedDivision(OpBuilder &b, Location loc, Value num,
-                                   Value den);
 
 /// A quantized windowed average pool: the i32 window sums of q - z_x
 /// (padding adds 0, the real 0), then round_half_even(sum * M / (count *

@@ -113,7 +113,7 @@ func.func @softmax(%x: tensor<2x5x!i>) -> tensor<2x5x!o> {
   // CHECK: arith.addi %{{.*}}, %{{.*}} : i64
   // CHECK-DAG: arith.constant 1073741824 : i64
   // CHECK-DAG: arith.constant 22 : i64
-  // CHECK: arith.divui
+  // CHECK: arith.floordivsi
   // CHECK-NOT: f32
   %y = qnn.softmax %x {axis = 1 : i64} : tensor<2x5x!i> -> tensor<2x5x!o>
   return %y : tensor<2x5x!o>

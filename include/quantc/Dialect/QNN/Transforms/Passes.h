@@ -9,6 +9,7 @@
 #define QUANTC_DIALECT_QNN_TRANSFORMS_PASSES_H
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/PatternMatch.h"
 #include "mlir/Pass/Pass.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringMap.h"
@@ -101,6 +102,13 @@ struct QuantizedWeight {
 mlir::FailureOr<QuantizedWeight> quantizeWeight(mlir::DenseElementsAttr values,
                                                 mlir::RankedTensorType type,
                                                 const WeightQuantization &how);
+
+/// Applies `patterns` greedily to `op` without folding, so that constants
+/// stay the qnn.constant ops the patterns match (the graph simplification
+/// passes).
+mlir::LogicalResult
+applyPatternsWithoutFolding(mlir::Operation *op,
+                            mlir::RewritePatternSet &&patterns);
 
 /// The rewrites of qnn-fold-qdq on `func`. With `integerOnly` (as
 /// qnn-integer-only runs them) a quantize also moves up through a max pool
