@@ -31,15 +31,20 @@ namespace quantc {
 using namespace mlir;
 using namespace quantc;
 
-/// Whether `value` is a constant f32 splat within a binary32 rounding of
-/// `expected`.
-static bool isSplat(Value value, double expected) {
+/// The f32 value of a constant splat, if `value` is one.
+static std::optional<float> getSplat(Value value) {
   DenseElementsAttr attr;
   if (!matchPattern(value, m_Constant(&attr)) || !attr.isSplat() ||
       !attr.getElementType().isF32())
-    return false;
-  double v = attr.getSplatValue<float>();
-  return std::abs(v - expected) <= 1e-7 * std::abs(expected);
+    return std::nullopt;
+  return attr.getSplatValue<float>();
+}
+
+/// Whether `value` is a constant f32 splat within a binary32 rounding of
+/// `expected`.
+static bool isSplat(Value value, double expected) {
+  std::optional<float> v = getSplat(value);
+  return v && std::abs(double(*v) - expected) <= 1e-7 * std::abs(expected);
 }
 
 /// The x of `clip(x + 3, 0, 6)`, or null.
@@ -125,15 +130,6 @@ static Value matchTrailingMean(Value value, int64_t &axis) {
       return {};
   axis = sorted.front();
   return reduce.getInput();
-}
-
-/// The f32 value of a constant splat, if `value` is one.
-static std::optional<float> getSplat(Value value) {
-  DenseElementsAttr attr;
-  if (!matchPattern(value, m_Constant(&attr)) || !attr.isSplat() ||
-      !attr.getElementType().isF32())
-    return std::nullopt;
-  return attr.getSplatValue<float>();
 }
 
 /// (x - mean(x)) / sqrt(mean((x - mean(x))^2) + eps) * gamma + beta, the
