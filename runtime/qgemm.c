@@ -167,10 +167,11 @@ QUANTC_RUNTIME void quantc_qgemm_u8s8(int64_t m, int64_t n, int64_t k,
 }
 
 /* The 16 bytes tap `kk` (< K) reads for the pixels `first` to `first + 15`
- * of the im2col matrix (the lanes past `lanes` are don't-cares), flipped to
- * u8: one load when the pixels lie in one output row, the stride is 1 and
- * the taps fall inside the input; all padding when the tap's row is
- * outside it; else byte by byte. */
+ * of the im2col matrix (the lanes past `lanes` are zero), flipped to u8.
+ * The pixels are taken a run of one output row at a time: all padding when
+ * the tap's input row is outside the input, one load when the whole run
+ * reads inside it with a stride of 1 (or, with SSE2, 2: the even bytes of
+ * 32), else byte by byte with the column stepping by the stride. */
 static void load_tap(const quantc_conv_shape *s, const uint8_t *x,
                      int64_t x_channel_stride, int64_t kk, int64_t first,
                      int64_t lanes, uint8_t flip, uint8_t pad,
@@ -179,31 +180,52 @@ static void load_tap(const quantc_conv_shape *s, const uint8_t *x,
   int64_t c = kk / taps, i = (kk % taps) / s->kernel_w, j = kk % s->kernel_w;
   const uint8_t *channel = x + c * x_channel_stride;
   int64_t oh = first / s->out_w, ow = first % s->out_w;
-  int64_t r = oh * s->stride_h - s->pad_top + i * s->dilation_h;
-  int64_t col = ow * s->stride_w - s->pad_left + j * s->dilation_w;
-  if (ow + lanes <= s->out_w) {
-    /* One output row. */
+  int64_t l = 0;
+  while (l < lanes) {
+    int64_t run = s->out_w - ow < lanes - l ? s->out_w - ow : lanes - l;
+    int64_t r = oh * s->stride_h - s->pad_top + i * s->dilation_h;
+    int64_t col = ow * s->stride_w - s->pad_left + j * s->dilation_w;
+    uint8_t *dst = out + l;
     if (r < 0 || r >= s->height) {
-      memset(out, pad, 16);
-      return;
+      memset(dst, pad, (size_t)run);
+    } else {
+      const uint8_t *in = channel + r * s->width;
+      int64_t last = col + (run - 1) * s->stride_w;
+      if (run == 16 && s->stride_w == 1 && col >= 0 && last < s->width) {
+#if defined(__SSE2__)
+        /* One store: the packing's 16-byte load of `out` then forwards
+         * from it instead of waiting for 16 byte stores. */
+        _mm_storeu_si128(
+            (__m128i *)dst,
+            _mm_xor_si128(_mm_loadu_si128((const __m128i *)(in + col)),
+                          _mm_set1_epi8((char)flip)));
+#else
+        for (int t = 0; t < 16; ++t)
+          dst[t] = in[col + t] ^ flip;
+#endif
+#if defined(__SSE2__)
+      } else if (run == 16 && s->stride_w == 2 && col >= 0 &&
+                 col + 32 <= s->width) {
+        __m128i even = _mm_set1_epi16(0xFF);
+        __m128i lo =
+            _mm_and_si128(_mm_loadu_si128((const __m128i *)(in + col)), even);
+        __m128i hi = _mm_and_si128(
+            _mm_loadu_si128((const __m128i *)(in + col + 16)), even);
+        __m128i bytes =
+            _mm_xor_si128(_mm_packus_epi16(lo, hi), _mm_set1_epi8((char)flip));
+        _mm_storeu_si128((__m128i *)dst, bytes);
+#endif
+      } else {
+        for (int64_t t = 0; t < run; ++t, col += s->stride_w)
+          dst[t] = col >= 0 && col < s->width ? (uint8_t)(in[col] ^ flip) : pad;
+      }
     }
-    if (s->stride_w == 1 && col >= 0 && col + 16 <= s->width) {
-      const uint8_t *in = channel + r * s->width + col;
-      for (int l = 0; l < 16; ++l)
-        out[l] = in[l] ^ flip;
-      return;
-    }
+    l += run;
+    ow = 0;
+    ++oh;
   }
-  for (int64_t l = 0; l < lanes; ++l) {
-    int64_t p = first + l;
-    int64_t rr = (p / s->out_w) * s->stride_h - s->pad_top + i * s->dilation_h;
-    int64_t cc = (p % s->out_w) * s->stride_w - s->pad_left + j * s->dilation_w;
-    out[l] = (rr >= 0 && rr < s->height && cc >= 0 && cc < s->width)
-                 ? channel[rr * s->width + cc] ^ flip
-                 : pad;
-  }
-  for (int64_t l = lanes; l < 16; ++l)
-    out[l] = 0;
+  if (lanes < 16)
+    memset(out + lanes, 0, (size_t)(16 - lanes));
 }
 
 /* Interleaves four rows of 16 bytes into the 64 bytes of a panel's group:
@@ -253,8 +275,14 @@ static void pack_im2col(const quantc_conv_shape *s, const uint8_t *x,
         } else if (pointwise && lanes == 16) {
           /* The pixels of a 1x1 convolution are the input's. */
           const uint8_t *in = x + kk * x_channel_stride + start;
+#if defined(__SSE2__)
+          _mm_storeu_si128((__m128i *)rows[t],
+                           _mm_xor_si128(_mm_loadu_si128((const __m128i *)in),
+                                         _mm_set1_epi8((char)flip)));
+#else
           for (int l = 0; l < 16; ++l)
             rows[t][l] = in[l] ^ flip;
+#endif
         } else {
           load_tap(s, x, x_channel_stride, kk, start, lanes, flip, pad,
                    rows[t]);

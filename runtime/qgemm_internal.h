@@ -51,7 +51,7 @@ static inline int64_t quantc_ceil_div(int64_t a, int64_t b) {
 
 /* Multiply-adds a part of a job should have at least: waking a worker
  * costs a few microseconds. */
-#define QUANTC_MIN_PART_WORK ((int64_t)1 << 23)
+#define QUANTC_MIN_PART_WORK ((int64_t)1 << 20)
 
 /* Items a part of a job takes at least: 1, or enough for
  * QUANTC_MIN_PART_WORK. */

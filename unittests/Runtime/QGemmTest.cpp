@@ -197,7 +197,12 @@ INSTANTIATE_TEST_SUITE_P(
         // asymmetric stride and padding, dilation
         Conv{4, 11, 13, 6, 3, 2, 2, 1, 2, 1, 2, 0, 1, 1, false},
         // 5x5, more filters than a tile
-        Conv{8, 6, 6, 20, 5, 5, 1, 1, 1, 1, 2, 2, 2, 2, false}));
+        Conv{8, 6, 6, 20, 5, 5, 1, 1, 1, 1, 2, 2, 2, 2, false},
+        // wide rows: runs of 16 pixels inside the input, with stride 1 and
+        // 2 (whole loads), and runs that cross output rows
+        Conv{3, 5, 83, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, true},
+        Conv{3, 9, 101, 16, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, false},
+        Conv{2, 6, 70, 5, 3, 3, 1, 2, 1, 1, 0, 0, 0, 0, true}));
 
 } // namespace
 
