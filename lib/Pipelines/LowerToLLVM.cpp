@@ -5,7 +5,8 @@
 // integer lowering run in float), convert-qnn-to-linalg, bufferization,
 // quantc-vectorize-contractions for matmul and convolution, scalar loops
 // for the other linalg ops (which LLVM's loop vectorizer may still
-// vectorize), and upstream conversions to LLVM.
+// vectorize; quantc-parallelize-loops hands the large ones to the runtime's
+// threads), and upstream conversions to LLVM.
 //
 //===----------------------------------------------------------------------===//
 
@@ -72,7 +73,9 @@ void quantc::buildLowerToLLVMPipeline(OpPassManager &pm,
     pm.addNestedPass<func::FuncOp>(createVectorizeContractions(vectorize));
     pm.addPass(createCanonicalizerPass());
   }
-  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  // Loops over enough elements run on the runtime's threads.
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
+  pm.addPass(createParallelizeLoops());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());

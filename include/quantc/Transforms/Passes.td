@@ -68,4 +68,37 @@ def VectorizeContractions
   ];
 }
 
+def ParallelizeLoops : Pass<"quantc-parallelize-loops", "mlir::ModuleOp"> {
+  let summary = "Run large scf.parallel loop nests on the runtime's threads";
+  let description = [{
+    Each `scf.parallel` at the top level of a function, with constant
+    bounds, no results and a body of plain arithmetic and memory accesses
+    (no calls, no allocation), whose work is at least `min-work`, moves
+    into a function of its own, `FUNC_parallelN(ctx, begin, end)`, that
+    runs iterations `[begin, end)` of its first loop of more than one
+    iteration (the batch dimension of a tensor often has one). In its
+    place, the
+    function stores the values the body uses (memref descriptors and
+    scalars) in a stack record and calls the runtime's
+    `quantc_parallel_for(count, min_per_part, fn, ctx)`, which splits that
+    loop's iterations among the threads of the run, each part at
+    least `min-work` of work.
+
+    Work is counted as operations executed: the body's operations, those
+    in nested loops with constant bounds multiplied by their trip counts.
+    Iterations are independent (the loop is parallel), so results do not
+    depend on the number of threads. Other loops are left alone.
+  }];
+  let options = [
+    Option<"minWork", "min-work", "int64_t", /*default=*/"131072",
+           "Operations a loop nest, and each part of it, needs at least">,
+  ];
+  let dependentDialects = [
+    "mlir::LLVM::LLVMDialect",
+    "mlir::arith::ArithDialect",
+    "mlir::func::FuncDialect",
+    "mlir::scf::SCFDialect",
+  ];
+}
+
 #endif // QUANTC_TRANSFORMS_PASSES_TD

@@ -1,0 +1,171 @@
+// RUN: quant-opt %s --split-input-file --quantc-parallelize-loops | FileCheck %s
+// RUN: quant-opt %s --split-input-file --quantc-parallelize-loops=min-work=1 | FileCheck %s --check-prefix=ALL
+// RUN: not quant-opt %s --split-input-file --quantc-parallelize-loops=min-work=0 2>&1 | FileCheck %s --check-prefix=BAD
+
+// BAD: min-work must be at least 1, not 0
+
+// An epilogue over a 1x64x1024 tensor: the batch loop has one iteration,
+// so the channel loop is split. Each channel is 6 operations times 1024
+// elements of work; a part takes at least ceil(131072 / 6144) = 22.
+// CHECK-LABEL: func.func @epilogue
+// CHECK-SAME: (%[[A:.*]]: memref<1x64x1024xi32>, %[[S:.*]]: f32, %[[OUT:.*]]: memref<1x64x1024xi8>)
+// CHECK: %[[CTX:.*]] = llvm.alloca %{{.*}} x !llvm.struct<(struct<(ptr, ptr, i64, array<3 x i64>, array<3 x i64>)>, f32, struct<(ptr, ptr, i64, array<3 x i64>, array<3 x i64>)>)>
+// CHECK: %[[DA:.*]] = builtin.unrealized_conversion_cast %[[A]]
+// CHECK: %[[P0:.*]] = llvm.getelementptr %[[CTX]][0, 0]
+// CHECK: llvm.store %[[DA]], %[[P0]]
+// CHECK: %[[P1:.*]] = llvm.getelementptr %[[CTX]][0, 1]
+// CHECK: llvm.store %[[S]], %[[P1]] : f32
+// CHECK: %[[DOUT:.*]] = builtin.unrealized_conversion_cast %[[OUT]]
+// CHECK: %[[P2:.*]] = llvm.getelementptr %[[CTX]][0, 2]
+// CHECK: llvm.store %[[DOUT]], %[[P2]]
+// CHECK: %[[FN:.*]] = constant @epilogue_parallel
+// CHECK: %[[FP:.*]] = builtin.unrealized_conversion_cast %[[FN]] : (!llvm.ptr, i64, i64) -> () to !llvm.ptr
+// CHECK-DAG: %[[COUNT:.*]] = arith.constant 64 : i64
+// CHECK-DAG: %[[MIN:.*]] = arith.constant 22 : i64
+// CHECK: call @quantc_parallel_for(%[[COUNT]], %[[MIN]], %[[FP]], %[[CTX]])
+// CHECK-NOT: scf.parallel
+// CHECK: return
+// CHECK: func.func private @epilogue_parallel(%[[REC:.*]]: !llvm.ptr, %[[BEGIN:.*]]: i64, %[[END:.*]]: i64)
+// CHECK-SAME: llvm.linkage = #llvm.linkage<internal>
+// CHECK: llvm.load {{.*}} -> !llvm.struct<(ptr, ptr, i64, array<3 x i64>, array<3 x i64>)>
+// CHECK: %[[IN:.*]] = builtin.unrealized_conversion_cast {{.*}} to memref<1x64x1024xi32>
+// CHECK: %[[SCALE:.*]] = llvm.load {{.*}} -> f32
+// CHECK: %[[RES:.*]] = builtin.unrealized_conversion_cast {{.*}} to memref<1x64x1024xi8>
+// CHECK: %[[B:.*]] = arith.index_cast %[[BEGIN]] : i64 to index
+// CHECK: %[[LO:.*]] = arith.addi
+// CHECK: %[[E:.*]] = arith.index_cast %[[END]] : i64 to index
+// CHECK: %[[HI:.*]] = arith.addi
+// CHECK: scf.parallel (%[[N:.*]], %[[C:.*]], %[[W:.*]]) = (%{{.*}}, %[[LO]], %{{.*}}) to (%{{.*}}, %[[HI]], %{{.*}})
+// CHECK: memref.load %[[IN]][%[[N]], %[[C]], %[[W]]]
+// CHECK: arith.mulf %{{.*}}, %[[SCALE]]
+// CHECK: memref.store %{{.*}}, %[[RES]][%[[N]], %[[C]], %[[W]]]
+// CHECK: func.func private @quantc_parallel_for(i64, i64, !llvm.ptr, !llvm.ptr)
+func.func @epilogue(%a: memref<1x64x1024xi32>, %s: f32, %out: memref<1x64x1024xi8>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  %c1024 = arith.constant 1024 : index
+  scf.parallel (%n, %c, %w) = (%c0, %c0, %c0) to (%c1, %c64, %c1024) step (%c1, %c1, %c1) {
+    %x = memref.load %a[%n, %c, %w] : memref<1x64x1024xi32>
+    %f = arith.sitofp %x : i32 to f32
+    %m = arith.mulf %f, %s : f32
+    %r = arith.fptosi %m : f32 to i8
+    memref.store %r, %out[%n, %c, %w] : memref<1x64x1024xi8>
+    scf.reduce
+  }
+  return
+}
+
+// -----
+
+// Rows normalized by their sums: the loops inside count once per
+// iteration of the row loop; a reference to a constant table is recreated
+// in the outlined function, a value loaded from it is passed.
+// CHECK-LABEL: func.func @rows
+// CHECK: llvm.alloca %{{.*}} x !llvm.struct<(struct<(ptr, ptr, i64, array<2 x i64>, array<2 x i64>)>, f32, struct<(ptr, ptr, i64, array<2 x i64>, array<2 x i64>)>)>
+// CHECK: call @quantc_parallel_for
+// CHECK: func.func private @rows_parallel
+// CHECK: memref.get_global @table
+// CHECK: scf.parallel
+// CHECK: scf.for
+memref.global "private" constant @table : memref<4xf32> = dense<[1.0, 2.0, 3.0, 4.0]>
+func.func @rows(%a: memref<512x1024xf32>, %out: memref<512x1024xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c512 = arith.constant 512 : index
+  %c1024 = arith.constant 1024 : index
+  %t = memref.get_global @table : memref<4xf32>
+  %k = memref.load %t[%c2] : memref<4xf32>
+  scf.parallel (%i) = (%c0) to (%c512) step (%c1) {
+    %sum = scf.for %j = %c0 to %c1024 step %c1 iter_args(%acc = %k) -> f32 {
+      %x = memref.load %a[%i, %j] : memref<512x1024xf32>
+      %y = arith.addf %acc, %x : f32
+      scf.yield %y : f32
+    }
+    %g = memref.load %t[%c1] : memref<4xf32>
+    scf.for %j = %c0 to %c1024 step %c1 {
+      %x = memref.load %a[%i, %j] : memref<512x1024xf32>
+      %y = arith.divf %x, %sum : f32
+      %z = arith.mulf %y, %g : f32
+      memref.store %z, %out[%i, %j] : memref<512x1024xf32>
+    }
+    scf.reduce
+  }
+  return
+}
+
+// -----
+
+// Too little work for two parts of min-work: left alone (min-work=1
+// outlines it).
+// CHECK-LABEL: func.func @small
+// CHECK-NOT: quantc_parallel_for
+// CHECK: scf.parallel
+// ALL-LABEL: func.func @small
+// ALL: call @quantc_parallel_for
+func.func @small(%a: memref<4x8xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %c8 = arith.constant 8 : index
+  %z = arith.constant 0.0 : f32
+  scf.parallel (%i, %j) = (%c0, %c0) to (%c4, %c8) step (%c1, %c1) {
+    memref.store %z, %a[%i, %j] : memref<4x8xf32>
+    scf.reduce
+  }
+  return
+}
+
+// -----
+
+// A call, an allocation, or bounds known only at run time: left alone.
+// CHECK-LABEL: func.func @call
+// CHECK-NOT: quantc_parallel_for
+// CHECK: scf.parallel
+// CHECK-LABEL: func.func @alloc
+// CHECK-NOT: quantc_parallel_for
+// CHECK: scf.parallel
+// CHECK-LABEL: func.func @dynamic
+// CHECK-NOT: quantc_parallel_for
+// CHECK: scf.parallel
+// ALL-LABEL: func.func @call
+// ALL-NOT: quantc_parallel_for
+// ALL-LABEL: func.func @alloc
+// ALL-NOT: quantc_parallel_for
+// ALL-LABEL: func.func @dynamic
+// ALL-NOT: quantc_parallel_for
+func.func private @kernel(index)
+func.func @call() {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4096 = arith.constant 4096 : index
+  scf.parallel (%i) = (%c0) to (%c4096) step (%c1) {
+    func.call @kernel(%i) : (index) -> ()
+    scf.reduce
+  }
+  return
+}
+func.func @alloc(%a: memref<4096xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4096 = arith.constant 4096 : index
+  scf.parallel (%i) = (%c0) to (%c4096) step (%c1) {
+    %b = memref.alloc() : memref<64xf32>
+    %x = memref.load %b[%c0] : memref<64xf32>
+    memref.store %x, %a[%i] : memref<4096xf32>
+    memref.dealloc %b : memref<64xf32>
+    scf.reduce
+  }
+  return
+}
+func.func @dynamic(%a: memref<?xf32>, %n: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %z = arith.constant 0.0 : f32
+  scf.parallel (%i) = (%c0) to (%n) step (%c1) {
+    memref.store %z, %a[%i] : memref<?xf32>
+    scf.reduce
+  }
+  return
+}
