@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "quantc/Conversion/Passes.h"
+#include "quantc/Conversion/QNNToLinalg/RuntimeKernels.h"
 #include "quantc/Dialect/QNN/Transforms/Passes.h"
 #include "quantc/Pipelines/Pipelines.h"
 #include "quantc/Transforms/Passes.h"
@@ -73,9 +74,14 @@ void quantc::buildLowerToLLVMPipeline(OpPassManager &pm,
     pm.addNestedPass<func::FuncOp>(createVectorizeContractions(vectorize));
     pm.addPass(createCanonicalizerPass());
   }
-  // Loops over enough elements run on the runtime's threads.
+  // Loops over enough elements run on the runtime's threads, in functions
+  // whose int8 contractions do too.
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
-  pm.addPass(createParallelizeLoops());
+  ParallelizeLoopsOptions parallelize;
+  for (quantc::RuntimeKernel kernel : quantc::kRuntimeKernels)
+    parallelize.threadedCallees.push_back(
+        quantc::getRuntimeKernelName(kernel).str());
+  pm.addPass(createParallelizeLoops(parallelize));
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());

@@ -114,7 +114,7 @@ struct ParallelizeLoopsPass final
     }
     SmallVector<scf::ParallelOp> loops;
     module.walk([&](func::FuncOp func) {
-      if (!func.isExternal())
+      if (!func.isExternal() && callsThreadedKernel(func))
         for (Block &block : func.getBody())
           for (auto loop : block.getOps<scf::ParallelOp>())
             loops.push_back(loop);
@@ -125,6 +125,18 @@ struct ParallelizeLoopsPass final
       Operation *scope = loop->getParentOfType<func::FuncOp>()->getParentOp();
       outline(loop, tables.getSymbolTable(scope));
     }
+  }
+
+  /// Whether `func` qualifies under threaded-callees.
+  bool callsThreadedKernel(func::FuncOp func) {
+    if (threadedCallees.empty())
+      return true;
+    WalkResult found = func.walk([&](func::CallOp call) {
+      return llvm::is_contained(threadedCallees, call.getCallee())
+                 ? WalkResult::interrupt()
+                 : WalkResult::advance();
+    });
+    return found.wasInterrupted();
   }
 
   /// The runtime's quantc_parallel_for, declared once.

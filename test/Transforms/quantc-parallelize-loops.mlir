@@ -1,5 +1,6 @@
 // RUN: quant-opt %s --split-input-file --quantc-parallelize-loops | FileCheck %s
 // RUN: quant-opt %s --split-input-file --quantc-parallelize-loops=min-work=1 | FileCheck %s --check-prefix=ALL
+// RUN: quant-opt %s --split-input-file --quantc-parallelize-loops=threaded-callees=conv | FileCheck %s --check-prefix=CALLEES
 // RUN: not quant-opt %s --split-input-file --quantc-parallelize-loops=min-work=0 2>&1 | FileCheck %s --check-prefix=BAD
 
 // BAD: min-work must be at least 1, not 0
@@ -131,10 +132,13 @@ func.func @small(%a: memref<4x8xf32>) {
 // CHECK: scf.parallel
 // ALL-LABEL: func.func @call
 // ALL-NOT: quantc_parallel_for
+// ALL: scf.parallel
 // ALL-LABEL: func.func @alloc
 // ALL-NOT: quantc_parallel_for
+// ALL: scf.parallel
 // ALL-LABEL: func.func @dynamic
 // ALL-NOT: quantc_parallel_for
+// ALL: scf.parallel
 func.func private @kernel(index)
 func.func @call() {
   %c0 = arith.constant 0 : index
@@ -165,6 +169,36 @@ func.func @dynamic(%a: memref<?xf32>, %n: index) {
   %z = arith.constant 0.0 : f32
   scf.parallel (%i) = (%c0) to (%n) step (%c1) {
     memref.store %z, %a[%i] : memref<?xf32>
+    scf.reduce
+  }
+  return
+}
+
+// -----
+
+// With threaded-callees, only a function that calls one of them changes.
+// CALLEES-LABEL: func.func @epilogue
+// CALLEES-NOT: quantc_parallel_for
+// CALLEES: return
+// CALLEES-LABEL: func.func @beside_kernel
+// CALLEES: call @conv
+// CALLEES: call @quantc_parallel_for
+// CHECK-LABEL: func.func @beside_kernel
+// CHECK: call @quantc_parallel_for
+// ALL-LABEL: func.func @beside_kernel
+// ALL: call @quantc_parallel_for
+func.func private @conv(memref<1x64x1024xi32>)
+func.func @beside_kernel(%a: memref<1x64x1024xi32>, %out: memref<1x64x1024xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  %c1024 = arith.constant 1024 : index
+  func.call @conv(%a) : (memref<1x64x1024xi32>) -> ()
+  scf.parallel (%n, %c, %w) = (%c0, %c0, %c0) to (%c1, %c64, %c1024) step (%c1, %c1, %c1) {
+    %x = memref.load %a[%n, %c, %w] : memref<1x64x1024xi32>
+    %f = arith.sitofp %x : i32 to f32
+    %e = math.exp %f : f32
+    memref.store %e, %out[%n, %c, %w] : memref<1x64x1024xf32>
     scf.reduce
   }
   return

@@ -88,10 +88,19 @@ def ParallelizeLoops : Pass<"quantc-parallelize-loops", "mlir::ModuleOp"> {
     in nested loops with constant bounds multiplied by their trip counts.
     Iterations are independent (the loop is parallel), so results do not
     depend on the number of threads. Other loops are left alone.
+
+    With `threaded-callees`, only functions that call one of the named
+    functions are changed. `quantc-lower-to-llvm` names the runtime's int8
+    kernels: where the heavy work runs on one thread (a float model), the
+    loops between are mostly memory-bound, and splitting them moves their
+    data between the cores' caches for more than it saves.
   }];
   let options = [
     Option<"minWork", "min-work", "int64_t", /*default=*/"131072",
            "Operations a loop nest, and each part of it, needs at least">,
+    ListOption<"threadedCallees", "threaded-callees", "std::string",
+               "If given, only the loops of functions that call one of these "
+               "(kernels that run on the threads themselves)">,
   ];
   let dependentDialects = [
     "mlir::LLVM::LLVMDialect",
