@@ -5,7 +5,9 @@ For rec and cls at fixed input sizes, in one run:
   accuracy keeps them in build/accuracy), else `quantc calibrate` on strips
   of opencv-doc images (as bench/accuracy.py takes them);
 - `quantc compile --quantize static` (min-max, per channel) builds the int8
-  library, `quantc compile` the float one;
+  library, the same with `--integer-only` the integer-only one (every
+  activation quantized, no float between the kernels), `quantc compile` the
+  float one;
 - `quantc quantize` with the same options writes the same quantization as a
   QDQ ONNX model, which onnxruntime runs with its int8 kernels;
 - `quantc run --bench N --threads T` times quantc's libraries, and
@@ -85,12 +87,15 @@ def main():
         progress(f"{key}: compiling and exporting")
         float_library = os.path.join(args.work_dir, f"lib{key}-float.so")
         int8_library = os.path.join(args.work_dir, f"lib{key}-int8.so")
+        integer_library = os.path.join(args.work_dir, f"lib{key}-integer-only.so")
         qdq = os.path.join(args.work_dir, f"{key}.int8.onnx")
         shape_option = ["--input-shape", f"x={dims}"]
         subprocess.run([args.quantc, "compile", model, "-o", float_library] + shape_option,
                        check=True)
         subprocess.run([args.quantc, "compile", model, "-o", int8_library, "--calibration",
                         stats] + STATIC + shape_option, check=True)
+        subprocess.run([args.quantc, "compile", model, "-o", integer_library, "--calibration",
+                        stats, "--integer-only"] + STATIC + shape_option, check=True)
         subprocess.run([args.quantc, "quantize", model, "-o", qdq, "--calibration", stats]
                        + STATIC + shape_option, check=True)
         x = np.random.default_rng(2026).uniform(-1, 1, shape).astype(np.float32)
@@ -102,16 +107,20 @@ def main():
             progress(f"{key}: timing quantc and onnxruntime, {threads} thread(s)")
             ours = time_quantc(args.quantc, int8_library, "x", npy, args.runs, threads)
             ours_float = time_quantc(args.quantc, float_library, "x", npy, args.runs, threads)
+            ours_integer = time_quantc(args.quantc, integer_library, "x", npy, args.runs,
+                                       threads)
             ort_float = time_ort(args.ort_dir, model, "x", shape, raw, threads, args.runs)
             ort_int8 = time_ort(args.ort_dir, qdq, "x", shape, raw, threads, args.runs)
-            rows.append((key, "x".join(str(d) for d in shape), threads, ours, ours_float,
-                         ort_float, ort_int8))
+            rows.append((key, "x".join(str(d) for d in shape), threads, ours, ours_integer,
+                         ours_float, ort_float, ort_int8))
 
-    print("| model | input | threads | quantc int8 (ms) | quantc fp32 (ms) | "
-          "onnxruntime fp32 (ms) | speedup | onnxruntime int8, our QDQ (ms) | speedup |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
-    for key, dims, threads, ours, ours_float, ort_float, ort_int8 in rows:
-        print(f"| {key} | {dims} | {threads} | {ours:.2f} | {ours_float:.2f} | "
+    print("| model | input | threads | quantc int8 (ms) | quantc integer-only (ms) | "
+          "quantc fp32 (ms) | onnxruntime fp32 (ms) | speedup | "
+          "onnxruntime int8, our QDQ (ms) | speedup |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    for key, dims, threads, ours, ours_integer, ours_float, ort_float, ort_int8 in rows:
+        print(f"| {key} | {dims} | {threads} | {ours:.2f} | {ours_integer:.2f} | "
+              f"{ours_float:.2f} | "
               f"{ort_float:.2f} | {ort_float / ours:.2f} | {ort_int8:.2f} | "
               f"{ort_int8 / ours:.2f} |")
     return 0

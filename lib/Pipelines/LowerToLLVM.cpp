@@ -82,6 +82,8 @@ void quantc::buildLowerToLLVMPipeline(OpPassManager &pm,
     parallelize.threadedCallees.push_back(
         quantc::getRuntimeKernelName(kernel).str());
   pm.addPass(createParallelizeLoops(parallelize));
+  // exp as arithmetic that vectorizes, not a libm call per element.
+  pm.addPass(createApproximateMath());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());

@@ -110,4 +110,23 @@ def ParallelizeLoops : Pass<"quantc-parallelize-loops", "mlir::ModuleOp"> {
   ];
 }
 
+def ApproximateMath : Pass<"quantc-approximate-math"> {
+  let summary = "Replace math.exp by upstream's polynomial approximation";
+  let description = [{
+    LLVM lowers `math.exp` on f32 to a call of libm's `expf` per element,
+    which its loop vectorizer cannot vectorize. Upstream's polynomial
+    approximation (range reduction to `2^k * exp(r)`, a polynomial for
+    `exp(r)`, overflow to infinity and underflow to zero handled) is plain
+    arithmetic that vectorizes; softmax, sigmoid and swish loops then run
+    a vector at a time. Its error against the correctly rounded result is
+    measured in `test/Conformance/approximate-exp.test`. Other math ops
+    are left alone.
+  }];
+  let dependentDialects = [
+    "mlir::arith::ArithDialect",
+    "mlir::math::MathDialect",
+    "mlir::vector::VectorDialect",
+  ];
+}
+
 #endif // QUANTC_TRANSFORMS_PASSES_TD
