@@ -9,7 +9,9 @@
 // - a contraction keeps its multiply-accumulate body, which
 //   quantc-vectorize-contractions recognizes (fusing a producer into a
 //   matmul would recompute it once per reduction step and hide the
-//   contraction).
+//   contraction);
+// - a table lookup (a loop LLVM does not vectorize) stays apart from the
+//   arithmetic around it, which then vectorizes.
 //
 //===----------------------------------------------------------------------===//
 
@@ -28,6 +30,14 @@ using namespace mlir;
 
 namespace {
 
+/// Whether `op`'s body reads a tensor at a computed index (a table lookup):
+/// LLVM does not vectorize such a loop, so it stays apart from the
+/// arithmetic around it, which then does vectorize.
+bool hasLookup(Operation *op) {
+  return op->walk([](tensor::ExtractOp) { return WalkResult::interrupt(); })
+      .wasInterrupted();
+}
+
 bool isAllParallel(Operation *op) {
   auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
   return linalgOp && linalgOp.getNumLoops() == linalgOp.getNumParallelLoops();
@@ -41,7 +51,8 @@ struct FuseElementwisePass final
         patterns, [](OpOperand *fused) {
           Operation *producer = fused->get().getDefiningOp();
           return producer && producer->hasOneUse() &&
-                 isAllParallel(fused->getOwner());
+                 isAllParallel(fused->getOwner()) && !hasLookup(producer) &&
+                 !hasLookup(fused->getOwner());
         });
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();

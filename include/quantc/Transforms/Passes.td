@@ -18,7 +18,10 @@ def FuseElementwise : Pass<"quantc-fuse-elementwise", "mlir::func::FuncOp"> {
     activations (a hard-swish is an add, a clip, a divide and a multiply)
     then makes one pass over memory, no value is computed twice, and a
     contraction keeps the multiply-accumulate body that
-    `quantc-vectorize-contractions` looks for.
+    `quantc-vectorize-contractions` looks for. A generic that reads a
+    tensor at a computed index (the 256-entry tables of `--integer-only`)
+    is neither fused nor fused into: LLVM does not vectorize a loop with
+    such a lookup, and the arithmetic before and after it then does.
   }];
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
