@@ -12,6 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__x86_64__)
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
 #if defined(__aarch64__)
 #include <asm/hwcap.h>
 #include <sys/auxv.h>
@@ -20,8 +25,24 @@
 static int quantc_isa = QUANTC_ISA_UNKNOWN;
 
 /* The names of the instruction sets, by QUANTC_ISA_* value. */
-static const char *const isa_names[] = {"generic", "avx2", "avx512-vnni",
-                                        "neon-dotprod", "neon-i8mm"};
+static const char *const isa_names[] = {
+    "generic", "avx2", "avx512-vnni", "neon-dotprod", "neon-i8mm", "amx"};
+
+#if defined(__x86_64__)
+/* Whether this process may use the AMX tile data: Linux grants it on
+ * request (arch_prctl ARCH_REQ_XCOMP_PERM for XFEATURE_XTILEDATA), once
+ * for all threads. */
+static int amx_permitted(void) {
+  static int permitted = -1;
+  int known = __atomic_load_n(&permitted, __ATOMIC_RELAXED);
+  if (known < 0) {
+    known = syscall(SYS_arch_prctl, 0x1023 /* ARCH_REQ_XCOMP_PERM */,
+                    18 /* XFEATURE_XTILEDATA */) == 0;
+    __atomic_store_n(&permitted, known, __ATOMIC_RELAXED);
+  }
+  return known;
+}
+#endif
 
 /* Whether this CPU (and this build) runs the kernels of `isa`. */
 static int cpu_has(int isa) {
@@ -37,6 +58,10 @@ static int cpu_has(int isa) {
     return __builtin_cpu_supports("avx512f") &&
            __builtin_cpu_supports("avx512bw") &&
            __builtin_cpu_supports("avx512vnni");
+  case QUANTC_ISA_AMX:
+    return cpu_has(QUANTC_ISA_AVX512VNNI) &&
+           __builtin_cpu_supports("amx-tile") &&
+           __builtin_cpu_supports("amx-int8") && amx_permitted();
 #elif defined(__aarch64__)
   case QUANTC_ISA_NEON_DOTPROD:
     return (getauxval(AT_HWCAP) & HWCAP_ASIMDDP) != 0;

@@ -97,6 +97,10 @@ static void qgemm_range(int64_t m, int64_t n, int64_t k, const uint8_t *a,
                         const int32_t *col_offset, int32_t *c, int64_t ldc) {
 #if defined(__x86_64__)
   switch (quantc_select_isa()) {
+  case QUANTC_ISA_AMX:
+    quantc_qgemm_u8s8_amx(m, n, k, a, lda, a_signed, b_panels, col_offset, c,
+                          ldc);
+    return;
   case QUANTC_ISA_AVX512VNNI:
     quantc_qgemm_u8s8_avx512vnni(m, n, k, a, lda, a_signed, b_panels,
                                  col_offset, c, ldc);
@@ -328,7 +332,7 @@ static void qconv_blocks(void *argument, int64_t begin, int64_t end) {
     pack_im2col(shape, j->x, j->x_channel_stride, first, columns, groups,
                 block);
 #if defined(__x86_64__)
-    if (isa == QUANTC_ISA_AVX512VNNI) {
+    if (quantc_isa_has_vnni(isa)) {
       quantc_qpanels_s8u8_avx512vnni(shape->filters, panels, groups, j->w_rows,
                                      j->offset, block, columns, j->y + first,
                                      pixels);
@@ -428,7 +432,7 @@ static void qdepthwise_channels(void *argument, int64_t begin, int64_t end) {
   int64_t filter_bytes = s->kernel_h * quantc_ceil_div(s->kernel_w, 4) * 4;
   int vector = 0;
 #if defined(__x86_64__)
-  vector = quantc_select_isa() == QUANTC_ISA_AVX512VNNI && s->dilation_w == 1 &&
+  vector = quantc_isa_has_vnni(quantc_select_isa()) && s->dilation_w == 1 &&
            (s->stride_w == 1 || s->stride_w == 2) &&
            s->kernel_h * quantc_ceil_div(s->kernel_w, 4) <= 16;
 #endif

@@ -24,8 +24,16 @@ enum {
   QUANTC_ISA_AVX512VNNI,
   QUANTC_ISA_NEON_DOTPROD,
   QUANTC_ISA_NEON_I8MM,
+  /* x86-64: AVX-512 VNNI, and AMX tiles for the matmul. */
+  QUANTC_ISA_AMX,
   QUANTC_ISA_COUNT
 };
+
+/* Whether `isa` runs the AVX-512 VNNI kernels (AMX adds its matmul to
+ * them). */
+static inline int quantc_isa_has_vnni(int isa) {
+  return isa == QUANTC_ISA_AVX512VNNI || isa == QUANTC_ISA_AMX;
+}
 
 /* The instruction set the kernels use, chosen on the first call from the
  * CPU and QUANTC_KERNELS (or set by quantc_kernels_use). */
@@ -115,6 +123,14 @@ QUANTC_RUNTIME void quantc_qgemm_u8s8_avx512vnni(int64_t m, int64_t n,
                                                  const int8_t *b_panels,
                                                  const int32_t *col_offset,
                                                  int32_t *c, int64_t ldc);
+
+/* quantc_qgemm_u8s8 with AMX tiles (tdpbusd) where whole 16 x 16 tiles of
+ * u8 activations fit, AVX-512 VNNI elsewhere. */
+QUANTC_RUNTIME void quantc_qgemm_u8s8_amx(int64_t m, int64_t n, int64_t k,
+                                          const uint8_t *a, int64_t lda,
+                                          int a_signed, const int8_t *b_panels,
+                                          const int32_t *col_offset, int32_t *c,
+                                          int64_t ldc);
 
 /* y[f * ldy + p] = row_offset[f] + sum_k W(f, k) X(k, p) for f < filters
  * and p < columns (at most 16 * panels): W s8 rows, X u8 panels of

@@ -63,7 +63,7 @@ static void qgemm_s4_generic(const quantc_s4_args *p, int64_t m, int64_t n) {
 
 static void qgemm_s4_range(const quantc_s4_args *p, int64_t m, int64_t n) {
 #if defined(__x86_64__)
-  if (quantc_select_isa() == QUANTC_ISA_AVX512VNNI) {
+  if (quantc_isa_has_vnni(quantc_select_isa())) {
     quantc_qgemm_u8s4_avx512vnni(p, m, n);
     return;
   }

@@ -36,7 +36,7 @@
 namespace {
 
 /// The instruction sets the benchmarks' last argument selects.
-const char *const kIsas[] = {"generic", "avx512-vnni", "avx2"};
+const char *const kIsas[] = {"generic", "avx512-vnni", "avx2", "amx"};
 
 double vpdpbusdPeak = 0;  // int8 operations a second
 double readBandwidth = 0; // bytes a second
@@ -297,6 +297,9 @@ void BM_QConv(benchmark::State &state) {
 }
 
 BENCHMARK(BM_QGemm)
+    ->Args({1024, 1024, 1024, 3})
+    ->Args({40, 6625, 120, 3})
+    ->Args({256, 256, 256, 3})
     ->Args({1024, 1024, 1024, 1})
     ->Args({40, 6625, 120, 1})
     ->Args({256, 256, 256, 1})

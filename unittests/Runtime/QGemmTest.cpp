@@ -133,7 +133,12 @@ INSTANTIATE_TEST_SUITE_P(
                       Matmul{1, 17, 3, false}, Matmul{5, 64, 64, false},
                       Matmul{6, 65, 67, true}, Matmul{7, 100, 5, false},
                       Matmul{13, 130, 129, true}, Matmul{40, 33, 120, false},
-                      Matmul{2, 200, 1024, true}));
+                      Matmul{2, 200, 1024, true},
+                      // AMX: blocks of one and two tiles each way, whole
+                      // steps of 64 k and a tail, edges past the tiles,
+                      // and s8 activations (left to AVX-512 VNNI)
+                      Matmul{50, 70, 200, false}, Matmul{16, 16, 64, false},
+                      Matmul{48, 48, 64, true}));
 
 struct Conv {
   int64_t channels, height, width, filters, kh, kw, sh, sw, dh, dw, pt, pl, pb,
