@@ -1,7 +1,8 @@
 /*===- isa.c - The instruction set of the kernels -------------------------===//
 //
 // Chooses, once, the instruction set the kernels of qgemm*.c use: the most
-// capable one this CPU has, unless QUANTC_KERNELS=generic, or the one
+// capable one this CPU has, unless QUANTC_KERNELS names another one it
+// has (generic, avx2, avx512-vnni, amx, neon-dotprod, neon-i8mm), or the one
 // quantc_kernels_use sets. A file of its own, so that a model that calls
 // no kernel links none for NAME_kernels().
 //
@@ -78,15 +79,17 @@ QUANTC_RUNTIME int quantc_select_isa(void) {
   int isa = __atomic_load_n(&quantc_isa, __ATOMIC_RELAXED);
   if (isa != QUANTC_ISA_UNKNOWN)
     return isa;
-  /* The most capable set the CPU has, unless QUANTC_KERNELS=generic. */
-  isa = QUANTC_ISA_GENERIC;
+  /* The set QUANTC_KERNELS names, if the CPU has it; else the most
+   * capable set the CPU has. */
+  isa = QUANTC_ISA_UNKNOWN;
   const char *forced = getenv("QUANTC_KERNELS");
-  if (!forced || strcmp(forced, "generic") != 0)
-    for (int candidate = QUANTC_ISA_COUNT - 1; candidate > 0; --candidate)
-      if (cpu_has(candidate)) {
-        isa = candidate;
-        break;
-      }
+  for (int wanted = 0; forced && wanted < QUANTC_ISA_COUNT; ++wanted)
+    if (strcmp(forced, isa_names[wanted]) == 0 && cpu_has(wanted))
+      isa = wanted;
+  for (int candidate = QUANTC_ISA_COUNT - 1;
+       isa == QUANTC_ISA_UNKNOWN && candidate >= 0; --candidate)
+    if (cpu_has(candidate))
+      isa = candidate;
   __atomic_store_n(&quantc_isa, isa, __ATOMIC_RELAXED);
   return isa;
 }

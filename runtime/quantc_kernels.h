@@ -165,8 +165,8 @@ void quantc_qgemm_u8s4_f32(int64_t m, int64_t n, int64_t k, int64_t group,
  * with AVX2 the matmul and the convolution's panels, the depthwise
  * convolution portable),
  * "neon-dotprod" or "neon-i8mm" (AArch64, the matmul only for now), or
- * "generic". Set QUANTC_KERNELS=generic in the environment to force the
- * portable code. */
+ * "generic". Set QUANTC_KERNELS to one of these names in the environment
+ * to use that set instead, if the CPU has it (generic: the portable code). */
 const char *quantc_kernels_isa(void);
 
 /* Makes the kernels use `isa` (a name quantc_kernels_isa gives) from now on,
