@@ -627,7 +627,7 @@ static int compileModule(ModuleOp module, EmitKind kind, StringRef output,
              << ec.message() << "\n";
       return 1;
     }
-  auto cleanup = llvm::make_scope_exit([&] {
+  auto cleanup = llvm::scope_exit([&] {
     if (!scratch.empty())
       sys::fs::remove_directories(scratch);
   });
@@ -752,7 +752,7 @@ static int calibrateTo(MLIRContext &context, StringRef dataDir,
     return 1;
   }
   auto cleanup =
-      llvm::make_scope_exit([&] { sys::fs::remove_directories(scratch); });
+      llvm::scope_exit([&] { sys::fs::remove_directories(scratch); });
   library = scratch;
   sys::path::append(library, "libcalibration.so");
   // The calibration library runs here, whatever --target says.
@@ -959,7 +959,7 @@ importQuantized(MLIRContext &context, QuantizeMode quantizeMode,
     return failure();
   }
   auto cleanup =
-      llvm::make_scope_exit([&] { sys::fs::remove_directories(scratch); });
+      llvm::scope_exit([&] { sys::fs::remove_directories(scratch); });
   // A statistics file of quantc calibrate is used as it is; a folder is a
   // calibration set to run.
   if (!calibrated) {
