@@ -257,15 +257,21 @@ static void interleave4(const uint8_t rows[4][16], uint8_t *group) {
  * (K = C * kh * kw rows) as panels at `dst`, `groups` = ceil(K / 4)
  * groups a panel. Taps past K are zero; pixels past `columns` in the last
  * panel are zero too (their outputs are not stored). */
+/* Whether the im2col matrix of `s` is its input: a 1x1 convolution with
+ * stride 1 and no padding. */
+static int is_pointwise(const quantc_conv_shape *s) {
+  return s->kernel_h == 1 && s->kernel_w == 1 && s->stride_h == 1 &&
+         s->stride_w == 1 && s->pad_top == 0 && s->pad_left == 0 &&
+         s->out_w == s->width && s->out_h == s->height;
+}
+
 static void pack_im2col(const quantc_conv_shape *s, const uint8_t *x,
                         int64_t x_channel_stride, int64_t first,
                         int64_t columns, int64_t groups, uint8_t *dst) {
   int64_t k = s->channels * s->kernel_h * s->kernel_w;
   uint8_t flip = s->x_signed ? 0x80 : 0;
   uint8_t pad = (uint8_t)s->pad_value ^ flip;
-  int pointwise = s->kernel_h == 1 && s->kernel_w == 1 && s->stride_h == 1 &&
-                  s->stride_w == 1 && s->pad_top == 0 && s->pad_left == 0 &&
-                  s->out_w == s->width && s->out_h == s->height;
+  int pointwise = is_pointwise(s);
   uint8_t rows[4][16];
   for (int64_t q = 0; q * 16 < columns; ++q) {
     uint8_t *panel = dst + q * groups * 64;
@@ -337,8 +343,15 @@ static void qconv_blocks(void *argument, int64_t begin, int64_t end) {
     int64_t columns =
         pixels - first < QUANTC_CONV_BLOCK ? pixels - first : QUANTC_CONV_BLOCK;
     int64_t panels = quantc_ceil_div(columns, 16);
-    pack_im2col(shape, j->x, j->x_channel_stride, first, columns, groups,
-                block);
+#if defined(__x86_64__)
+    if (quantc_isa_has_vnni(isa) && columns == QUANTC_CONV_BLOCK &&
+        is_pointwise(shape))
+      quantc_pack_pointwise_avx512(j->x, j->x_channel_stride, shape->channels,
+                                   first, groups, shape->x_signed, block);
+    else
+#endif
+      pack_im2col(shape, j->x, j->x_channel_stride, first, columns, groups,
+                  block);
 #if defined(__x86_64__)
     if (j->w_padded) {
       /* Whole tiles with AMX; the filters past them, and the last panel

@@ -409,3 +409,52 @@ quantc_depthwise_plane_avx512vnni(const quantc_conv_shape *s,
     }
   }
 }
+
+/* The 64 pixels [first, first + 64) of a 1x1 convolution (stride 1, no
+ * padding: the pixels are the input's) as four panels of `groups` groups:
+ * per group, the four channels' 64 bytes are interleaved byte by byte and
+ * then in pairs within each 128-bit lane (lane L then holds the four
+ * channels of pixels 16 L to 16 L + 15 in four quarters of the registers),
+ * and a 4 x 4 transpose of the lanes puts panel L's 64 bytes in one
+ * register. Channels past K are zero; s8 inputs are flipped to u8. */
+QUANTC_RUNTIME void quantc_pack_pointwise_avx512(const uint8_t *x,
+                                                 int64_t x_channel_stride,
+                                                 int64_t channels,
+                                                 int64_t first, int64_t groups,
+                                                 int x_signed, uint8_t *dst) {
+  __m512i flip = _mm512_set1_epi8(x_signed ? (char)0x80 : 0);
+  int64_t panel_bytes = groups * 64;
+  for (int64_t g = 0; g < groups; ++g) {
+    __m512i c[4];
+    for (int t = 0; t < 4; ++t) {
+      int64_t channel = 4 * g + t;
+      c[t] = channel < channels
+                 ? _mm512_xor_si512(_mm512_loadu_si512(
+                                        x + channel * x_channel_stride + first),
+                                    flip)
+                 : _mm512_setzero_si512();
+    }
+    __m512i lo01 = _mm512_unpacklo_epi8(c[0], c[1]);
+    __m512i hi01 = _mm512_unpackhi_epi8(c[0], c[1]);
+    __m512i lo23 = _mm512_unpacklo_epi8(c[2], c[3]);
+    __m512i hi23 = _mm512_unpackhi_epi8(c[2], c[3]);
+    /* Per lane L: pixels 16 L + 0..3, 4..7, 8..11, 12..15. */
+    __m512i q0 = _mm512_unpacklo_epi16(lo01, lo23);
+    __m512i q1 = _mm512_unpackhi_epi16(lo01, lo23);
+    __m512i q2 = _mm512_unpacklo_epi16(hi01, hi23);
+    __m512i q3 = _mm512_unpackhi_epi16(hi01, hi23);
+    /* Transpose the 4 x 4 lanes: panel L = lane L of q0, q1, q2, q3. */
+    __m512i t0 = _mm512_shuffle_i32x4(q0, q1, 0x44); /* q0 L0 L1, q1 L0 L1 */
+    __m512i t1 = _mm512_shuffle_i32x4(q2, q3, 0x44); /* q2 L0 L1, q3 L0 L1 */
+    __m512i t2 = _mm512_shuffle_i32x4(q0, q1, 0xEE); /* q0 L2 L3, q1 L2 L3 */
+    __m512i t3 = _mm512_shuffle_i32x4(q2, q3, 0xEE); /* q2 L2 L3, q3 L2 L3 */
+    __m512i p0 = _mm512_shuffle_i32x4(t0, t1, 0x88); /* L0 of q0 q1 q2 q3 */
+    __m512i p1 = _mm512_shuffle_i32x4(t0, t1, 0xDD); /* L1 */
+    __m512i p2 = _mm512_shuffle_i32x4(t2, t3, 0x88); /* L2 */
+    __m512i p3 = _mm512_shuffle_i32x4(t2, t3, 0xDD); /* L3 */
+    _mm512_storeu_si512(dst + g * 64, p0);
+    _mm512_storeu_si512(dst + panel_bytes + g * 64, p1);
+    _mm512_storeu_si512(dst + 2 * panel_bytes + g * 64, p2);
+    _mm512_storeu_si512(dst + 3 * panel_bytes + g * 64, p3);
+  }
+}

@@ -124,6 +124,15 @@ QUANTC_RUNTIME void quantc_qgemm_u8s8_avx512vnni(int64_t m, int64_t n,
                                                  const int32_t *col_offset,
                                                  int32_t *c, int64_t ldc);
 
+/* Packs the 64 pixels from `first` of a 1x1, stride-1, unpadded
+ * convolution's input (channels x_channel_stride bytes apart) as the four
+ * im2col panels of `groups` groups at `dst`, with AVX-512. */
+QUANTC_RUNTIME void quantc_pack_pointwise_avx512(const uint8_t *x,
+                                                 int64_t x_channel_stride,
+                                                 int64_t channels,
+                                                 int64_t first, int64_t groups,
+                                                 int x_signed, uint8_t *dst);
+
 /* quantc_qgemm_u8s8 with AMX tiles (tdpbusd) where whole 16 x 16 tiles of
  * u8 activations fit, AVX-512 VNNI elsewhere. */
 QUANTC_RUNTIME void quantc_qgemm_u8s8_amx(int64_t m, int64_t n, int64_t k,
