@@ -315,11 +315,6 @@ typedef struct {
   const uint8_t *x;
   int64_t x_channel_stride;
   int32_t *y;
-  /* With AMX: the first filters / 16 * 16 rows of weights padded to
-   * k_padded bytes, and 16 copies of each one's offset (else null). */
-  const int8_t *w_padded;
-  int64_t k_padded;
-  const int32_t *c_start;
 } conv_job;
 
 /* Blocks [begin, end) of QUANTC_CONV_BLOCK output pixels, each packed into
@@ -330,13 +325,10 @@ static void qconv_blocks(void *argument, int64_t begin, int64_t end) {
   int64_t k = shape->channels * shape->kernel_h * shape->kernel_w;
   int64_t groups = quantc_ceil_div(k, 4);
   int64_t pixels = shape->out_h * shape->out_w;
-  /* 1 KiB past the panels: the AMX kernel's last tile of a panel reads past
-   * K (into the next panel, or here), where the weights are zero. */
-  size_t block_bytes = (size_t)(groups * 64 * (QUANTC_CONV_BLOCK / 16));
-  uint8_t *block = (uint8_t *)aligned_alloc(64, block_bytes + 1024);
+  uint8_t *block = (uint8_t *)aligned_alloc(
+      64, (size_t)(groups * 64 * (QUANTC_CONV_BLOCK / 16)));
   if (!block)
     abort();
-  memset(block + block_bytes, 0, 1024);
   int isa = quantc_select_isa();
   for (int64_t b = begin; b < end; ++b) {
     int64_t first = b * QUANTC_CONV_BLOCK;
@@ -353,25 +345,6 @@ static void qconv_blocks(void *argument, int64_t begin, int64_t end) {
       pack_im2col(shape, j->x, j->x_channel_stride, first, columns, groups,
                   block);
 #if defined(__x86_64__)
-    if (j->w_padded) {
-      /* Whole tiles with AMX; the filters past them, and the last panel
-       * when it is partial, with AVX-512 VNNI. */
-      int64_t tiled = shape->filters / 16 * 16, whole = columns / 16;
-      int64_t ldw = groups * 4;
-      if (whole > 0)
-        quantc_qpanels_s8u8_amx(tiled, whole, groups, j->w_padded, j->k_padded,
-                                j->c_start, block, j->y + first, pixels);
-      if (tiled < shape->filters)
-        quantc_qpanels_s8u8_avx512vnni(shape->filters - tiled, panels, groups,
-                                       j->w_rows + tiled * ldw,
-                                       j->offset + tiled, block, columns,
-                                       j->y + first + tiled * pixels, pixels);
-      if (whole < panels)
-        quantc_qpanels_s8u8_avx512vnni(
-            tiled, 1, groups, j->w_rows, j->offset, block + whole * groups * 64,
-            columns - whole * 16, j->y + first + whole * 16, pixels);
-      continue;
-    }
     if (quantc_isa_has_vnni(isa)) {
       quantc_qpanels_s8u8_avx512vnni(shape->filters, panels, groups, j->w_rows,
                                      j->offset, block, columns, j->y + first,
@@ -400,37 +373,10 @@ QUANTC_RUNTIME void quantc_qconv_s8u8(const quantc_conv_shape *shape,
   int64_t pixels = shape->out_h * shape->out_w;
   if (pixels <= 0 || shape->filters <= 0)
     return;
-  conv_job job = {shape, w_rows, row_offset, x,   x_channel_stride,
-                  y,     NULL,   0,          NULL};
-  int8_t *w_padded = NULL;
-  int32_t *c_start = NULL;
-#if defined(__x86_64__)
-  /* AMX takes the weights as rows of whole 64-byte steps: padded once a
-   * call (filters * K bytes, against filters * K * pixels products). */
-  int64_t tiled = shape->filters / 16 * 16;
-  if (quantc_select_isa() == QUANTC_ISA_AMX && tiled > 0 && pixels >= 16) {
-    int64_t ldw = quantc_ceil_div(k, 4) * 4;
-    int64_t k_padded = quantc_ceil_div(k, 64) * 64;
-    w_padded = (int8_t *)aligned_alloc(64, (size_t)(tiled * k_padded));
-    c_start = (int32_t *)aligned_alloc(64, (size_t)(tiled * 16 * 4));
-    if (!w_padded || !c_start)
-      abort();
-    for (int64_t f = 0; f < tiled; ++f) {
-      memcpy(w_padded + f * k_padded, w_rows + f * ldw, (size_t)ldw);
-      memset(w_padded + f * k_padded + ldw, 0, (size_t)(k_padded - ldw));
-      for (int c = 0; c < 16; ++c)
-        c_start[f * 16 + c] = row_offset[f];
-    }
-    job.w_padded = w_padded;
-    job.k_padded = k_padded;
-    job.c_start = c_start;
-  }
-#endif
+  conv_job job = {shape, w_rows, row_offset, x, x_channel_stride, y};
   quantc_parallel_for(quantc_ceil_div(pixels, QUANTC_CONV_BLOCK),
                       quantc_min_items(shape->filters * k * QUANTC_CONV_BLOCK),
                       qconv_blocks, &job);
-  free(w_padded);
-  free(c_start);
 }
 
 /*===- Depthwise convolution ----------------------------------------------===*/

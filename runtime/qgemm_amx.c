@@ -1,4 +1,4 @@
-/*===- qgemm_amx.c - The int8 matmul and convolution with AMX tiles -------===//
+/*===- qgemm_amx.c - The int8 matmul with AMX tiles -----------------------===//
 //
 // tdpbusd multiplies a tile of 16 rows of 64 unsigned bytes (A: 16 rows of
 // the activations, 64 k each) by a tile of 16 rows of 16 x 4 signed bytes
@@ -14,9 +14,6 @@
 // unsigned in registers, which tile loads cannot). A block of rows of A is
 // first copied into whole tiles (zero past K); the panels' last groups past
 // K, when K is not a multiple of 64, into a zero-padded scratch tile.
-//
-// The convolution's panels use tdpbsud (signed weights times unsigned
-// activations) on the im2col panels as they are; see the end of the file.
 //
 // This file is compiled with -mamx-tile -mamx-int8; qgemm.c calls it only
 // on CPUs that have AMX and a kernel that allows this process to use it
@@ -173,65 +170,4 @@ QUANTC_RUNTIME void quantc_qgemm_u8s8_amx(int64_t m, int64_t n, int64_t k,
   if (rows < m)
     quantc_qgemm_u8s8_avx512vnni(m - rows, n, k, a + rows * lda, lda, a_signed,
                                  b_panels, col_offset, c + rows * ldc, ldc);
-}
-
-/*===- Convolution panels -------------------------------------------------===*/
-
-/* tdpbsud multiplies signed bytes of its first tile by unsigned bytes of its
- * second: 16 filters of weights (rows of 64 k) by 16 groups of an
- * activation panel (16 pixels by 4 k a row, the im2col layout unchanged),
- * into 16 filters by 16 pixels, stored straight into the NCHW output. */
-
-/* The products of one 64-k step for the convolution. */
-static inline void multiply_panels(int filter_tiles, int panel_tiles) {
-  _tile_dpbsud(0, 4, 6);
-  if (panel_tiles > 1)
-    _tile_dpbsud(1, 4, 7);
-  if (filter_tiles > 1) {
-    _tile_dpbsud(2, 5, 6);
-    if (panel_tiles > 1)
-      _tile_dpbsud(3, 5, 7);
-  }
-}
-
-QUANTC_RUNTIME void
-quantc_qpanels_s8u8_amx(int64_t filters, int64_t panels, int64_t groups,
-                        const int8_t *w_padded, int64_t k_padded,
-                        const int32_t *c_start, const uint8_t *x_panels,
-                        int32_t *y, int64_t ldy) {
-  int64_t panel_bytes = groups * 64, steps = k_padded / 64;
-  configure_tiles();
-  for (int64_t f0 = 0; f0 < filters; f0 += 32) {
-    int filter_tiles = filters - f0 >= 32 ? 2 : 1;
-    const int8_t *w0 = w_padded + f0 * k_padded, *w1 = w0 + 16 * k_padded;
-    for (int64_t p0 = 0; p0 < panels; p0 += 2) {
-      int panel_tiles = panels - p0 >= 2 ? 2 : 1;
-      _tile_loadd(0, c_start + f0 * 16, 64);
-      _tile_loadd(1, c_start + f0 * 16, 64);
-      if (filter_tiles > 1) {
-        _tile_loadd(2, c_start + (f0 + 16) * 16, 64);
-        _tile_loadd(3, c_start + (f0 + 16) * 16, 64);
-      }
-      const uint8_t *x0 = x_panels + p0 * panel_bytes, *x1 = x0 + panel_bytes;
-      for (int64_t s = 0; s < steps; ++s) {
-        _tile_loadd(4, w0 + 64 * s, k_padded);
-        if (filter_tiles > 1)
-          _tile_loadd(5, w1 + 64 * s, k_padded);
-        _tile_loadd(6, x0 + 1024 * s, 64);
-        if (panel_tiles > 1)
-          _tile_loadd(7, x1 + 1024 * s, 64);
-        multiply_panels(filter_tiles, panel_tiles);
-      }
-      int32_t *out = y + f0 * ldy + 16 * p0;
-      _tile_stored(0, out, ldy * 4);
-      if (panel_tiles > 1)
-        _tile_stored(1, out + 16, ldy * 4);
-      if (filter_tiles > 1) {
-        _tile_stored(2, out + 16 * ldy, ldy * 4);
-        if (panel_tiles > 1)
-          _tile_stored(3, out + 16 * ldy + 16, ldy * 4);
-      }
-    }
-  }
-  _tile_release();
 }

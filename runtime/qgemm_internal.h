@@ -141,18 +141,6 @@ QUANTC_RUNTIME void quantc_qgemm_u8s8_amx(int64_t m, int64_t n, int64_t k,
                                           const int32_t *col_offset, int32_t *c,
                                           int64_t ldc);
 
-/* y[f * ldy + p] = c_start[16 f] + sum_k W(f, k) X(k, p) for f < filters
- * (a multiple of 16) and p < 16 * panels (whole panels), with AMX tiles:
- * W rows of k_padded bytes (a multiple of 64, zero past K), c_start 16
- * copies of each filter's offset, X u8 panels of `groups` groups followed
- * by 1 KiB that may hold anything (the last step's tile reads past K, where
- * the weights are zero). */
-QUANTC_RUNTIME void
-quantc_qpanels_s8u8_amx(int64_t filters, int64_t panels, int64_t groups,
-                        const int8_t *w_padded, int64_t k_padded,
-                        const int32_t *c_start, const uint8_t *x_panels,
-                        int32_t *y, int64_t ldy);
-
 /* y[f * ldy + p] = row_offset[f] + sum_k W(f, k) X(k, p) for f < filters
  * and p < columns (at most 16 * panels): W s8 rows, X u8 panels of
  * `groups` groups. */

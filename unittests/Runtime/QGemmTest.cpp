@@ -208,8 +208,8 @@ INSTANTIATE_TEST_SUITE_P(
         Conv{3, 5, 83, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, true},
         Conv{3, 9, 101, 16, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, false},
         Conv{2, 6, 70, 5, 3, 3, 1, 2, 1, 1, 0, 0, 0, 0, true},
-        // AMX: filters in one and two tiles and past them, K past whole
-        // steps of 64, a partial last panel, and 3x3 taps
+        // more filters than two register tiles and a partial one, K past
+        // a multiple of 64, a partial last panel, 3x3 taps
         Conv{130, 10, 10, 52, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, false},
         Conv{70, 9, 7, 32, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, true},
         Conv{20, 8, 24, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, false}));
