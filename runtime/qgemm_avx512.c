@@ -54,75 +54,6 @@ ALWAYS_INLINE void gemm_group(const int mr, const int nv, __m512i acc[MR][NV],
   }
 }
 
-/* The full 4 x 4 tile's groups with its 16 accumulators as named
- * variables, in a function of their own (entered and left through memory
- * once a tile): inlined into the tile, GCC copies some accumulators between
- * registers in every iteration. */
-ALWAYS_INLINE void gemm_groups_4x4_body(__m512i acc[MR][NV], int64_t groups,
-                                        const uint8_t *a, int64_t lda,
-                                        const int flipped, __m512i flips,
-                                        const int8_t *b, int64_t panel_bytes) {
-  __m512i c00 = acc[0][0], c01 = acc[0][1], c02 = acc[0][2], c03 = acc[0][3];
-  __m512i c10 = acc[1][0], c11 = acc[1][1], c12 = acc[1][2], c13 = acc[1][3];
-  __m512i c20 = acc[2][0], c21 = acc[2][1], c22 = acc[2][2], c23 = acc[2][3];
-  __m512i c30 = acc[3][0], c31 = acc[3][1], c32 = acc[3][2], c33 = acc[3][3];
-  const int8_t *b1 = b + panel_bytes, *b2 = b + 2 * panel_bytes,
-               *b3 = b + 3 * panel_bytes;
-  const uint8_t *a1 = a + lda, *a2 = a + 2 * lda, *a3 = a + 3 * lda;
-  for (int64_t g = 0; g < groups; ++g) {
-    __m512i v0 = _mm512_loadu_si512(b + 64 * g);
-    __m512i v1 = _mm512_loadu_si512(b1 + 64 * g);
-    __m512i v2 = _mm512_loadu_si512(b2 + 64 * g);
-    __m512i v3 = _mm512_loadu_si512(b3 + 64 * g);
-    __m512i x = _mm512_set1_epi32((int32_t)quantc_load_bytes(a + 4 * g, 4));
-    if (flipped)
-      x = _mm512_xor_si512(x, flips);
-    c00 = _mm512_dpbusd_epi32(c00, x, v0);
-    c01 = _mm512_dpbusd_epi32(c01, x, v1);
-    c02 = _mm512_dpbusd_epi32(c02, x, v2);
-    c03 = _mm512_dpbusd_epi32(c03, x, v3);
-    x = _mm512_set1_epi32((int32_t)quantc_load_bytes(a1 + 4 * g, 4));
-    if (flipped)
-      x = _mm512_xor_si512(x, flips);
-    c10 = _mm512_dpbusd_epi32(c10, x, v0);
-    c11 = _mm512_dpbusd_epi32(c11, x, v1);
-    c12 = _mm512_dpbusd_epi32(c12, x, v2);
-    c13 = _mm512_dpbusd_epi32(c13, x, v3);
-    x = _mm512_set1_epi32((int32_t)quantc_load_bytes(a2 + 4 * g, 4));
-    if (flipped)
-      x = _mm512_xor_si512(x, flips);
-    c20 = _mm512_dpbusd_epi32(c20, x, v0);
-    c21 = _mm512_dpbusd_epi32(c21, x, v1);
-    c22 = _mm512_dpbusd_epi32(c22, x, v2);
-    c23 = _mm512_dpbusd_epi32(c23, x, v3);
-    x = _mm512_set1_epi32((int32_t)quantc_load_bytes(a3 + 4 * g, 4));
-    if (flipped)
-      x = _mm512_xor_si512(x, flips);
-    c30 = _mm512_dpbusd_epi32(c30, x, v0);
-    c31 = _mm512_dpbusd_epi32(c31, x, v1);
-    c32 = _mm512_dpbusd_epi32(c32, x, v2);
-    c33 = _mm512_dpbusd_epi32(c33, x, v3);
-  }
-  acc[0][0] = c00, acc[0][1] = c01, acc[0][2] = c02, acc[0][3] = c03;
-  acc[1][0] = c10, acc[1][1] = c11, acc[1][2] = c12, acc[1][3] = c13;
-  acc[2][0] = c20, acc[2][1] = c21, acc[2][2] = c22, acc[2][3] = c23;
-  acc[3][0] = c30, acc[3][1] = c31, acc[3][2] = c32, acc[3][3] = c33;
-}
-
-static __attribute__((noinline)) void
-gemm_groups_4x4_u8(__m512i acc[MR][NV], int64_t groups, const uint8_t *a,
-                   int64_t lda, const int8_t *b, int64_t panel_bytes) {
-  gemm_groups_4x4_body(acc, groups, a, lda, 0, _mm512_setzero_si512(), b,
-                       panel_bytes);
-}
-
-static __attribute__((noinline)) void
-gemm_groups_4x4_s8(__m512i acc[MR][NV], int64_t groups, const uint8_t *a,
-                   int64_t lda, __m512i flips, const int8_t *b,
-                   int64_t panel_bytes) {
-  gemm_groups_4x4_body(acc, groups, a, lda, 1, flips, b, panel_bytes);
-}
-
 /* One mr x nv tile of the matmul: C rows m..m+mr, panels of b (each
  * `panel_bytes` apart), `last` the lanes of the last panel to store. */
 ALWAYS_INLINE void gemm_tile(const int mr, const int nv, int64_t full_groups,
@@ -154,12 +85,7 @@ ALWAYS_INLINE void gemm_tile(const int mr, const int nv, int64_t full_groups,
   /* u8 activations broadcast straight from memory; s8 ones are flipped
    * to u8 in the register. Separate loops keep the test out of them. */
   __m512i flips = _mm512_set1_epi32(flip);
-  if (mr == MR && nv == NV) {
-    if (flip)
-      gemm_groups_4x4_s8(acc, full_groups, a, lda, flips, b, panel_bytes);
-    else
-      gemm_groups_4x4_u8(acc, full_groups, a, lda, b, panel_bytes);
-  } else if (flip) {
+  if (flip) {
     for (int64_t g = 0; g < full_groups; ++g)
       gemm_group(mr, nv, acc, a + 4 * g, lda, 4, 1, flips, b + g * 64,
                  panel_bytes);
