@@ -2,7 +2,8 @@
 //
 // Chooses, once, the instruction set the kernels of qgemm*.c use: the most
 // capable one this CPU has, unless QUANTC_KERNELS names another one it
-// has (generic, avx2, avx512-vnni, amx, neon-dotprod, neon-i8mm), or the one
+// has (generic, avx2, avx512-vnni, avx512-vbmi, amx, neon-dotprod,
+// neon-i8mm), or the one
 // quantc_kernels_use sets. A file of its own, so that a model that calls
 // no kernel links none for NAME_kernels().
 //
@@ -27,7 +28,8 @@ static int quantc_isa = QUANTC_ISA_UNKNOWN;
 
 /* The names of the instruction sets, by QUANTC_ISA_* value. */
 static const char *const isa_names[] = {
-    "generic", "avx2", "avx512-vnni", "neon-dotprod", "neon-i8mm", "amx"};
+    "generic",   "avx2",        "avx512-vnni", "neon-dotprod",
+    "neon-i8mm", "avx512-vbmi", "amx"};
 
 #if defined(__x86_64__)
 /* Whether this process may use the AMX tile data: Linux grants it on
@@ -59,8 +61,11 @@ static int cpu_has(int isa) {
     return __builtin_cpu_supports("avx512f") &&
            __builtin_cpu_supports("avx512bw") &&
            __builtin_cpu_supports("avx512vnni");
-  case QUANTC_ISA_AMX:
+  case QUANTC_ISA_AVX512VBMI:
     return cpu_has(QUANTC_ISA_AVX512VNNI) &&
+           __builtin_cpu_supports("avx512vbmi");
+  case QUANTC_ISA_AMX:
+    return cpu_has(QUANTC_ISA_AVX512VBMI) &&
            __builtin_cpu_supports("amx-tile") &&
            __builtin_cpu_supports("amx-int8") && amx_permitted();
 #elif defined(__aarch64__)

@@ -102,6 +102,7 @@ static void qgemm_range(int64_t m, int64_t n, int64_t k, const uint8_t *a,
                           ldc);
     return;
   case QUANTC_ISA_AVX512VNNI:
+  case QUANTC_ISA_AVX512VBMI:
     quantc_qgemm_u8s8_avx512vnni(m, n, k, a, lda, a_signed, b_panels,
                                  col_offset, c, ldc);
     return;
@@ -448,6 +449,7 @@ static void qdepthwise_channels(void *argument, int64_t begin, int64_t end) {
   vector = quantc_isa_has_vnni(quantc_select_isa()) && s->dilation_w == 1 &&
            (s->stride_w == 1 || s->stride_w == 2) &&
            s->kernel_h * quantc_ceil_div(s->kernel_w, 4) <= 16;
+  int vbmi = vector && quantc_isa_has_vbmi(quantc_select_isa());
 #endif
   /* The padding around the input stays; only the input's part of the
    * plane changes from channel to channel. */
@@ -466,9 +468,9 @@ static void qdepthwise_channels(void *argument, int64_t begin, int64_t end) {
     for (int64_t f = c * multiplier; f < (c + 1) * multiplier; ++f) {
 #if defined(__x86_64__)
       if (vector) {
-        quantc_depthwise_plane_avx512vnni(s, plane, row_bytes,
-                                          job->w_rows + f * filter_bytes,
-                                          job->offset[f], job->y + f * pixels);
+        quantc_depthwise_plane_avx512vnni(
+            s, plane, row_bytes, job->w_rows + f * filter_bytes, job->offset[f],
+            job->y + f * pixels, vbmi);
         continue;
       }
 #endif

@@ -271,19 +271,42 @@ ALWAYS_INLINE __m512i depthwise_taps(const uint8_t *base, int64_t stride,
  * groups of 4 taps (7x7 has 14). */
 #define DEPTHWISE_MAX_VECTORS 16
 
+/* vpermb (AVX512-VBMI): byte p of the result is byte index[p] % 64 of
+ * `bytes`. Written as assembly so that this file, compiled for AVX-512 VNNI
+ * CPUs that may lack VBMI, can hold it; it runs only where isa.c's check
+ * found VBMI. */
+ALWAYS_INLINE __m512i permute_bytes(__m512i index, __m512i bytes) {
+  __m512i out;
+  __asm__("vpermb %2, %1, %0" : "=v"(out) : "v"(index), "v"(bytes));
+  return out;
+}
+
+/* The taps of 16 pixels from `base`: with VBMI one 64-byte load and one
+ * vpermb by `index` (lane p, byte j: byte s * p + j); else four 16-byte
+ * loads and a shuffle by `pattern` (depthwise_taps). */
+ALWAYS_INLINE __m512i depthwise_taps_of(const int vbmi, const uint8_t *base,
+                                        int64_t stride, __m512i pattern,
+                                        __m512i index) {
+  if (vbmi)
+    return permute_bytes(index, _mm512_loadu_si512(base));
+  return depthwise_taps(base, stride, pattern);
+}
+
 /* A depthwise filter over a padded plane, 64 output pixels of a row at a
  * time in four independent accumulators. For each kernel row and each
  * group of 4 taps, lane p of a vector holds the 4 input bytes those taps
  * read for pixel p: with stride s they start at s * p, so four 16-byte
  * loads (pixels 4q to 4q + 3 read bytes 4qs to 4qs + 3s + 3) and one byte
- * shuffle within each 128-bit lane build it; vpdpbusd multiplies it by the
- * 4 weights. Taps past the kernel's width have zero weights. Needs unit
- * dilation along the width, a stride of 1 or 2 there, and at most
- * DEPTHWISE_MAX_VECTORS groups of taps; qgemm.c checks. */
-QUANTC_RUNTIME void
-quantc_depthwise_plane_avx512vnni(const quantc_conv_shape *s,
-                                  const uint8_t *plane, int64_t row_bytes,
-                                  const int8_t *w, int32_t offset, int32_t *y) {
+ * shuffle within each 128-bit lane build it, or, on CPUs with VBMI, one
+ * 64-byte load and one vpermb (16 pixels read at most 16 s + 3 < 64
+ * bytes); vpdpbusd multiplies it by the 4 weights. Taps past the kernel's
+ * width have zero weights. Needs unit dilation along the width, a stride
+ * of 1 or 2 there, and at most DEPTHWISE_MAX_VECTORS groups of taps;
+ * qgemm.c checks, and leaves 64 bytes past a row's reach in the plane. */
+ALWAYS_INLINE void depthwise_plane(const int vbmi, const quantc_conv_shape *s,
+                                   const uint8_t *plane, int64_t row_bytes,
+                                   const int8_t *w, int32_t offset,
+                                   int32_t *y) {
   int64_t stride = s->stride_w;
   int64_t groups = quantc_ceil_div(s->kernel_w, 4);
   int64_t vectors = s->kernel_h * groups;
@@ -291,6 +314,11 @@ quantc_depthwise_plane_avx512vnni(const quantc_conv_shape *s,
       stride == 1
           ? _mm_setr_epi8(0, 1, 2, 3, 1, 2, 3, 4, 2, 3, 4, 5, 3, 4, 5, 6)
           : _mm_setr_epi8(0, 1, 2, 3, 2, 3, 4, 5, 4, 5, 6, 7, 6, 7, 8, 9));
+  uint8_t indices[64];
+  for (int p = 0; p < 16; ++p)
+    for (int j = 0; j < 4; ++j)
+      indices[4 * p + j] = (uint8_t)(stride * p + j);
+  __m512i index = _mm512_loadu_si512(indices);
   __m512i weights[DEPTHWISE_MAX_VECTORS];
   for (int64_t v = 0; v < vectors; ++v)
     weights[v] = _mm512_set1_epi32(
@@ -307,14 +335,20 @@ quantc_depthwise_plane_avx512vnni(const quantc_conv_shape *s,
         for (int64_t g = 0; g < groups; ++g) {
           const uint8_t *base = row + 4 * g;
           __m512i wv = weights[i * groups + g];
-          acc0 = _mm512_dpbusd_epi32(acc0,
-                                     depthwise_taps(base, stride, pattern), wv);
-          acc1 = _mm512_dpbusd_epi32(
-              acc1, depthwise_taps(base + 16 * stride, stride, pattern), wv);
-          acc2 = _mm512_dpbusd_epi32(
-              acc2, depthwise_taps(base + 32 * stride, stride, pattern), wv);
-          acc3 = _mm512_dpbusd_epi32(
-              acc3, depthwise_taps(base + 48 * stride, stride, pattern), wv);
+          acc0 = _mm512_dpbusd_epi32(
+              acc0, depthwise_taps_of(vbmi, base, stride, pattern, index), wv);
+          acc1 = _mm512_dpbusd_epi32(acc1,
+                                     depthwise_taps_of(vbmi, base + 16 * stride,
+                                                       stride, pattern, index),
+                                     wv);
+          acc2 = _mm512_dpbusd_epi32(acc2,
+                                     depthwise_taps_of(vbmi, base + 32 * stride,
+                                                       stride, pattern, index),
+                                     wv);
+          acc3 = _mm512_dpbusd_epi32(acc3,
+                                     depthwise_taps_of(vbmi, base + 48 * stride,
+                                                       stride, pattern, index),
+                                     wv);
         }
       }
       _mm512_storeu_si512(out + ow, acc0);
@@ -328,12 +362,21 @@ quantc_depthwise_plane_avx512vnni(const quantc_conv_shape *s,
         const uint8_t *row = top + i * s->dilation_h * row_bytes + ow * stride;
         for (int64_t g = 0; g < groups; ++g)
           acc = _mm512_dpbusd_epi32(
-              acc, depthwise_taps(row + 4 * g, stride, pattern),
+              acc, depthwise_taps_of(vbmi, row + 4 * g, stride, pattern, index),
               weights[i * groups + g]);
       }
       _mm512_mask_storeu_epi32(out + ow, lane_mask(s->out_w - ow), acc);
     }
   }
+}
+
+QUANTC_RUNTIME void quantc_depthwise_plane_avx512vnni(
+    const quantc_conv_shape *s, const uint8_t *plane, int64_t row_bytes,
+    const int8_t *w, int32_t offset, int32_t *y, int vbmi) {
+  if (vbmi)
+    depthwise_plane(1, s, plane, row_bytes, w, offset, y);
+  else
+    depthwise_plane(0, s, plane, row_bytes, w, offset, y);
 }
 
 /* The 64 pixels [first, first + 64) of a 1x1 convolution (stride 1, no

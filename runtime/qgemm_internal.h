@@ -24,7 +24,9 @@ enum {
   QUANTC_ISA_AVX512VNNI,
   QUANTC_ISA_NEON_DOTPROD,
   QUANTC_ISA_NEON_I8MM,
-  /* x86-64: AVX-512 VNNI, and AMX tiles for the matmul. */
+  /* x86-64: AVX-512 VNNI with VBMI (vpermb for the depthwise taps), and
+   * then AMX tiles for the matmul (every CPU with AMX has VBMI). */
+  QUANTC_ISA_AVX512VBMI,
   QUANTC_ISA_AMX,
   QUANTC_ISA_COUNT
 };
@@ -32,7 +34,13 @@ enum {
 /* Whether `isa` runs the AVX-512 VNNI kernels (AMX adds its matmul to
  * them). */
 static inline int quantc_isa_has_vnni(int isa) {
-  return isa == QUANTC_ISA_AVX512VNNI || isa == QUANTC_ISA_AMX;
+  return isa == QUANTC_ISA_AVX512VNNI || isa == QUANTC_ISA_AVX512VBMI ||
+         isa == QUANTC_ISA_AMX;
+}
+
+/* Whether `isa` has AVX512-VBMI besides. */
+static inline int quantc_isa_has_vbmi(int isa) {
+  return isa == QUANTC_ISA_AVX512VBMI || isa == QUANTC_ISA_AMX;
 }
 
 /* The instruction set the kernels use, chosen on the first call from the
@@ -154,11 +162,12 @@ quantc_qpanels_s8u8_avx512vnni(int64_t filters, int64_t panels, int64_t groups,
  * the input channel as u8 (flipped if s8), with `pad_top` rows and
  * `pad_left` columns of padding before the input, rows `row_bytes` apart
  * and readable 64 bytes past every output's last tap; `w` the filter's
- * depthwise rows; y the filter's output plane. */
-QUANTC_RUNTIME void
-quantc_depthwise_plane_avx512vnni(const quantc_conv_shape *shape,
-                                  const uint8_t *plane, int64_t row_bytes,
-                                  const int8_t *w, int32_t offset, int32_t *y);
+ * depthwise rows; y the filter's output plane. `vbmi`: use AVX512-VBMI
+ * (the instruction set has it). */
+QUANTC_RUNTIME void quantc_depthwise_plane_avx512vnni(
+    const quantc_conv_shape *shape, const uint8_t *plane, int64_t row_bytes,
+    const int8_t *w, int32_t offset, int32_t *y, int vbmi);
+
 #endif
 
 #if defined(__aarch64__)

@@ -161,7 +161,9 @@ void quantc_qgemm_u8s4_f32(int64_t m, int64_t n, int64_t k, int64_t group,
                            int64_t ldc);
 
 /* The instruction set the kernels use: "amx" (AMX tiles for the matmul,
- * AVX-512 VNNI for the rest), "avx512-vnni" or "avx2" (x86-64;
+ * AVX-512 VNNI with VBMI for the rest), "avx512-vbmi" (AVX-512 VNNI, and
+ * vpermb for the depthwise convolution's taps), "avx512-vnni" or "avx2"
+ * (x86-64;
  * with AVX2 the matmul and the convolution's panels, the depthwise
  * convolution portable),
  * "neon-dotprod" or "neon-i8mm" (AArch64, the matmul only for now), or

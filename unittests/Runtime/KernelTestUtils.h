@@ -20,8 +20,8 @@ namespace quantc::test {
 /// The instruction sets this CPU runs; the kernels are switched to each.
 inline std::vector<std::string> getIsas() {
   std::vector<std::string> isas = {"generic"};
-  for (const char *isa :
-       {"avx2", "avx512-vnni", "amx", "neon-dotprod", "neon-i8mm"})
+  for (const char *isa : {"avx2", "avx512-vnni", "avx512-vbmi", "amx",
+                          "neon-dotprod", "neon-i8mm"})
     if (quantc_kernels_use(isa))
       isas.push_back(isa);
   quantc_kernels_use(isas.back().c_str());
