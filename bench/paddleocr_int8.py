@@ -12,14 +12,16 @@ For rec and cls at fixed input sizes, in one run:
   QDQ ONNX model, which onnxruntime runs with its int8 kernels;
 - `quantc run --bench N --threads T` times quantc's libraries, and
   onnxruntime-node (bench/ort_bench.js) the float model and the QDQ model
-  with T intra-op threads, for T = 1 and 2, all on the same seeded input.
+  with T intra-op threads, for T = 1 and 2, all on the same seeded input,
+  in R rounds of all five in turn; each time is the median over the rounds
+  of the medians of N runs.
 
 Prints a Markdown table of the medians and of the speedups of quantc's int8
 library over onnxruntime at the same thread count (above 1: quantc is
 faster).
 
 Usage: paddleocr_int8.py QUANTC ORT_DIR MODELS_DIR IMAGES_DIR WORK_DIR
-           [--stats-dir DIR] [--runs N] [--models rec,cls]
+           [--stats-dir DIR] [--runs N] [--rounds R] [--models rec,cls]
 """
 
 import argparse
@@ -74,6 +76,7 @@ def main():
         parser.add_argument(name)
     parser.add_argument("--stats-dir")
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--models", default="rec,cls")
     args = parser.parse_args()
     os.makedirs(args.work_dir, exist_ok=True)
@@ -104,15 +107,22 @@ def main():
         np.save(npy, x)
         x.tofile(raw)
         for threads in [1, 2]:
-            progress(f"{key}: timing quantc and onnxruntime, {threads} thread(s)")
-            ours = time_quantc(args.quantc, int8_library, "x", npy, args.runs, threads)
-            ours_float = time_quantc(args.quantc, float_library, "x", npy, args.runs, threads)
-            ours_integer = time_quantc(args.quantc, integer_library, "x", npy, args.runs,
-                                       threads)
-            ort_float = time_ort(args.ort_dir, model, "x", shape, raw, threads, args.runs)
-            ort_int8 = time_ort(args.ort_dir, qdq, "x", shape, raw, threads, args.runs)
-            rows.append((key, "x".join(str(d) for d in shape), threads, ours, ours_integer,
-                         ours_float, ort_float, ort_int8))
+            # Rounds of all five timings in turn: a drift of the machine's
+            # speed over the minutes of the run then touches every column
+            # alike, and each column is the median of its rounds.
+            rounds = []
+            for round_ in range(args.rounds):
+                progress(f"{key}: timing quantc and onnxruntime, {threads} thread(s), "
+                         f"round {round_ + 1} of {args.rounds}")
+                rounds.append([
+                    time_quantc(args.quantc, int8_library, "x", npy, args.runs, threads),
+                    time_quantc(args.quantc, integer_library, "x", npy, args.runs, threads),
+                    time_quantc(args.quantc, float_library, "x", npy, args.runs, threads),
+                    time_ort(args.ort_dir, model, "x", shape, raw, threads, args.runs),
+                    time_ort(args.ort_dir, qdq, "x", shape, raw, threads, args.runs),
+                ])
+            medians = [float(np.median(column)) for column in zip(*rounds)]
+            rows.append((key, "x".join(str(d) for d in shape), threads, *medians))
 
     print("| model | input | threads | quantc int8 (ms) | quantc integer-only (ms) | "
           "quantc fp32 (ms) | onnxruntime fp32 (ms) | speedup | "
