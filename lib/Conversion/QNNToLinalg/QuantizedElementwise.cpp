@@ -682,7 +682,6 @@ struct QuantizedAvgPoolLowering final : OpConversionPattern<qnn::AvgPoolOp> {
     if (failed(matchQuantized(op, rewriter)))
       return failure();
     Location loc = op.getLoc();
-    MLIRContext *context = rewriter.getContext();
     AxisParams in = *getAxisParams(op.getInput().getType());
     AxisParams out = *getAxisParams(op.getType());
     auto inputType = cast<RankedTensorType>(adaptor.getInput().getType());
@@ -720,17 +719,6 @@ struct QuantizedAvgPoolLowering final : OpConversionPattern<qnn::AvgPoolOp> {
     Value padded = tensor::PadOp::create(
         rewriter, loc, RankedTensorType::get(paddedShape, i32), shifted, low,
         high, zero32);
-    // Loops: n, c, o_1..o_s (parallel), k_1..k_s (reduction).
-    int64_t numLoops = 2 + 2 * spatial;
-    auto d = [&](int64_t i) { return getAffineDimExpr(i, context); };
-    SmallVector<AffineExpr> inExprs = {d(0), d(1)}, windowExprs,
-                            outExprs = {d(0), d(1)};
-    for (int64_t i = 0; i < spatial; ++i) {
-      inExprs.push_back(d(2 + i) * strides[i] + d(2 + spatial + i));
-      windowExprs.push_back(d(2 + spatial + i));
-      outExprs.push_back(d(2 + i));
-    }
-    Value window = tensor::EmptyOp::create(rewriter, loc, kernel, i32);
     auto sumType = RankedTensorType::get(resultType.getShape(), i32);
     Value init =
         linalg::FillOp::create(
@@ -738,21 +726,12 @@ struct QuantizedAvgPoolLowering final : OpConversionPattern<qnn::AvgPoolOp> {
             tensor::EmptyOp::create(rewriter, loc, sumType.getShape(), i32)
                 .getResult())
             .getResult(0);
-    SmallVector<utils::IteratorType> iterators(2 + spatial,
-                                               utils::IteratorType::parallel);
-    iterators.append(spatial, utils::IteratorType::reduction);
-    Value sums = linalg::GenericOp::create(
-                     rewriter, loc, sumType, ValueRange{padded, window}, init,
-                     {AffineMap::get(numLoops, 0, inExprs, context),
-                      AffineMap::get(numLoops, 0, windowExprs, context),
-                      AffineMap::get(numLoops, 0, outExprs, context)},
-                     iterators,
-                     [&](OpBuilder &b, Location nl, ValueRange args) {
-                       Value sum =
-                           arith::AddIOp::create(b, nl, args[2], args[0]);
-                       linalg::YieldOp::create(b, nl, ValueRange{sum});
-                     })
-                     .getResult(0);
+    SmallVector<int64_t> dilations(spatial, 1);
+    Value sums = createWindowReduction(
+        rewriter, loc, padded, init, kernel, strides, dilations,
+        [](OpBuilder &b, Location nl, Value acc, Value x) -> Value {
+          return arith::AddIOp::create(b, nl, acc, x);
+        });
     // The counts as a constant [1, 1, O_1, ..., O_s] tensor.
     SmallVector<int64_t> countShape(resultType.getShape());
     countShape[0] = countShape[1] = 1;

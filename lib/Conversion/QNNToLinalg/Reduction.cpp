@@ -81,6 +81,42 @@ static Value combine(ScalarBuilder &s, qnn::ReduceKind kind, Value acc,
   }
 }
 
+Value qnn_to_linalg::createWindowReduction(
+    OpBuilder &b, Location loc, Value input, Value init,
+    ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+    ArrayRef<int64_t> dilations,
+    function_ref<Value(OpBuilder &, Location, Value, Value)> combine) {
+  MLIRContext *context = b.getContext();
+  int64_t spatial = int64_t(kernel.size());
+  int64_t numLoops = 2 + 2 * spatial;
+  auto d = [&](int64_t i) { return getAffineDimExpr(i, context); };
+  SmallVector<AffineExpr> inExprs = {d(0), d(1)}, windowExprs,
+                          outExprs = {d(0), d(1)};
+  for (int64_t i = 0; i < spatial; ++i) {
+    inExprs.push_back(d(2 + i) * strides[i] +
+                      d(2 + spatial + i) * dilations[i]);
+    windowExprs.push_back(d(2 + spatial + i));
+    outExprs.push_back(d(2 + i));
+  }
+  // The window operand only gives the reduction loops their sizes.
+  Value window =
+      tensor::EmptyOp::create(b, loc, kernel, getElementTypeOrSelf(input));
+  SmallVector<utils::IteratorType> iterators(2 + spatial,
+                                             utils::IteratorType::parallel);
+  iterators.append(spatial, utils::IteratorType::reduction);
+  return linalg::GenericOp::create(
+             b, loc, init.getType(), ValueRange{input, window}, init,
+             {AffineMap::get(numLoops, 0, inExprs, context),
+              AffineMap::get(numLoops, 0, windowExprs, context),
+              AffineMap::get(numLoops, 0, outExprs, context)},
+             iterators,
+             [&](OpBuilder &nb, Location nl, ValueRange args) {
+               linalg::YieldOp::create(nb, nl,
+                                       combine(nb, nl, args[2], args[0]));
+             })
+      .getResult(0);
+}
+
 Value qnn_to_linalg::createReduction(OpBuilder &b, Location loc, Value input,
                                      ArrayRef<int64_t> axes,
                                      qnn::ReduceKind kind,
@@ -201,7 +237,6 @@ struct WindowPoolLowering final : OpRewritePattern<OpTy> {
   LogicalResult matchAndRewrite(OpTy op,
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    MLIRContext *context = rewriter.getContext();
     RankedTensorType inputType = op.getInput().getType();
     RankedTensorType resultType = op.getType();
     Type element = resultType.getElementType();
@@ -273,39 +308,17 @@ struct WindowPoolLowering final : OpRewritePattern<OpTy> {
           rewriter, loc, inputType.clone(paddedShape), input, low, high,
           createIdentity(rewriter, loc, element, kind));
 
-    // Loops: n, c, o_1..o_s (parallel), k_1..k_s (reduction).
-    int64_t numLoops = 2 + 2 * spatial;
-    auto d = [&](int64_t i) { return getAffineDimExpr(i, context); };
-    SmallVector<AffineExpr> inExprs = {d(0), d(1)}, windowExprs,
-                            outExprs = {d(0), d(1)};
-    for (int64_t i = 0; i < spatial; ++i) {
-      inExprs.push_back(d(2 + i) * strides[i] +
-                        d(2 + spatial + i) * dilations[i]);
-      windowExprs.push_back(d(2 + spatial + i));
-      outExprs.push_back(d(2 + i));
-    }
-    Value window = tensor::EmptyOp::create(rewriter, loc, kernel, element);
     Value init =
         linalg::FillOp::create(
             rewriter, loc, createIdentity(rewriter, loc, element, kind),
             createEmpty(rewriter, loc, resultType, resultSizes))
             .getResult(0);
-    SmallVector<utils::IteratorType> iterators(2 + spatial,
-                                               utils::IteratorType::parallel);
-    iterators.append(spatial, utils::IteratorType::reduction);
-    Value pooled =
-        linalg::GenericOp::create(
-            rewriter, loc, resultType, ValueRange{input, window}, init,
-            {AffineMap::get(numLoops, 0, inExprs, context),
-             AffineMap::get(numLoops, 0, windowExprs, context),
-             AffineMap::get(numLoops, 0, outExprs, context)},
-            iterators,
-            [&](OpBuilder &b, Location nestedLoc, ValueRange args) {
-              ScalarBuilder s(b, nestedLoc, element);
-              linalg::YieldOp::create(b, nestedLoc,
-                                      combine(s, kind, args[2], args[0]));
-            })
-            .getResult(0);
+    Value pooled = createWindowReduction(
+        rewriter, loc, input, init, kernel, strides, dilations,
+        [&](OpBuilder &b, Location nestedLoc, Value acc, Value x) {
+          ScalarBuilder s(b, nestedLoc, element);
+          return combine(s, kind, acc, x);
+        });
 
     if constexpr (!isMax) {
       // Divide each window's sum by its element count.

@@ -227,6 +227,18 @@ mlir::Value createReduction(mlir::OpBuilder &b, mlir::Location loc,
                             qnn::ReduceKind kind,
                             mlir::RankedTensorType resultType);
 
+/// A pooling window reduction of the NC[spatial] tensor `input` (padded so
+/// that every window lies inside) into `init`: loops n, c, o_1..o_s
+/// (parallel) and k_1..k_s (reduction), the input read at o_i * strides[i]
+/// + k_i * dilations[i], each element folded in as `combine(acc, x)`.
+mlir::Value createWindowReduction(
+    mlir::OpBuilder &b, mlir::Location loc, mlir::Value input, mlir::Value init,
+    llvm::ArrayRef<int64_t> kernel, llvm::ArrayRef<int64_t> strides,
+    llvm::ArrayRef<int64_t> dilations,
+    llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location,
+                                   mlir::Value acc, mlir::Value x)>
+        combine);
+
 /// How a contraction's body reads its two operands. Float operands multiply
 /// as they are. Integer operands (the stored integers of quantized tensors)
 /// are first extended to the accumulator's type, with zero extension if
