@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "quantc/Conversion/QNNToLinalg/QNNToLinalg.h"
+#include "quantc/Conversion/QNNToLinalg/RuntimeKernels.h"
 #include "quantc/Dialect/QNN/IR/QNNOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -271,12 +272,72 @@ static IntegerOperands getIntegerOperands(OpBuilder &b, Location loc, Value lhs,
   return result;
 }
 
+/// `lhs x rhs` of a qnn.matmul_integer as a call to the runtime's matmul
+/// kernel, when the module declares it and rhs is a constant 2-D s8 matrix
+/// with zero point 0 (dynamic quantization's weights). A constant splat lhs
+/// zero point folds into the kernel's offsets; one known only at run time
+/// (per tensor or per row) is subtracted after the call, times the
+/// weight's column sums: acc = sum_k a*w - z_a * sum_k w, exact in i32
+/// (wrapping as the kernel's sums do). Fails, creating nothing, otherwise.
+static FailureOr<Value>
+createMatMulIntegerKernelCall(ConversionPatternRewriter &rewriter,
+                              qnn::MatMulIntegerOp op, Value lhs,
+                              Value lhsZeroPoint) {
+  auto weightConstant = op.getRhs().getDefiningOp<qnn::ConstantOp>();
+  auto weight = weightConstant
+                    ? dyn_cast<DenseIntElementsAttr>(weightConstant.getValue())
+                    : DenseIntElementsAttr();
+  std::optional<int64_t> weightZero = getSplatInteger(op.getRhsZeroPoint());
+  RankedTensorType lhsType = op.getLhs().getType();
+  if (!weight || isUnsignedTensor(op.getRhs()) ||
+      weight.getType().getRank() != 2 || weightZero != 0 ||
+      lhsType.getRank() < 2)
+    return failure();
+  bool lhsSigned = !isUnsignedTensor(op.getLhs());
+  std::optional<int64_t> lhsZero = getSplatInteger(op.getLhsZeroPoint());
+  Location loc = op.getLoc();
+  RankedTensorType accType = op.getType();
+  FailureOr<Value> call = createMatMulKernelCall(
+      rewriter, loc, op, lhs, weight, /*transposed=*/false, DenseElementsAttr(),
+      lhsZero.value_or(0), lhsSigned, accType);
+  if (failed(call) || lhsZero)
+    return call;
+  // The run-time zero point times each column's sum.
+  int64_t k = weight.getType().getDimSize(0),
+          n = weight.getType().getDimSize(1);
+  SmallVector<int32_t> sums(n, 0);
+  SmallVector<APInt> values(weight.getValues<APInt>());
+  for (int64_t kk = 0; kk < k; ++kk)
+    for (int64_t j = 0; j < n; ++j)
+      sums[j] = int32_t(uint32_t(sums[j]) +
+                        uint32_t(values[kk * n + j].getSExtValue()));
+  Type i32 = rewriter.getI32Type();
+  Value columnSums = arith::ConstantOp::create(
+      rewriter, loc,
+      DenseElementsAttr::get(RankedTensorType::get({n}, i32),
+                             ArrayRef<int32_t>(sums)));
+  return createElementwise(
+      rewriter, loc, accType, {*call, lhsZeroPoint, columnSums},
+      [&](OpBuilder &b, Location l, ValueRange args) {
+        Value z = extendStored(b, l, args[1], i32, lhsSigned);
+        Value correction = arith::MulIOp::create(b, l, z, args[2]);
+        return arith::SubIOp::create(b, l, args[0], correction).getResult();
+      },
+      ValueRange(getDynamicSizes(rewriter, loc, *call)));
+}
+
 struct MatMulIntegerLowering final : OpConversionPattern<qnn::MatMulIntegerOp> {
   using OpConversionPattern::OpConversionPattern;
 
   LogicalResult
   matchAndRewrite(qnn::MatMulIntegerOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
+    FailureOr<Value> call = createMatMulIntegerKernelCall(
+        rewriter, op, adaptor.getLhs(), adaptor.getLhsZeroPoint());
+    if (succeeded(call)) {
+      rewriter.replaceOp(op, *call);
+      return success();
+    }
     IntegerOperands operands = getIntegerOperands(
         rewriter, op.getLoc(), adaptor.getLhs(), adaptor.getRhs(),
         adaptor.getLhsZeroPoint(), adaptor.getRhsZeroPoint(), op.getLhs(),

@@ -73,6 +73,42 @@ func.func @matmul(%x: tensor<2x5x6x!s>) -> tensor<2x5x3xf32> {
 
 // -----
 
+// qnn.matmul_integer with a constant s8 weight (zero point 0), as dynamic
+// quantization makes it: the kernel sums a * w (offsets 0), and the input's
+// zero point, known only at run time (one per row), is subtracted times the
+// weight's column sums [6, 0, 12].
+// CHECK-LABEL: func.func @matmul_integer(
+func.func @matmul_integer(%x: tensor<4x6xui8>, %zx: tensor<4x1xui8>) -> tensor<4x3xi32> {
+  // CHECK: arith.constant dense<0> : tensor<3xi32>
+  // CHECK: %[[SIGNED:.*]] = arith.constant 0 : i64
+  // CHECK: %[[ACC:.*]] = bufferization.to_tensor
+  // CHECK: %[[SUMS:.*]] = arith.constant dense<[6, 0, 12]> : tensor<3xi32>
+  // CHECK: linalg.generic {{.*}} ins(%{{.*}}, %{{.*}}, %[[SUMS]] : tensor<4x3xi32>, tensor<4x1xi8>, tensor<3xi32>)
+  // CHECK: arith.extui
+  // CHECK: arith.muli
+  // CHECK: arith.subi
+  %w = qnn.constant dense<[[1, 0, 2], [1, 0, 2], [1, 0, 2], [1, 0, 2], [1, 0, 2], [1, 0, 2]]> : tensor<6x3xi8> -> tensor<6x3xi8>
+  %zw = qnn.constant dense<0> : tensor<i8> -> tensor<i8>
+  %y = qnn.matmul_integer %x, %w, %zx, %zw : (tensor<4x6xui8>, tensor<6x3xi8>, tensor<4x1xui8>, tensor<i8>) -> tensor<4x3xi32>
+  return %y : tensor<4x3xi32>
+}
+
+// -----
+
+// A weight zero point other than 0 leaves matmul_integer to the generic
+// loops.
+// CHECK-LABEL: func.func @matmul_integer_weight_zero(
+func.func @matmul_integer_weight_zero(%x: tensor<4x6xui8>, %zx: tensor<ui8>) -> tensor<4x3xi32> {
+  // CHECK-NOT: call
+  // CHECK: linalg.generic
+  %w = qnn.constant dense<1> : tensor<6x3xi8> -> tensor<6x3xi8>
+  %zw = qnn.constant dense<1> : tensor<i8> -> tensor<i8>
+  %y = qnn.matmul_integer %x, %w, %zx, %zw : (tensor<4x6xui8>, tensor<6x3xi8>, tensor<ui8>, tensor<i8>) -> tensor<4x3xi32>
+  return %y : tensor<4x3xi32>
+}
+
+// -----
+
 // A symbol of a kernel's name with another type is an error.
 // expected-error @below {{quantc-declare-runtime-kernels: 'quantc_matmul_u8s8_i32' is taken by a function of another type}}
 func.func private @quantc_matmul_u8s8_i32(memref<?xi8>)

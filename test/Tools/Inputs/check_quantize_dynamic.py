@@ -93,17 +93,19 @@ def main():
             return ((acc.astype(F) * m).astype(F) + b.reshape(3, 1, 1)).astype(F)
         x_shape = [1, 2, 6, 6]
     else:
-        w1 = rng.normal(0, 0.5, (16, 8)).astype(F)
+        # K = 38 (not a multiple of the kernels' groups of 4), N = 70 (more
+        # than one panel of 16 and one block of 64 columns).
+        w1 = rng.normal(0, 0.5, (38, 70)).astype(F)
         w1[:, 3] *= 8  # an outlier column: per-channel scales matter
-        b1 = rng.normal(0, 0.3, 8).astype(F)
-        w2t = rng.normal(0, 0.4, (5, 8)).astype(F)
+        b1 = rng.normal(0, 0.3, 70).astype(F)
+        w2t = rng.normal(0, 0.4, (5, 70)).astype(F)
         c2 = rng.normal(0, 0.3, 5).astype(F)
         nodes = [helper.make_node("MatMul", ["x", "w1"], ["h"], name="mm1"),
                  helper.make_node("Add", ["h", "b1"], ["hb"], name="bias1"),
                  helper.make_node("Relu", ["hb"], ["r"], name="act1"),
                  helper.make_node("Gemm", ["r", "w2t", "c2"], ["y"], name="fc2", transB=1,
                                   alpha=1.5, beta=0.5)]
-        save(model, nodes, [4, 16], [4, 5], {"w1": w1, "b1": b1, "w2t": w2t, "c2": c2})
+        save(model, nodes, [4, 38], [4, 5], {"w1": w1, "b1": b1, "w2t": w2t, "c2": c2})
         q_w1, s_w1 = quantize_weight(w1, 1, per_channel)
         q_w2, s_w2 = quantize_weight(w2t.T.copy(), 1, per_channel)
         s_w2 = (s_w2.astype(np.float64) * 1.5).astype(F)
@@ -116,7 +118,7 @@ def main():
             q, s, z = quantize_dynamic(r, per_row)
             y = ((q - z) @ q_w2).astype(F) * (s * s_w2).astype(F)
             return (y + c2_beta).astype(F)
-        x_shape = [4, 16]
+        x_shape = [4, 38]
 
     library = os.path.join(work, "libq.so")
     float_library = os.path.join(work, "libf.so")
@@ -124,6 +126,14 @@ def main():
                    + options, check=True)
     subprocess.run([quantc_bin, "compile", model, "-o", float_library], check=True)
     ok = True
+    if not conv:
+        # MatMul and Gemm run on the runtime's int8 matmul kernel.
+        listing = os.path.join(work, "q.mlir")
+        subprocess.run([quantc_bin, "compile", model, "--quantize", "dynamic",
+                        "--emit=mlir", "-o", listing] + options, check=True)
+        calls = open(listing).read().count("llvm.call @quantc_matmul_u8s8_i32(")
+        print(f"calls to the int8 matmul kernel: {calls}")
+        ok &= calls == 2
     with quantc.load(library) as quantized, quantc.load(float_library) as exact:
         for trial in range(3):
             x = rng.normal(0.3, 1.0, x_shape).astype(F)
