@@ -121,3 +121,20 @@ QUANTC_RUNTIME void quantc_qgemm_u8s4_f32(
   else
     quantc_parallel_for(m, quantc_min_items(n * k), qgemm_s4_rows, &job);
 }
+
+/* The entry point of compiled models (see qgemm.c's): a [m, k] u8 rows,
+ * a_scale and a_zero one per row (a_step 1) or one (a_step 0), b nibble
+ * panels of [k, n], scale [ceil(k / group), n], col_sum and bias [n], c
+ * [m, n] binary32. */
+QUANTC_RUNTIME void _mlir_ciface_quantc_matmul_u8s4_f32(
+    quantc_buffer *a, quantc_buffer *a_scale, quantc_buffer *a_zero,
+    quantc_buffer *b, quantc_buffer *scale, quantc_buffer *col_sum,
+    quantc_buffer *bias, quantc_buffer *c, int64_t m, int64_t n, int64_t k,
+    int64_t group, int64_t a_step) {
+  quantc_qgemm_u8s4_f32(
+      m, n, k, group, QUANTC_DATA(const uint8_t, a), k,
+      QUANTC_DATA(const float, a_scale), QUANTC_DATA(const int32_t, a_zero),
+      a_step, QUANTC_DATA(const uint8_t, b), QUANTC_DATA(const float, scale),
+      QUANTC_DATA(const float, col_sum), QUANTC_DATA(const float, bias),
+      QUANTC_DATA(float, c), n);
+}

@@ -147,13 +147,14 @@ static cl::opt<bool> perChannel("per-channel",
 static cl::opt<unsigned>
     bits("bits",
          cl::desc("Bits of quantized weights: 8 (default), or 4 with "
-                  "--quantize weight-only (two weights to a byte)"),
+                  "--quantize weight-only or dynamic (two weights to a "
+                  "byte)"),
          cl::init(8), cl::sub(compileCommand), cl::sub(quantizeCommand));
 static cl::opt<int64_t> groupSize(
     "group-size",
-    cl::desc("--quantize weight-only: one scale per group of N weights "
-             "along the reduction axis of each output channel (0, the "
-             "default: per channel)"),
+    cl::desc("--quantize weight-only, or dynamic with --bits 4: one scale "
+             "per group of N weights along the reduction axis of each "
+             "output channel (0, the default: per channel)"),
     cl::value_desc("N"), cl::init(0), cl::sub(compileCommand),
     cl::sub(quantizeCommand));
 static cl::opt<std::string> codebookMethod(
@@ -926,9 +927,14 @@ importQuantized(MLIRContext &context, QuantizeMode quantizeMode,
               "--codebook-method kmeans or pow2, and no --group-size\n";
     return failure();
   }
-  if ((bits != 8 || groupSize != 0) && !weightOnly && !codebook) {
+  if ((bits != 8 || groupSize != 0) && !weightOnly && !codebook && !dynamic) {
     errs() << "quantc: error: --bits 4 and --group-size apply to --quantize "
-              "weight-only; static and dynamic quantization are 8-bit\n";
+              "weight-only and dynamic; static quantization is 8-bit\n";
+    return failure();
+  }
+  if (dynamic && groupSize != 0 && bits != 4) {
+    errs() << "quantc: error: --quantize dynamic takes --group-size with "
+              "--bits 4\n";
     return failure();
   }
   if (groupSize < 0 || (groupSize > 0 && perTensor)) {
@@ -1014,6 +1020,8 @@ importQuantized(MLIRContext &context, QuantizeMode quantizeMode,
     options.perChannel = !perTensor;
     options.perRow = dynamicPerRow;
     options.conv = dynamicConv;
+    options.bits = bits;
+    options.groupSize = groupSize;
     options.keepFloat.assign(keep.begin(), keep.end());
     pm.addNestedPass<func::FuncOp>(quantc::createQuantizeDynamic(options));
   } else {

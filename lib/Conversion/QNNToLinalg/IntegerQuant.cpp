@@ -349,6 +349,170 @@ struct MatMulIntegerLowering final : OpConversionPattern<qnn::MatMulIntegerOp> {
   }
 };
 
+/// qnn.grouped_matmul: a call to the runtime's 4-bit kernel when it takes
+/// the op, else loops that perform the op's steps in its order: the groups'
+/// i32 products over operands padded with zeros to whole groups, the fma
+/// chain over the groups, then the zero point's term and the scale.
+struct GroupedMatMulLowering final : OpConversionPattern<qnn::GroupedMatMulOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(qnn::GroupedMatMulOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType lhsType = op.getLhs().getType();
+    RankedTensorType rhsType = op.getRhs().getType();
+    RankedTensorType resultType = op.getType();
+    if (lhsType.isDynamicDim(lhsType.getRank() - 1) ||
+        !rhsType.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "K and N must be static");
+    int64_t group = op.getGroup();
+    auto weightConstant = op.getRhs().getDefiningOp<qnn::ConstantOp>();
+    if (auto weight = weightConstant ? dyn_cast<DenseElementsAttr>(
+                                           weightConstant.getValue())
+                                     : DenseElementsAttr()) {
+      FailureOr<Value> call = createGroupedMatMulKernelCall(
+          rewriter, loc, op, adaptor.getLhs(), adaptor.getLhsScale(),
+          adaptor.getLhsZeroPoint(), weight, adaptor.getRhsScale(),
+          adaptor.getColumnSum(), adaptor.getBias(), group, resultType);
+      if (succeeded(call)) {
+        rewriter.replaceOp(op, *call);
+        return success();
+      }
+    }
+
+    int64_t rank = lhsType.getRank(), k = rhsType.getDimSize(0),
+            n = rhsType.getDimSize(1);
+    int64_t groups = (k + group - 1) / group, padded = groups * group;
+    Type i8 = rewriter.getI8Type(), i32 = rewriter.getI32Type(),
+         f32 = rewriter.getF32Type();
+    Value lhs = adaptor.getLhs(), rhs = adaptor.getRhs();
+    SmallVector<Value> batchSizes = getDynamicSizes(rewriter, loc, lhs);
+    // Whole groups: K padded with zeros, which add nothing to the sums.
+    if (padded != k) {
+      Value zero = arith::ConstantOp::create(rewriter, loc,
+                                             rewriter.getIntegerAttr(i8, 0));
+      SmallVector<OpFoldResult> low(rank, rewriter.getIndexAttr(0)),
+          high(rank, rewriter.getIndexAttr(0));
+      high.back() = rewriter.getIndexAttr(padded - k);
+      SmallVector<int64_t> shape(lhsType.getShape());
+      shape.back() = padded;
+      lhs =
+          tensor::PadOp::create(rewriter, loc, RankedTensorType::get(shape, i8),
+                                lhs, low, high, zero);
+      SmallVector<OpFoldResult> rhsLow(2, rewriter.getIndexAttr(0)),
+          rhsHigh = {rewriter.getIndexAttr(padded - k),
+                     rewriter.getIndexAttr(0)};
+      rhs = tensor::PadOp::create(rewriter, loc,
+                                  RankedTensorType::get({padded, n}, i8), rhs,
+                                  rhsLow, rhsHigh, zero);
+    }
+    // lhs [..., groups, group], rhs [groups, group, n].
+    SmallVector<ReassociationIndices> lhsGroups;
+    for (int64_t d = 0; d + 1 < rank; ++d)
+      lhsGroups.push_back({d});
+    lhsGroups.push_back({rank - 1, rank});
+    SmallVector<int64_t> lhsShape(lhsType.getShape());
+    lhsShape.back() = groups;
+    lhsShape.push_back(group);
+    lhs = tensor::ExpandShapeOp::create(
+        rewriter, loc, RankedTensorType::get(lhsShape, i8), lhs, lhsGroups);
+    rhs = tensor::ExpandShapeOp::create(
+        rewriter, loc, RankedTensorType::get({groups, group, n}, i8), rhs,
+        SmallVector<ReassociationIndices>{{0, 1}, {2}});
+
+    // acc[..., g, n] = sum over j of lhs[..., g, j] * rhs[g, j, n], over the
+    // dimensions (..., g, n, j).
+    MLIRContext *context = rewriter.getContext();
+    int64_t dims = rank + 2;
+    auto dim = [&](int64_t d) { return getAffineDimExpr(d, context); };
+    SmallVector<AffineExpr> batch;
+    for (int64_t d = 0; d + 1 < rank; ++d)
+      batch.push_back(dim(d));
+    AffineExpr g = dim(rank - 1), c = dim(rank), j = dim(rank + 1);
+    auto map = [&](ArrayRef<AffineExpr> tail, bool withBatch) {
+      SmallVector<AffineExpr> exprs =
+          withBatch ? batch : SmallVector<AffineExpr>();
+      llvm::append_range(exprs, tail);
+      return AffineMap::get(dims, 0, exprs, context);
+    };
+    SmallVector<int64_t> accShape(lhsType.getShape().drop_back());
+    accShape.append({groups, n});
+    auto accType = RankedTensorType::get(accShape, i32);
+    SmallVector<Value> dynamicBatch(batchSizes.begin(), batchSizes.end());
+    Value accInit =
+        linalg::FillOp::create(
+            rewriter, loc,
+            ValueRange{arith::ConstantOp::create(
+                rewriter, loc, rewriter.getIntegerAttr(i32, 0))},
+            ValueRange{createEmpty(rewriter, loc, accType, dynamicBatch)})
+            .getResult(0);
+    SmallVector<utils::IteratorType> accIterators(
+        dims - 1, utils::IteratorType::parallel);
+    accIterators.push_back(utils::IteratorType::reduction);
+    Value acc =
+        linalg::GenericOp::create(
+            rewriter, loc, accType, ValueRange{lhs, rhs}, ValueRange{accInit},
+            ArrayRef<AffineMap>{map({g, j}, true), map({g, j, c}, false),
+                                map({g, c}, true)},
+            accIterators,
+            [&](OpBuilder &b, Location l, ValueRange args) {
+              Value a = arith::ExtUIOp::create(b, l, i32, args[0]);
+              Value w = arith::ExtSIOp::create(b, l, i32, args[1]);
+              Value product = arith::MulIOp::create(b, l, a, w);
+              linalg::YieldOp::create(
+                  b, l,
+                  ValueRange{arith::AddIOp::create(b, l, args[2], product)});
+            })
+            .getResult(0);
+
+    // t[..., n] = fma(rhs_scale[g, n], float(acc[..., g, n]), t), g in
+    // order, over the dimensions (..., n, g).
+    dims = rank + 1;
+    AffineExpr cn = dim(rank - 1), gn = dim(rank);
+    auto sumType = resultType;
+    Value sumInit =
+        linalg::FillOp::create(
+            rewriter, loc,
+            ValueRange{arith::ConstantOp::create(
+                rewriter, loc, rewriter.getFloatAttr(f32, 0.0))},
+            ValueRange{createEmpty(rewriter, loc, sumType, dynamicBatch)})
+            .getResult(0);
+    SmallVector<utils::IteratorType> sumIterators(
+        dims - 1, utils::IteratorType::parallel);
+    sumIterators.push_back(utils::IteratorType::reduction);
+    Value t =
+        linalg::GenericOp::create(
+            rewriter, loc, sumType, ValueRange{acc, adaptor.getRhsScale()},
+            ValueRange{sumInit},
+            ArrayRef<AffineMap>{map({gn, cn}, true), map({gn, cn}, false),
+                                map({cn}, true)},
+            sumIterators,
+            [&](OpBuilder &b, Location l, ValueRange args) {
+              Value v = arith::SIToFPOp::create(b, l, f32, args[0]);
+              linalg::YieldOp::create(
+                  b, l,
+                  ValueRange{math::FmaOp::create(b, l, args[1], v, args[2])});
+            })
+            .getResult(0);
+
+    // fma(lhs_scale, fma(-float(z), column_sum[n], t), bias[n]).
+    Value result = createElementwise(
+        rewriter, loc, resultType,
+        {t, adaptor.getLhsScale(), adaptor.getLhsZeroPoint(),
+         adaptor.getColumnSum(), adaptor.getBias()},
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value z = arith::UIToFPOp::create(b, l, f32, args[2]);
+          Value u = math::FmaOp::create(b, l, arith::NegFOp::create(b, l, z),
+                                        args[3], args[0]);
+          return math::FmaOp::create(b, l, args[1], u, args[4]).getResult();
+        },
+        ValueRange(dynamicBatch));
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
 struct ConvIntegerLowering final : OpConversionPattern<qnn::ConvIntegerOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -506,10 +670,10 @@ qnn_to_linalg::checkSignedOrUnsignedLowering(Operation *op,
     return success();
   if (isa<qnn::QuantizeLinearOp, qnn::DequantizeLinearOp,
           qnn::DynamicQuantizeLinearOp, qnn::MatMulIntegerOp,
-          qnn::ConvIntegerOp, qnn::CastOp, qnn::ConstantOp, qnn::AddOp,
-          qnn::SubOp, qnn::MulOp, qnn::DivOp, qnn::MaxOp, qnn::MinOp,
-          qnn::ReshapeOp, qnn::TransposeOp, qnn::SliceOp, qnn::ConcatOp,
-          qnn::ShapeOp>(op))
+          qnn::GroupedMatMulOp, qnn::ConvIntegerOp, qnn::CastOp,
+          qnn::ConstantOp, qnn::AddOp, qnn::SubOp, qnn::MulOp, qnn::DivOp,
+          qnn::MaxOp, qnn::MinOp, qnn::ReshapeOp, qnn::TransposeOp,
+          qnn::SliceOp, qnn::ConcatOp, qnn::ShapeOp>(op))
     return success();
   if (auto gather = dyn_cast<qnn::GatherOp>(op)) {
     if (!isSignedOrUnsigned(gather.getIndices().getType()))
@@ -526,8 +690,8 @@ void qnn_to_linalg::populateIntegerQuantPatterns(const TypeConverter &converter,
   // Above the patterns for signless types, which fail on these.
   patterns.add<QuantizeLinearLowering, DequantizeLinearLowering,
                DynamicQuantizeLinearLowering, MatMulIntegerLowering,
-               ConvIntegerLowering, SignedOrUnsignedCastLowering,
-               SignedOrUnsignedConstantLowering,
+               GroupedMatMulLowering, ConvIntegerLowering,
+               SignedOrUnsignedCastLowering, SignedOrUnsignedConstantLowering,
                SignedOrUnsignedArithmeticLowering<qnn::AddOp>,
                SignedOrUnsignedArithmeticLowering<qnn::SubOp>,
                SignedOrUnsignedArithmeticLowering<qnn::MulOp>,

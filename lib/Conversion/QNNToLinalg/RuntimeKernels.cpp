@@ -42,7 +42,16 @@ static MemRefType getFlatBuffer(Type element) {
 FunctionType quantc::getRuntimeKernelType(MLIRContext *context,
                                           RuntimeKernel kernel) {
   Type i8 = IntegerType::get(context, 8), i32 = IntegerType::get(context, 32),
-       i64 = IntegerType::get(context, 64);
+       i64 = IntegerType::get(context, 64), f32 = Float32Type::get(context);
+  if (kernel == RuntimeKernel::GroupedMatMulS4) {
+    SmallVector<Type> inputs = {getFlatBuffer(i8),  getFlatBuffer(f32),
+                                getFlatBuffer(i32), getFlatBuffer(i8),
+                                getFlatBuffer(f32), getFlatBuffer(f32),
+                                getFlatBuffer(f32), getFlatBuffer(f32)};
+    // m, n, k, group, a_step.
+    inputs.append(5, i64);
+    return FunctionType::get(context, inputs, {});
+  }
   SmallVector<Type> inputs = {getFlatBuffer(i8), getFlatBuffer(i8),
                               getFlatBuffer(i32), getFlatBuffer(i32)};
   // The scalars of runtime/qgemm.c's entry points.
@@ -59,6 +68,8 @@ StringRef quantc::getRuntimeKernelName(RuntimeKernel kernel) {
     return "quantc_depthwise2d_u8s8_i32";
   case RuntimeKernel::MatMul:
     return "quantc_matmul_u8s8_i32";
+  case RuntimeKernel::GroupedMatMulS4:
+    return "quantc_matmul_u8s4_f32";
   }
   llvm_unreachable("unknown runtime kernel");
 }
@@ -83,7 +94,11 @@ static SmallVector<ReassociationIndices> getAllDims(int64_t rank) {
 static Value toFlatBuffer(OpBuilder &b, Location loc, Value value) {
   auto type = cast<RankedTensorType>(value.getType());
   Value flat = value;
-  if (type.getRank() != 1)
+  if (type.getRank() == 0)
+    flat = tensor::ExpandShapeOp::create(
+        b, loc, RankedTensorType::get({1}, type.getElementType()), value,
+        SmallVector<ReassociationIndices>());
+  else if (type.getRank() != 1)
     flat = tensor::CollapseShapeOp::create(b, loc, value,
                                            getAllDims(type.getRank()));
   auto dynamic =
@@ -111,13 +126,12 @@ static Value createWords(OpBuilder &b, Location loc, ArrayRef<int32_t> words) {
   return arith::ConstantOp::create(b, loc, DenseElementsAttr::get(type, words));
 }
 
-/// Calls `kernel` on the flat buffers of `inputs`, `weights` and `offsets`
-/// and a fresh i32 buffer of `accType` (dynamic sizes `sizes`), passing
-/// `scalars`; returns the accumulator as a tensor of `accType`.
+/// Calls `kernel` on the flat buffers of `inputs` and a fresh buffer of
+/// `accType` (dynamic sizes `sizes`), passing `scalars`; returns the
+/// output as a tensor of `accType`.
 static Value callKernel(OpBuilder &b, Location loc, RuntimeKernel kernel,
-                        Value input, Value weights, Value offsets,
-                        RankedTensorType accType, ValueRange sizes,
-                        ArrayRef<Value> scalars) {
+                        ArrayRef<Value> inputs, RankedTensorType accType,
+                        ValueRange sizes, ArrayRef<Value> scalars) {
   // The accumulator's sizes, and a flat output buffer of their product.
   SmallVector<Value> shape;
   int64_t dynamicIndex = 0;
@@ -129,22 +143,24 @@ static Value callKernel(OpBuilder &b, Location loc, RuntimeKernel kernel,
                               b, loc, accType.getDimSize(d))));
     count = arith::MulIOp::create(b, loc, count, shape.back());
   }
-  Type i32 = b.getIntegerType(32);
-  Value output =
-      memref::AllocOp::create(b, loc, getFlatBuffer(i32), ValueRange{count});
-  SmallVector<Value> operands = {toFlatBuffer(b, loc, input),
-                                 toFlatBuffer(b, loc, weights),
-                                 toFlatBuffer(b, loc, offsets), output};
+  Type element = accType.getElementType();
+  Value output = memref::AllocOp::create(b, loc, getFlatBuffer(element),
+                                         ValueRange{count});
+  SmallVector<Value> operands;
+  for (Value input : inputs)
+    operands.push_back(toFlatBuffer(b, loc, input));
+  operands.push_back(output);
   llvm::append_range(operands, scalars);
   func::CallOp::create(b, loc, getRuntimeKernelName(kernel), TypeRange(),
                        operands);
   Value flat = bufferization::ToTensorOp::create(
-      b, loc, RankedTensorType::get({ShapedType::kDynamic}, i32), output,
+      b, loc, RankedTensorType::get({ShapedType::kDynamic}, element), output,
       /*restrict=*/true, /*writable=*/true);
   // Back to the accumulator's shape.
   if (accType.hasStaticShape()) {
     flat = tensor::CastOp::create(
-        b, loc, RankedTensorType::get({accType.getNumElements()}, i32), flat);
+        b, loc, RankedTensorType::get({accType.getNumElements()}, element),
+        flat);
     return tensor::ExpandShapeOp::create(b, loc, accType, flat,
                                          getAllDims(accType.getRank()));
   }
@@ -250,7 +266,7 @@ FailureOr<Value> qnn_to_linalg::createConvKernelCall(
         attributes.pads[1], accType.getDimSize(2), accType.getDimSize(3),
         padValue, int64_t(inputSigned)})
     scalars.push_back(index64(b, loc, v));
-  return callKernel(b, loc, kernel, input, rowsConstant, offsetsConstant,
+  return callKernel(b, loc, kernel, {input, rowsConstant, offsetsConstant},
                     accType, sizes, scalars);
 }
 
@@ -305,6 +321,69 @@ FailureOr<Value> qnn_to_linalg::createMatMulKernelCall(
       arith::IndexCastOp::create(b, loc, b.getI64Type(), rows)};
   for (int64_t v : {n, k, int64_t(inputSigned)})
     scalars.push_back(index64(b, loc, v));
-  return callKernel(b, loc, RuntimeKernel::MatMul, lhs, panelsConstant,
-                    offsetsConstant, accType, sizes, scalars);
+  return callKernel(b, loc, RuntimeKernel::MatMul,
+                    {lhs, panelsConstant, offsetsConstant}, accType, sizes,
+                    scalars);
+}
+
+/// The product of every dimension of `value` but the last (its rows), and
+/// the dynamic sizes among them that `type` (of the same rank) has.
+static Value getRows(OpBuilder &b, Location loc, Value value,
+                     RankedTensorType type, SmallVectorImpl<Value> &sizes) {
+  auto valueType = cast<RankedTensorType>(value.getType());
+  Value rows = arith::ConstantIndexOp::create(b, loc, 1);
+  for (int64_t d = 0; d + 1 < valueType.getRank(); ++d) {
+    Value size = valueType.isDynamicDim(d)
+                     ? Value(tensor::DimOp::create(b, loc, value, d))
+                     : Value(arith::ConstantIndexOp::create(
+                           b, loc, valueType.getDimSize(d)));
+    if (type.isDynamicDim(d))
+      sizes.push_back(size);
+    rows = arith::MulIOp::create(b, loc, rows, size);
+  }
+  return arith::IndexCastOp::create(b, loc, b.getI64Type(), rows);
+}
+
+FailureOr<Value> qnn_to_linalg::createGroupedMatMulKernelCall(
+    OpBuilder &b, Location loc, Operation *op, Value lhs, Value lhsScale,
+    Value lhsZeroPoint, DenseElementsAttr weight, Value rhsScale,
+    Value columnSum, Value bias, int64_t group, RankedTensorType resultType) {
+  auto lhsType = cast<RankedTensorType>(lhs.getType());
+  auto weightType = cast<RankedTensorType>(weight.getType());
+  if (!isDeclared(op, RuntimeKernel::GroupedMatMulS4) ||
+      weightType.getRank() != 2 || !weightType.hasStaticShape() ||
+      lhsType.isDynamicDim(lhsType.getRank() - 1))
+    return failure();
+  int64_t k = weightType.getDimSize(0), n = weightType.getDimSize(1);
+  // One group of all K is one group of K rounded up to 8.
+  if (group >= k)
+    group = (k + 7) / 8 * 8;
+  if (group % 8 != 0)
+    return failure();
+  SmallVector<int8_t> stored = getStored(weight);
+  if (llvm::any_of(stored, [](int8_t v) { return v < -8 || v > 7; }))
+    return failure();
+  SmallVector<int8_t> panels(quantc_panels_s4_size(k, n));
+  quantc_pack_panels_s4(k, n, stored.data(), n, 1,
+                        reinterpret_cast<uint8_t *>(panels.data()));
+  Value panelsConstant = createBytes(b, loc, panels);
+
+  // The zero points as the i32 the kernel reads.
+  auto zeroType = cast<RankedTensorType>(lhsZeroPoint.getType());
+  Value zeroWords = createElementwise(
+      b, loc, zeroType.clone(b.getI32Type()), lhsZeroPoint,
+      [](OpBuilder &nb, Location l, ValueRange args) -> Value {
+        return arith::ExtUIOp::create(nb, l, nb.getI32Type(), args[0]);
+      },
+      ValueRange(getDynamicSizes(b, loc, lhsZeroPoint)));
+  SmallVector<Value> sizes;
+  Value rows = getRows(b, loc, lhs, resultType, sizes);
+  int64_t step = zeroType.getRank() == 0 ? 0 : 1;
+  SmallVector<Value> scalars = {rows};
+  for (int64_t v : {n, k, group, step})
+    scalars.push_back(index64(b, loc, v));
+  return callKernel(
+      b, loc, RuntimeKernel::GroupedMatMulS4,
+      {lhs, lhsScale, zeroWords, panelsConstant, rhsScale, columnSum, bias},
+      resultType, sizes, scalars);
 }

@@ -169,6 +169,40 @@ func.func @matmul_integer(%a: tensor<4x8xui8>, %b: tensor<8x5xi8>, %za: tensor<4
 
 // -----
 
+// A grouped matmul without the runtime's kernel: K (40) padded with zeros
+// to whole groups of 32, the groups' i32 sums, the fma chain over the
+// groups in order, then the zero point's term and the scale, as fmas.
+// CHECK-LABEL: func.func @grouped_matmul
+// CHECK: tensor.pad %{{.*}} low[0, 0] high[0, 24]
+// CHECK: tensor.pad %{{.*}} low[0, 0] high[24, 0]
+// CHECK: tensor.expand_shape {{.*}} into tensor<4x2x32xi8>
+// CHECK: tensor.expand_shape {{.*}} into tensor<2x32x16xi8>
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "reduction"]
+// CHECK: arith.extui
+// CHECK: arith.extsi
+// CHECK: arith.muli
+// CHECK: arith.addi
+// CHECK: -> tensor<4x2x16xi32>
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction"]
+// CHECK: arith.sitofp
+// CHECK: math.fma
+// CHECK: -> tensor<4x16xf32>
+// CHECK: linalg.generic
+// CHECK: arith.uitofp
+// CHECK: arith.negf
+// CHECK: math.fma
+// CHECK: math.fma
+func.func @grouped_matmul(%q: tensor<4x40xui8>, %s: tensor<4x1xf32>, %z: tensor<4x1xui8>) -> tensor<4x16xf32> {
+  %w = qnn.constant dense<3> : tensor<40x16xi8> -> tensor<40x16xi8>
+  %ws = qnn.constant dense<0.5> : tensor<2x16xf32> -> tensor<2x16xf32>
+  %cs = qnn.constant dense<60.0> : tensor<16xf32> -> tensor<16xf32>
+  %b = qnn.constant dense<1.0> : tensor<16xf32> -> tensor<16xf32>
+  %0 = qnn.grouped_matmul %q, %s, %z, %w, %ws, %cs, %b {group = 32 : i64} : (tensor<4x40xui8>, tensor<4x1xf32>, tensor<4x1xui8>, tensor<40x16xi8>, tensor<2x16xf32>, tensor<16xf32>, tensor<16xf32>) -> tensor<4x16xf32>
+  return %0 : tensor<4x16xf32>
+}
+
+// -----
+
 // DynamicQuantizeLinear: min and max reductions, then scale, zero point
 // and the quantized values elementwise.
 // CHECK-LABEL: func.func @dynamic_quantize

@@ -11,6 +11,7 @@
 // CHECK: func.func private @quantc_conv2d_u8s8_i32(memref<?xi8>, memref<?xi8>, memref<?xi32>, memref<?xi32>, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64) attributes {llvm.emit_c_interface}
 // CHECK: func.func private @quantc_depthwise2d_u8s8_i32(memref<?xi8>, memref<?xi8>, memref<?xi32>, memref<?xi32>, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64) attributes {llvm.emit_c_interface}
 // CHECK: func.func private @quantc_matmul_u8s8_i32(memref<?xi8>, memref<?xi8>, memref<?xi32>, memref<?xi32>, i64, i64, i64, i64) attributes {llvm.emit_c_interface}
+// CHECK: func.func private @quantc_matmul_u8s4_f32(memref<?xi8>, memref<?xf32>, memref<?xi32>, memref<?xi8>, memref<?xf32>, memref<?xf32>, memref<?xf32>, memref<?xf32>, i64, i64, i64, i64, i64) attributes {llvm.emit_c_interface}
 // CHECK-LABEL: func.func @conv(
 func.func @conv(%x: tensor<1x3x4x4x!u>) -> tensor<1x4x4x4x!o> {
   // CHECK: arith.constant dense<"0x{{(01){27}00(01){27}00(01){27}00(01){27}00}}"> : tensor<112xi8>
@@ -105,6 +106,51 @@ func.func @matmul_integer_weight_zero(%x: tensor<4x6xui8>, %zx: tensor<ui8>) -> 
   %zw = qnn.constant dense<1> : tensor<i8> -> tensor<i8>
   %y = qnn.matmul_integer %x, %w, %zx, %zw : (tensor<4x6xui8>, tensor<6x3xi8>, tensor<ui8>, tensor<i8>) -> tensor<4x3xi32>
   return %y : tensor<4x3xi32>
+}
+
+// -----
+
+// qnn.grouped_matmul with constant weights in [-8, 7]: the 4-bit kernel,
+// with the weights (3, stored as 3 + 8: every byte 0xBB, -69) packed as
+// nibble panels (ceil(N / 16) * ceil(K / 8) * 64
+// = 320 bytes), the zero points widened to i32, and M, N, K, the group and
+// a step of 1 (one zero point a row).
+// CHECK-LABEL: func.func @grouped_matmul(
+func.func @grouped_matmul(%q: tensor<4x40xui8>, %s: tensor<4x1xf32>, %z: tensor<4x1xui8>) -> tensor<4x16xf32> {
+  // CHECK: arith.constant dense<-69> : tensor<320xi8>
+  // CHECK: arith.extui %{{.*}} : i8 to i32
+  // CHECK: %[[N:.*]] = arith.constant 16 : i64
+  // CHECK: %[[K:.*]] = arith.constant 40 : i64
+  // CHECK: %[[G:.*]] = arith.constant 32 : i64
+  // CHECK: %[[STEP:.*]] = arith.constant 1 : i64
+  // CHECK: call @quantc_matmul_u8s4_f32({{.*}}, %[[N]], %[[K]], %[[G]], %[[STEP]])
+  // CHECK: tensor.expand_shape {{.*}} into tensor<4x16xf32>
+  // CHECK-NOT: linalg.generic
+  %w = qnn.constant dense<3> : tensor<40x16xi8> -> tensor<40x16xi8>
+  %ws = qnn.constant dense<0.5> : tensor<2x16xf32> -> tensor<2x16xf32>
+  %cs = qnn.constant dense<60.0> : tensor<16xf32> -> tensor<16xf32>
+  %b = qnn.constant dense<1.0> : tensor<16xf32> -> tensor<16xf32>
+  %0 = qnn.grouped_matmul %q, %s, %z, %w, %ws, %cs, %b {group = 32 : i64} : (tensor<4x40xui8>, tensor<4x1xf32>, tensor<4x1xui8>, tensor<40x16xi8>, tensor<2x16xf32>, tensor<16xf32>, tensor<16xf32>) -> tensor<4x16xf32>
+  return %0 : tensor<4x16xf32>
+}
+
+// -----
+
+// Weights outside [-8, 7], or groups the kernel does not take (not a
+// multiple of 8), leave the op to the generic loops.
+// CHECK-LABEL: func.func @grouped_matmul_generic(
+func.func @grouped_matmul_generic(%q: tensor<4x40xui8>, %s: tensor<f32>, %z: tensor<ui8>) -> (tensor<4x16xf32>, tensor<4x16xf32>) {
+  // CHECK-NOT: call
+  // CHECK: linalg.generic
+  %w = qnn.constant dense<9> : tensor<40x16xi8> -> tensor<40x16xi8>
+  %w2 = qnn.constant dense<1> : tensor<40x16xi8> -> tensor<40x16xi8>
+  %ws = qnn.constant dense<0.5> : tensor<2x16xf32> -> tensor<2x16xf32>
+  %ws2 = qnn.constant dense<0.5> : tensor<4x16xf32> -> tensor<4x16xf32>
+  %cs = qnn.constant dense<60.0> : tensor<16xf32> -> tensor<16xf32>
+  %b = qnn.constant dense<1.0> : tensor<16xf32> -> tensor<16xf32>
+  %0 = qnn.grouped_matmul %q, %s, %z, %w, %ws, %cs, %b {group = 32 : i64} : (tensor<4x40xui8>, tensor<f32>, tensor<ui8>, tensor<40x16xi8>, tensor<2x16xf32>, tensor<16xf32>, tensor<16xf32>) -> tensor<4x16xf32>
+  %1 = qnn.grouped_matmul %q, %s, %z, %w2, %ws2, %cs, %b {group = 12 : i64} : (tensor<4x40xui8>, tensor<f32>, tensor<ui8>, tensor<40x16xi8>, tensor<4x16xf32>, tensor<16xf32>, tensor<16xf32>) -> tensor<4x16xf32>
+  return %0, %1 : tensor<4x16xf32>, tensor<4x16xf32>
 }
 
 // -----

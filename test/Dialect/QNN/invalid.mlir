@@ -1124,3 +1124,48 @@ func.func @conv_integer_result_type(%x: tensor<1x2x6x6xui8>, %w: tensor<3x2x3x3x
   %0 = qnn.conv_integer %x, %w, %zx, %zw {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>} : (tensor<1x2x6x6xui8>, tensor<3x2x3x3xi8>, tensor<ui8>, tensor<i8>) -> tensor<1x3x4x4xui32>
   return
 }
+
+// -----
+
+// grouped_matmul-C1
+func.func @grouped_matmul_lhs_i8(%q: tensor<4x40xi8>, %s: tensor<4x1xf32>, %z: tensor<4x1xui8>, %w: tensor<40x16xi8>, %ws: tensor<2x16xf32>, %cs: tensor<16xf32>, %b: tensor<16xf32>) {
+  // expected-error @+1 {{lhs must hold u8 and have rank 2 or more}}
+  %0 = qnn.grouped_matmul %q, %s, %z, %w, %ws, %cs, %b {group = 32 : i64} : (tensor<4x40xi8>, tensor<4x1xf32>, tensor<4x1xui8>, tensor<40x16xi8>, tensor<2x16xf32>, tensor<16xf32>, tensor<16xf32>) -> tensor<4x16xf32>
+  return
+}
+
+// -----
+
+// grouped_matmul-C2
+func.func @grouped_matmul_scale_shape(%q: tensor<4x40xui8>, %s: tensor<4xf32>, %z: tensor<4xui8>, %w: tensor<40x16xi8>, %ws: tensor<2x16xf32>, %cs: tensor<16xf32>, %b: tensor<16xf32>) {
+  // expected-error @+1 {{lhs scale (f32) and zero point (u8) must both be scalars or have shape [4, 1]}}
+  %0 = qnn.grouped_matmul %q, %s, %z, %w, %ws, %cs, %b {group = 32 : i64} : (tensor<4x40xui8>, tensor<4xf32>, tensor<4xui8>, tensor<40x16xi8>, tensor<2x16xf32>, tensor<16xf32>, tensor<16xf32>) -> tensor<4x16xf32>
+  return
+}
+
+// -----
+
+// grouped_matmul-C3
+func.func @grouped_matmul_scales(%q: tensor<4x40xui8>, %s: tensor<4x1xf32>, %z: tensor<4x1xui8>, %w: tensor<40x16xi8>, %ws: tensor<2x16xf32>, %cs: tensor<16xf32>, %b: tensor<16xf32>) {
+  // expected-error @+1 {{rhs scale must hold f32 and have shape [3, 16]}}
+  %0 = qnn.grouped_matmul %q, %s, %z, %w, %ws, %cs, %b {group = 16 : i64} : (tensor<4x40xui8>, tensor<4x1xf32>, tensor<4x1xui8>, tensor<40x16xi8>, tensor<2x16xf32>, tensor<16xf32>, tensor<16xf32>) -> tensor<4x16xf32>
+  return
+}
+
+// -----
+
+// grouped_matmul-C4
+func.func @grouped_matmul_bias(%q: tensor<4x40xui8>, %s: tensor<4x1xf32>, %z: tensor<4x1xui8>, %w: tensor<40x16xi8>, %ws: tensor<2x16xf32>, %cs: tensor<16xf32>, %b: tensor<8xf32>) {
+  // expected-error @+1 {{bias must hold f32 and have shape [16]}}
+  %0 = qnn.grouped_matmul %q, %s, %z, %w, %ws, %cs, %b {group = 32 : i64} : (tensor<4x40xui8>, tensor<4x1xf32>, tensor<4x1xui8>, tensor<40x16xi8>, tensor<2x16xf32>, tensor<16xf32>, tensor<8xf32>) -> tensor<4x16xf32>
+  return
+}
+
+// -----
+
+// grouped_matmul-C5
+func.func @grouped_matmul_result(%q: tensor<4x40xui8>, %s: tensor<4x1xf32>, %z: tensor<4x1xui8>, %w: tensor<40x16xi8>, %ws: tensor<2x16xf32>, %cs: tensor<16xf32>, %b: tensor<16xf32>) {
+  // expected-error @+1 {{result must hold f32}}
+  %0 = qnn.grouped_matmul %q, %s, %z, %w, %ws, %cs, %b {group = 32 : i64} : (tensor<4x40xui8>, tensor<4x1xf32>, tensor<4x1xui8>, tensor<40x16xi8>, tensor<2x16xf32>, tensor<16xf32>, tensor<16xf32>) -> tensor<4x16xf16>
+  return
+}

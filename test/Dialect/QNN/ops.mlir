@@ -319,3 +319,14 @@ func.func @integer_quantization(%x: tensor<2x3xf32>, %s: tensor<3xf32>, %z: tens
   %c = qnn.conv_integer %img, %w, %zimg, %zw {strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>} : (tensor<1x2x6x6xui8>, tensor<3x2x3x3xi8>, tensor<ui8>, tensor<3xi8>) -> tensor<1x3x3x3xi32>
   return
 }
+
+// CHECK-LABEL: func.func @grouped_matmul
+func.func @grouped_matmul(%q: tensor<4x40xui8>, %s: tensor<4x1xf32>, %z: tensor<4x1xui8>,
+                          %w: tensor<40x16xi8>, %ws: tensor<2x16xf32>, %cs: tensor<16xf32>,
+                          %b: tensor<16xf32>, %st: tensor<f32>, %zt: tensor<ui8>) {
+  // CHECK: qnn.grouped_matmul %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} {group = 32 : i64} : (tensor<4x40xui8>, tensor<4x1xf32>, tensor<4x1xui8>, tensor<40x16xi8>, tensor<2x16xf32>, tensor<16xf32>, tensor<16xf32>) -> tensor<4x16xf32>
+  %0 = qnn.grouped_matmul %q, %s, %z, %w, %ws, %cs, %b {group = 32 : i64} : (tensor<4x40xui8>, tensor<4x1xf32>, tensor<4x1xui8>, tensor<40x16xi8>, tensor<2x16xf32>, tensor<16xf32>, tensor<16xf32>) -> tensor<4x16xf32>
+  // CHECK: qnn.grouped_matmul {{.*}} : (tensor<4x40xui8>, tensor<f32>, tensor<ui8>,
+  %1 = qnn.grouped_matmul %q, %st, %zt, %w, %ws, %cs, %b {group = 32 : i64} : (tensor<4x40xui8>, tensor<f32>, tensor<ui8>, tensor<40x16xi8>, tensor<2x16xf32>, tensor<16xf32>, tensor<16xf32>) -> tensor<4x16xf32>
+  return
+}

@@ -17,19 +17,23 @@
 namespace quantc {
 
 /// The kernels compiled code calls.
-enum class RuntimeKernel { Conv2D, Depthwise2D, MatMul };
+enum class RuntimeKernel { Conv2D, Depthwise2D, MatMul, GroupedMatMulS4 };
 
 /// Every kernel, in the order their declarations are added.
 inline constexpr RuntimeKernel kRuntimeKernels[] = {
-    RuntimeKernel::Conv2D, RuntimeKernel::Depthwise2D, RuntimeKernel::MatMul};
+    RuntimeKernel::Conv2D, RuntimeKernel::Depthwise2D, RuntimeKernel::MatMul,
+    RuntimeKernel::GroupedMatMulS4};
 
 /// The kernel's function name (its C entry point is `_mlir_ciface_` and the
 /// name, through `llvm.emit_c_interface`).
 llvm::StringRef getRuntimeKernelName(RuntimeKernel kernel);
 
-/// The kernel's signature: input, weights, offsets and output as
-/// memref<?xi8>, memref<?xi8>, memref<?xi32>, memref<?xi32>, then i64
-/// scalars (runtime/qgemm.c documents them).
+/// The kernel's signature: for the 8-bit kernels input, weights, offsets
+/// and output as memref<?xi8>, memref<?xi8>, memref<?xi32>, memref<?xi32>;
+/// for GroupedMatMulS4 input (i8), its scales (f32) and zero points (i32),
+/// weights (i8), their scales, column sums and bias (f32) and output (f32);
+/// then i64 scalars (runtime/qgemm.c and runtime/qgemm_s4.c document
+/// them).
 mlir::FunctionType getRuntimeKernelType(mlir::MLIRContext *context,
                                         RuntimeKernel kernel);
 
@@ -58,6 +62,18 @@ createMatMulKernelCall(mlir::OpBuilder &b, mlir::Location loc,
                        mlir::DenseElementsAttr weight, bool transposed,
                        mlir::DenseElementsAttr bias, int64_t inputZeroPoint,
                        bool inputSigned, mlir::RankedTensorType accType);
+
+/// A qnn.grouped_matmul (its lowered operands: `lhs` u8 as i8, `lhsScale`,
+/// `lhsZeroPoint` u8 as i8, then the constant `weight` and the rhs scales,
+/// column sums and bias) as a call to the runtime's 4-bit kernel. Fails,
+/// creating nothing, if the module does not declare it, a weight is
+/// outside [-8, 7], K or N is dynamic, or the group is not a multiple of 8
+/// shorter than K.
+mlir::FailureOr<mlir::Value> createGroupedMatMulKernelCall(
+    mlir::OpBuilder &b, mlir::Location loc, mlir::Operation *op,
+    mlir::Value lhs, mlir::Value lhsScale, mlir::Value lhsZeroPoint,
+    mlir::DenseElementsAttr weight, mlir::Value rhsScale, mlir::Value columnSum,
+    mlir::Value bias, int64_t group, mlir::RankedTensorType resultType);
 
 } // namespace qnn_to_linalg
 } // namespace quantc

@@ -8,6 +8,8 @@
 #include "quantc/Dialect/QNN/IR/QNNOps.h"
 #include "quantc/Dialect/QNN/IR/ShapeInference.h"
 
+#include "mlir/IR/TypeUtilities.h"
+
 using namespace mlir;
 using namespace quantc;
 using namespace quantc::qnn;
@@ -286,6 +288,59 @@ LogicalResult MatMulIntegerOp::verify() {
     return emitOpError("result must hold i32");
   return verifyCompatibleShape(*this, "result", getType().getShape(),
                                *expected);
+}
+
+LogicalResult GroupedMatMulOp::verify() {
+  RankedTensorType lhs = getLhs().getType(), rhs = getRhs().getType();
+  auto isU8 = [](RankedTensorType type) {
+    return type.getElementType().isUnsignedInteger(8);
+  };
+  // grouped_matmul-C1
+  if (!isU8(lhs) || lhs.getRank() < 2)
+    return emitOpError("lhs must hold u8 and have rank 2 or more");
+  if (!rhs.getElementType().isSignlessInteger(8) || rhs.getRank() != 2)
+    return emitOpError("rhs must hold i8 and have rank 2");
+  int64_t k = lhs.getShape().back(), n = rhs.getDimSize(1);
+  if (!areCompatibleDims(k, rhs.getDimSize(0)))
+    return emitOpError("lhs has K = ") << k << " but rhs " << rhs.getDimSize(0);
+  // grouped_matmul-C2
+  RankedTensorType scale = getLhsScale().getType(),
+                   zero = getLhsZeroPoint().getType();
+  Shape rows(lhs.getShape());
+  rows.back() = 1;
+  if (!scale.getElementType().isF32() || !isU8(zero) ||
+      scale.getShape() != zero.getShape() ||
+      (scale.getRank() != 0 &&
+       failed(mlir::verifyCompatibleShape(scale.getShape(), rows))))
+    return emitOpError("lhs scale (f32) and zero point (u8) must both be "
+                       "scalars or have shape ")
+           << formatShape(rows);
+  // grouped_matmul-C3
+  int64_t group = getGroup();
+  if (group < 1)
+    return emitOpError("group must be at least 1, got ") << group;
+  Shape scales = {ShapedType::isDynamic(k) ? ShapedType::kDynamic
+                                           : (k + group - 1) / group,
+                  n};
+  RankedTensorType rhsScale = getRhsScale().getType();
+  if (!rhsScale.getElementType().isF32() ||
+      failed(mlir::verifyCompatibleShape(rhsScale.getShape(), scales)))
+    return emitOpError("rhs scale must hold f32 and have shape ")
+           << formatShape(scales);
+  // grouped_matmul-C4
+  for (auto [name, type] : {std::pair{"column sum", getColumnSum().getType()},
+                            std::pair{"bias", getBias().getType()}})
+    if (!type.getElementType().isF32() ||
+        failed(
+            mlir::verifyCompatibleShape(type.getShape(), ArrayRef<int64_t>{n})))
+      return emitOpError() << name << " must hold f32 and have shape [" << n
+                           << "]";
+  // grouped_matmul-C5
+  Shape expected(lhs.getShape());
+  expected.back() = n;
+  if (!getType().getElementType().isF32())
+    return emitOpError("result must hold f32");
+  return verifyCompatibleShape(*this, "result", getType().getShape(), expected);
 }
 
 LogicalResult ConvIntegerOp::verify() {

@@ -93,6 +93,10 @@ struct QuantizeDynamicPass final
       weightType = cast<RankedTensorType>(weightValues.getType());
     }
 
+    if (bits == 4 && !convOp && inputType.getRank() >= 2)
+      return quantizeGrouped(op, input, weightValues, weightType,
+                             gemm ? gemm.getAlpha().convertToDouble() : 1.0);
+
     // The weight: s8 per output channel (conv axis 0, matmul and gemm axis
     // 1) or per tensor.
     int64_t channelAxis = convOp ? 0 : 1;
@@ -117,21 +121,7 @@ struct QuantizeDynamicPass final
 
     // The input, quantized at run time.
     bool rows = perRow && !convOp && inputType.getRank() >= 2;
-    qnn::Shape paramShape;
-    if (rows) {
-      paramShape = qnn::Shape(inputType.getShape());
-      paramShape.back() = 1;
-    }
-    // One run-time quantization serves every contraction reading `input`.
-    qnn::DynamicQuantizeLinearOp &dynamic = inputs[{input, unsigned(rows)}];
-    if (!dynamic) {
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointAfterValue(input);
-      dynamic = qnn::DynamicQuantizeLinearOp::create(
-          b, input.getLoc(), inputType.clone(u8),
-          RankedTensorType::get(paramShape, f32),
-          RankedTensorType::get(paramShape, u8), input, rows);
-    }
+    qnn::DynamicQuantizeLinearOp dynamic = getDynamic(b, input, rows);
 
     // The integer contraction.
     Value storedWeight = qnn::ConstantOp::create(b, loc, weightType.clone(i8),
@@ -173,18 +163,126 @@ struct QuantizeDynamicPass final
       result = createBinary<qnn::AddOp>(
           b, loc, result, createFloats(b, loc, biasShape, biasValues));
     }
-    if (gemm && gemm.getC()) {
+    replace(op, b, result);
+    return success();
+  }
+
+  /// Replaces `op` by `result`, plus gemm's `beta * C`.
+  void replace(Operation *op, OpBuilder &b, Value result) {
+    if (auto gemm = dyn_cast<qnn::GemmOp>(op); gemm && gemm.getC()) {
       Value c = gemm.getC();
       double beta = gemm.getBeta().convertToDouble();
       if (beta != 1.0)
-        c = createBinary<qnn::MulOp>(b, loc, c, createFloats(b, loc, {}, beta));
-      result = createBinary<qnn::AddOp>(b, loc, result, c);
+        c = createBinary<qnn::MulOp>(b, op->getLoc(), c,
+                                     createFloats(b, op->getLoc(), {}, beta));
+      result = createBinary<qnn::AddOp>(b, op->getLoc(), result, c);
     }
+    Value weight = op->getOperand(1);
     op->getResult(0).replaceAllUsesWith(result);
     op->erase();
     if (Operation *floatWeight = weight.getDefiningOp();
         floatWeight && floatWeight->use_empty())
       floatWeight->erase();
+  }
+
+  /// The input quantized at run time, per tensor or per row: one
+  /// quantization serves every contraction reading `input`.
+  qnn::DynamicQuantizeLinearOp getDynamic(OpBuilder &b, Value input,
+                                          bool rows) {
+    auto inputType = cast<RankedTensorType>(input.getType());
+    MLIRContext *context = input.getContext();
+    auto u8 = IntegerType::get(context, 8, IntegerType::Unsigned);
+    qnn::Shape paramShape;
+    if (rows) {
+      paramShape = qnn::Shape(inputType.getShape());
+      paramShape.back() = 1;
+    }
+    qnn::DynamicQuantizeLinearOp &dynamic = inputs[{input, unsigned(rows)}];
+    if (!dynamic) {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointAfterValue(input);
+      dynamic = qnn::DynamicQuantizeLinearOp::create(
+          b, input.getLoc(), inputType.clone(u8),
+          RankedTensorType::get(paramShape, Float32Type::get(context)),
+          RankedTensorType::get(paramShape, u8), input, rows);
+    }
+    return dynamic;
+  }
+
+  /// A matmul or gemm with 4-bit weights: symmetric in [-7, 7] with one
+  /// scale per column and group of `group-size` rows of the weight (per
+  /// column without a group size, or per tensor), times `alpha`, as a
+  /// qnn.grouped_matmul of the input quantized at run time.
+  LogicalResult quantizeGrouped(Operation *op, Value input,
+                                DenseElementsAttr weightValues,
+                                RankedTensorType weightType, double alpha) {
+    int64_t k = weightType.getDimSize(0), n = weightType.getDimSize(1);
+    WeightQuantization how;
+    how.bits = 4;
+    if (perChannel || groupSize > 0)
+      how.channelAxis = 1;
+    if (groupSize > 0) {
+      how.reductionAxis = 0;
+      how.groupSize = groupSize;
+      if (k % groupSize != 0)
+        return op->emitError("group-size ")
+               << int64_t(groupSize) << " does not divide the weight's " << k
+               << " rows";
+    }
+    FailureOr<QuantizedWeight> quantized =
+        quantizeWeight(weightValues, weightType, how);
+    if (failed(quantized))
+      return op->emitError("the weight holds a NaN or an infinity");
+    int64_t group = groupSize > 0 ? groupSize : k;
+    int64_t groups = k / group;
+    // Scales [groups, n], row-major.
+    SmallVector<float> scales;
+    for (int64_t g = 0; g < groups; ++g)
+      for (int64_t c = 0; c < n; ++c) {
+        double s = quantized->scales.size() == 1 ? quantized->scales[0]
+                   : groupSize > 0               ? quantized->scales[g * n + c]
+                                                 : quantized->scales[c];
+        scales.push_back(float(s * alpha));
+      }
+    SmallVector<int8_t> stored;
+    for (const APInt &v : quantized->stored.getValues<APInt>())
+      stored.push_back(int8_t(v.getSExtValue()));
+    // column_sum[n] = sum over g of scale(g, n) * (sum of group g), in
+    // binary64, rounded once to binary32.
+    SmallVector<float> columnSums(n, 0.0f);
+    for (int64_t c = 0; c < n; ++c) {
+      double total = 0.0;
+      for (int64_t g = 0; g < groups; ++g) {
+        int64_t sum = 0;
+        for (int64_t r = g * group; r < (g + 1) * group; ++r)
+          sum += stored[r * n + c];
+        total += double(scales[g * n + c]) * double(sum);
+      }
+      columnSums[c] = float(total);
+    }
+
+    OpBuilder b(op);
+    Location loc = op->getLoc();
+    MLIRContext *context = op->getContext();
+    auto i8 = IntegerType::get(context, 8);
+    auto f32 = Float32Type::get(context);
+    auto floats = [&](ArrayRef<int64_t> shape, ArrayRef<float> values) {
+      auto type = RankedTensorType::get(shape, f32);
+      return qnn::ConstantOp::create(b, loc, type,
+                                     DenseElementsAttr::get(type, values));
+    };
+    auto storedType = RankedTensorType::get({k, n}, i8);
+    Value w = qnn::ConstantOp::create(
+        b, loc, storedType,
+        DenseElementsAttr::get(storedType, ArrayRef<int8_t>(stored)));
+    SmallVector<float> zeros(n, 0.0f);
+    qnn::DynamicQuantizeLinearOp dynamic = getDynamic(b, input, perRow);
+    auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
+    Value result = qnn::GroupedMatMulOp::create(
+        b, loc, resultType, dynamic.getResult(), dynamic.getScale(),
+        dynamic.getZeroPoint(), w, floats({groups, n}, scales),
+        floats({n}, columnSums), floats({n}, zeros), group);
+    replace(op, b, result);
     return success();
   }
 

@@ -194,6 +194,61 @@ def QNN_MatMulIntegerOp : QNN_Op<"matmul_integer"> {
   let hasVerifier = 1;
 }
 
+def QNN_GroupedMatMulOp : QNN_Op<"grouped_matmul"> {
+  let summary = "Quantized activations times group-wise quantized weights";
+  let description = [{
+    The matrix product of u8 activations `lhs` [..., K] (scale `lhs_scale`
+    and zero point `lhs_zero_point`) and integer weights `rhs` [K, N] with
+    one scale per column and group of `group` consecutive k (`rhs_scale`
+    [ceil(K / group), N]), in binary32. Dynamic quantization with 4-bit
+    weights makes it (qnn-quantize-dynamic `bits=4`). Each group's product
+    is exact in i32, and the float steps run in this order, each rounded
+    once (`fma` rounds once):
+
+    ```
+    acc_g = sum over k of group g of lhs[..., k] * rhs[k, n]      (i32)
+    t = 0; t = fma(rhs_scale[g, n], float(acc_g), t) for g = 0, 1, ...
+    u = fma(-float(lhs_zero_point), column_sum[n], t)
+    result[..., n] = fma(lhs_scale, u, bias[n])
+    ```
+
+    `column_sum[n]` stands for sum over g of `rhs_scale[g, n]` times the
+    sum of group g of column n, which the pass that makes the op computes
+    once; the zero point's term uses it. The last group is shorter when
+    `group` does not divide K.
+
+    ```mlir
+    %y = qnn.grouped_matmul %q, %s, %z, %w, %ws, %cs, %b {group = 32 : i64}
+         : (tensor<4x64xui8>, tensor<4x1xf32>, tensor<4x1xui8>,
+            tensor<64x16xi8>, tensor<2x16xf32>, tensor<16xf32>,
+            tensor<16xf32>) -> tensor<4x16xf32>
+    ```
+
+    Constraints:
+    - (grouped_matmul-C1) `lhs` holds u8 and has rank 2 or more, `rhs` holds
+      i8 and has rank 2, and their K agree;
+    - (grouped_matmul-C2) `lhs_scale` (f32) and `lhs_zero_point` (u8) have
+      the same shape: a scalar, or `lhs`'s shape with its last dimension 1;
+    - (grouped_matmul-C3) `group` is at least 1, and `rhs_scale` (f32) has
+      shape [ceil(K / group), N];
+    - (grouped_matmul-C4) `column_sum` and `bias` hold f32 and have shape
+      [N];
+    - (grouped_matmul-C5) the result holds f32 and has `lhs`'s shape with
+      its last dimension N.
+  }];
+  let arguments = (ins QNN_IntegerTensor:$lhs, QNN_FloatTensor:$lhs_scale,
+                       QNN_IntegerTensor:$lhs_zero_point,
+                       QNN_IntegerTensor:$rhs, QNN_FloatTensor:$rhs_scale,
+                       QNN_FloatTensor:$column_sum, QNN_FloatTensor:$bias,
+                       I64Attr:$group);
+  let results = (outs QNN_FloatTensor:$result);
+  let assemblyFormat = [{
+    $lhs `,` $lhs_scale `,` $lhs_zero_point `,` $rhs `,` $rhs_scale `,`
+    $column_sum `,` $bias attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 def QNN_ConvIntegerOp : QNN_Op<"conv_integer"> {
   let summary = "Integer convolution with run-time zero points";
   let description = [{

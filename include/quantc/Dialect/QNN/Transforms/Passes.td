@@ -500,6 +500,13 @@ def QuantizeDynamic : Pass<"qnn-quantize-dynamic", "mlir::func::FuncOp"> {
       i32, and the result is `float(acc) * fl32(s_in * s_w[c])`, plus
       gemm's `beta * C` or conv's bias in float. Gemm's `alpha` scales the
       weight scales.
+    - With `bits=4` a matmul's or gemm's weight (rank 2, input of rank 2
+      or more) is quantized symmetrically to [-7, 7] instead, with one
+      scale per column and group of `group-size` consecutive rows (or per
+      column, or per tensor), and the product becomes a
+      `qnn.grouped_matmul` of the quantized input with the weight, its
+      scales (times gemm's `alpha`), the column sums the op's zero-point
+      term needs and a zero bias. `group-size` must divide the rows.
     Contractions whose ONNX node or op name is listed in `keep-float` stay
     float.
 
@@ -521,6 +528,12 @@ def QuantizeDynamic : Pass<"qnn-quantize-dynamic", "mlir::func::FuncOp"> {
            "Input scales per row (per token) rather than per tensor">,
     Option<"conv", "conv", "bool", /*default=*/"false",
            "Quantize convolutions too">,
+    Option<"bits", "bits", "unsigned", /*default=*/"8",
+           "Bits of the matmul and gemm weights: 8, or 4 (convolutions "
+           "stay 8-bit)">,
+    Option<"groupSize", "group-size", "int64_t", /*default=*/"0",
+           "bits=4: one weight scale per column and group of this many "
+           "rows (0: per column, or per tensor without per-channel)">,
     ListOption<"keepFloat", "keep-float", "std::string",
                "ONNX node names or op names (qnn.conv, qnn.matmul, "
                "qnn.gemm) of contractions to leave in float">,
