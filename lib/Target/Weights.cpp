@@ -74,11 +74,14 @@ void quantc::outlineWeights(ModuleOp module, WeightsBlob &blob,
         LLVM::AddressOfOp::create(builder, loc, pointer, kWeightsBaseSymbol);
     Value weights = LLVM::LoadOp::create(builder, loc, pointer, base);
     uint64_t offset = offsets.lookup(use.getGlobalName());
-    LLVM::GEPArg index = static_cast<int32_t>(offset);
-    if (offset > static_cast<uint64_t>(std::numeric_limits<int32_t>::max()))
-      index = LLVM::ConstantOp::create(builder, loc, builder.getI64Type(),
-                                       static_cast<int64_t>(offset))
-                  .getResult();
+    // The offset as an i64 operand. As a constant index of the GEP, offsets
+    // of 2^28 bytes and more came out of code generation wrapped modulo
+    // 2^29 (test/Target/large-weights.test), and the library read outside
+    // its weights.
+    LLVM::GEPArg index =
+        LLVM::ConstantOp::create(builder, loc, builder.getI64Type(),
+                                 static_cast<int64_t>(offset))
+            .getResult();
     Value at = LLVM::GEPOp::create(builder, loc, pointer, builder.getI8Type(),
                                    weights, ArrayRef<LLVM::GEPArg>{index},
                                    LLVM::GEPNoWrapFlags::inbounds);
