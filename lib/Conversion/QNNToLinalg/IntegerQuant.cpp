@@ -513,12 +513,79 @@ struct GroupedMatMulLowering final : OpConversionPattern<qnn::GroupedMatMulOp> {
   }
 };
 
+/// A qnn.conv_integer as a call to the runtime's convolution kernels, when
+/// the module declares them and the weight is a constant s8 tensor with
+/// zero point 0 (dynamic quantization's convs). A constant splat input zero
+/// point folds into the kernel's offsets; one known only at run time (a
+/// scalar) becomes the padding byte, and is subtracted after the call times
+/// each filter's sum: sum over every tap of (x - z) * w, exact (wrapping)
+/// in i32 as the kernel's sums. Fails, creating nothing, otherwise.
+static FailureOr<Value>
+createConvIntegerKernelCall(ConversionPatternRewriter &rewriter,
+                            qnn::ConvIntegerOp op, Value input,
+                            Value inputZeroPoint) {
+  auto weightConstant = op.getWeight().getDefiningOp<qnn::ConstantOp>();
+  auto weight = weightConstant
+                    ? dyn_cast<DenseIntElementsAttr>(weightConstant.getValue())
+                    : DenseIntElementsAttr();
+  if (!weight || isUnsignedTensor(op.getWeight()) ||
+      getSplatInteger(op.getWeightZeroPoint()) != 0 ||
+      op.getInputZeroPoint().getType().getRank() != 0)
+    return failure();
+  bool inputSigned = !isUnsignedTensor(op.getInput());
+  std::optional<int64_t> zero = getSplatInteger(op.getInputZeroPoint());
+  Location loc = op.getLoc();
+  Value padByte;
+  if (!zero) {
+    Value z =
+        tensor::ExtractOp::create(rewriter, loc, inputZeroPoint, ValueRange{});
+    padByte = arith::ExtUIOp::create(rewriter, loc, rewriter.getI64Type(), z);
+  }
+  RankedTensorType accType = op.getType();
+  FailureOr<Value> call = qnn_to_linalg::createConvKernelCall(
+      rewriter, loc, op, input, weight, DenseElementsAttr(),
+      ConvAttributes::of(op), zero.value_or(0), inputSigned, accType, padByte);
+  if (failed(call) || zero)
+    return call;
+  // The run-time zero point times each filter's sum, broadcast over the
+  // output's pixels.
+  int64_t filters = weight.getType().getDimSize(0);
+  int64_t taps = weight.getNumElements() / filters;
+  SmallVector<int32_t> sums(filters, 0);
+  int64_t i = 0;
+  for (const APInt &v : weight.getValues<APInt>()) {
+    int32_t &sum = sums[i++ / taps];
+    sum = int32_t(uint32_t(sum) + uint32_t(v.getSExtValue()));
+  }
+  Type i32 = rewriter.getI32Type();
+  SmallVector<int64_t> sumShape(accType.getRank() - 1, 1);
+  sumShape[0] = filters;
+  Value filterSums = arith::ConstantOp::create(
+      rewriter, loc,
+      DenseElementsAttr::get(RankedTensorType::get(sumShape, i32),
+                             ArrayRef<int32_t>(sums)));
+  return createElementwise(
+      rewriter, loc, accType, {*call, inputZeroPoint, filterSums},
+      [&](OpBuilder &b, Location l, ValueRange args) {
+        Value z = extendStored(b, l, args[1], i32, inputSigned);
+        Value correction = arith::MulIOp::create(b, l, z, args[2]);
+        return arith::SubIOp::create(b, l, args[0], correction).getResult();
+      },
+      ValueRange(getDynamicSizes(rewriter, loc, *call)));
+}
+
 struct ConvIntegerLowering final : OpConversionPattern<qnn::ConvIntegerOp> {
   using OpConversionPattern::OpConversionPattern;
 
   LogicalResult
   matchAndRewrite(qnn::ConvIntegerOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
+    FailureOr<Value> call = createConvIntegerKernelCall(
+        rewriter, op, adaptor.getInput(), adaptor.getInputZeroPoint());
+    if (succeeded(call)) {
+      rewriter.replaceOp(op, *call);
+      return success();
+    }
     if (op.getInput().getType().isDynamicDim(1) ||
         op.getWeight().getType().isDynamicDim(0))
       return rewriter.notifyMatchFailure(op, "channel counts must be static");

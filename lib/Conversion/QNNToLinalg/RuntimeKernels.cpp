@@ -203,7 +203,7 @@ FailureOr<Value> qnn_to_linalg::createConvKernelCall(
     OpBuilder &b, Location loc, Operation *op, Value input,
     DenseElementsAttr weight, DenseElementsAttr bias,
     const ConvAttributes &attributes, int64_t inputZeroPoint, bool inputSigned,
-    RankedTensorType accType) {
+    RankedTensorType accType, Value padByte) {
   auto inputType = cast<RankedTensorType>(input.getType());
   auto weightType = cast<RankedTensorType>(weight.getType());
   if (inputType.getRank() != 4 || weightType.getRank() != 4 ||
@@ -266,6 +266,8 @@ FailureOr<Value> qnn_to_linalg::createConvKernelCall(
         attributes.pads[1], accType.getDimSize(2), accType.getDimSize(3),
         padValue, int64_t(inputSigned)})
     scalars.push_back(index64(b, loc, v));
+  if (padByte)
+    scalars[scalars.size() - 2] = padByte;
   return callKernel(b, loc, kernel, {input, rowsConstant, offsetsConstant},
                     accType, sizes, scalars);
 }

@@ -96,6 +96,28 @@ func.func @matmul_integer(%x: tensor<4x6xui8>, %zx: tensor<4x1xui8>) -> tensor<4
 
 // -----
 
+// qnn.conv_integer with a constant s8 weight (zero point 0) and an input
+// zero point known at run time: the conv kernel with offsets of 0 and the
+// zero point's byte as the padding, then the zero point times each
+// filter's sum (36 for four filters of 4 x 3 x 3 ones) subtracted.
+// CHECK-LABEL: func.func @conv_integer(
+func.func @conv_integer(%x: tensor<1x4x6x6xui8>, %zx: tensor<ui8>) -> tensor<1x4x6x6xi32> {
+  // CHECK: %[[Z:.*]] = tensor.extract %{{.*}}[] : tensor<i8>
+  // CHECK: %[[PAD:.*]] = arith.extui %[[Z]] : i8 to i64
+  // CHECK: arith.constant dense<0> : tensor<4xi32>
+  // CHECK: call @quantc_conv2d_u8s8_i32({{.*}}, %[[PAD]], %{{.*}})
+  // CHECK: %[[SUMS:.*]] = arith.constant dense<36> : tensor<4x1x1xi32>
+  // CHECK: linalg.generic {{.*}} ins(%{{.*}}, %{{.*}}, %[[SUMS]] : tensor<1x4x6x6xi32>, tensor<i8>, tensor<4x1x1xi32>)
+  // CHECK: arith.muli
+  // CHECK: arith.subi
+  %w = qnn.constant dense<1> : tensor<4x4x3x3xi8> -> tensor<4x4x3x3xi8>
+  %zw = qnn.constant dense<0> : tensor<i8> -> tensor<i8>
+  %y = qnn.conv_integer %x, %w, %zx, %zw {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>} : (tensor<1x4x6x6xui8>, tensor<4x4x3x3xi8>, tensor<ui8>, tensor<i8>) -> tensor<1x4x6x6xi32>
+  return %y : tensor<1x4x6x6xi32>
+}
+
+// -----
+
 // A weight zero point other than 0 leaves matmul_integer to the generic
 // loops.
 // CHECK-LABEL: func.func @matmul_integer_weight_zero(

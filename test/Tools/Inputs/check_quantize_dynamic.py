@@ -110,19 +110,19 @@ def main():
     rng = np.random.default_rng(5)
     model = os.path.join(work, "model.onnx")
     if conv:
-        w = rng.normal(0, 0.5, (3, 2, 3, 3)).astype(F)
+        w = rng.normal(0, 0.5, (6, 4, 3, 3)).astype(F)
         w[1] *= 6
-        b = rng.normal(0, 0.3, 3).astype(F)
+        b = rng.normal(0, 0.3, 6).astype(F)
         save(model, [helper.make_node("Conv", ["x", "w", "b"], ["y"], pads=[1, 1, 1, 1])],
-             [1, 2, 6, 6], [1, 3, 6, 6], {"w": w, "b": b})
+             [1, 4, 6, 6], [1, 6, 6, 6], {"w": w, "b": b})
         q_w, s_w = quantize_weight(w, 0, per_channel)
 
         def reference(x):
             q, s, z = quantize_dynamic(x, False)
             acc = conv2d(q - z, q_w, 1)
-            m = (s * s_w).astype(F).reshape(3, 1, 1)
-            return ((acc.astype(F) * m).astype(F) + b.reshape(3, 1, 1)).astype(F)
-        x_shape = [1, 2, 6, 6]
+            m = (s * s_w).astype(F).reshape(6, 1, 1)
+            return ((acc.astype(F) * m).astype(F) + b.reshape(6, 1, 1)).astype(F)
+        x_shape = [1, 4, 6, 6]
     else:
         # K = 38 (not a multiple of the kernels' groups of 4), N = 70 (more
         # than one panel of 16 and one block of 64 columns).
@@ -171,15 +171,16 @@ def main():
                    + options, check=True)
     subprocess.run([quantc_bin, "compile", model, "-o", float_library], check=True)
     ok = True
-    if not conv:
-        # MatMul and Gemm run on the runtime's int8 matmul kernel.
-        listing = os.path.join(work, "q.mlir")
-        subprocess.run([quantc_bin, "compile", model, "--quantize", "dynamic",
-                        "--emit=mlir", "-o", listing] + options, check=True)
-        kernel = "quantc_matmul_u8s4_f32" if int4 else "quantc_matmul_u8s8_i32"
-        calls = open(listing).read().count(f"llvm.call @{kernel}(")
-        print(f"calls to {kernel}: {calls}")
-        ok &= calls == 2
+    # MatMul and Gemm run on the runtime's matmul kernels, the Conv on the
+    # convolution kernel.
+    listing = os.path.join(work, "q.mlir")
+    subprocess.run([quantc_bin, "compile", model, "--quantize", "dynamic",
+                    "--emit=mlir", "-o", listing] + options, check=True)
+    kernel = ("quantc_conv2d_u8s8_i32" if conv else
+              "quantc_matmul_u8s4_f32" if int4 else "quantc_matmul_u8s8_i32")
+    calls = open(listing).read().count(f"llvm.call @{kernel}(")
+    print(f"calls to {kernel}: {calls}")
+    ok &= calls == (1 if conv else 2)
     if int4:
         generic_library = os.path.join(work, "libg.so")
         subprocess.run([quantc_bin, "compile", model, "--quantize", "dynamic",

@@ -47,12 +47,15 @@ namespace qnn_to_linalg {
 /// kernel. Fails, creating nothing, if the module does not declare the
 /// kernel or the conv does not suit it (dynamic sizes other than the
 /// batch, a narrow conv: fewer than 8 taps or 4 filters a group); `op` is
-/// the op being lowered.
+/// the op being lowered. With `padByte` (an i64 holding the stored byte of
+/// a zero point known only at run time), the padding holds that byte
+/// instead of the zero point's (`inputZeroPoint`, which the offsets use).
 mlir::FailureOr<mlir::Value> createConvKernelCall(
     mlir::OpBuilder &b, mlir::Location loc, mlir::Operation *op,
     mlir::Value input, mlir::DenseElementsAttr weight,
     mlir::DenseElementsAttr bias, const ConvAttributes &attributes,
-    int64_t inputZeroPoint, bool inputSigned, mlir::RankedTensorType accType);
+    int64_t inputZeroPoint, bool inputSigned, mlir::RankedTensorType accType,
+    mlir::Value padByte = {});
 
 /// The same for `lhs x weight` (weight [K, N], or [N, K] if `transposed`),
 /// lhs of rank 2 or more with the weight shared by every row.
