@@ -46,6 +46,15 @@ class CompileTest(unittest.TestCase):
             np.testing.assert_allclose(m.run({"x": x})["y"], self.reference(x),
                                        rtol=1e-5, atol=1e-5)
 
+    def test_benchmark(self):
+        with quantc.compile(self.model) as m:
+            times = m.benchmark(runs=5)
+            self.assertEqual(times["runs"], 5)
+            self.assertGreater(times["median_ms"], 0.0)
+            self.assertLessEqual(times["min_ms"], times["median_ms"])
+            with self.assertRaises(quantc.QuantcError):
+                m.benchmark(runs=0)
+
     def test_static_with_samples(self):
         samples = [{"x": self.rng.normal(0, 1, (4, 16)).astype(F)} for _ in range(8)]
         with quantc.compile(self.model, quantize="static", calibration=samples) as m:
