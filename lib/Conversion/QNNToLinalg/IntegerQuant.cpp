@@ -440,61 +440,50 @@ struct GroupedMatMulLowering final : OpConversionPattern<qnn::GroupedMatMulOp> {
     accShape.append({groups, n});
     auto accType = RankedTensorType::get(accShape, i32);
     SmallVector<Value> dynamicBatch(batchSizes.begin(), batchSizes.end());
-    Value accInit =
-        linalg::FillOp::create(
-            rewriter, loc,
-            ValueRange{arith::ConstantOp::create(
-                rewriter, loc, rewriter.getIntegerAttr(i32, 0))},
-            ValueRange{createEmpty(rewriter, loc, accType, dynamicBatch)})
-            .getResult(0);
-    SmallVector<utils::IteratorType> accIterators(
-        dims - 1, utils::IteratorType::parallel);
-    accIterators.push_back(utils::IteratorType::reduction);
-    Value acc =
-        linalg::GenericOp::create(
-            rewriter, loc, accType, ValueRange{lhs, rhs}, ValueRange{accInit},
-            ArrayRef<AffineMap>{map({g, j}, true), map({g, j, c}, false),
-                                map({g, c}, true)},
-            accIterators,
-            [&](OpBuilder &b, Location l, ValueRange args) {
-              Value a = arith::ExtUIOp::create(b, l, i32, args[0]);
-              Value w = arith::ExtSIOp::create(b, l, i32, args[1]);
-              Value product = arith::MulIOp::create(b, l, a, w);
-              linalg::YieldOp::create(
-                  b, l,
-                  ValueRange{arith::AddIOp::create(b, l, args[2], product)});
-            })
-            .getResult(0);
+    // A linalg.generic over `maps`' dimensions, the last a reduction, into
+    // a tensor of `type` that starts as `zero`.
+    auto reduceLast =
+        [&](RankedTensorType type, TypedAttr zero, ValueRange inputs,
+            ArrayRef<AffineMap> maps,
+            function_ref<void(OpBuilder &, Location, ValueRange)> body) {
+          Value init =
+              linalg::FillOp::create(
+                  rewriter, loc,
+                  ValueRange{arith::ConstantOp::create(rewriter, loc, zero)},
+                  ValueRange{createEmpty(rewriter, loc, type, dynamicBatch)})
+                  .getResult(0);
+          SmallVector<utils::IteratorType> iterators(
+              maps.front().getNumDims() - 1, utils::IteratorType::parallel);
+          iterators.push_back(utils::IteratorType::reduction);
+          return linalg::GenericOp::create(rewriter, loc, type, inputs,
+                                           ValueRange{init}, maps, iterators,
+                                           body)
+              .getResult(0);
+        };
+    Value acc = reduceLast(
+        accType, rewriter.getIntegerAttr(i32, 0), ValueRange{lhs, rhs},
+        {map({g, j}, true), map({g, j, c}, false), map({g, c}, true)},
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value a = arith::ExtUIOp::create(b, l, i32, args[0]);
+          Value w = arith::ExtSIOp::create(b, l, i32, args[1]);
+          Value product = arith::MulIOp::create(b, l, a, w);
+          linalg::YieldOp::create(
+              b, l, ValueRange{arith::AddIOp::create(b, l, args[2], product)});
+        });
 
     // t[..., n] = fma(rhs_scale[g, n], float(acc[..., g, n]), t), g in
     // order, over the dimensions (..., n, g).
     dims = rank + 1;
     AffineExpr cn = dim(rank - 1), gn = dim(rank);
-    auto sumType = resultType;
-    Value sumInit =
-        linalg::FillOp::create(
-            rewriter, loc,
-            ValueRange{arith::ConstantOp::create(
-                rewriter, loc, rewriter.getFloatAttr(f32, 0.0))},
-            ValueRange{createEmpty(rewriter, loc, sumType, dynamicBatch)})
-            .getResult(0);
-    SmallVector<utils::IteratorType> sumIterators(
-        dims - 1, utils::IteratorType::parallel);
-    sumIterators.push_back(utils::IteratorType::reduction);
-    Value t =
-        linalg::GenericOp::create(
-            rewriter, loc, sumType, ValueRange{acc, adaptor.getRhsScale()},
-            ValueRange{sumInit},
-            ArrayRef<AffineMap>{map({gn, cn}, true), map({gn, cn}, false),
-                                map({cn}, true)},
-            sumIterators,
-            [&](OpBuilder &b, Location l, ValueRange args) {
-              Value v = arith::SIToFPOp::create(b, l, f32, args[0]);
-              linalg::YieldOp::create(
-                  b, l,
-                  ValueRange{math::FmaOp::create(b, l, args[1], v, args[2])});
-            })
-            .getResult(0);
+    Value t = reduceLast(
+        resultType, rewriter.getFloatAttr(f32, 0.0),
+        ValueRange{acc, adaptor.getRhsScale()},
+        {map({gn, cn}, true), map({gn, cn}, false), map({cn}, true)},
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value v = arith::SIToFPOp::create(b, l, f32, args[0]);
+          linalg::YieldOp::create(
+              b, l, ValueRange{math::FmaOp::create(b, l, args[1], v, args[2])});
+        });
 
     // fma(lhs_scale, fma(-float(z), column_sum[n], t), bias[n]).
     Value result = createElementwise(
