@@ -14,6 +14,9 @@
 // reduction loops with the block in registers (vector.fma of a broadcast
 // scalar of one input by a vector load of the other), and stores it back.
 // Accumulation order per output element is the generic's reduction order.
+// A contraction with fewer rows than `rows` (no row loop, or one of static
+// extent below it, as a matrix-vector product) takes a block of that many
+// rows and rows * vectors / that many vectors instead.
 //
 //===----------------------------------------------------------------------===//
 
@@ -456,8 +459,23 @@ struct VectorizeContractionsPass final
         work.emplace_back(op, *plan);
     });
     for (auto &[op, plan] : work) {
+      // A block of fewer rows than `rows` (a matrix-vector product, a row
+      // loop of static extent below `rows`, or none) spends the registers
+      // on more vectors instead: rows * vectors accumulators either way,
+      // and each pass down the reduction reads wider runs of the vector
+      // operand. Each output's accumulation order stays the same.
+      int64_t blockRows = rows;
+      if (!plan.iLoop) {
+        blockRows = 1;
+      } else {
+        int64_t extent = op.getStaticLoopRanges()[*plan.iLoop];
+        if (!ShapedType::isDynamic(extent) && extent < rows)
+          blockRows = std::max<int64_t>(extent, 1);
+      }
+      int64_t blockVectors = std::max<int64_t>(vectors * rows / blockRows, 1);
       OpBuilder builder(op);
-      KernelEmitter(builder, op, plan, vectorBits, rows, vectors).emit();
+      KernelEmitter(builder, op, plan, vectorBits, blockRows, blockVectors)
+          .emit();
       op.erase();
     }
   }

@@ -113,3 +113,33 @@ func.func @untouched(%a: memref<4x5xf32>, %b: memref<6x5xf32>, %c: memref<4x6xf3
   } -> tensor<4x6xf32>
   return %r : tensor<4x6xf32>
 }
+
+// -----
+
+// A matrix-vector product (one row of a 1x40 by 40x70 matmul): with a 2x2
+// block, one row spends the four accumulators on four vectors, so full
+// blocks are 32 columns wide (two of them), then the last 6 columns
+// masked.
+#a = affine_map<(m, n, k) -> (m, k)>
+#b = affine_map<(m, n, k) -> (k, n)>
+#c = affine_map<(m, n, k) -> (m, n)>
+// CHECK-LABEL: func.func @matvec
+// CHECK-NOT: linalg.generic
+// CHECK: scf.for %[[J:.*]] = %c0 to %c64 step %c32
+// CHECK: scf.for %[[K:.*]] = %c0 to %c40 step %c1 iter_args({{.*}}) -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>)
+// CHECK: memref.load %arg0
+// CHECK-COUNT-4: vector.load %arg1[%[[K]], {{.*}}] : memref<40x70xf32>, vector<8xf32>
+// CHECK-COUNT-4: vector.fma
+// CHECK: scf.yield
+// CHECK-COUNT-4: vector.store
+// CHECK: vector.maskedload %arg1
+func.func @matvec(%a: memref<1x40xf32>, %b: memref<40x70xf32>, %c: memref<1x70xf32>) {
+  linalg.generic {indexing_maps = [#a, #b, #c], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<1x40xf32>, memref<40x70xf32>) outs(%c : memref<1x70xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
