@@ -272,58 +272,37 @@ static IntegerOperands getIntegerOperands(OpBuilder &b, Location loc, Value lhs,
   return result;
 }
 
+/// The integers of a constant s8 weight with zero point 0 (the weights the
+/// runtime's kernels take), or null.
+static DenseIntElementsAttr getKernelWeight(Value weight, Value zeroPoint) {
+  auto constant = weight.getDefiningOp<qnn::ConstantOp>();
+  auto values = constant ? dyn_cast<DenseIntElementsAttr>(constant.getValue())
+                         : DenseIntElementsAttr();
+  if (!values || isUnsignedTensor(weight) || getSplatInteger(zeroPoint) != 0)
+    return {};
+  return values;
+}
+
 /// `lhs x rhs` of a qnn.matmul_integer as a call to the runtime's matmul
 /// kernel, when the module declares it and rhs is a constant 2-D s8 matrix
 /// with zero point 0 (dynamic quantization's weights). A constant splat lhs
-/// zero point folds into the kernel's offsets; one known only at run time
-/// (per tensor or per row) is subtracted after the call, times the
-/// weight's column sums: acc = sum_k a*w - z_a * sum_k w, exact in i32
-/// (wrapping as the kernel's sums do). Fails, creating nothing, otherwise.
+/// zero point folds into the kernel's offsets; the kernel call subtracts
+/// one known only at run time (per tensor or per row) times the weight's
+/// column sums. Fails, creating nothing, otherwise.
 static FailureOr<Value>
 createMatMulIntegerKernelCall(ConversionPatternRewriter &rewriter,
                               qnn::MatMulIntegerOp op, Value lhs,
                               Value lhsZeroPoint) {
-  auto weightConstant = op.getRhs().getDefiningOp<qnn::ConstantOp>();
-  auto weight = weightConstant
-                    ? dyn_cast<DenseIntElementsAttr>(weightConstant.getValue())
-                    : DenseIntElementsAttr();
-  std::optional<int64_t> weightZero = getSplatInteger(op.getRhsZeroPoint());
-  RankedTensorType lhsType = op.getLhs().getType();
-  if (!weight || isUnsignedTensor(op.getRhs()) ||
-      weight.getType().getRank() != 2 || weightZero != 0 ||
-      lhsType.getRank() < 2)
+  DenseIntElementsAttr weight =
+      getKernelWeight(op.getRhs(), op.getRhsZeroPoint());
+  if (!weight || weight.getType().getRank() != 2 ||
+      op.getLhs().getType().getRank() < 2)
     return failure();
-  bool lhsSigned = !isUnsignedTensor(op.getLhs());
   std::optional<int64_t> lhsZero = getSplatInteger(op.getLhsZeroPoint());
-  Location loc = op.getLoc();
-  RankedTensorType accType = op.getType();
-  FailureOr<Value> call = createMatMulKernelCall(
-      rewriter, loc, op, lhs, weight, /*transposed=*/false, DenseElementsAttr(),
-      lhsZero.value_or(0), lhsSigned, accType);
-  if (failed(call) || lhsZero)
-    return call;
-  // The run-time zero point times each column's sum.
-  int64_t k = weight.getType().getDimSize(0),
-          n = weight.getType().getDimSize(1);
-  SmallVector<int32_t> sums(n, 0);
-  SmallVector<APInt> values(weight.getValues<APInt>());
-  for (int64_t kk = 0; kk < k; ++kk)
-    for (int64_t j = 0; j < n; ++j)
-      sums[j] = int32_t(uint32_t(sums[j]) +
-                        uint32_t(values[kk * n + j].getSExtValue()));
-  Type i32 = rewriter.getI32Type();
-  Value columnSums = arith::ConstantOp::create(
-      rewriter, loc,
-      DenseElementsAttr::get(RankedTensorType::get({n}, i32),
-                             ArrayRef<int32_t>(sums)));
-  return createElementwise(
-      rewriter, loc, accType, {*call, lhsZeroPoint, columnSums},
-      [&](OpBuilder &b, Location l, ValueRange args) {
-        Value z = extendStored(b, l, args[1], i32, lhsSigned);
-        Value correction = arith::MulIOp::create(b, l, z, args[2]);
-        return arith::SubIOp::create(b, l, args[0], correction).getResult();
-      },
-      ValueRange(getDynamicSizes(rewriter, loc, *call)));
+  return createMatMulKernelCall(
+      rewriter, op.getLoc(), op, lhs, weight, /*transposed=*/false,
+      DenseElementsAttr(), lhsZero.value_or(0), !isUnsignedTensor(op.getLhs()),
+      op.getType(), lhsZero ? Value() : lhsZeroPoint);
 }
 
 struct MatMulIntegerLowering final : OpConversionPattern<qnn::MatMulIntegerOp> {
@@ -506,61 +485,22 @@ struct GroupedMatMulLowering final : OpConversionPattern<qnn::GroupedMatMulOp> {
 /// the module declares them and the weight is a constant s8 tensor with
 /// zero point 0 (dynamic quantization's convs). A constant splat input zero
 /// point folds into the kernel's offsets; one known only at run time (a
-/// scalar) becomes the padding byte, and is subtracted after the call times
-/// each filter's sum: sum over every tap of (x - z) * w, exact (wrapping)
-/// in i32 as the kernel's sums. Fails, creating nothing, otherwise.
+/// scalar) pads the input and the kernel call subtracts it times each
+/// filter's sum. Fails, creating nothing, otherwise.
 static FailureOr<Value>
 createConvIntegerKernelCall(ConversionPatternRewriter &rewriter,
                             qnn::ConvIntegerOp op, Value input,
                             Value inputZeroPoint) {
-  auto weightConstant = op.getWeight().getDefiningOp<qnn::ConstantOp>();
-  auto weight = weightConstant
-                    ? dyn_cast<DenseIntElementsAttr>(weightConstant.getValue())
-                    : DenseIntElementsAttr();
-  if (!weight || isUnsignedTensor(op.getWeight()) ||
-      getSplatInteger(op.getWeightZeroPoint()) != 0 ||
-      op.getInputZeroPoint().getType().getRank() != 0)
+  DenseIntElementsAttr weight =
+      getKernelWeight(op.getWeight(), op.getWeightZeroPoint());
+  if (!weight || op.getInputZeroPoint().getType().getRank() != 0)
     return failure();
-  bool inputSigned = !isUnsignedTensor(op.getInput());
   std::optional<int64_t> zero = getSplatInteger(op.getInputZeroPoint());
-  Location loc = op.getLoc();
-  Value padByte;
-  if (!zero) {
-    Value z =
-        tensor::ExtractOp::create(rewriter, loc, inputZeroPoint, ValueRange{});
-    padByte = arith::ExtUIOp::create(rewriter, loc, rewriter.getI64Type(), z);
-  }
-  RankedTensorType accType = op.getType();
-  FailureOr<Value> call = qnn_to_linalg::createConvKernelCall(
-      rewriter, loc, op, input, weight, DenseElementsAttr(),
-      ConvAttributes::of(op), zero.value_or(0), inputSigned, accType, padByte);
-  if (failed(call) || zero)
-    return call;
-  // The run-time zero point times each filter's sum, broadcast over the
-  // output's pixels.
-  int64_t filters = weight.getType().getDimSize(0);
-  int64_t taps = weight.getNumElements() / filters;
-  SmallVector<int32_t> sums(filters, 0);
-  int64_t i = 0;
-  for (const APInt &v : weight.getValues<APInt>()) {
-    int32_t &sum = sums[i++ / taps];
-    sum = int32_t(uint32_t(sum) + uint32_t(v.getSExtValue()));
-  }
-  Type i32 = rewriter.getI32Type();
-  SmallVector<int64_t> sumShape(accType.getRank() - 1, 1);
-  sumShape[0] = filters;
-  Value filterSums = arith::ConstantOp::create(
-      rewriter, loc,
-      DenseElementsAttr::get(RankedTensorType::get(sumShape, i32),
-                             ArrayRef<int32_t>(sums)));
-  return createElementwise(
-      rewriter, loc, accType, {*call, inputZeroPoint, filterSums},
-      [&](OpBuilder &b, Location l, ValueRange args) {
-        Value z = extendStored(b, l, args[1], i32, inputSigned);
-        Value correction = arith::MulIOp::create(b, l, z, args[2]);
-        return arith::SubIOp::create(b, l, args[0], correction).getResult();
-      },
-      ValueRange(getDynamicSizes(rewriter, loc, *call)));
+  return qnn_to_linalg::createConvKernelCall(
+      rewriter, op.getLoc(), op, input, weight, DenseElementsAttr(),
+      ConvAttributes::of(op), zero.value_or(0),
+      !isUnsignedTensor(op.getInput()), op.getType(),
+      zero ? Value() : inputZeroPoint);
 }
 
 struct ConvIntegerLowering final : OpConversionPattern<qnn::ConvIntegerOp> {

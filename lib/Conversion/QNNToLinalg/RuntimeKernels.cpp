@@ -199,11 +199,57 @@ static Value index64(OpBuilder &b, Location loc, int64_t v) {
   return arith::ConstantIntOp::create(b, loc, b.getI64Type(), v);
 }
 
+/// The product of every dimension of `value` but the last (its rows), and
+/// the dynamic sizes among them that `type` (of the same rank) has.
+static Value getRows(OpBuilder &b, Location loc, Value value,
+                     RankedTensorType type, SmallVectorImpl<Value> &sizes) {
+  auto valueType = cast<RankedTensorType>(value.getType());
+  Value rows = arith::ConstantIndexOp::create(b, loc, 1);
+  for (int64_t d = 0; d + 1 < valueType.getRank(); ++d) {
+    Value size = valueType.isDynamicDim(d)
+                     ? Value(tensor::DimOp::create(b, loc, value, d))
+                     : Value(arith::ConstantIndexOp::create(
+                           b, loc, valueType.getDimSize(d)));
+    if (type.isDynamicDim(d))
+      sizes.push_back(size);
+    rows = arith::MulIOp::create(b, loc, rows, size);
+  }
+  return arith::IndexCastOp::create(b, loc, b.getI64Type(), rows);
+}
+
+/// `acc` minus the input's zero point known at run time (`zeroPoint`, a
+/// tensor of its stored integer, broadcasting over `acc`) times the
+/// weights' sums `sums` (of shape `sumShape`, broadcasting over `acc` too),
+/// in wrapping i32 as the kernels' sums: the zero point's term of
+/// sum (x - z) * w when the kernel ran with the offsets of a zero point 0.
+static Value subtractZeroPointTerm(OpBuilder &b, Location loc, Value acc,
+                                   Value zeroPoint, ArrayRef<int64_t> sums,
+                                   ArrayRef<int64_t> sumShape,
+                                   bool inputSigned) {
+  Type i32 = b.getI32Type();
+  SmallVector<int32_t> words;
+  for (int64_t sum : sums)
+    words.push_back(int32_t(uint32_t(uint64_t(sum))));
+  Value sumsConstant = arith::ConstantOp::create(
+      b, loc,
+      DenseElementsAttr::get(RankedTensorType::get(sumShape, i32),
+                             ArrayRef<int32_t>(words)));
+  return createElementwise(
+      b, loc, cast<RankedTensorType>(acc.getType()),
+      {acc, zeroPoint, sumsConstant},
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        Value z = extendStored(nb, l, args[1], i32, inputSigned);
+        Value term = arith::MulIOp::create(nb, l, z, args[2]);
+        return arith::SubIOp::create(nb, l, args[0], term).getResult();
+      },
+      ValueRange(getDynamicSizes(b, loc, acc)));
+}
+
 FailureOr<Value> qnn_to_linalg::createConvKernelCall(
     OpBuilder &b, Location loc, Operation *op, Value input,
     DenseElementsAttr weight, DenseElementsAttr bias,
     const ConvAttributes &attributes, int64_t inputZeroPoint, bool inputSigned,
-    RankedTensorType accType, Value padByte) {
+    RankedTensorType accType, Value runtimeZeroPoint) {
   auto inputType = cast<RankedTensorType>(input.getType());
   auto weightType = cast<RankedTensorType>(weight.getType());
   if (inputType.getRank() != 4 || weightType.getRank() != 4 ||
@@ -266,16 +312,27 @@ FailureOr<Value> qnn_to_linalg::createConvKernelCall(
         attributes.pads[1], accType.getDimSize(2), accType.getDimSize(3),
         padValue, int64_t(inputSigned)})
     scalars.push_back(index64(b, loc, v));
-  if (padByte)
-    scalars[scalars.size() - 2] = padByte;
-  return callKernel(b, loc, kernel, {input, rowsConstant, offsetsConstant},
-                    accType, sizes, scalars);
+  if (runtimeZeroPoint) {
+    // The padding holds the zero point's stored byte.
+    Value z = tensor::ExtractOp::create(b, loc, runtimeZeroPoint, ValueRange{});
+    scalars[scalars.size() - 2] =
+        arith::ExtUIOp::create(b, loc, b.getI64Type(), z);
+  }
+  Value acc = callKernel(b, loc, kernel, {input, rowsConstant, offsetsConstant},
+                         accType, sizes, scalars);
+  if (!runtimeZeroPoint)
+    return acc;
+  SmallVector<int64_t> sumShape(accType.getRank() - 1, 1);
+  sumShape[0] = m;
+  return subtractZeroPointTerm(b, loc, acc, runtimeZeroPoint, sums, sumShape,
+                               inputSigned);
 }
 
 FailureOr<Value> qnn_to_linalg::createMatMulKernelCall(
     OpBuilder &b, Location loc, Operation *op, Value lhs,
     DenseElementsAttr weight, bool transposed, DenseElementsAttr bias,
-    int64_t inputZeroPoint, bool inputSigned, RankedTensorType accType) {
+    int64_t inputZeroPoint, bool inputSigned, RankedTensorType accType,
+    Value runtimeZeroPoint) {
   if (!isDeclared(op, RuntimeKernel::MatMul))
     return failure();
   auto lhsType = cast<RankedTensorType>(lhs.getType());
@@ -305,45 +362,17 @@ FailureOr<Value> qnn_to_linalg::createMatMulKernelCall(
   Value panelsConstant = createBytes(b, loc, panels);
   Value offsetsConstant = createWords(b, loc, offsets);
 
-  // Rows: the product of every dimension of lhs but the last.
   SmallVector<Value> sizes;
-  Value rows = arith::ConstantIndexOp::create(b, loc, 1);
-  for (int64_t d = 0; d + 1 < lhsType.getRank(); ++d) {
-    Value size;
-    if (lhsType.isDynamicDim(d)) {
-      size = tensor::DimOp::create(b, loc, lhs, d);
-    } else {
-      size = arith::ConstantIndexOp::create(b, loc, lhsType.getDimSize(d));
-    }
-    if (accType.isDynamicDim(d))
-      sizes.push_back(size);
-    rows = arith::MulIOp::create(b, loc, rows, size);
-  }
-  SmallVector<Value> scalars = {
-      arith::IndexCastOp::create(b, loc, b.getI64Type(), rows)};
+  SmallVector<Value> scalars = {getRows(b, loc, lhs, accType, sizes)};
   for (int64_t v : {n, k, int64_t(inputSigned)})
     scalars.push_back(index64(b, loc, v));
-  return callKernel(b, loc, RuntimeKernel::MatMul,
-                    {lhs, panelsConstant, offsetsConstant}, accType, sizes,
-                    scalars);
-}
-
-/// The product of every dimension of `value` but the last (its rows), and
-/// the dynamic sizes among them that `type` (of the same rank) has.
-static Value getRows(OpBuilder &b, Location loc, Value value,
-                     RankedTensorType type, SmallVectorImpl<Value> &sizes) {
-  auto valueType = cast<RankedTensorType>(value.getType());
-  Value rows = arith::ConstantIndexOp::create(b, loc, 1);
-  for (int64_t d = 0; d + 1 < valueType.getRank(); ++d) {
-    Value size = valueType.isDynamicDim(d)
-                     ? Value(tensor::DimOp::create(b, loc, value, d))
-                     : Value(arith::ConstantIndexOp::create(
-                           b, loc, valueType.getDimSize(d)));
-    if (type.isDynamicDim(d))
-      sizes.push_back(size);
-    rows = arith::MulIOp::create(b, loc, rows, size);
-  }
-  return arith::IndexCastOp::create(b, loc, b.getI64Type(), rows);
+  Value acc = callKernel(b, loc, RuntimeKernel::MatMul,
+                         {lhs, panelsConstant, offsetsConstant}, accType, sizes,
+                         scalars);
+  if (!runtimeZeroPoint)
+    return acc;
+  return subtractZeroPointTerm(b, loc, acc, runtimeZeroPoint, sums, {n},
+                               inputSigned);
 }
 
 FailureOr<Value> qnn_to_linalg::createGroupedMatMulKernelCall(

@@ -102,9 +102,9 @@ func.func @matmul_integer(%x: tensor<4x6xui8>, %zx: tensor<4x1xui8>) -> tensor<4
 // filter's sum (36 for four filters of 4 x 3 x 3 ones) subtracted.
 // CHECK-LABEL: func.func @conv_integer(
 func.func @conv_integer(%x: tensor<1x4x6x6xui8>, %zx: tensor<ui8>) -> tensor<1x4x6x6xi32> {
+  // CHECK: arith.constant dense<0> : tensor<4xi32>
   // CHECK: %[[Z:.*]] = tensor.extract %{{.*}}[] : tensor<i8>
   // CHECK: %[[PAD:.*]] = arith.extui %[[Z]] : i8 to i64
-  // CHECK: arith.constant dense<0> : tensor<4xi32>
   // CHECK: call @quantc_conv2d_u8s8_i32({{.*}}, %[[PAD]], %{{.*}})
   // CHECK: %[[SUMS:.*]] = arith.constant dense<36> : tensor<4x1x1xi32>
   // CHECK: linalg.generic {{.*}} ins(%{{.*}}, %{{.*}}, %[[SUMS]] : tensor<1x4x6x6xi32>, tensor<i8>, tensor<4x1x1xi32>)

@@ -47,24 +47,26 @@ namespace qnn_to_linalg {
 /// kernel. Fails, creating nothing, if the module does not declare the
 /// kernel or the conv does not suit it (dynamic sizes other than the
 /// batch, a narrow conv: fewer than 8 taps or 4 filters a group); `op` is
-/// the op being lowered. With `padByte` (an i64 holding the stored byte of
-/// a zero point known only at run time), the padding holds that byte
-/// instead of the zero point's (`inputZeroPoint`, which the offsets use).
+/// the op being lowered. With `runtimeZeroPoint` (the input's zero point
+/// known only at run time: a tensor of its stored integer, a scalar for a
+/// conv, one per row or a scalar for a matmul; `inputZeroPoint` then 0),
+/// the padding holds that zero point's byte and the call is followed by
+/// the subtraction of the zero point times the weights' sums (per filter
+/// or per column), so the result is still sum (x - z) * w (+ bias).
 mlir::FailureOr<mlir::Value> createConvKernelCall(
     mlir::OpBuilder &b, mlir::Location loc, mlir::Operation *op,
     mlir::Value input, mlir::DenseElementsAttr weight,
     mlir::DenseElementsAttr bias, const ConvAttributes &attributes,
     int64_t inputZeroPoint, bool inputSigned, mlir::RankedTensorType accType,
-    mlir::Value padByte = {});
+    mlir::Value runtimeZeroPoint = {});
 
 /// The same for `lhs x weight` (weight [K, N], or [N, K] if `transposed`),
 /// lhs of rank 2 or more with the weight shared by every row.
-mlir::FailureOr<mlir::Value>
-createMatMulKernelCall(mlir::OpBuilder &b, mlir::Location loc,
-                       mlir::Operation *op, mlir::Value lhs,
-                       mlir::DenseElementsAttr weight, bool transposed,
-                       mlir::DenseElementsAttr bias, int64_t inputZeroPoint,
-                       bool inputSigned, mlir::RankedTensorType accType);
+mlir::FailureOr<mlir::Value> createMatMulKernelCall(
+    mlir::OpBuilder &b, mlir::Location loc, mlir::Operation *op,
+    mlir::Value lhs, mlir::DenseElementsAttr weight, bool transposed,
+    mlir::DenseElementsAttr bias, int64_t inputZeroPoint, bool inputSigned,
+    mlir::RankedTensorType accType, mlir::Value runtimeZeroPoint = {});
 
 /// A qnn.grouped_matmul (its lowered operands: `lhs` u8 as i8, `lhsScale`,
 /// `lhsZeroPoint` u8 as i8, then the constant `weight` and the rhs scales,
