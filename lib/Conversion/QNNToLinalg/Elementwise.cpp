@@ -221,6 +221,88 @@ struct CastLowering final : OpRewritePattern<qnn::CastOp> {
   }
 };
 
+/// qnn.compare is an elementwise generic around arith.cmpf (ordered
+/// predicates: false on NaN) or arith.cmpi (signed).
+struct CompareLowering final : OpRewritePattern<qnn::CompareOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(qnn::CompareOp op,
+                                PatternRewriter &rewriter) const override {
+    Type element = op.getLhs().getType().getElementType();
+    if (isa<IntegerType>(element) && !element.isSignlessInteger())
+      return rewriter.notifyMatchFailure(
+          op, "signed and unsigned integer types are not lowered yet");
+    qnn::ComparePredicate predicate = op.getPredicate();
+    auto body = [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
+      if (isa<FloatType>(element)) {
+        arith::CmpFPredicate p = arith::CmpFPredicate::OEQ;
+        switch (predicate) {
+        case qnn::ComparePredicate::Eq:
+          p = arith::CmpFPredicate::OEQ;
+          break;
+        case qnn::ComparePredicate::Lt:
+          p = arith::CmpFPredicate::OLT;
+          break;
+        case qnn::ComparePredicate::Le:
+          p = arith::CmpFPredicate::OLE;
+          break;
+        case qnn::ComparePredicate::Gt:
+          p = arith::CmpFPredicate::OGT;
+          break;
+        case qnn::ComparePredicate::Ge:
+          p = arith::CmpFPredicate::OGE;
+          break;
+        }
+        return arith::CmpFOp::create(b, loc, p, args[0], args[1]);
+      }
+      arith::CmpIPredicate p = arith::CmpIPredicate::eq;
+      switch (predicate) {
+      case qnn::ComparePredicate::Eq:
+        p = arith::CmpIPredicate::eq;
+        break;
+      case qnn::ComparePredicate::Lt:
+        p = arith::CmpIPredicate::slt;
+        break;
+      case qnn::ComparePredicate::Le:
+        p = arith::CmpIPredicate::sle;
+        break;
+      case qnn::ComparePredicate::Gt:
+        p = arith::CmpIPredicate::sgt;
+        break;
+      case qnn::ComparePredicate::Ge:
+        p = arith::CmpIPredicate::sge;
+        break;
+      }
+      return arith::CmpIOp::create(b, loc, p, args[0], args[1]);
+    };
+    rewriter.replaceOp(op,
+                       createElementwise(rewriter, op.getLoc(), op.getType(),
+                                         op->getOperands(), body));
+    return success();
+  }
+};
+
+/// qnn.where is an elementwise generic around arith.select.
+struct WhereLowering final : OpRewritePattern<qnn::WhereOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(qnn::WhereOp op,
+                                PatternRewriter &rewriter) const override {
+    Type element = op.getType().getElementType();
+    if (isa<IntegerType>(element) && !element.isSignlessInteger())
+      return rewriter.notifyMatchFailure(
+          op, "signed and unsigned integer types are not lowered yet");
+    rewriter.replaceOp(
+        op, createElementwise(
+                rewriter, op.getLoc(), op.getType(), op->getOperands(),
+                [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
+                  return arith::SelectOp::create(b, loc, args[0], args[1],
+                                                 args[2]);
+                }));
+    return success();
+  }
+};
+
 /// qnn.constant of a float or signless integer tensor is arith.constant.
 struct ConstantLowering final : OpRewritePattern<qnn::ConstantOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -241,12 +323,13 @@ struct ConstantLowering final : OpRewritePattern<qnn::ConstantOp> {
 
 void qnn_to_linalg::populateElementwisePatterns(RewritePatternSet &patterns) {
   patterns.add<
-      CastLowering, ConstantLowering, ElementwiseLowering<qnn::AddOp>,
-      ElementwiseLowering<qnn::SubOp>, ElementwiseLowering<qnn::MulOp>,
-      ElementwiseLowering<qnn::DivOp>, ElementwiseLowering<qnn::MaxOp>,
-      ElementwiseLowering<qnn::MinOp>, ElementwiseLowering<qnn::PowOp>,
-      ElementwiseLowering<qnn::ReluOp>, ElementwiseLowering<qnn::LeakyReluOp>,
-      ElementwiseLowering<qnn::ClipOp>, ElementwiseLowering<qnn::SigmoidOp>,
+      CastLowering, CompareLowering, WhereLowering, ConstantLowering,
+      ElementwiseLowering<qnn::AddOp>, ElementwiseLowering<qnn::SubOp>,
+      ElementwiseLowering<qnn::MulOp>, ElementwiseLowering<qnn::DivOp>,
+      ElementwiseLowering<qnn::MaxOp>, ElementwiseLowering<qnn::MinOp>,
+      ElementwiseLowering<qnn::PowOp>, ElementwiseLowering<qnn::ReluOp>,
+      ElementwiseLowering<qnn::LeakyReluOp>, ElementwiseLowering<qnn::ClipOp>,
+      ElementwiseLowering<qnn::SigmoidOp>,
       ElementwiseLowering<qnn::HardSigmoidOp>,
       ElementwiseLowering<qnn::HardSwishOp>, ElementwiseLowering<qnn::TanhOp>,
       ElementwiseLowering<qnn::GeluOp>, ElementwiseLowering<qnn::ErfOp>,

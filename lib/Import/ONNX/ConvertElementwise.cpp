@@ -55,6 +55,77 @@ LogicalResult onnx_import::convertMax(NodeContext &ctx) {
 LogicalResult onnx_import::convertMin(NodeContext &ctx) {
   return convertFold<qnn::MinOp>(ctx);
 }
+/// Equal, Less, LessOrEqual, Greater and GreaterOrEqual: qnn.compare.
+static LogicalResult convertCompare(NodeContext &ctx,
+                                    qnn::ComparePredicate predicate) {
+  RankedTensorType lhs = ctx.getInputType(0), rhs = ctx.getInputType(1);
+  if (lhs.getElementType() != rhs.getElementType())
+    return ctx.emitError() << "operands have element types "
+                           << lhs.getElementType() << " and "
+                           << rhs.getElementType();
+  if (!isa<FloatType, IntegerType>(lhs.getElementType()))
+    return ctx.emitError() << "comparing " << lhs.getElementType()
+                           << " elements is not supported";
+  FailureOr<qnn::Shape> shape =
+      qnn::broadcastShapes(lhs.getShape(), rhs.getShape());
+  if (failed(shape))
+    return ctx.emitError() << "operand shapes "
+                           << qnn::formatShape(lhs.getShape()) << " and "
+                           << qnn::formatShape(rhs.getShape())
+                           << " do not broadcast";
+  Builder &b = ctx.getBuilder();
+  ctx.setOutput(0,
+                ctx.create<qnn::CompareOp>(
+                    RankedTensorType::get(*shape, b.getI1Type()),
+                    ctx.getInput(0), ctx.getInput(1),
+                    qnn::ComparePredicateAttr::get(b.getContext(), predicate)));
+  return success();
+}
+
+LogicalResult onnx_import::convertEqual(NodeContext &ctx) {
+  return convertCompare(ctx, qnn::ComparePredicate::Eq);
+}
+LogicalResult onnx_import::convertLess(NodeContext &ctx) {
+  return convertCompare(ctx, qnn::ComparePredicate::Lt);
+}
+LogicalResult onnx_import::convertLessOrEqual(NodeContext &ctx) {
+  return convertCompare(ctx, qnn::ComparePredicate::Le);
+}
+LogicalResult onnx_import::convertGreater(NodeContext &ctx) {
+  return convertCompare(ctx, qnn::ComparePredicate::Gt);
+}
+LogicalResult onnx_import::convertGreaterOrEqual(NodeContext &ctx) {
+  return convertCompare(ctx, qnn::ComparePredicate::Ge);
+}
+
+LogicalResult onnx_import::convertWhere(NodeContext &ctx) {
+  RankedTensorType condition = ctx.getInputType(0);
+  RankedTensorType lhs = ctx.getInputType(1), rhs = ctx.getInputType(2);
+  if (!condition.getElementType().isInteger(1))
+    return ctx.emitError() << "the condition has element type "
+                           << condition.getElementType() << ", not bool";
+  if (lhs.getElementType() != rhs.getElementType())
+    return ctx.emitError() << "X and Y have element types "
+                           << lhs.getElementType() << " and "
+                           << rhs.getElementType();
+  if (!isa<FloatType, IntegerType>(lhs.getElementType()))
+    return ctx.emitError() << "choosing between " << lhs.getElementType()
+                           << " elements is not supported";
+  FailureOr<qnn::Shape> shape =
+      qnn::broadcastShapes(condition.getShape(), lhs.getShape());
+  if (succeeded(shape))
+    shape = qnn::broadcastShapes(*shape, rhs.getShape());
+  if (failed(shape))
+    return ctx.emitError() << "operand shapes "
+                           << qnn::formatShape(condition.getShape()) << ", "
+                           << qnn::formatShape(lhs.getShape()) << " and "
+                           << qnn::formatShape(rhs.getShape())
+                           << " do not broadcast";
+  ctx.setOutput(0, ctx.create<qnn::WhereOp>(lhs.clone(*shape), ctx.getInput(0),
+                                            ctx.getInput(1), ctx.getInput(2)));
+  return success();
+}
+
 LogicalResult onnx_import::convertSum(NodeContext &ctx) {
   return convertFold<qnn::AddOp>(ctx);
 }

@@ -561,6 +561,138 @@ LogicalResult onnx_import::convertGather(NodeContext &ctx) {
   return success();
 }
 
+LogicalResult onnx_import::convertSplit(NodeContext &ctx) {
+  RankedTensorType type = ctx.getInputType(0);
+  FailureOr<int64_t> axis =
+      ctx.normalizeAxis(ctx.getInt("axis"), type.getRank(), "axis");
+  if (failed(axis))
+    return failure();
+  int64_t size = type.getDimSize(*axis);
+  int64_t outputs = ctx.getNumOutputs();
+  SmallVector<int64_t> sizes;
+  if (ctx.getOpset() < 13 && ctx.hasAttribute("split")) {
+    sizes = ctx.getInts("split");
+  } else if (ctx.getOpset() >= 13 && ctx.hasInput(1)) {
+    FailureOr<SmallVector<int64_t>> values = ctx.getConstantInts(1, "split");
+    if (failed(values))
+      return failure();
+    sizes = *values;
+  } else {
+    // Equal parts; from opset 18 num_outputs parts of ceil(size / n), the
+    // last one smaller if n does not divide the size.
+    if (ShapedType::isDynamic(size))
+      return ctx.emitError() << "splitting a dimension of run-time size into "
+                                "equal parts is not supported";
+    if (ctx.getOpset() >= 18) {
+      if (!ctx.hasAttribute("num_outputs"))
+        return ctx.emitError() << "needs the split input or num_outputs";
+      int64_t n = ctx.getInt("num_outputs");
+      if (n != outputs)
+        return ctx.emitError() << "num_outputs is " << n << " but the node has "
+                               << outputs << " outputs";
+      int64_t part = (size + n - 1) / n;
+      for (int64_t i = 0; i < n; ++i)
+        sizes.push_back(std::max<int64_t>(0, std::min(part, size - i * part)));
+    } else {
+      if (size % outputs != 0)
+        return ctx.emitError() << "cannot split size " << size << " into "
+                               << outputs << " equal parts";
+      sizes.assign(outputs, size / outputs);
+    }
+  }
+  if (int64_t(sizes.size()) != outputs)
+    return ctx.emitError() << "split has " << sizes.size()
+                           << " sizes but the node has " << outputs
+                           << " outputs";
+  int64_t total = 0;
+  for (int64_t part : sizes) {
+    if (part < 0)
+      return ctx.emitError() << "split sizes must not be negative";
+    total += part;
+  }
+  if (!ShapedType::isDynamic(size) && total != size)
+    return ctx.emitError() << "split sizes add up to " << total
+                           << ", the axis has " << size;
+  Builder &b = ctx.getBuilder();
+  int64_t rank = type.getRank();
+  int64_t start = 0;
+  for (auto [i, part] : llvm::enumerate(sizes)) {
+    SmallVector<int64_t> starts(rank, 0), steps(rank, 1);
+    SmallVector<int64_t> ends(rank, std::numeric_limits<int64_t>::max());
+    starts[*axis] = start;
+    ends[*axis] = start + part;
+    start += part;
+    qnn::Shape shape(type.getShape());
+    shape[*axis] = part;
+    ctx.setOutput(i,
+                  ctx.create<qnn::SliceOp>(type.clone(shape), ctx.getInput(0),
+                                           b.getDenseI64ArrayAttr(starts),
+                                           b.getDenseI64ArrayAttr(ends),
+                                           b.getDenseI64ArrayAttr(steps)));
+  }
+  return success();
+}
+
+LogicalResult onnx_import::convertRange(NodeContext &ctx) {
+  // The bounds must be known when the model compiles: with static input
+  // shapes, bounds computed from shapes fold to constants.
+  Type element = ctx.getInputType(0).getElementType();
+  for (unsigned i = 0; i < 3; ++i) {
+    if (ctx.getInputType(i).getRank() != 0 ||
+        ctx.getInputType(i).getElementType() != element)
+      return ctx.emitError() << "start, limit and delta must be scalars of "
+                                "one element type";
+    if (!ctx.getConstantInput(i))
+      return ctx.emitError()
+             << (i == 0   ? "start"
+                 : i == 1 ? "limit"
+                          : "delta")
+             << " (input " << i
+             << ") is computed at run time; only constant bounds are "
+                "supported (give the inputs static shapes with "
+                "--input-shape if the bounds come from shapes)";
+  }
+  auto value = [&](unsigned i) -> double {
+    DenseElementsAttr attr = ctx.getConstantInput(i);
+    if (isa<FloatType>(element))
+      return attr.getSplatValue<APFloat>().convertToDouble();
+    return double(attr.getSplatValue<APInt>().getSExtValue());
+  };
+  double start = value(0), limit = value(1), delta = value(2);
+  if (delta == 0)
+    return ctx.emitError() << "delta must not be 0";
+  double count = std::ceil((limit - start) / delta);
+  if (!(count <= double(1 << 24)))
+    return ctx.emitError() << "the range has " << count
+                           << " elements, more than a constant may hold";
+  int64_t n = std::max<int64_t>(0, int64_t(count));
+  auto type = RankedTensorType::get({n}, element);
+  DenseElementsAttr result;
+  if (auto floatType = dyn_cast<FloatType>(element)) {
+    // ONNX: start + i * delta in the element type.
+    SmallVector<APFloat> values;
+    for (int64_t i = 0; i < n; ++i) {
+      APFloat v(start + double(i) * delta);
+      bool lost;
+      v.convert(floatType.getFloatSemantics(), APFloat::rmNearestTiesToEven,
+                &lost);
+      values.push_back(v);
+    }
+    result = DenseElementsAttr::get(type, values);
+  } else if (auto intType = dyn_cast<IntegerType>(element)) {
+    SmallVector<APInt> values;
+    APInt s = ctx.getConstantInput(0).getSplatValue<APInt>();
+    APInt d = ctx.getConstantInput(2).getSplatValue<APInt>();
+    for (int64_t i = 0; i < n; ++i)
+      values.push_back(s + d * APInt(intType.getWidth(), i));
+    result = DenseElementsAttr::get(type, values);
+  } else {
+    return ctx.emitError() << "ranges of " << element << " are not supported";
+  }
+  ctx.setOutput(0, ctx.createConstant(result));
+  return success();
+}
+
 LogicalResult onnx_import::convertPad(NodeContext &ctx) {
   RankedTensorType type = ctx.getInputType(0);
   int64_t rank = type.getRank();

@@ -120,3 +120,22 @@ func.func @quantized(%x: tensor<4x!quant.uniform<i8:f32, 0.5>>) -> tensor<4x!qua
   %0 = qnn.div %x, %x : (tensor<4x!quant.uniform<i8:f32, 0.5>>, tensor<4x!quant.uniform<i8:f32, 0.5>>) -> tensor<4x!quant.uniform<i8:f32, 0.5>>
   return %0 : tensor<4x!quant.uniform<i8:f32, 0.5>>
 }
+
+// -----
+
+// qnn.compare: ordered float predicates (false on NaN), signed integers.
+// qnn.where: arith.select over the three broadcast operands.
+// CHECK-LABEL: func.func @compare_where
+func.func @compare_where(%a: tensor<2x3xf32>, %b: tensor<3xf32>, %i: tensor<1x4xi64>, %j: tensor<3x1xi64>) -> (tensor<2x3xf32>, tensor<3x4xi1>) {
+  // CHECK: linalg.generic
+  // CHECK: arith.cmpf ole
+  %0 = qnn.compare %a, %b {predicate = #qnn.compare_predicate<le>} : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xi1>
+  // CHECK: linalg.generic
+  // CHECK: arith.cmpi sgt
+  %1 = qnn.compare %i, %j {predicate = #qnn.compare_predicate<gt>} : (tensor<1x4xi64>, tensor<3x1xi64>) -> tensor<3x4xi1>
+  // CHECK: linalg.generic
+  // CHECK-SAME: ins(%{{.*}}, %{{.*}}, %{{.*}} : tensor<2x3xi1>, tensor<3xf32>, tensor<2x3xf32>)
+  // CHECK: arith.select
+  %2 = qnn.where %0, %b, %a : (tensor<2x3xi1>, tensor<3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %2, %1 : tensor<2x3xf32>, tensor<3x4xi1>
+}

@@ -307,3 +307,47 @@ func.func @keep_gather_out_of_range() -> tensor<1xi32> {
   %0 = qnn.gather %t, %i {axis = 0 : i64} : (tensor<2xi32>, tensor<1xi64>) -> tensor<1xi32>
   return %0 : tensor<1xi32>
 }
+
+// -----
+
+// Comparisons of constants fold, with broadcasting; NaN compares false.
+// CHECK-LABEL: func.func @fold_compare
+func.func @fold_compare() -> (tensor<3x4xi1>, tensor<3xi1>, tensor<2xi1>) {
+  %k = qnn.constant dense<[[0, 1, 2, 3]]> : tensor<1x4xi64> -> tensor<1x4xi64>
+  %q = qnn.constant dense<[[1], [2], [3]]> : tensor<3x1xi64> -> tensor<3x1xi64>
+  %f = qnn.constant dense<[1.0, 0x7FC00000, -0.0]> : tensor<3xf32> -> tensor<3xf32>
+  %g = qnn.constant dense<[1.0, 0x7FC00000, 0.0]> : tensor<3xf32> -> tensor<3xf32>
+  %u = qnn.constant dense<[200, 1]> : tensor<2xui8> -> tensor<2xui8>
+  %v = qnn.constant dense<[100, 2]> : tensor<2xui8> -> tensor<2xui8>
+  // CHECK-DAG: qnn.constant dense<{{\[}}[false, false, true, true], [false, false, false, true], [false, false, false, false]]> : tensor<3x4xi1>
+  %0 = qnn.compare %k, %q {predicate = #qnn.compare_predicate<gt>} : (tensor<1x4xi64>, tensor<3x1xi64>) -> tensor<3x4xi1>
+  // CHECK-DAG: qnn.constant dense<[true, false, true]> : tensor<3xi1>
+  %1 = qnn.compare %f, %g {predicate = #qnn.compare_predicate<eq>} : (tensor<3xf32>, tensor<3xf32>) -> tensor<3xi1>
+  // Unsigned elements compare unsigned.
+  // CHECK-DAG: qnn.constant dense<[true, false]> : tensor<2xi1>
+  %2 = qnn.compare %u, %v {predicate = #qnn.compare_predicate<ge>} : (tensor<2xui8>, tensor<2xui8>) -> tensor<2xi1>
+  // CHECK-NOT: qnn.compare
+  return %0, %1, %2 : tensor<3x4xi1>, tensor<3xi1>, tensor<2xi1>
+}
+
+// -----
+
+// A constant condition folds qnn.where: a splat one to the operand it picks
+// (when no broadcast is needed), any one with constant operands to a
+// constant.
+// CHECK-LABEL: func.func @fold_where
+// CHECK-SAME: (%[[X:.*]]: tensor<2x2xf32>, %[[Y:.*]]: tensor<2x2xf32>)
+func.func @fold_where(%x: tensor<2x2xf32>, %y: tensor<2x2xf32>) -> (tensor<2x2xf32>, tensor<2x2xf32>, tensor<2x2xi64>) {
+  %t = qnn.constant dense<true> : tensor<2x2xi1> -> tensor<2x2xi1>
+  %f = qnn.constant dense<false> : tensor<1xi1> -> tensor<1xi1>
+  %c = qnn.constant dense<[true, false]> : tensor<2xi1> -> tensor<2xi1>
+  %a = qnn.constant dense<[[1, 2], [3, 4]]> : tensor<2x2xi64> -> tensor<2x2xi64>
+  %b = qnn.constant dense<-1> : tensor<i64> -> tensor<i64>
+  %0 = qnn.where %t, %x, %y : (tensor<2x2xi1>, tensor<2x2xf32>, tensor<2x2xf32>) -> tensor<2x2xf32>
+  %1 = qnn.where %f, %x, %y : (tensor<1xi1>, tensor<2x2xf32>, tensor<2x2xf32>) -> tensor<2x2xf32>
+  // CHECK: %[[C:.*]] = qnn.constant dense<{{\[}}[1, -1], [3, -1]]> : tensor<2x2xi64>
+  %2 = qnn.where %c, %a, %b : (tensor<2xi1>, tensor<2x2xi64>, tensor<i64>) -> tensor<2x2xi64>
+  // CHECK-NOT: qnn.where
+  // CHECK: return %[[X]], %[[Y]], %[[C]]
+  return %0, %1, %2 : tensor<2x2xf32>, tensor<2x2xf32>, tensor<2x2xi64>
+}

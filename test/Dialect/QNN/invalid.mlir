@@ -1169,3 +1169,57 @@ func.func @grouped_matmul_result(%q: tensor<4x40xui8>, %s: tensor<4x1xf32>, %z: 
   %0 = qnn.grouped_matmul %q, %s, %z, %w, %ws, %cs, %b {group = 32 : i64} : (tensor<4x40xui8>, tensor<4x1xf32>, tensor<4x1xui8>, tensor<40x16xi8>, tensor<2x16xf32>, tensor<16xf32>, tensor<16xf32>) -> tensor<4x16xf16>
   return
 }
+
+// -----
+
+// compare-C1
+func.func @compare_element_types(%a: tensor<4xf32>, %b: tensor<4xi64>) {
+  // expected-error @+1 {{operands have element types 'f32' and 'i64'}}
+  %0 = qnn.compare %a, %b {predicate = #qnn.compare_predicate<eq>} : (tensor<4xf32>, tensor<4xi64>) -> tensor<4xi1>
+  return
+}
+
+// -----
+
+// compare-C2
+func.func @compare_result(%a: tensor<4xf32>, %b: tensor<4xf32>) {
+  // expected-error @+1 {{result #0 must be ranked tensor of 1-bit signless integer values}}
+  %0 = qnn.compare %a, %b {predicate = #qnn.compare_predicate<eq>} : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
+// compare: T3
+func.func @compare_broadcast(%a: tensor<4xf32>, %b: tensor<3xf32>) {
+  // expected-error @+1 {{operand shapes [4] and [3] do not broadcast}}
+  %0 = qnn.compare %a, %b {predicate = #qnn.compare_predicate<lt>} : (tensor<4xf32>, tensor<3xf32>) -> tensor<4xi1>
+  return
+}
+
+// -----
+
+// where-C1
+func.func @where_condition(%c: tensor<4xf32>, %a: tensor<4xf32>) {
+  // expected-error @+1 {{operand #0 must be ranked tensor of 1-bit signless integer values}}
+  %0 = qnn.where %c, %a, %a : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
+// where-C2
+func.func @where_element_types(%c: tensor<4xi1>, %a: tensor<4xf32>, %b: tensor<4xf16>) {
+  // expected-error @+1 {{lhs, rhs and result have element types 'f32', 'f16' and 'f32'}}
+  %0 = qnn.where %c, %a, %b : (tensor<4xi1>, tensor<4xf32>, tensor<4xf16>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
+// where: T3
+func.func @where_result_shape(%c: tensor<4x1xi1>, %a: tensor<3xf32>) {
+  // expected-error @+1 {{result}}
+  %0 = qnn.where %c, %a, %a : (tensor<4x1xi1>, tensor<3xf32>, tensor<3xf32>) -> tensor<4x4xf32>
+  return
+}

@@ -138,6 +138,17 @@ func.func @binary(%a: tensor<2x3xf32>, %b: tensor<3xf32>, %i: tensor<4xi64>, %j:
   return
 }
 
+// CHECK-LABEL: func.func @compare_where
+func.func @compare_where(%a: tensor<2x3xf32>, %b: tensor<3xf32>, %i: tensor<1x4xi64>, %j: tensor<3x1xi64>) {
+  // CHECK: %[[C:.*]] = qnn.compare %{{.*}}, %{{.*}} {predicate = #qnn.compare_predicate<le>} : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xi1>
+  %0 = qnn.compare %a, %b {predicate = #qnn.compare_predicate<le>} : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xi1>
+  // CHECK: qnn.compare %{{.*}}, %{{.*}} {predicate = #qnn.compare_predicate<gt>} : (tensor<1x4xi64>, tensor<3x1xi64>) -> tensor<3x4xi1>
+  %1 = qnn.compare %i, %j {predicate = #qnn.compare_predicate<gt>} : (tensor<1x4xi64>, tensor<3x1xi64>) -> tensor<3x4xi1>
+  // CHECK: qnn.where %[[C]], %{{.*}}, %{{.*}} : (tensor<2x3xi1>, tensor<3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+  %2 = qnn.where %0, %b, %a : (tensor<2x3xi1>, tensor<3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+  return
+}
+
 // CHECK-LABEL: func.func @unary
 func.func @unary(%x: tensor<8xf32>, %q: tensor<8x!u8>) {
   // CHECK: qnn.relu %{{.*}} : tensor<8xf32> -> tensor<8xf32>

@@ -191,6 +191,123 @@ OpFoldResult DivOp::fold(FoldAdaptor adaptor) {
 }
 
 //===----------------------------------------------------------------------===//
+// Comparison and choice
+//===----------------------------------------------------------------------===//
+
+LogicalResult CompareOp::verify() {
+  // compare-C1; compare-C2 is in the result's type constraint.
+  if (getLhs().getType().getElementType() !=
+      getRhs().getType().getElementType())
+    return emitOpError("operands have element types ")
+           << getLhs().getType().getElementType() << " and "
+           << getRhs().getType().getElementType();
+  return success();
+}
+
+/// Whether `order` (of `a` against `b`: -1, 0, 1, or unordered) satisfies
+/// `predicate`.
+static bool satisfies(ComparePredicate predicate, std::optional<int> order) {
+  if (!order)
+    return false;
+  switch (predicate) {
+  case ComparePredicate::Eq:
+    return *order == 0;
+  case ComparePredicate::Lt:
+    return *order < 0;
+  case ComparePredicate::Le:
+    return *order <= 0;
+  case ComparePredicate::Gt:
+    return *order > 0;
+  case ComparePredicate::Ge:
+    return *order >= 0;
+  }
+  return false;
+}
+
+OpFoldResult CompareOp::fold(FoldAdaptor adaptor) {
+  auto lhs = dyn_cast_if_present<DenseElementsAttr>(adaptor.getLhs());
+  auto rhs = dyn_cast_if_present<DenseElementsAttr>(adaptor.getRhs());
+  RankedTensorType type = getType();
+  if (!lhs || !rhs || !type.hasStaticShape())
+    return {};
+  Type element = lhs.getElementType();
+  BroadcastIndexer indices(type.getShape(), lhs.getType(), rhs.getType());
+  SmallVector<bool> results;
+  for (int64_t i = 0, e = type.getNumElements(); i < e; ++i) {
+    auto [l, r] = indices(i);
+    std::optional<int> order;
+    if (isa<FloatType>(element)) {
+      APFloat a = lhs.getValues<APFloat>()[l], b = rhs.getValues<APFloat>()[r];
+      switch (a.compare(b)) {
+      case APFloat::cmpLessThan:
+        order = -1;
+        break;
+      case APFloat::cmpEqual:
+        order = 0;
+        break;
+      case APFloat::cmpGreaterThan:
+        order = 1;
+        break;
+      case APFloat::cmpUnordered:
+        break;
+      }
+    } else {
+      APInt a = lhs.getValues<APInt>()[l], b = rhs.getValues<APInt>()[r];
+      bool isUnsigned = element.isUnsignedInteger();
+      bool less = isUnsigned ? a.ult(b) : a.slt(b);
+      order = a == b ? 0 : less ? -1 : 1;
+    }
+    results.push_back(satisfies(getPredicate(), order));
+  }
+  return DenseElementsAttr::get(type, results);
+}
+
+LogicalResult WhereOp::verify() {
+  // where-C1 is in the condition's type constraint; where-C2:
+  Type element = getType().getElementType();
+  if (getLhs().getType().getElementType() != element ||
+      getRhs().getType().getElementType() != element)
+    return emitOpError("lhs, rhs and result have element types ")
+           << getLhs().getType().getElementType() << ", "
+           << getRhs().getType().getElementType() << " and " << element;
+  return success();
+}
+
+OpFoldResult WhereOp::fold(FoldAdaptor adaptor) {
+  RankedTensorType type = getType();
+  auto condition =
+      dyn_cast_if_present<DenseElementsAttr>(adaptor.getCondition());
+  if (!condition)
+    return {};
+  // A splat condition picks one operand, when it needs no broadcast.
+  if (condition.isSplat()) {
+    Value picked = condition.getSplatValue<bool>() ? getLhs() : getRhs();
+    if (picked.getType() == type)
+      return picked;
+  }
+  auto lhs = dyn_cast_if_present<DenseElementsAttr>(adaptor.getLhs());
+  auto rhs = dyn_cast_if_present<DenseElementsAttr>(adaptor.getRhs());
+  if (!lhs || !rhs || !type.hasStaticShape())
+    return {};
+  BroadcastIndexer pick(type.getShape(), condition.getType(), lhs.getType());
+  BroadcastIndexer other(type.getShape(), rhs.getType(), rhs.getType());
+  auto conditions = condition.getValues<bool>();
+  auto choose = [&](auto lhsValues, auto rhsValues, auto results) {
+    for (int64_t i = 0, e = type.getNumElements(); i < e; ++i) {
+      auto [c, l] = pick(i);
+      results.push_back(conditions[c] ? lhsValues[l]
+                                      : rhsValues[other(i).first]);
+    }
+    return DenseElementsAttr::get(type, results);
+  };
+  if (isa<FloatType>(type.getElementType()))
+    return choose(lhs.getValues<APFloat>(), rhs.getValues<APFloat>(),
+                  SmallVector<APFloat>());
+  return choose(lhs.getValues<APInt>(), rhs.getValues<APInt>(),
+                SmallVector<APInt>());
+}
+
+//===----------------------------------------------------------------------===//
 // Activations
 //===----------------------------------------------------------------------===//
 

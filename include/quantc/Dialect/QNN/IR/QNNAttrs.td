@@ -50,6 +50,19 @@ def QNN_GeluApproximation : I32EnumAttr<"GeluApproximation",
 def QNN_GeluApproximationAttr
     : QNN_EnumAttr<QNN_GeluApproximation, "gelu_approximation">;
 
+def QNN_ComparePredicate : I32EnumAttr<"ComparePredicate",
+    "elementwise comparison", [
+    I32EnumAttrCase<"Eq", 0, "eq">,
+    I32EnumAttrCase<"Lt", 1, "lt">,
+    I32EnumAttrCase<"Le", 2, "le">,
+    I32EnumAttrCase<"Gt", 3, "gt">,
+    I32EnumAttrCase<"Ge", 4, "ge">]> {
+  let genSpecializedAttr = 0;
+  let cppNamespace = "::quantc::qnn";
+}
+def QNN_ComparePredicateAttr
+    : QNN_EnumAttr<QNN_ComparePredicate, "compare_predicate">;
+
 def QNN_ResizeMode : I32EnumAttr<"ResizeMode", "resize interpolation", [
     I32EnumAttrCase<"Nearest", 0, "nearest">,
     I32EnumAttrCase<"Linear", 1, "linear">,

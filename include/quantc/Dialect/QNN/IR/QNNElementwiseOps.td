@@ -54,6 +54,59 @@ def QNN_MaxOp : QNN_BinaryOp<"max", "max(lhs, rhs)", [Commutative]>;
 def QNN_MinOp : QNN_BinaryOp<"min", "min(lhs, rhs)", [Commutative]>;
 def QNN_PowOp : QNN_BinaryOp<"pow", "lhs ^ rhs">;
 
+def QNN_CompareOp : QNN_Op<"compare", [QNN_BroadcastsOperands]> {
+  let summary = "Elementwise comparison with broadcasting";
+  let description = [{
+    Compares `lhs` with `rhs` elementwise after numpy broadcasting of the
+    operands (ONNX `Equal`, `Less`, `LessOrEqual`, `Greater`,
+    `GreaterOrEqual`): `predicate` is `eq`, `lt`, `le`, `gt` or `ge`, and
+    each result element is 1 where `lhs predicate rhs` holds. Floats compare
+    as IEEE numbers (a NaN operand makes every predicate false, -0 equals
+    +0); integers compare by their signedness (signless as signed).
+
+    ```mlir
+    %m = qnn.compare %a, %b {predicate = #qnn.compare_predicate<gt>} : (tensor<1x4xi64>, tensor<3x1xi64>) -> tensor<3x4xi1>
+    ```
+
+    Constraints: rule T3 (broadcast shape); compare-C1: the operands have
+    one element type, float or integer; compare-C2: the result is i1.
+  }];
+  let arguments = (ins RankedTensorOf<[AnyFloat, AnyInteger]>:$lhs,
+                       RankedTensorOf<[AnyFloat, AnyInteger]>:$rhs,
+                       QNN_ComparePredicateAttr:$predicate);
+  let results = (outs RankedTensorOf<[I1]>:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def QNN_WhereOp : QNN_Op<"where", [QNN_BroadcastsOperands]> {
+  let summary = "Elementwise choice between two tensors";
+  let description = [{
+    `condition ? lhs : rhs` elementwise after numpy broadcasting of the three
+    operands (ONNX `Where`).
+
+    ```mlir
+    %y = qnn.where %mask, %a, %b : (tensor<4x4xi1>, tensor<f32>, tensor<2x4x4xf32>) -> tensor<2x4x4xf32>
+    ```
+
+    Constraints: rule T3 (broadcast shape); where-C1: the condition is i1;
+    where-C2: `lhs`, `rhs` and the result have one element type, float or
+    integer.
+  }];
+  let arguments = (ins RankedTensorOf<[I1]>:$condition,
+                       RankedTensorOf<[AnyFloat, AnyInteger]>:$lhs,
+                       RankedTensorOf<[AnyFloat, AnyInteger]>:$rhs);
+  let results = (outs RankedTensorOf<[AnyFloat, AnyInteger]>:$result);
+  let assemblyFormat = [{
+    $condition `,` $lhs `,` $rhs attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Unary activations
 //===----------------------------------------------------------------------===//
