@@ -16,6 +16,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Utils/StructuredOpsUtils.h"
@@ -404,8 +405,70 @@ struct ShapeLowering final : OpRewritePattern<qnn::ShapeOp> {
 };
 } // namespace
 
+namespace {
+/// qnn.range: the count from the scalars read at run time, then a tensor
+/// filled with start + i * delta.
+struct RangeLowering final : OpRewritePattern<qnn::RangeOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(qnn::RangeOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType type = op.getType();
+    Type element = type.getElementType();
+    Value start = tensor::ExtractOp::create(rewriter, loc, op.getStart());
+    Value delta = tensor::ExtractOp::create(rewriter, loc, op.getDelta());
+    SmallVector<Value> dynamicSizes;
+    if (type.isDynamicDim(0)) {
+      Value limit = tensor::ExtractOp::create(rewriter, loc, op.getLimit());
+      Type i64 = rewriter.getI64Type();
+      Value count;
+      if (isa<FloatType>(element)) {
+        Value span = arith::SubFOp::create(rewriter, loc, limit, start);
+        Value steps = math::CeilOp::create(
+            rewriter, loc, arith::DivFOp::create(rewriter, loc, span, delta));
+        count = arith::FPToSIOp::create(rewriter, loc, i64, steps);
+      } else {
+        // In i64 (wider for narrower types), limit - start cannot wrap.
+        auto widen = [&](Value v) -> Value {
+          return element.getIntOrFloatBitWidth() < 64
+                     ? arith::ExtSIOp::create(rewriter, loc, i64, v)
+                     : v;
+        };
+        Value span =
+            arith::SubIOp::create(rewriter, loc, widen(limit), widen(start));
+        count = arith::CeilDivSIOp::create(rewriter, loc, span, widen(delta));
+      }
+      Value zero = arith::ConstantOp::create(rewriter, loc,
+                                             rewriter.getI64IntegerAttr(0));
+      count = arith::MaxSIOp::create(rewriter, loc, count, zero);
+      dynamicSizes.push_back(arith::IndexCastOp::create(
+          rewriter, loc, rewriter.getIndexType(), count));
+    }
+    Value result = createFromCoordinates(
+        rewriter, loc, type, dynamicSizes,
+        [&](OpBuilder &b, Location loc, ValueRange coordinates) -> Value {
+          if (isa<FloatType>(element)) {
+            Value i = arith::IndexCastOp::create(b, loc, b.getI64Type(),
+                                                 coordinates[0]);
+            Value index = arith::SIToFPOp::create(b, loc, element, i);
+            Value offset = arith::MulFOp::create(b, loc, index, delta);
+            return arith::AddFOp::create(b, loc, start, offset);
+          }
+          Value index =
+              arith::IndexCastOp::create(b, loc, element, coordinates[0]);
+          Value offset = arith::MulIOp::create(b, loc, index, delta);
+          return arith::AddIOp::create(b, loc, start, offset);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+} // namespace
+
 void qnn_to_linalg::populateShapePatterns(RewritePatternSet &patterns) {
-  patterns.add<ConcatLowering, GatherLowering, PadLowering, ReshapeLowering,
-               ShapeLowering, SliceLowering, TransposeLowering>(
-      patterns.getContext());
+  patterns
+      .add<ConcatLowering, GatherLowering, PadLowering, RangeLowering,
+           ReshapeLowering, ShapeLowering, SliceLowering, TransposeLowering>(
+          patterns.getContext());
 }

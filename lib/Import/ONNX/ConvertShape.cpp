@@ -634,62 +634,33 @@ LogicalResult onnx_import::convertSplit(NodeContext &ctx) {
 }
 
 LogicalResult onnx_import::convertRange(NodeContext &ctx) {
-  // The bounds must be known when the model compiles: with static input
-  // shapes, bounds computed from shapes fold to constants.
   Type element = ctx.getInputType(0).getElementType();
-  for (unsigned i = 0; i < 3; ++i) {
+  for (unsigned i = 0; i < 3; ++i)
     if (ctx.getInputType(i).getRank() != 0 ||
         ctx.getInputType(i).getElementType() != element)
       return ctx.emitError() << "start, limit and delta must be scalars of "
                                 "one element type";
-    if (!ctx.getConstantInput(i))
-      return ctx.emitError()
-             << (i == 0   ? "start"
-                 : i == 1 ? "limit"
-                          : "delta")
-             << " (input " << i
-             << ") is computed at run time; only constant bounds are "
-                "supported (give the inputs static shapes with "
-                "--input-shape if the bounds come from shapes)";
-  }
-  auto value = [&](unsigned i) -> double {
-    DenseElementsAttr attr = ctx.getConstantInput(i);
-    if (isa<FloatType>(element))
-      return attr.getSplatValue<APFloat>().convertToDouble();
-    return double(attr.getSplatValue<APInt>().getSExtValue());
-  };
-  double start = value(0), limit = value(1), delta = value(2);
-  if (delta == 0)
-    return ctx.emitError() << "delta must not be 0";
-  double count = std::ceil((limit - start) / delta);
-  if (!(count <= double(1 << 24)))
-    return ctx.emitError() << "the range has " << count
-                           << " elements, more than a constant may hold";
-  int64_t n = std::max<int64_t>(0, int64_t(count));
-  auto type = RankedTensorType::get({n}, element);
-  DenseElementsAttr result;
-  if (auto floatType = dyn_cast<FloatType>(element)) {
-    // ONNX: start + i * delta in the element type.
-    SmallVector<APFloat> values;
-    for (int64_t i = 0; i < n; ++i) {
-      APFloat v(start + double(i) * delta);
-      bool lost;
-      v.convert(floatType.getFloatSemantics(), APFloat::rmNearestTiesToEven,
-                &lost);
-      values.push_back(v);
-    }
-    result = DenseElementsAttr::get(type, values);
-  } else if (auto intType = dyn_cast<IntegerType>(element)) {
-    SmallVector<APInt> values;
-    APInt s = ctx.getConstantInput(0).getSplatValue<APInt>();
-    APInt d = ctx.getConstantInput(2).getSplatValue<APInt>();
-    for (int64_t i = 0; i < n; ++i)
-      values.push_back(s + d * APInt(intType.getWidth(), i));
-    result = DenseElementsAttr::get(type, values);
-  } else {
+  if (!isa<FloatType>(element) && !element.isSignlessInteger())
     return ctx.emitError() << "ranges of " << element << " are not supported";
+  // Constant bounds (also those computed from static shapes, which fold)
+  // give a static size and a constant.
+  int64_t size = ShapedType::kDynamic;
+  DenseElementsAttr start = ctx.getConstantInput(0);
+  DenseElementsAttr limit = ctx.getConstantInput(1);
+  DenseElementsAttr delta = ctx.getConstantInput(2);
+  if (delta &&
+      (isa<FloatType>(element) ? delta.getSplatValue<APFloat>().isZero()
+                               : delta.getSplatValue<APInt>().isZero()))
+    return ctx.emitError() << "delta must not be 0";
+  if (start && limit && delta) {
+    std::optional<int64_t> count = qnn::RangeOp::getCount(start, limit, delta);
+    if (!count)
+      return ctx.emitError() << "the range has 2^31 elements or more";
+    size = *count;
   }
-  ctx.setOutput(0, ctx.createConstant(result));
+  ctx.setOutput(0, ctx.create<qnn::RangeOp>(
+                       RankedTensorType::get({size}, element), ctx.getInput(0),
+                       ctx.getInput(1), ctx.getInput(2)));
   return success();
 }
 

@@ -139,3 +139,22 @@ func.func @compare_where(%a: tensor<2x3xf32>, %b: tensor<3xf32>, %i: tensor<1x4x
   %2 = qnn.where %0, %b, %a : (tensor<2x3xi1>, tensor<3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
   return %2, %1 : tensor<2x3xf32>, tensor<3x4xi1>
 }
+
+// -----
+
+// qnn.range of run-time bounds: the count max(0, ceil((limit - start) /
+// delta)) in i64, then start + i * delta per element.
+// CHECK-LABEL: func.func @range
+func.func @range(%s: tensor<i32>, %l: tensor<i32>, %d: tensor<i32>) -> tensor<?xi32> {
+  // CHECK: arith.extsi
+  // CHECK: arith.subi
+  // CHECK: arith.ceildivsi
+  // CHECK: arith.maxsi
+  // CHECK: %[[N:.*]] = arith.index_cast %{{.*}} : i64 to index
+  // CHECK: tensor.empty(%[[N]]) : tensor<?xi32>
+  // CHECK: linalg.index 0
+  // CHECK: arith.muli
+  // CHECK: arith.addi
+  %0 = qnn.range %s, %l, %d : (tensor<i32>, tensor<i32>, tensor<i32>) -> tensor<?xi32>
+  return %0 : tensor<?xi32>
+}

@@ -351,3 +351,28 @@ func.func @fold_where(%x: tensor<2x2xf32>, %y: tensor<2x2xf32>) -> (tensor<2x2xf
   // CHECK: return %[[X]], %[[Y]], %[[C]]
   return %0, %1, %2 : tensor<2x2xf32>, tensor<2x2xf32>, tensor<2x2xi64>
 }
+
+// -----
+
+// A range of constants with a static size folds: integers (a negative step,
+// ceil of 11 / 3), and floats computed as start + i * delta.
+// CHECK-LABEL: func.func @fold_range
+func.func @fold_range() -> (tensor<4xi32>, tensor<3xf32>, tensor<0xi64>) {
+  %s = qnn.constant dense<10> : tensor<i32> -> tensor<i32>
+  %l = qnn.constant dense<-1> : tensor<i32> -> tensor<i32>
+  %d = qnn.constant dense<-3> : tensor<i32> -> tensor<i32>
+  // CHECK-DAG: qnn.constant dense<[10, 7, 4, 1]> : tensor<4xi32>
+  %0 = qnn.range %s, %l, %d : (tensor<i32>, tensor<i32>, tensor<i32>) -> tensor<4xi32>
+  %fs = qnn.constant dense<1.0> : tensor<f32> -> tensor<f32>
+  %fl = qnn.constant dense<2.0> : tensor<f32> -> tensor<f32>
+  %fd = qnn.constant dense<0.4> : tensor<f32> -> tensor<f32>
+  // CHECK-DAG: qnn.constant dense<[1.000000e+00, 1.400000e+00, 1.800000e+00]> : tensor<3xf32>
+  %1 = qnn.range %fs, %fl, %fd : (tensor<f32>, tensor<f32>, tensor<f32>) -> tensor<3xf32>
+  %a = qnn.constant dense<5> : tensor<i64> -> tensor<i64>
+  %b = qnn.constant dense<1> : tensor<i64> -> tensor<i64>
+  // An empty range.
+  // CHECK-DAG: qnn.constant dense<> : tensor<0xi64>
+  %2 = qnn.range %a, %b, %b : (tensor<i64>, tensor<i64>, tensor<i64>) -> tensor<0xi64>
+  // CHECK-NOT: qnn.range
+  return %0, %1, %2 : tensor<4xi32>, tensor<3xf32>, tensor<0xi64>
+}

@@ -1223,3 +1223,34 @@ func.func @where_result_shape(%c: tensor<4x1xi1>, %a: tensor<3xf32>) {
   %0 = qnn.where %c, %a, %a : (tensor<4x1xi1>, tensor<3xf32>, tensor<3xf32>) -> tensor<4x4xf32>
   return
 }
+
+// -----
+
+// range-C1
+func.func @range_operands(%s: tensor<1xi64>, %l: tensor<i64>) {
+  // expected-error @+1 {{operands must be scalars of the result's element type 'i64', not 'tensor<1xi64>'}}
+  %0 = qnn.range %s, %l, %l : (tensor<1xi64>, tensor<i64>, tensor<i64>) -> tensor<?xi64>
+  return
+}
+
+// -----
+
+// range-C2: delta 0
+func.func @range_zero_delta(%s: tensor<i64>) {
+  %d = qnn.constant dense<0> : tensor<i64> -> tensor<i64>
+  // expected-error @+1 {{delta is 0}}
+  %0 = qnn.range %s, %s, %d : (tensor<i64>, tensor<i64>, tensor<i64>) -> tensor<?xi64>
+  return
+}
+
+// -----
+
+// range-C2: the static size of constant bounds
+func.func @range_size() {
+  %s = qnn.constant dense<0> : tensor<i64> -> tensor<i64>
+  %l = qnn.constant dense<10> : tensor<i64> -> tensor<i64>
+  %d = qnn.constant dense<3> : tensor<i64> -> tensor<i64>
+  // expected-error @+1 {{the range has 4 elements, the result 3}}
+  %0 = qnn.range %s, %l, %d : (tensor<i64>, tensor<i64>, tensor<i64>) -> tensor<3xi64>
+  return
+}

@@ -149,6 +149,15 @@ func.func @compare_where(%a: tensor<2x3xf32>, %b: tensor<3xf32>, %i: tensor<1x4x
   return
 }
 
+// CHECK-LABEL: func.func @range
+func.func @range(%s: tensor<i64>, %l: tensor<i64>, %d: tensor<i64>, %f: tensor<f32>) {
+  // CHECK: qnn.range %{{.*}}, %{{.*}}, %{{.*}} : (tensor<i64>, tensor<i64>, tensor<i64>) -> tensor<?xi64>
+  %0 = qnn.range %s, %l, %d : (tensor<i64>, tensor<i64>, tensor<i64>) -> tensor<?xi64>
+  // CHECK: qnn.range %{{.*}}, %{{.*}}, %{{.*}} : (tensor<f32>, tensor<f32>, tensor<f32>) -> tensor<?xf32>
+  %1 = qnn.range %f, %f, %f : (tensor<f32>, tensor<f32>, tensor<f32>) -> tensor<?xf32>
+  return
+}
+
 // CHECK-LABEL: func.func @unary
 func.func @unary(%x: tensor<8xf32>, %q: tensor<8x!u8>) {
   // CHECK: qnn.relu %{{.*}} : tensor<8xf32> -> tensor<8xf32>

@@ -9,6 +9,7 @@
 #include "quantc/Dialect/QNN/IR/QNNTypes.h"
 #include "quantc/Dialect/QNN/IR/ShapeInference.h"
 
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/TypeUtilities.h"
 
 #include <cmath>
@@ -148,6 +149,99 @@ OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
 //===----------------------------------------------------------------------===//
 // TransposeOp
 //===----------------------------------------------------------------------===//
+
+std::optional<int64_t> RangeOp::getCount(DenseElementsAttr start,
+                                         DenseElementsAttr limit,
+                                         DenseElementsAttr delta) {
+  double count;
+  if (isa<FloatType>(start.getElementType())) {
+    double d = delta.getSplatValue<APFloat>().convertToDouble();
+    if (d == 0)
+      return std::nullopt;
+    count = std::ceil((limit.getSplatValue<APFloat>().convertToDouble() -
+                       start.getSplatValue<APFloat>().convertToDouble()) /
+                      d);
+  } else {
+    APInt d = delta.getSplatValue<APInt>();
+    if (d.isZero())
+      return std::nullopt;
+    // In 128 bits: limit - start cannot overflow.
+    APInt span = limit.getSplatValue<APInt>().sext(128) -
+                 start.getSplatValue<APInt>().sext(128);
+    APInt wide = d.sext(128);
+    APInt quotient = span.sdiv(wide);
+    if ((span.srem(wide) != 0) && (span.isNegative() == wide.isNegative()))
+      quotient += 1;
+    count = quotient.isNegative() ? 0.0 : quotient.roundToDouble(true);
+  }
+  if (!(count < 2147483648.0))
+    return std::nullopt;
+  return std::max<int64_t>(0, int64_t(count));
+}
+
+LogicalResult RangeOp::verify() {
+  // range-C1
+  Type element = getType().getElementType();
+  for (Value operand : {getStart(), getLimit(), getDelta()}) {
+    auto type = cast<RankedTensorType>(operand.getType());
+    if (type.getRank() != 0 || type.getElementType() != element)
+      return emitOpError("operands must be scalars of the result's element "
+                         "type ")
+             << element << ", not " << type;
+  }
+  // range-C2
+  DenseElementsAttr start, limit, delta;
+  if (matchPattern(getDelta(), m_Constant(&delta))) {
+    bool zero = isa<FloatType>(element)
+                    ? delta.getSplatValue<APFloat>().isZero()
+                    : delta.getSplatValue<APInt>().isZero();
+    if (zero)
+      return emitOpError("delta is 0");
+    if (!getType().isDynamicDim(0) &&
+        matchPattern(getStart(), m_Constant(&start)) &&
+        matchPattern(getLimit(), m_Constant(&limit))) {
+      std::optional<int64_t> count = getCount(start, limit, delta);
+      if (count && *count != getType().getDimSize(0))
+        return emitOpError("the range has ")
+               << *count << " elements, the result " << getType().getDimSize(0);
+    }
+  }
+  return success();
+}
+
+OpFoldResult RangeOp::fold(FoldAdaptor adaptor) {
+  auto start = dyn_cast_if_present<DenseElementsAttr>(adaptor.getStart());
+  auto limit = dyn_cast_if_present<DenseElementsAttr>(adaptor.getLimit());
+  auto delta = dyn_cast_if_present<DenseElementsAttr>(adaptor.getDelta());
+  RankedTensorType type = getType();
+  if (!start || !limit || !delta || type.isDynamicDim(0))
+    return {};
+  std::optional<int64_t> count = getCount(start, limit, delta);
+  if (!count || *count != type.getDimSize(0))
+    return {};
+  if (auto floatType = dyn_cast<FloatType>(type.getElementType())) {
+    const llvm::fltSemantics &semantics = floatType.getFloatSemantics();
+    APFloat first = start.getSplatValue<APFloat>();
+    APFloat step = delta.getSplatValue<APFloat>();
+    SmallVector<APFloat> values;
+    for (int64_t i = 0; i < *count; ++i) {
+      APFloat index(semantics);
+      index.convertFromAPInt(APInt(64, i), /*isSigned=*/true,
+                             APFloat::rmNearestTiesToEven);
+      index.multiply(step, APFloat::rmNearestTiesToEven);
+      index.add(first, APFloat::rmNearestTiesToEven);
+      values.push_back(index);
+    }
+    return DenseElementsAttr::get(type, values);
+  }
+  unsigned width = type.getElementType().getIntOrFloatBitWidth();
+  APInt first = start.getSplatValue<APInt>();
+  APInt step = delta.getSplatValue<APInt>();
+  SmallVector<APInt> values;
+  for (int64_t i = 0; i < *count; ++i)
+    values.push_back(first + step * APInt(width, i, /*isSigned=*/true));
+  return DenseElementsAttr::get(type, values);
+}
 
 LogicalResult ShapeOp::verify() {
   int64_t rank = getInput().getType().getRank();

@@ -69,6 +69,47 @@ def QNN_ShapeOp : QNN_Op<"shape"> {
   let hasFolder = 1;
 }
 
+def QNN_RangeOp : QNN_Op<"range"> {
+  let summary = "The sequence start, start + delta, ... short of limit";
+  let description = [{
+    ONNX's Range: the `n = max(0, ceil((limit - start) / delta))` elements
+    `start + i * delta`, computed in the element type (integers wrap, floats
+    round once for the product and once for the sum). The operands are
+    scalars, read at run time unless constant; the result's size is dynamic
+    unless the bounds are constants.
+
+    ```mlir
+    %r = qnn.range %start, %limit, %delta : (tensor<i64>, tensor<i64>, tensor<i64>) -> tensor<?xi64>
+    ```
+
+    Constraints:
+    - (range-C1) the operands are scalars (rank 0) of the result's element
+      type, a float or a signless integer;
+    - (range-C2) `delta` is not 0, and a static result size is `n` when the
+      operands are constants.
+
+    Folds to a constant when the operands are constants and the result's
+    size is static.
+  }];
+  let arguments = (ins RankedTensorOf<[AnyFloat, AnySignlessInteger]>:$start,
+                       RankedTensorOf<[AnyFloat, AnySignlessInteger]>:$limit,
+                       RankedTensorOf<[AnyFloat, AnySignlessInteger]>:$delta);
+  let results = (outs 1DTensorOf<[AnyFloat, AnySignlessInteger]>:$result);
+  let assemblyFormat = [{
+    $start `,` $limit `,` $delta attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+  let hasFolder = 1;
+  let extraClassDeclaration = [{
+    /// The number of elements of the range of constants `start`, `limit`
+    /// and `delta` (scalars of one element type), or nothing if `delta` is
+    /// 0 or the count does not fit in 2^31.
+    static std::optional<int64_t> getCount(mlir::DenseElementsAttr start,
+                                           mlir::DenseElementsAttr limit,
+                                           mlir::DenseElementsAttr delta);
+  }];
+}
+
 def QNN_TransposeOp : QNN_Op<"transpose"> {
   let summary = "Permute the dimensions of a tensor";
   let description = [{
