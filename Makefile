@@ -8,6 +8,7 @@
 # make bench-kernels times the int8 kernels against the machine's limits.
 # make accuracy measures quantization against float (docs/accuracy.md).
 # make fashion-mnist-model retrains examples/fashion-mnist's CNN (PyTorch).
+# make tiny-gpt-model retrains examples/tiny-gpt's byte-level GPT (PyTorch).
 # make check-asan runs the same suites built with AddressSanitizer and
 # UndefinedBehaviorSanitizer, in build-asan/.
 
@@ -15,7 +16,7 @@ BUILD_DIR ?= build
 ASAN_BUILD_DIR ?= build-asan
 BUILD_TYPE ?= Release
 
-.PHONY: all deps build models check conformance bench bench-kernels accuracy demo check-asan build-asan clean fashion-mnist-model
+.PHONY: all deps build models check conformance bench bench-kernels accuracy demo check-asan build-asan clean fashion-mnist-model tiny-gpt-model
 
 all: build
 
@@ -84,6 +85,11 @@ fashion-mnist-model:
 	@scripts/install-deps.sh --training
 	@PYTHONPATH=python /usr/bin/python3 examples/fashion-mnist/train.py \
 	  examples/fashion-mnist/fashion_mnist_cnn.onnx
+
+tiny-gpt-model:
+	@scripts/install-deps.sh --training
+	@/usr/bin/python3 examples/tiny-gpt/train.py examples/tiny-gpt/tiny_gpt.onnx \
+	  --heldout examples/tiny-gpt/heldout.txt --reference examples/tiny-gpt/reference.npz
 
 demo: build
 	@scripts/demo.sh $(BUILD_DIR)

@@ -6,8 +6,10 @@
 # fails. Every dependency comes from Debian; nothing is downloaded otherwise.
 #
 # Usage: install-deps.sh [--training]
-#   --training  also PyTorch, which only retraining the example models needs
-#               (make fashion-mnist-model)
+#   --training  also PyTorch (with OpenBLAS, without which its fp32 is far
+#               slower) and the King James Bible text, which only retraining
+#               the example models needs (make fashion-mnist-model,
+#               make tiny-gpt-model)
 #
 #===------------------------------------------------------------------------===#
 set -euo pipefail
@@ -31,7 +33,7 @@ PACKAGES=(
   gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
 )
 if [[ "${1:-}" == "--training" ]]; then
-  PACKAGES+=(python3-torch)
+  PACKAGES+=(python3-torch libopenblas0-pthread bible-kjv bible-kjv-text)
 fi
 
 missing=()

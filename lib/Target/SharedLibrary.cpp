@@ -211,7 +211,8 @@ enum {
        << "const int64_t *" << p << "_" << kind << "_shape(int index);\n";
   os << R"(
 /* Runs the model. inputs[i] holds input i, row-major, with the sizes in
- * input_shapes[i]; outputs[i] is a buffer of output_capacities[i] bytes,
+ * input_shapes[i] (NULL if it has no elements, as an empty key/value cache
+ * has); outputs[i] is a buffer of output_capacities[i] bytes,
  * which receives output i row-major, its sizes written to output_shapes[i].
  * Returns 0 on success. Otherwise returns nonzero, writes no output, and
  * )" << p
@@ -549,7 +550,13 @@ std::string quantc::generateGlue(StringRef prefix, StringRef function,
   context->error[0] = '\0';
   for (int i = 0; i < )"
      << numInputs << R"(; ++i) {
-    if (!inputs || !inputs[i] || !input_shapes || !input_shapes[i]) {
+    /* An input without elements may have a NULL buffer. */
+    int64_t elements = 1;
+    if (input_shapes && input_shapes[i])
+      for (int d = 0; d < model_input_ranks[i]; ++d)
+        elements *= input_shapes[i][d];
+    if (!inputs || !input_shapes || !input_shapes[i] ||
+        (!inputs[i] && elements != 0)) {
       snprintf(context->error, sizeof context->error,
                "input '%s' is missing", model_input_names[i]);
       return 1;

@@ -18,6 +18,7 @@
 #include "quantc/Target/Targets.h"
 #include "quantc/Target/Weights.h"
 #include "quantc/Tools/Calibrator.h"
+#include "quantc/Tools/Generator.h"
 #include "quantc/Tools/ModelRunner.h"
 #include "quantc/Tools/Registration.h"
 
@@ -71,6 +72,10 @@ static cl::SubCommand
     quantizeCommand("quantize",
                     "Quantize an ONNX model (static or weight-only) and write "
                     "it back as a QDQ ONNX model");
+
+static cl::SubCommand generateCommand(
+    "generate", "Generate text with a compiled byte-level decoder that has a "
+                "key/value cache (docs/llm.md)");
 
 static cl::SubCommand listOpsCommand(
     "list-ops", "List the ONNX ops the importer converts, with the opsets in "
@@ -1219,6 +1224,82 @@ static int runRun() {
   return status;
 }
 
+static cl::opt<std::string> generateLibrary(cl::Positional,
+                                            cl::desc("<libNAME.so>"),
+                                            cl::Required,
+                                            cl::sub(generateCommand));
+static cl::opt<std::string> generatePrompt("prompt",
+                                           cl::desc("The text to continue"),
+                                           cl::Required,
+                                           cl::sub(generateCommand));
+static cl::opt<unsigned>
+    generateTokens("max-tokens", cl::desc("Bytes to generate (default 50)"),
+                   cl::init(50), cl::sub(generateCommand));
+static cl::opt<unsigned>
+    generateTopK("top-k",
+                 cl::desc("Sample among the K most likely bytes (0 or 1, the "
+                          "default: greedy, the most likely byte)"),
+                 cl::init(0), cl::sub(generateCommand));
+static cl::opt<double>
+    generateTemperature("temperature",
+                        cl::desc("Divides the logits before top-k sampling"),
+                        cl::init(1.0), cl::sub(generateCommand));
+static cl::opt<uint64_t>
+    generateSeed("seed", cl::desc("Seed of the top-k sampler (default 0)"),
+                 cl::init(0), cl::sub(generateCommand));
+static cl::opt<unsigned> generateContext(
+    "context",
+    cl::desc("The model's context in tokens (default 128): a full cache is "
+             "rebuilt from the last half"),
+    cl::init(128), cl::sub(generateCommand));
+static cl::opt<unsigned>
+    generateThreads("threads",
+                    cl::desc("Threads the model's runs use (0, the default: "
+                             "one a core)"),
+                    cl::init(0), cl::sub(generateCommand));
+
+/// quantc generate: the prompt's continuation on standard output, then the
+/// prefill and decode speeds on standard error.
+static int runGenerate() {
+  auto fail = [](Error error) {
+    errs() << "quantc: error: " << toString(std::move(error)) << "\n";
+    return 1;
+  };
+  Expected<std::unique_ptr<quantc::LoadedModel>> model =
+      quantc::LoadedModel::load(generateLibrary);
+  if (!model)
+    return fail(model.takeError());
+  if (Error error = (*model)->setThreads(int(generateThreads)))
+    return fail(std::move(error));
+  quantc::GenerateOptions options;
+  options.prompt = generatePrompt;
+  options.maxTokens = generateTokens;
+  options.topK = generateTopK;
+  options.temperature = generateTemperature;
+  options.seed = generateSeed;
+  options.context = generateContext;
+  outs() << options.prompt;
+  outs().flush();
+  Expected<quantc::GenerateResult> result =
+      quantc::generate(**model, options, [](char c) {
+        outs() << c;
+        outs().flush();
+      });
+  outs() << "\n";
+  if (!result)
+    return fail(result.takeError());
+  auto rate = [](size_t tokens, double seconds) {
+    return seconds > 0 ? double(tokens) / seconds : 0.0;
+  };
+  errs() << llvm::format("prefill: %zu tokens in %.2f ms, %.1f tokens/s\n",
+                         result->prefillTokens, result->prefillSeconds * 1e3,
+                         rate(result->prefillTokens, result->prefillSeconds));
+  errs() << llvm::format("decode: %zu tokens in %.2f ms, %.1f tokens/s\n",
+                         result->decodeTokens, result->decodeSeconds * 1e3,
+                         rate(result->decodeTokens, result->decodeSeconds));
+  return 0;
+}
+
 static int runListOps() {
   for (const quantc::SupportedONNXOp &op : quantc::getSupportedONNXOps()) {
     outs() << op.opType << ":";
@@ -1255,6 +1336,8 @@ int main(int argc, char **argv) {
     return runRun();
   if (calibrateCommand)
     return runCalibrate(context);
+  if (generateCommand)
+    return runGenerate();
   if (listOpsCommand)
     return runListOps();
   errs() << "quantc: error: name a command; see quantc --help\n";
