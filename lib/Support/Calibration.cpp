@@ -40,12 +40,15 @@ llvm::StringRef quantc::getCalibrationMethodName(CalibrationMethod method) {
   return "";
 }
 
-std::optional<size_t> TensorStats::addRange(const float *values, size_t count) {
+std::optional<size_t> TensorStats::addRange(const float *values, size_t count,
+                                            bool allowInfinity) {
   for (size_t i = 0; i < count; ++i)
-    if (!std::isfinite(values[i]))
+    if (std::isnan(values[i]) || (!allowInfinity && std::isinf(values[i])))
       return i;
   for (size_t i = 0; i < count; ++i) {
     double v = values[i];
+    if (std::isinf(v))
+      continue;
     if (!seen) {
       min = max = v;
       seen = true;
@@ -59,7 +62,12 @@ std::optional<size_t> TensorStats::addRange(const float *values, size_t count) {
 void TensorStats::addHistogram(const float *values, size_t count) {
   size_t bins = counts.size();
   double width = (max - min) / double(bins);
+  uint64_t added = 0;
   for (size_t i = 0; i < count; ++i) {
+    // Only infinities addRange was told to leave out get here.
+    if (std::isinf(values[i]))
+      continue;
+    ++added;
     size_t bin = 0;
     if (width > 0) {
       double at = (double(values[i]) - min) / width;
@@ -67,7 +75,7 @@ void TensorStats::addHistogram(const float *values, size_t count) {
     }
     ++counts[bin];
   }
-  total += count;
+  total += added;
 }
 
 llvm::Error ChannelStats::add(const float *values,

@@ -75,7 +75,8 @@ Expected<CalibrationResult>
 quantc::calibrate(LoadedModel &model, size_t numOutputs,
                   const std::vector<std::string> &samples,
                   const std::function<void(int, size_t, size_t)> &progress,
-                  const llvm::StringMap<int64_t> &channelAxes) {
+                  const llvm::StringMap<int64_t> &channelAxes,
+                  const llvm::StringSet<> &maskedKeys) {
   const std::vector<LoadedModel::TensorInfo> &inputs = model.getInputs();
   const std::vector<LoadedModel::TensorInfo> &outputs = model.getOutputs();
   CalibrationResult result;
@@ -161,8 +162,10 @@ quantc::calibrate(LoadedModel &model, size_t numOutputs,
         size_t count = activation.getNumElements();
         size_t k = firstActivation + i - numOutputs;
         TensorStats &stats = result.stats[k];
+        bool masked = maskedKeys.contains(result.names[k]);
         if (pass == 1) {
-          if (std::optional<size_t> bad = stats.addRange(values, count))
+          if (std::optional<size_t> bad =
+                  stats.addRange(values, count, /*allowInfinity=*/masked))
             return createStringError(
                 "%s: activation '%s' holds %s at element %zu", sample.c_str(),
                 outputs[i].name.c_str(),

@@ -743,6 +743,8 @@ static int calibrateTo(MLIRContext &context, StringRef dataDir,
   }
   // Per-channel statistics for the data inputs of the contractions.
   llvm::StringMap<int64_t> channelAxes = quantc::getChannelStatAxes(func);
+  // Attention masks hold infinities by construction.
+  llvm::StringSet<> maskedKeys = quantc::getMaskedKeys(func);
   PassManager pm(&context);
   pm.addNestedPass<func::FuncOp>(quantc::createInstrument());
   if (failed(pm.run(**module)))
@@ -791,8 +793,8 @@ static int calibrateTo(MLIRContext &context, StringRef dataDir,
     if (pass == 2 && done == total)
       errs() << "\n";
   };
-  Expected<quantc::CalibrationResult> result =
-      quantc::calibrate(**model, numOutputs, *samples, progress, channelAxes);
+  Expected<quantc::CalibrationResult> result = quantc::calibrate(
+      **model, numOutputs, *samples, progress, channelAxes, maskedKeys);
   if (!result) {
     if (terminal)
       errs() << "\n";

@@ -56,7 +56,10 @@ public:
 
   /// First pass: widens [min, max] to cover `values`. Returns the index of
   /// the first value that is NaN or infinite, if any, and then adds nothing.
-  std::optional<size_t> addRange(const float *values, size_t count);
+  /// With `allowInfinity`, infinities are left out of the range instead
+  /// (and out of the histogram): an attention mask's. NaN never is.
+  std::optional<size_t> addRange(const float *values, size_t count,
+                                 bool allowInfinity = false);
 
   /// Second pass: counts `values` into the histogram over the range of the
   /// first pass (values outside it, which a second pass over the same data

@@ -20,6 +20,8 @@
 #include "quantc/Support/Calibration.h"
 #include "quantc/Tools/ModelRunner.h"
 
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/Error.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -48,13 +50,16 @@ struct CalibrationResult {
 /// Runs `model` over `samples` twice. `progress(pass, done, total)` is
 /// called after each run. Errors name the sample file and, for a bad input,
 /// the expected name, shape and type; a NaN or infinite activation names
-/// the tensor and the sample. The tensors named in `channelAxes` also get
+/// the tensor and the sample, except that the activations named in
+/// `maskedKeys` (getMaskedKeys: attention masks) may hold infinities, which
+/// their statistics leave out. The tensors named in `channelAxes` also get
 /// per-channel statistics along the axis it gives.
 llvm::Expected<CalibrationResult>
 calibrate(LoadedModel &model, size_t numOutputs,
           const std::vector<std::string> &samples,
           const std::function<void(int, size_t, size_t)> &progress = {},
-          const llvm::StringMap<int64_t> &channelAxes = {});
+          const llvm::StringMap<int64_t> &channelAxes = {},
+          const llvm::StringSet<> &maskedKeys = {});
 
 /// Writes `result` as JSON: per tensor its min, max, histogram, the range
 /// each method picks for 8 bits (`percentile` for that method) and, where

@@ -110,6 +110,27 @@ llvm::StringMap<int64_t> quantc::getChannelStatAxes(func::FuncOp func) {
   return axes;
 }
 
+llvm::StringSet<> quantc::getMaskedKeys(func::FuncOp func) {
+  llvm::StringSet<> masked;
+  llvm::DenseMap<Value, std::string> keys = getCalibrationKeys(func);
+  func.walk([&](Operation *op) {
+    bool infinite = llvm::any_of(op->getOperands(), [](Value operand) {
+      DenseElementsAttr value;
+      if (!matchPattern(operand, m_Constant(&value)) ||
+          !isa<FloatType>(value.getElementType()))
+        return false;
+      return llvm::any_of(value.getValues<APFloat>(),
+                          [](const APFloat &v) { return v.isInfinity(); });
+    });
+    if (!infinite)
+      return;
+    for (Value result : op->getResults())
+      if (auto key = keys.find(result); key != keys.end())
+        masked.insert(key->second);
+  });
+  return masked;
+}
+
 namespace {
 struct InstrumentPass final : quantc::impl::InstrumentBase<InstrumentPass> {
   void runOnOperation() override {

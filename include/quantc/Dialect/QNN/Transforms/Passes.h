@@ -13,6 +13,7 @@
 #include "mlir/Pass/Pass.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 
 namespace quantc {
 
@@ -38,6 +39,13 @@ getCalibrationKeys(mlir::func::FuncOp func);
 /// transA). Calibration records their per-channel statistics along that
 /// axis. Model inputs are keyed "input:NAME".
 llvm::StringMap<int64_t> getChannelStatAxes(mlir::func::FuncOp func);
+
+/// The calibration keys of the activations that may hold infinities by
+/// construction: results of ops with a constant float operand that holds
+/// an infinity, as an attention mask applied with Where or Add has.
+/// Calibration leaves their infinities out of their statistics; an
+/// infinity anywhere else is an error.
+llvm::StringSet<> getMaskedKeys(mlir::func::FuncOp func);
 
 /// The ONNX node name in `loc` (its NameLoc, also inside a FusedLoc), or
 /// an empty string.
