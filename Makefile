@@ -16,7 +16,7 @@ BUILD_DIR ?= build
 ASAN_BUILD_DIR ?= build-asan
 BUILD_TYPE ?= Release
 
-.PHONY: all deps build models check conformance bench bench-kernels accuracy demo check-asan build-asan clean fashion-mnist-model tiny-gpt-model
+.PHONY: all deps build models check conformance bench bench-kernels accuracy demo check-asan build-asan clean fashion-mnist-model tiny-gpt-model llm-accuracy llm-bench
 
 all: build
 
@@ -86,10 +86,24 @@ fashion-mnist-model:
 	@PYTHONPATH=python /usr/bin/python3 examples/fashion-mnist/train.py \
 	  examples/fashion-mnist/fashion_mnist_cnn.onnx
 
+# make llm-accuracy writes the tiny GPT's perplexity table into
+# docs/accuracy.md; make llm-bench times a GPT-2-small-shaped decoder
+# against PyTorch into docs/performance.md (needs PyTorch: install-deps.sh
+# --training).
+llm-accuracy: build
+	@PYTHONPATH=python /usr/bin/python3 bench/llm_accuracy.py $(BUILD_DIR)/bin/quantc \
+	  examples/tiny-gpt $(BUILD_DIR)/llm-accuracy --output docs/accuracy.md
+
+llm-bench: build
+	@scripts/install-deps.sh --training
+	@PYTHONPATH=python /usr/bin/python3 bench/llm_speed.py \
+	  $(BUILD_DIR)/bin/quantc $(BUILD_DIR)/llm-speed --output docs/performance.md
+
 tiny-gpt-model:
 	@scripts/install-deps.sh --training
 	@/usr/bin/python3 examples/tiny-gpt/train.py examples/tiny-gpt/tiny_gpt.onnx \
-	  --heldout examples/tiny-gpt/heldout.txt --reference examples/tiny-gpt/reference.npz
+	  --heldout examples/tiny-gpt/heldout.txt --reference examples/tiny-gpt/reference.npz \
+	  --calibration examples/tiny-gpt/calibration.txt
 
 demo: build
 	@scripts/demo.sh $(BUILD_DIR)

@@ -32,6 +32,7 @@ import numpy as np
 from PIL import Image
 
 import quantc
+from markers import replace_table
 from quantc.paddleocr import ctc_decode, line_boxes, line_input, strips
 
 REC_WIDTH = 1600
@@ -174,7 +175,7 @@ def main():
         table.append(f"| {key} | {name} | {metric} | {size} | {ratio:.2f} |")
     text = "\n".join(table) + "\n"
     if args.output:
-        write_between_markers(args.output, text)
+        replace_table(args.output, "accuracy", text, create=True)
     else:
         sys.stdout.write(text)
     return 0
@@ -191,21 +192,6 @@ def describe(key, outputs, reference, characters, count):
         return f"{100 * agree:.2f}% frames, {same}/{count} lines"
     same = sum(o.argmax() == r.argmax() for o, r in zip(outputs, reference))
     return f"{same}/{count} decisions"
-
-
-BEGIN, END = "<!-- accuracy table: begin -->\n", "<!-- accuracy table: end -->\n"
-
-
-def write_between_markers(path, text):
-    """Replaces what lies between the table markers of `path` with `text`,
-    or writes `text` alone if the file has no markers."""
-    old = open(path).read() if os.path.exists(path) else ""
-    if BEGIN in old and END in old:
-        head, rest = old.split(BEGIN, 1)
-        tail = rest.split(END, 1)[1]
-        text = head + BEGIN + text + END + tail
-    with open(path, "w") as f:
-        f.write(text)
 
 
 def rows_float_size(rows, key, size):

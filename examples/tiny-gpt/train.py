@@ -13,7 +13,8 @@ The model is a byte-level GPT-2-style decoder:
 The text is `bible -f "Gen1:1-Rev22:21"` without the verse references, one
 verse a line, as bytes (it is ASCII). Every 20th chapter is held out: it is
 never trained on and is written to --heldout, whose bytes measure
-perplexity. Training takes --steps steps of 32 random windows of 129 bytes
+perplexity; --calibration gets 32 KB of training text to calibrate static
+quantization on. Training takes --steps steps of 32 random windows of 129 bytes
 (AdamW, linear warm-up then cosine decay); the default 1800 steps take
 about 25 minutes on two cores. --reference gets PyTorch's own logits on a
 fixed prompt (reference.npz), which the tests compare quantc's with.
@@ -30,10 +31,17 @@ with S and P dynamic (P may be 0) and P + S at most 128, the context: the
 new bytes sit at positions P to P + S - 1 and attend to the cache and to
 themselves up to their own position.
 
+With --gpt2-small it trains nothing and exports a model of GPT-2 small's
+shape instead (12 blocks of width 768 with 12 heads, vocabulary 50257,
+context 1024; 163M parameters, GPT-2 small's 124M and an untied output
+head) with random weights, for speed measurements (bench/llm_speed.py); it
+is not committed.
+
 Usage (make tiny-gpt-model runs it):
     /usr/bin/python3 examples/tiny-gpt/train.py examples/tiny-gpt/tiny_gpt.onnx \
         --heldout examples/tiny-gpt/heldout.txt \
-        --reference examples/tiny-gpt/reference.npz [--steps N]
+        --reference examples/tiny-gpt/reference.npz \
+        --calibration examples/tiny-gpt/calibration.txt [--steps N]
 """
 
 import argparse
@@ -44,68 +52,91 @@ import subprocess
 import sys
 import time
 
+from dataclasses import dataclass
+
 import numpy as np
 import torch
 from torch import nn
 
-VOCAB = 256
-CONTEXT = 128
-LAYERS = 4
-WIDTH = 256
-HEADS = 4
-HEAD = WIDTH // HEADS
+
+
+@dataclass(frozen=True)
+class Shape:
+    vocabulary: int
+    context: int
+    layers: int
+    width: int
+    heads: int
+
+    @property
+    def head(self):
+        return self.width // self.heads
+
+
+TINY = Shape(vocabulary=256, context=128, layers=4, width=256, heads=4)
+# GPT-2 small's shape, for speed measurements only: its 124M parameters
+# plus an output head of its own (GPT-2 ties it to the token embedding),
+# 163M in all.
+GPT2_SMALL = Shape(vocabulary=50257, context=1024, layers=12, width=768, heads=12)
+VOCAB = TINY.vocabulary
+CONTEXT = TINY.context
 HELD_OUT_EVERY = 20
 
 
 class Block(nn.Module):
-    def __init__(self):
+    def __init__(self, shape):
         super().__init__()
-        self.ln1 = nn.LayerNorm(WIDTH)
-        self.qkv = nn.Linear(WIDTH, 3 * WIDTH)
-        self.proj = nn.Linear(WIDTH, WIDTH)
-        self.ln2 = nn.LayerNorm(WIDTH)
-        self.fc1 = nn.Linear(WIDTH, 4 * WIDTH)
+        self.shape = shape
+        width = shape.width
+        self.ln1 = nn.LayerNorm(width)
+        self.qkv = nn.Linear(width, 3 * width)
+        self.proj = nn.Linear(width, width)
+        self.ln2 = nn.LayerNorm(width)
+        self.fc1 = nn.Linear(width, 4 * width)
         self.gelu = nn.GELU()
-        self.fc2 = nn.Linear(4 * WIDTH, WIDTH)
+        self.fc2 = nn.Linear(4 * width, width)
 
     def forward(self, x, past_key, past_value):
-        """x [B, S, WIDTH]; the cache [B, HEADS, P, HEAD]. Returns x and the
+        """x [B, S, width]; the cache [B, heads, P, head]. Returns x and the
         cache extended by the S new keys and values."""
         b, s, _ = x.shape
-        q, k, v = self.qkv(self.ln1(x)).split(WIDTH, dim=2)
-        q = q.reshape(b, s, HEADS, HEAD).transpose(1, 2)
-        k = torch.cat([past_key, k.reshape(b, s, HEADS, HEAD).transpose(1, 2)], dim=2)
-        v = torch.cat([past_value, v.reshape(b, s, HEADS, HEAD).transpose(1, 2)], dim=2)
+        width, heads, head = self.shape.width, self.shape.heads, self.shape.head
+        q, k, v = self.qkv(self.ln1(x)).split(width, dim=2)
+        q = q.reshape(b, s, heads, head).transpose(1, 2)
+        k = torch.cat([past_key, k.reshape(b, s, heads, head).transpose(1, 2)], dim=2)
+        v = torch.cat([past_value, v.reshape(b, s, heads, head).transpose(1, 2)], dim=2)
         past = past_key.shape[2]
-        scores = torch.matmul(q, k.transpose(2, 3)) * (1.0 / math.sqrt(HEAD))
+        scores = torch.matmul(q, k.transpose(2, 3)) * (1.0 / math.sqrt(head))
         # Query i sits at position past + i and sees keys 0 .. past + i.
         keys = torch.arange(past + s).unsqueeze(0)
         queries = torch.arange(s).unsqueeze(1) + past
         scores = scores.masked_fill(keys > queries, float("-inf"))
         attention = torch.matmul(torch.softmax(scores, dim=-1), v)
-        x = x + self.proj(attention.transpose(1, 2).reshape(b, s, WIDTH))
+        x = x + self.proj(attention.transpose(1, 2).reshape(b, s, width))
         x = x + self.fc2(self.gelu(self.fc1(self.ln2(x))))
         return x, k, v
 
 
-class TinyGPT(nn.Module):
-    def __init__(self):
+class GPT(nn.Module):
+    def __init__(self, shape=TINY):
         super().__init__()
-        self.tokens = nn.Embedding(VOCAB, WIDTH)
-        self.positions = nn.Embedding(CONTEXT, WIDTH)
-        self.blocks = nn.ModuleList([Block() for _ in range(LAYERS)])
-        self.ln = nn.LayerNorm(WIDTH)
-        self.head = nn.Linear(WIDTH, VOCAB, bias=False)
+        self.shape = shape
+        self.tokens = nn.Embedding(shape.vocabulary, shape.width)
+        self.positions = nn.Embedding(shape.context, shape.width)
+        self.blocks = nn.ModuleList([Block(shape) for _ in range(shape.layers)])
+        self.ln = nn.LayerNorm(shape.width)
+        self.head = nn.Linear(shape.width, shape.vocabulary, bias=False)
         for name, p in self.named_parameters():
             if p.dim() == 2:
-                std = 0.02 / math.sqrt(2 * LAYERS) if name.endswith(("proj.weight", "fc2.weight")) else 0.02
+                std = (0.02 / math.sqrt(2 * shape.layers)
+                       if name.endswith(("proj.weight", "fc2.weight")) else 0.02)
                 nn.init.normal_(p, 0.0, std)
             elif name.endswith("bias"):
                 nn.init.zeros_(p)
 
     def forward(self, tokens, *cache):
         """tokens [B, S]; cache: past_key_0, past_value_0, ... Returns the
-        logits [B, S, VOCAB] and the extended cache, in the same order."""
+        logits [B, S, vocabulary] and the extended cache, in the same order."""
         past = cache[0].shape[2]
         positions = torch.arange(past, past + tokens.shape[1])
         x = self.tokens(tokens) + self.positions(positions)
@@ -116,7 +147,8 @@ class TinyGPT(nn.Module):
         return (self.head(self.ln(x)), *present)
 
     def empty_cache(self, batch):
-        return [torch.zeros(batch, HEADS, 0, HEAD) for _ in range(2 * LAYERS)]
+        shape = self.shape
+        return [torch.zeros(batch, shape.heads, 0, shape.head) for _ in range(2 * shape.layers)]
 
 
 def load_text():
@@ -142,6 +174,19 @@ def split(verses, chapters):
     train = [v for v, c in zip(verses, chapters) if c % HELD_OUT_EVERY != HELD_OUT_EVERY - 1]
     heldout = [v for v, c in zip(verses, chapters) if c % HELD_OUT_EVERY == HELD_OUT_EVERY - 1]
     return "\n".join(train) + "\n", "\n".join(heldout) + "\n"
+
+
+def calibration_sample(text):
+    """16 pieces of 2048 training bytes at random places (fixed seed), each
+    cut to whole lines: text to calibrate static quantization on, never the
+    held-out text."""
+    rng = np.random.default_rng(2)
+    pieces = []
+    for start in sorted(rng.integers(0, len(text) - 4096, 16).tolist()):
+        piece = text[start:start + 4096]
+        piece = piece[piece.index("\n") + 1:]
+        pieces.append(piece[:2048].rsplit("\n", 1)[0] + "\n")
+    return "".join(pieces)
 
 
 def perplexity(model, data):
@@ -177,10 +222,12 @@ class Exported(nn.Module):
 
 def export(model, path):
     model.eval()
-    cache_names = [f"past_{kind}_{i}" for i in range(LAYERS) for kind in ("key", "value")]
-    present_names = [f"present_{kind}_{i}" for i in range(LAYERS) for kind in ("key", "value")]
-    tokens = torch.randint(0, VOCAB, (1, 5))
-    cache = [torch.randn(1, HEADS, 3, HEAD) for _ in range(2 * LAYERS)]
+    shape = model.shape
+    cache_names = [f"past_{kind}_{i}" for i in range(shape.layers) for kind in ("key", "value")]
+    present_names = [f"present_{kind}_{i}" for i in range(shape.layers)
+                     for kind in ("key", "value")]
+    tokens = torch.randint(0, shape.vocabulary, (1, 5))
+    cache = [torch.randn(1, shape.heads, 3, shape.head) for _ in range(2 * shape.layers)]
     dynamic = {"tokens": {1: "sequence"}, "logits": {1: "sequence"}}
     dynamic.update({n: {2: "past"} for n in cache_names})
     dynamic.update({n: {2: "total"} for n in present_names})
@@ -190,10 +237,11 @@ def export(model, path):
                       dynamic_axes=dynamic, do_constant_folding=True)
 
 
-def write_reference(model, path):
+def write_reference(model, path, heldout_perplexity):
     """PyTorch's own outputs on a fixed prompt, for the tests: the logits of
-    a prefill from an empty cache, those of one more byte on its cache, and
-    the 50 bytes greedy generation appends to the prompt."""
+    a prefill from an empty cache, those of one more byte on its cache, the
+    50 bytes greedy generation appends to the prompt, and the held-out
+    perplexity."""
     model.eval()
     prompt = torch.tensor([list(b"And God said, Let there be")])
     step = torch.tensor([[ord(" ")]])
@@ -210,27 +258,42 @@ def write_reference(model, path):
             logits, cache = out[0], out[1:]
     np.savez_compressed(path, prompt=prompt.numpy(), prefill_logits=prefill[0].numpy(),
                         step=step.numpy(), step_logits=after[0].numpy(),
-                        greedy=np.array(generated, np.int64))
+                        greedy=np.array(generated, np.int64),
+                        heldout_perplexity=np.float64(heldout_perplexity))
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("output")
-    parser.add_argument("--heldout", required=True)
-    parser.add_argument("--reference", required=True)
+    parser.add_argument("--heldout")
+    parser.add_argument("--reference")
+    parser.add_argument("--calibration")
+    parser.add_argument("--gpt2-small", action="store_true",
+                        help="export a model of GPT-2 small's shape with random weights "
+                             "(seed 0) instead of training the tiny one")
     parser.add_argument("--steps", type=int, default=1800)
     args = parser.parse_args()
     torch.manual_seed(0)
     torch.set_num_threads(os.cpu_count() or 1)
+    if args.gpt2_small:
+        model = GPT(GPT2_SMALL)
+        export(model, args.output)
+        print(f"wrote {args.output}: {sum(p.numel() for p in model.parameters())} "
+              "parameters, random weights", flush=True)
+        return 0
+    if not (args.heldout and args.reference and args.calibration):
+        parser.error("training needs --heldout, --reference and --calibration")
 
     train_text, heldout_text = split(*load_text())
     with open(args.heldout, "w") as f:
         f.write(heldout_text)
+    with open(args.calibration, "w") as f:
+        f.write(calibration_sample(train_text))
     train = torch.tensor(list(train_text.encode("ascii")), dtype=torch.long)
     heldout = torch.tensor(list(heldout_text.encode("ascii")), dtype=torch.long)
     print(f"training on {len(train)} bytes, {len(heldout)} held out", flush=True)
 
-    model = TinyGPT()
+    model = GPT()
     decay = [p for n, p in model.named_parameters() if p.dim() == 2]
     other = [p for n, p in model.named_parameters() if p.dim() != 2]
     optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": 0.1},
@@ -258,9 +321,10 @@ def main():
         schedule.step()
         if step % 250 == 0 or step == args.steps - 1:
             print(f"step {step}: loss {loss.item():.3f} ({time.time() - started:.0f} s)", flush=True)
-    print(f"held-out perplexity per byte: {perplexity(model, heldout):.3f}", flush=True)
+    heldout_perplexity = perplexity(model, heldout)
+    print(f"held-out perplexity per byte: {heldout_perplexity:.4f}", flush=True)
     export(model, args.output)
-    write_reference(model, args.reference)
+    write_reference(model, args.reference, heldout_perplexity)
     print(f"wrote {args.output} and {args.reference}", flush=True)
     return 0
 

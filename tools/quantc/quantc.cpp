@@ -1288,6 +1288,7 @@ static int runGenerate() {
         outs().flush();
       });
   outs() << "\n";
+  outs().flush();
   if (!result)
     return fail(result.takeError());
   auto rate = [](size_t tokens, double seconds) {

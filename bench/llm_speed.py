@@ -1,0 +1,195 @@
+#!/usr/bin/env python3
+"""Speed of a GPT-2-small-shaped decoder (examples/tiny-gpt/train.py
+--gpt2-small: 12 blocks of width 768, vocabulary 50257, random weights)
+compiled by quantc, against PyTorch on the same weights, in one run.
+
+For the decode step (1 token after a cache of 128) and the prefill (128
+tokens, empty cache), at each thread count, it times:
+  quantc fp32, quantc int8 (--quantize dynamic --dynamic-per-row: W8A8 with
+  a scale per token) and quantc int4 (--quantize dynamic --bits 4
+  --group-size 128: W4A8), the libraries keeping their weights in a side
+  file; PyTorch 1.13 fp32 and PyTorch's torch.quantization.quantize_dynamic
+  int8 on the Linear layers (the method of the seed article).
+It prints the median of each and the ratios: PyTorch quantize_dynamic over
+quantc int8, quantc int8's decode step over its bandwidth limit (the bytes
+of its int8 matmul weights divided by the read bandwidth of one core that
+quantc-bench-kernels measures in the same run), and quantc int8 over int4.
+
+Usage: llm_speed.py QUANTC WORK_DIR [--threads 1,2] [--runs N]
+                    [--output FILE]
+The ONNX model (about 650 MB) is exported into WORK_DIR when missing.
+"""
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+
+import numpy as np
+import onnx
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "python"))
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "examples", "tiny-gpt"))
+import quantc  # noqa: E402
+from markers import replace_table  # noqa: E402
+
+CACHE = 128
+PREFILL = 128
+CONFIGS = [
+    ("fp32", []),
+    ("int8", ["--quantize", "dynamic", "--dynamic-per-row"]),
+    ("int4", ["--quantize", "dynamic", "--bits", "4", "--group-size", "128"]),
+]
+
+
+def median_ms(fn, runs):
+    fn()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    times.sort()
+    return 1e3 * times[len(times) // 2]
+
+
+def feeds_for(shape, phase, rng):
+    """Inputs of one run: the decode step or the prefill."""
+    feeds = {}
+    if phase == "decode":
+        feeds["tokens"] = np.array([[17]], np.int64)
+        cache = (1, shape.heads, CACHE, shape.head)
+    else:
+        feeds["tokens"] = rng.integers(0, shape.vocabulary, (1, PREFILL)).astype(np.int64)
+        cache = (1, shape.heads, 0, shape.head)
+    for i in range(shape.layers):
+        for kind in ("key", "value"):
+            feeds[f"past_{kind}_{i}"] = rng.standard_normal(cache).astype(np.float32)
+    return feeds
+
+
+def torch_worker(phase, threads, runs):
+    """Times PyTorch fp32 and quantize_dynamic on the exported weights (the
+    export's seed) for one phase; prints them as JSON."""
+    import torch
+    from train import GPT, GPT2_SMALL
+
+    torch.set_num_threads(threads)
+    torch.manual_seed(0)
+    reference = GPT(GPT2_SMALL).eval()
+    dynamic = torch.quantization.quantize_dynamic(reference, {torch.nn.Linear},
+                                                  dtype=torch.qint8)
+    feeds = feeds_for(GPT2_SMALL, phase, np.random.default_rng(0))
+    tokens = torch.from_numpy(feeds["tokens"])
+    cache = [torch.from_numpy(feeds[f"past_{kind}_{i}"])
+             for i in range(GPT2_SMALL.layers) for kind in ("key", "value")]
+    with torch.no_grad():
+        times = {"torch-fp32": median_ms(lambda: reference(tokens, *cache), runs),
+                 "torch-dynamic": median_ms(lambda: dynamic(tokens, *cache), runs)}
+    print(json.dumps(times))
+    return 0
+
+
+def matmul_weight_elements(model_path):
+    """Elements of the constant MatMul weights (what a decode step reads)."""
+    model = onnx.load(model_path, load_external_data=False)
+    shapes = {i.name: list(i.dims) for i in model.graph.initializer}
+    total = 0
+    for node in model.graph.node:
+        if node.op_type == "MatMul" and node.input[1] in shapes:
+            total += int(np.prod(shapes[node.input[1]]))
+    return total
+
+
+def read_bandwidth(quantc_bin):
+    bench = os.path.join(os.path.dirname(quantc_bin), "quantc-bench-kernels")
+    run = subprocess.run([bench, "--benchmark_filter=^$"], capture_output=True, text=True)
+    found = re.search(r"read bandwidth of one core: ([0-9.]+) GB/s", run.stdout)
+    return float(found.group(1)) * 1e9 if found else None
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("quantc")
+    parser.add_argument("work")
+    parser.add_argument("--threads", default="1,2")
+    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--output")
+    parser.add_argument("--torch-worker", choices=["decode", "prefill"],
+                        help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.torch_worker:
+        return torch_worker(args.torch_worker, int(args.threads), args.runs)
+    from train import GPT2_SMALL
+
+    os.makedirs(args.work, exist_ok=True)
+    model_path = os.path.join(args.work, "gpt2_small.onnx")
+    script = os.path.join(os.path.dirname(__file__), "..", "examples", "tiny-gpt", "train.py")
+    if not os.path.exists(model_path):
+        subprocess.run([sys.executable, script, model_path, "--gpt2-small"], check=True)
+    libraries = {}
+    for name, options in CONFIGS:
+        library = os.path.join(args.work, f"libgpt2_{name}.so")
+        if not os.path.exists(library):
+            started = time.time()
+            subprocess.run([args.quantc, "compile", model_path, "--weights=external",
+                            "-o", library] + options, check=True)
+            print(f"compiled {name} in {time.time() - started:.0f} s", file=sys.stderr)
+        libraries[name] = library
+
+    bandwidth = read_bandwidth(args.quantc)
+    int8_bytes = matmul_weight_elements(model_path)
+    rng = np.random.default_rng(0)
+    rows = []
+    for threads in [int(t) for t in args.threads.split(",")]:
+        for phase in ["decode", "prefill"]:
+            feeds = feeds_for(GPT2_SMALL, phase, rng)
+            runs = args.runs if phase == "decode" else max(3, args.runs // 3)
+            times = {}
+            for name, library in libraries.items():
+                with quantc.load(library, threads=threads) as model:
+                    times[name] = median_ms(lambda: model.run(feeds), runs)
+            # PyTorch in a process of its own, its thread pools (OpenMP and
+            # OpenBLAS) pinned to the same count.
+            env = dict(os.environ, OMP_NUM_THREADS=str(threads),
+                       OPENBLAS_NUM_THREADS=str(threads))
+            worker = subprocess.run([sys.executable, __file__, args.quantc, args.work,
+                                     "--torch-worker", phase, "--threads", str(threads),
+                                     "--runs", str(runs)],
+                                    env=env, capture_output=True, text=True, check=True)
+            times.update(json.loads(worker.stdout.strip().splitlines()[-1]))
+            rows.append((phase, threads, times))
+            print(f"{phase} at {threads} threads: " +
+                  ", ".join(f"{k} {v:.2f} ms" for k, v in times.items()), file=sys.stderr)
+
+    limit = int8_bytes / bandwidth * 1e3 if bandwidth else None
+    lines = []
+    if bandwidth:
+        lines.append(f"Read bandwidth of one core: {bandwidth / 1e9:.1f} GB/s; int8 matmul "
+                     f"weights: {int8_bytes / 1e6:.1f} MB, so a decode step needs at least "
+                     f"{limit:.2f} ms at one core's bandwidth.\n")
+    lines.append("| phase | threads | quantc fp32 | quantc int8 | quantc int4 | PyTorch fp32 "
+                 "| PyTorch quantize_dynamic | quantize_dynamic / quantc int8 "
+                 "| quantc int8 / limit | quantc int8 / int4 |")
+    lines.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    for phase, threads, t in rows:
+        vs_limit = f"{t['int8'] / limit:.2f}" if limit and phase == "decode" else "-"
+        label = f"decode (1 token, cache {CACHE})" if phase == "decode" else \
+            f"prefill ({PREFILL} tokens)"
+        lines.append(f"| {label} | {threads} | {t['fp32']:.2f} ms | {t['int8']:.2f} ms | "
+                     f"{t['int4']:.2f} ms | {t['torch-fp32']:.2f} ms | "
+                     f"{t['torch-dynamic']:.2f} ms | {t['torch-dynamic'] / t['int8']:.2f} | "
+                     f"{vs_limit} | {t['int8'] / t['int4']:.2f} |")
+    text = "\n".join(lines) + "\n"
+    if args.output:
+        replace_table(args.output, "llm speed", text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
