@@ -9,7 +9,8 @@ reports the held-out perplexity per byte (windows of 129 bytes advanced by
 64, each scoring its second half, as train.py measures PyTorch's), its
 change against fp32, the library's size, and how many of the 50 bytes of
 greedy generation after the reference prompt equal fp32's before the first
-difference.
+difference; where they differ, how far apart fp32's logits put the two
+bytes there (a near tie explains a different choice).
 
 Writes a Markdown table to standard output, or into --output between the
 markers "<!-- llm accuracy table: begin/end -->" (docs/accuracy.md has
@@ -109,6 +110,7 @@ def main():
 
     rows = []
     base = None
+    fp32_library = None
     for name, options in configs:
         started = time.time()
         library = os.path.join(args.work, f"libgpt_{name.replace('-', '_').replace('.', '_')}.so")
@@ -122,17 +124,27 @@ def main():
             text, _ = llm.generate(model, prompt, 50)
         if base is None:
             base = (value, size, text)
+            fp32_library = library
         same = first_difference(text, base[2])
-        rows.append((name, value, 100 * (value / base[0] - 1), size, size / base[1], same))
+        gap = None
+        if same < 50:
+            # fp32's logits after the common prefix: its byte against this one's.
+            with quantc.load(fp32_library) as model:
+                decoder = llm.Decoder(model)
+                logits, _ = decoder.run(np.frombuffer(prompt + text[:same], np.uint8),
+                                        decoder.empty_cache())
+            gap = float(logits[-1][base[2][same]] - logits[-1][text[same]])
+        rows.append((name, value, 100 * (value / base[0] - 1), size, size / base[1], same,
+                     gap))
         print(f"{name}: perplexity {value:.4f}, {size} bytes, greedy {same}/50 "
               f"({time.time() - started:.0f} s)", file=sys.stderr)
 
     table = ["| configuration | held-out perplexity | vs fp32 | library bytes | size vs fp32 "
-             "| greedy bytes equal to fp32's |",
-             "| --- | --- | --- | --- | --- | --- |"]
-    for name, value, change, size, ratio, same in rows:
+             "| greedy bytes equal to fp32's | fp32's logit gap there |",
+             "| --- | --- | --- | --- | --- | --- | --- |"]
+    for name, value, change, size, ratio, same, gap in rows:
         table.append(f"| {name} | {value:.4f} | {change:+.2f}% | {size} | {ratio:.2f} | "
-                     f"{same}/50 |")
+                     f"{same}/50 | {'-' if gap is None else f'{gap:.3f}'} |")
     text = "\n".join(table) + "\n"
     if args.output:
         replace_table(args.output, "llm accuracy", text)
