@@ -58,21 +58,16 @@ LogicalResult onnx_import::convertMin(NodeContext &ctx) {
 /// Equal, Less, LessOrEqual, Greater and GreaterOrEqual: qnn.compare.
 static LogicalResult convertCompare(NodeContext &ctx,
                                     qnn::ComparePredicate predicate) {
-  RankedTensorType lhs = ctx.getInputType(0), rhs = ctx.getInputType(1);
-  if (lhs.getElementType() != rhs.getElementType())
-    return ctx.emitError() << "operands have element types "
-                           << lhs.getElementType() << " and "
-                           << rhs.getElementType();
-  if (!isa<FloatType, IntegerType>(lhs.getElementType()))
-    return ctx.emitError() << "comparing " << lhs.getElementType()
+  if (failed(checkSameElementType(ctx, 0, 1)))
+    return failure();
+  Type element = ctx.getInputType(0).getElementType();
+  if (!isa<FloatType, IntegerType>(element))
+    return ctx.emitError() << "comparing " << element
                            << " elements is not supported";
   FailureOr<qnn::Shape> shape =
-      qnn::broadcastShapes(lhs.getShape(), rhs.getShape());
+      broadcastValues(ctx, {ctx.getInput(0), ctx.getInput(1)});
   if (failed(shape))
-    return ctx.emitError() << "operand shapes "
-                           << qnn::formatShape(lhs.getShape()) << " and "
-                           << qnn::formatShape(rhs.getShape())
-                           << " do not broadcast";
+    return failure();
   Builder &b = ctx.getBuilder();
   ctx.setOutput(0,
                 ctx.create<qnn::CompareOp>(
@@ -100,27 +95,19 @@ LogicalResult onnx_import::convertGreaterOrEqual(NodeContext &ctx) {
 
 LogicalResult onnx_import::convertWhere(NodeContext &ctx) {
   RankedTensorType condition = ctx.getInputType(0);
-  RankedTensorType lhs = ctx.getInputType(1), rhs = ctx.getInputType(2);
+  RankedTensorType lhs = ctx.getInputType(1);
   if (!condition.getElementType().isInteger(1))
     return ctx.emitError() << "the condition has element type "
                            << condition.getElementType() << ", not bool";
-  if (lhs.getElementType() != rhs.getElementType())
-    return ctx.emitError() << "X and Y have element types "
-                           << lhs.getElementType() << " and "
-                           << rhs.getElementType();
+  if (failed(checkSameElementType(ctx, 1, 2)))
+    return failure();
   if (!isa<FloatType, IntegerType>(lhs.getElementType()))
     return ctx.emitError() << "choosing between " << lhs.getElementType()
                            << " elements is not supported";
   FailureOr<qnn::Shape> shape =
-      qnn::broadcastShapes(condition.getShape(), lhs.getShape());
-  if (succeeded(shape))
-    shape = qnn::broadcastShapes(*shape, rhs.getShape());
+      broadcastValues(ctx, {ctx.getInput(0), ctx.getInput(1), ctx.getInput(2)});
   if (failed(shape))
-    return ctx.emitError() << "operand shapes "
-                           << qnn::formatShape(condition.getShape()) << ", "
-                           << qnn::formatShape(lhs.getShape()) << " and "
-                           << qnn::formatShape(rhs.getShape())
-                           << " do not broadcast";
+    return failure();
   ctx.setOutput(0, ctx.create<qnn::WhereOp>(lhs.clone(*shape), ctx.getInput(0),
                                             ctx.getInput(1), ctx.getInput(2)));
   return success();

@@ -10,6 +10,32 @@ using namespace mlir;
 using namespace quantc;
 using namespace quantc::onnx_import;
 
+FailureOr<qnn::Shape> onnx_import::broadcastValues(NodeContext &ctx,
+                                                   ValueRange values) {
+  qnn::Shape shape;
+  bool fits = true;
+  for (Value value : values) {
+    ArrayRef<int64_t> next = cast<RankedTensorType>(value.getType()).getShape();
+    FailureOr<qnn::Shape> wider = qnn::broadcastShapes(shape, next);
+    if (failed(wider)) {
+      fits = false;
+      break;
+    }
+    shape = *wider;
+  }
+  if (fits)
+    return shape;
+  InFlightDiagnostic error = ctx.emitError() << "operand shapes ";
+  for (auto [i, value] : llvm::enumerate(values))
+    error << (i == 0                   ? ""
+              : i + 1 == values.size() ? " and "
+                                       : ", ")
+          << qnn::formatShape(
+                 cast<RankedTensorType>(value.getType()).getShape());
+  error << " do not broadcast";
+  return failure();
+}
+
 LogicalResult onnx_import::checkSameElementType(NodeContext &ctx,
                                                 unsigned first, unsigned last) {
   Type expected;

@@ -24,6 +24,11 @@ namespace quantc::onnx_import {
 mlir::LogicalResult checkSameElementType(NodeContext &ctx, unsigned first,
                                          unsigned last);
 
+/// The numpy broadcast of the shapes of `values`, or an error naming them
+/// ("operand shapes [2, 3] and [4] do not broadcast").
+mlir::FailureOr<qnn::Shape> broadcastValues(NodeContext &ctx,
+                                            mlir::ValueRange values);
+
 /// Creates `OpTy(lhs, rhs)` with the broadcast result shape and `lhs`'s
 /// element type, or reports operands that do not broadcast.
 template <typename OpTy>
@@ -35,13 +40,9 @@ createBroadcastBinary(NodeContext &ctx, mlir::Value lhs, mlir::Value rhs) {
     return ctx.emitError() << "operands have element types "
                            << lhsType.getElementType() << " and "
                            << rhsType.getElementType();
-  mlir::FailureOr<qnn::Shape> shape =
-      qnn::broadcastShapes(lhsType.getShape(), rhsType.getShape());
+  mlir::FailureOr<qnn::Shape> shape = broadcastValues(ctx, {lhs, rhs});
   if (mlir::failed(shape))
-    return ctx.emitError() << "operand shapes "
-                           << qnn::formatShape(lhsType.getShape()) << " and "
-                           << qnn::formatShape(rhsType.getShape())
-                           << " do not broadcast";
+    return mlir::failure();
   return ctx.create<OpTy>(lhsType.clone(*shape), lhs, rhs);
 }
 
