@@ -162,8 +162,8 @@ quantc::calibrate(LoadedModel &model, size_t numOutputs,
         size_t count = activation.getNumElements();
         size_t k = firstActivation + i - numOutputs;
         TensorStats &stats = result.stats[k];
-        bool masked = maskedKeys.contains(result.names[k]);
         if (pass == 1) {
+          bool masked = maskedKeys.contains(result.names[k]);
           if (std::optional<size_t> bad =
                   stats.addRange(values, count, /*allowInfinity=*/masked))
             return createStringError(

@@ -226,12 +226,17 @@ quantc::generate(LoadedModel &model, const GenerateOptions &options,
     cached += count;
     return row;
   };
+  // Runs `tokens` after an empty cache.
+  auto prefill = [&](llvm::ArrayRef<unsigned char> tokens) {
+    setTokens(tokens);
+    clearCache();
+    cached = 0;
+    return step(/*prefill=*/true);
+  };
 
-  size_t keep = std::min<size_t>(history.size(), options.context);
-  setTokens(llvm::ArrayRef(history).take_back(keep));
-  clearCache();
-  cached = 0;
-  llvm::Expected<std::vector<float>> logits = step(/*prefill=*/true);
+  llvm::Expected<std::vector<float>> logits =
+      prefill(llvm::ArrayRef(history).take_back(
+          std::min<size_t>(history.size(), options.context)));
   if (!logits)
     return logits.takeError();
   for (unsigned n = 0; n < options.maxTokens; ++n) {
@@ -243,10 +248,7 @@ quantc::generate(LoadedModel &model, const GenerateOptions &options,
       break;
     if (cached + 1 > options.context) {
       // The cache is full: rebuild it from the latest half context.
-      setTokens(llvm::ArrayRef(history).take_back(options.context / 2));
-      clearCache();
-      cached = 0;
-      logits = step(/*prefill=*/true);
+      logits = prefill(llvm::ArrayRef(history).take_back(options.context / 2));
     } else {
       unsigned char next[] = {token};
       setTokens(next);

@@ -1130,17 +1130,29 @@ static bool compareOutput(StringRef name, const quantc::HostTensor &actual,
   return ok;
 }
 
-static int runRun() {
-  auto fail = [](Error error) {
-    errs() << "quantc: error: " << toString(std::move(error)) << "\n";
-    return 1;
-  };
+/// Prints `error` as quantc's error; returns the exit status 1.
+static int fail(Error error) {
+  errs() << "quantc: error: " << toString(std::move(error)) << "\n";
+  return 1;
+}
+
+/// The compiled model at `path`, its runs on `threads` threads.
+static Expected<std::unique_ptr<quantc::LoadedModel>>
+loadModel(StringRef path, unsigned threads) {
   Expected<std::unique_ptr<quantc::LoadedModel>> model =
-      quantc::LoadedModel::load(libraryPath);
+      quantc::LoadedModel::load(path);
+  if (!model)
+    return model.takeError();
+  if (Error error = (*model)->setThreads(int(threads)))
+    return error;
+  return model;
+}
+
+static int runRun() {
+  Expected<std::unique_ptr<quantc::LoadedModel>> model =
+      loadModel(libraryPath, runThreads);
   if (!model)
     return fail(model.takeError());
-  if (Error error = (*model)->setThreads(int(runThreads)))
-    return fail(std::move(error));
   const auto &inputs = (*model)->getInputs();
   std::vector<std::optional<quantc::HostTensor>> args(inputs.size());
   if (!inputsDir.empty()) {
@@ -1263,16 +1275,10 @@ static cl::opt<unsigned>
 /// quantc generate: the prompt's continuation on standard output, then the
 /// prefill and decode speeds on standard error.
 static int runGenerate() {
-  auto fail = [](Error error) {
-    errs() << "quantc: error: " << toString(std::move(error)) << "\n";
-    return 1;
-  };
   Expected<std::unique_ptr<quantc::LoadedModel>> model =
-      quantc::LoadedModel::load(generateLibrary);
+      loadModel(generateLibrary, generateThreads);
   if (!model)
     return fail(model.takeError());
-  if (Error error = (*model)->setThreads(int(generateThreads)))
-    return fail(std::move(error));
   quantc::GenerateOptions options;
   options.prompt = generatePrompt;
   options.maxTokens = generateTokens;
