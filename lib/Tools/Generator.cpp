@@ -83,6 +83,10 @@ llvm::Expected<Interface> findInterface(const LoadedModel &model) {
     isCacheOutput[output] = true;
     result.caches.push_back({i, output, dynamic.front()});
   }
+  // Without a cache, a decode step would see its one token alone.
+  if (result.caches.empty())
+    return createStringError("the model has no cache input (past...): "
+                             "generation needs a key/value cache");
   auto logits = llvm::find_if(outputs, [](const LoadedModel::TensorInfo &o) {
     return o.name == "logits";
   });

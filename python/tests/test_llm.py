@@ -104,6 +104,18 @@ class LlmTest(unittest.TestCase):
         with quantc.load(library) as model:
             with self.assertRaisesRegex(quantc.QuantcError, "exactly one integer input"):
                 llm.generate(model, "a", 5)
+        graph = helper.make_graph(
+            [helper.make_node("Gather", ["table", "tokens"], ["logits"])], "nocache",
+            [helper.make_tensor_value_info("tokens", TensorProto.INT64, [1, "S"])],
+            [helper.make_tensor_value_info("logits", TensorProto.FLOAT, [1, "S", 256])],
+            [numpy_helper.from_array(self.table, "table")])
+        path = os.path.join(self.dir.name, "nocache.onnx")
+        onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), path)
+        library = os.path.join(self.dir.name, "libnocache.so")
+        subprocess.run([QUANTC, "compile", path, "-o", library], check=True)
+        with quantc.load(library) as model:
+            with self.assertRaisesRegex(quantc.QuantcError, "no cache input"):
+                llm.generate(model, "a", 5)
         with quantc.load(self.library) as model:
             with self.assertRaisesRegex(quantc.QuantcError, "the prompt is empty"):
                 llm.generate(model, "", 5)
