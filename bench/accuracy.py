@@ -32,7 +32,7 @@ import numpy as np
 from PIL import Image
 
 import quantc
-from markers import replace_table
+from markers import emit_table
 from quantc.paddleocr import ctc_decode, line_boxes, line_input, strips
 
 REC_WIDTH = 1600
@@ -174,10 +174,7 @@ def main():
     for key, name, metric, size, ratio in rows:
         table.append(f"| {key} | {name} | {metric} | {size} | {ratio:.2f} |")
     text = "\n".join(table) + "\n"
-    if args.output:
-        replace_table(args.output, "accuracy", text, create=True)
-    else:
-        sys.stdout.write(text)
+    emit_table(args.output, "accuracy", text, create=True)
     return 0
 
 

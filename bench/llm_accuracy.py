@@ -30,7 +30,7 @@ import numpy as np
 import onnx
 
 import quantc
-from markers import replace_table
+from markers import emit_table
 from quantc import llm
 
 CONTEXT = 128
@@ -146,10 +146,7 @@ def main():
         table.append(f"| {name} | {value:.4f} | {change:+.2f}% | {size} | {ratio:.2f} | "
                      f"{same}/50 | {'-' if gap is None else f'{gap:.3f}'} |")
     text = "\n".join(table) + "\n"
-    if args.output:
-        replace_table(args.output, "llm accuracy", text)
-    else:
-        sys.stdout.write(text)
+    emit_table(args.output, "llm accuracy", text)
     return 0
 
 

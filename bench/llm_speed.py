@@ -34,7 +34,7 @@ import onnx
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "python"))
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "examples", "tiny-gpt"))
 import quantc  # noqa: E402
-from markers import replace_table  # noqa: E402
+from markers import emit_table  # noqa: E402
 
 CACHE = 128
 PREFILL = 128
@@ -184,10 +184,7 @@ def main():
                      f"{t['torch-dynamic']:.2f} ms | {t['torch-dynamic'] / t['int8']:.2f} | "
                      f"{vs_limit} | {t['int8'] / t['int4']:.2f} |")
     text = "\n".join(lines) + "\n"
-    if args.output:
-        replace_table(args.output, "llm speed", text)
-    else:
-        sys.stdout.write(text)
+    emit_table(args.output, "llm speed", text)
     return 0
 
 

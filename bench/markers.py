@@ -18,3 +18,12 @@ def replace_table(path, name, text, create=False):
         sys.exit(f"{path} has no markers {begin.strip()} and {end.strip()}")
     with open(path, "w") as f:
         f.write(text)
+
+
+def emit_table(output, name, text, create=False):
+    """Writes table `name` into the file `output` (replace_table), or to
+    standard output without one."""
+    if output:
+        replace_table(output, name, text, create)
+    else:
+        sys.stdout.write(text)
