@@ -71,6 +71,28 @@ static std::string formatShape(llvm::ArrayRef<int64_t> shape) {
   return text + "]";
 }
 
+Expected<std::vector<HostTensor>>
+quantc::readCalibrationSample(StringRef sample,
+                              llvm::ArrayRef<LoadedModel::TensorInfo> inputs) {
+  Expected<std::vector<HostTensor>> given = readSample(sample);
+  if (!given)
+    return createStringError("%s: %s", sample.str().c_str(),
+                             llvm::toString(given.takeError()).c_str());
+  if (given->size() != inputs.size())
+    return createStringError("%s: holds %zu inputs, the model takes %zu",
+                             sample.str().c_str(), given->size(),
+                             inputs.size());
+  for (auto [info, tensor] : llvm::zip_equal(inputs, *given))
+    if (tensor.dtype != info.dtype)
+      return createStringError("%s: input '%s' is %s %s, the model takes %s %s",
+                               sample.str().c_str(), info.name.c_str(),
+                               getDTypeName(tensor.dtype).str().c_str(),
+                               formatShape(tensor.shape).c_str(),
+                               getDTypeName(info.dtype).str().c_str(),
+                               formatShape(info.shape).c_str());
+  return given;
+}
+
 Expected<CalibrationResult>
 quantc::calibrate(LoadedModel &model, size_t numOutputs,
                   const std::vector<std::string> &samples,
@@ -117,21 +139,10 @@ quantc::calibrate(LoadedModel &model, size_t numOutputs,
 
   for (int pass = 1; pass <= 2; ++pass) {
     for (auto [index, sample] : llvm::enumerate(samples)) {
-      Expected<std::vector<HostTensor>> given = readSample(sample);
+      Expected<std::vector<HostTensor>> given =
+          readCalibrationSample(sample, inputs);
       if (!given)
-        return createStringError("%s: %s", sample.c_str(),
-                                 llvm::toString(given.takeError()).c_str());
-      if (given->size() != inputs.size())
-        return createStringError("%s: holds %zu inputs, the model takes %zu",
-                                 sample.c_str(), given->size(), inputs.size());
-      for (auto [info, tensor] : llvm::zip_equal(inputs, *given))
-        if (tensor.dtype != info.dtype)
-          return createStringError(
-              "%s: input '%s' is %s %s, the model takes %s %s", sample.c_str(),
-              info.name.c_str(), getDTypeName(tensor.dtype).str().c_str(),
-              formatShape(tensor.shape).c_str(),
-              getDTypeName(info.dtype).str().c_str(),
-              formatShape(info.shape).c_str());
+        return given.takeError();
       for (auto [k, i] : llvm::enumerate(floatInputs)) {
         const HostTensor &input = (*given)[i];
         const float *values =

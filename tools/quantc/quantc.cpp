@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "quantc/Dialect/QNN/IR/QNNOps.h"
 #include "quantc/Dialect/QNN/Transforms/Passes.h"
 #include "quantc/Export/ONNX/QDQExport.h"
 #include "quantc/Import/ONNX/ONNXImporter.h"
@@ -17,6 +18,7 @@
 #include "quantc/Target/SharedLibrary.h"
 #include "quantc/Target/Targets.h"
 #include "quantc/Target/Weights.h"
+#include "quantc/Tools/Analyzer.h"
 #include "quantc/Tools/Calibrator.h"
 #include "quantc/Tools/Generator.h"
 #include "quantc/Tools/ModelRunner.h"
@@ -36,6 +38,7 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
@@ -73,6 +76,12 @@ static cl::SubCommand
                     "Quantize an ONNX model (static or weight-only) and write "
                     "it back as a QDQ ONNX model");
 
+static cl::SubCommand analyzeCommand(
+    "analyze",
+    "Measure how much quantizing each Conv, MatMul and Gemm costs the "
+    "model's outputs, and find a mixed-precision plan under an SQNR budget "
+    "(docs/mixed-precision.md)");
+
 static cl::SubCommand generateCommand(
     "generate", "Generate text with a compiled byte-level decoder that has a "
                 "key/value cache (docs/llm.md)");
@@ -84,12 +93,14 @@ static cl::SubCommand listOpsCommand(
 static cl::opt<std::string> inputPath(cl::Positional, cl::desc("<model.onnx>"),
                                       cl::Required, cl::sub(importCommand),
                                       cl::sub(compileCommand),
+                                      cl::sub(analyzeCommand),
                                       cl::sub(quantizeCommand),
                                       cl::sub(calibrateCommand));
 static cl::opt<std::string>
     outputPath("o", cl::desc("Output file"), cl::value_desc("file"),
                cl::init("-"), cl::sub(importCommand), cl::sub(compileCommand),
-               cl::sub(quantizeCommand), cl::sub(calibrateCommand));
+               cl::sub(analyzeCommand), cl::sub(quantizeCommand),
+               cl::sub(calibrateCommand));
 static cl::opt<std::string> calibrationData(
     "data",
     cl::desc("Calibration set: a folder of sample folders (ONNX test layout) "
@@ -100,7 +111,7 @@ static cl::opt<double> calibrationPercentile(
     cl::desc("Percentile of the percentile method, in percent (default "
              "99.99)"),
     cl::init(99.99), cl::sub(calibrateCommand), cl::sub(compileCommand),
-    cl::sub(quantizeCommand));
+    cl::sub(analyzeCommand), cl::sub(quantizeCommand));
 
 enum class QuantizeMode { None, Static, Dynamic, WeightOnly, Codebook };
 static cl::opt<QuantizeMode> quantizeMode(
@@ -127,91 +138,138 @@ static cl::opt<QuantizeMode> quantizeMode(
                           "entries per channel (--codebook-method) and an "
                           "index per weight; float arithmetic (no "
                           "calibration)")),
-    cl::sub(compileCommand), cl::sub(quantizeCommand));
+    cl::sub(compileCommand), cl::sub(analyzeCommand), cl::sub(quantizeCommand));
 static cl::opt<std::string> calibrationDir(
     "calibration",
     cl::desc("Calibration set for --quantize static, laid out as for quantc "
              "calibrate --data, or the statistics file quantc calibrate "
              "wrote"),
-    cl::value_desc("dir"), cl::sub(compileCommand), cl::sub(quantizeCommand));
+    cl::value_desc("dir"), cl::sub(compileCommand), cl::sub(analyzeCommand),
+    cl::sub(quantizeCommand));
 static cl::opt<std::string> calibrationMethod(
     "calibration-method",
     cl::desc("How a range is chosen from the statistics: minmax (default), "
              "percentile, entropy or mse"),
-    cl::init("minmax"), cl::sub(compileCommand), cl::sub(quantizeCommand));
+    cl::init("minmax"), cl::sub(compileCommand), cl::sub(analyzeCommand),
+    cl::sub(quantizeCommand));
 static cl::opt<bool>
     perTensor("per-tensor",
               cl::desc("One weight scale per tensor (default: per output "
                        "channel, --per-channel)"),
-              cl::sub(compileCommand), cl::sub(quantizeCommand));
+              cl::sub(compileCommand), cl::sub(analyzeCommand),
+              cl::sub(quantizeCommand));
 static cl::opt<bool> perChannel("per-channel",
                                 cl::desc("One weight scale per output channel "
                                          "(the default)"),
                                 cl::sub(compileCommand),
+                                cl::sub(analyzeCommand),
                                 cl::sub(quantizeCommand));
 static cl::opt<unsigned>
     bits("bits",
          cl::desc("Bits of quantized weights: 8 (default), or 4 with "
                   "--quantize weight-only or dynamic (two weights to a "
                   "byte)"),
-         cl::init(8), cl::sub(compileCommand), cl::sub(quantizeCommand));
+         cl::init(8), cl::sub(compileCommand), cl::sub(analyzeCommand),
+         cl::sub(quantizeCommand));
 static cl::opt<int64_t> groupSize(
     "group-size",
     cl::desc("--quantize weight-only, or dynamic with --bits 4: one scale "
              "per group of N weights along the reduction axis of each "
              "output channel (0, the default: per channel)"),
     cl::value_desc("N"), cl::init(0), cl::sub(compileCommand),
-    cl::sub(quantizeCommand));
+    cl::sub(analyzeCommand), cl::sub(quantizeCommand));
 static cl::opt<std::string> codebookMethod(
     "codebook-method",
     cl::desc("--quantize codebook: kmeans (weight sharing, the default) or "
              "pow2 (power-of-two levels)"),
-    cl::init("kmeans"), cl::sub(compileCommand));
+    cl::init("kmeans"), cl::sub(compileCommand), cl::sub(analyzeCommand));
 static cl::list<std::string> keepFloat(
     "keep-float",
     cl::desc("Leave this ONNX node (or every node of this op type: Conv, "
              "MatMul, Gemm) in float under --quantize (repeatable)"),
     cl::value_desc("NODE|OPTYPE"), cl::sub(compileCommand),
-    cl::sub(quantizeCommand));
+    cl::sub(analyzeCommand), cl::sub(quantizeCommand));
 static cl::opt<std::string>
     activationType("activation-type",
                    cl::desc("Storage of quantized activations: u8 (default, "
                             "asymmetric) or s8"),
                    cl::init("u8"), cl::sub(compileCommand),
-                   cl::sub(quantizeCommand));
+                   cl::sub(analyzeCommand), cl::sub(quantizeCommand));
 static cl::opt<bool> dynamicPerRow(
     "dynamic-per-row",
     cl::desc("--quantize dynamic: one input scale per row (per token) "
              "instead of per tensor"),
-    cl::sub(compileCommand));
+    cl::sub(compileCommand), cl::sub(analyzeCommand));
 static cl::opt<bool>
     dynamicConv("dynamic-conv",
                 cl::desc("--quantize dynamic: quantize Conv too"),
-                cl::sub(compileCommand));
+                cl::sub(compileCommand), cl::sub(analyzeCommand));
 static cl::opt<bool> biasCorrection(
     "bias-correction",
     cl::desc("--quantize static or weight-only: subtract each weight's mean "
              "quantization error from its bias, from the input's channel "
              "means over --calibration"),
-    cl::sub(compileCommand), cl::sub(quantizeCommand));
+    cl::sub(compileCommand), cl::sub(analyzeCommand), cl::sub(quantizeCommand));
 static cl::opt<bool> equalizeDepthwise(
     "equalize-depthwise",
     cl::desc("--quantize static: scale the input channels of depthwise "
              "convs to one maximum, moving the factors into their "
              "per-channel weights (SmoothQuant with alpha 1)"),
-    cl::sub(compileCommand));
+    cl::sub(compileCommand), cl::sub(analyzeCommand));
 static cl::opt<double> smoothQuant(
     "smooth-quant",
     cl::desc("--quantize static: SmoothQuant the MatMul and Gemm inputs "
              "with migration strength ALPHA in [0, 1] (typically 0.5)"),
-    cl::value_desc("ALPHA"), cl::init(-1.0), cl::sub(compileCommand));
+    cl::value_desc("ALPHA"), cl::init(-1.0), cl::sub(compileCommand),
+    cl::sub(analyzeCommand));
 static cl::list<std::string>
     inputShapes("input-shape",
                 cl::desc("Give graph input NAME the static shape D0,D1,... "
                          "(repeatable)"),
                 cl::value_desc("NAME=D0,D1,..."), cl::sub(importCommand),
-                cl::sub(compileCommand), cl::sub(quantizeCommand),
-                cl::sub(calibrateCommand));
+                cl::sub(compileCommand), cl::sub(analyzeCommand),
+                cl::sub(quantizeCommand), cl::sub(calibrateCommand));
+
+static cl::opt<std::string> precisionPlan(
+    "precision-plan",
+    cl::desc("Give each Conv, MatMul and Gemm the precision (fp32, int8, "
+             "int4) this plan file says (JSON, docs/mixed-precision.md)"),
+    cl::value_desc("file"), cl::sub(compileCommand), cl::sub(quantizeCommand));
+static cl::opt<std::string> analysisData(
+    "data",
+    cl::desc("The samples to measure on (default: the --calibration "
+             "folder), laid out as a calibration set"),
+    cl::value_desc("dir"), cl::sub(analyzeCommand));
+static cl::list<std::string> analysisPrecisions(
+    "precisions",
+    cl::desc("The quantized precisions to measure each layer at (default "
+             "int8,int4)"),
+    cl::CommaSeparated, cl::sub(analyzeCommand));
+static cl::list<std::string> planPrecisions(
+    "plan-precisions",
+    cl::desc("The precisions --min-sqnr may give a layer (default "
+             "fp32 and those of --precisions)"),
+    cl::CommaSeparated, cl::sub(analyzeCommand));
+static cl::opt<unsigned>
+    maxSamples("max-samples",
+               cl::desc("Measure on the first N samples only (0, the "
+                        "default: all)"),
+               cl::init(0), cl::sub(analyzeCommand));
+static cl::opt<double>
+    minSQNR("min-sqnr",
+            cl::desc("Search for the smallest (or fastest) plan whose output "
+                     "SQNR is at least this many dB, and write it to "
+                     "--plan-output"),
+            cl::init(-1), cl::sub(analyzeCommand));
+static cl::opt<std::string>
+    planOutput("plan-output",
+               cl::desc("Where --min-sqnr writes the precision plan"),
+               cl::value_desc("file"), cl::sub(analyzeCommand));
+static cl::opt<std::string>
+    objectiveName("objective",
+                  cl::desc("What the plan minimizes: size (weight bytes, the "
+                           "default) or latency (a roofline estimate)"),
+                  cl::init("size"), cl::sub(analyzeCommand));
 
 enum class EmitKind { MLIR, LLVM, Object, SharedLibrary };
 static cl::opt<EmitKind> emitKind(
@@ -814,9 +872,9 @@ static int runCalibrate(MLIRContext &context) {
 
 /// quantc compile: imports the model, quantizes it as --quantize says, and
 /// compiles it.
-static FailureOr<OwningOpRef<ModuleOp>>
-importQuantized(MLIRContext &context, QuantizeMode quantizeMode,
-                StringRef functionName);
+static FailureOr<OwningOpRef<ModuleOp>> importQuantized(
+    MLIRContext &context, QuantizeMode quantizeMode, StringRef functionName,
+    const std::function<void(OpPassManager &)> &beforeQuantize = {});
 
 static int runCompile(MLIRContext &context) {
   // Not `main`: the object links into programs that have their own.
@@ -886,7 +944,8 @@ static int runQuantize(MLIRContext &context) {
 /// `quantizeMode` asks for (none: as it is). Errors are reported.
 static FailureOr<OwningOpRef<ModuleOp>>
 importQuantized(MLIRContext &context, QuantizeMode quantizeMode,
-                StringRef functionName) {
+                StringRef functionName,
+                const std::function<void(OpPassManager &)> &beforeQuantize) {
   if (quantizeMode == QuantizeMode::None)
     return importModel(context, functionName);
   bool weightOnly = quantizeMode == QuantizeMode::WeightOnly;
@@ -934,9 +993,18 @@ importQuantized(MLIRContext &context, QuantizeMode quantizeMode,
               "--codebook-method kmeans or pow2, and no --group-size\n";
     return failure();
   }
-  if ((bits != 8 || groupSize != 0) && !weightOnly && !codebook && !dynamic) {
+  // Under a precision plan (or analyze), --group-size applies to the
+  // contractions at int4.
+  bool mixed = !precisionPlan.empty() || analyzeCommand;
+  if ((bits != 8 || (groupSize != 0 && !mixed)) && !weightOnly && !codebook &&
+      !dynamic) {
     errs() << "quantc: error: --bits 4 and --group-size apply to --quantize "
-              "weight-only and dynamic; static quantization is 8-bit\n";
+              "weight-only and dynamic; static quantization is 8-bit (a "
+              "precision plan gives layers int4 weights)\n";
+    return failure();
+  }
+  if (!precisionPlan.empty() && quantizeMode == QuantizeMode::None) {
+    errs() << "quantc: error: --precision-plan needs --quantize\n";
     return failure();
   }
   if (dynamic && groupSize != 0 && bits != 4) {
@@ -1015,6 +1083,13 @@ importQuantized(MLIRContext &context, QuantizeMode quantizeMode,
     }
     pm.addNestedPass<func::FuncOp>(quantc::createPropagateScales());
   }
+  if (!precisionPlan.empty()) {
+    quantc::MixedPrecisionOptions options;
+    options.planFile = precisionPlan;
+    pm.addNestedPass<func::FuncOp>(quantc::createMixedPrecision(options));
+  }
+  if (beforeQuantize)
+    beforeQuantize(pm);
   if (codebook) {
     quantc::QuantizeCodebookOptions options;
     options.bits = bits;
@@ -1238,6 +1313,284 @@ static int runRun() {
   return status;
 }
 
+/// The --quantize name of `mode`.
+static StringRef getQuantizeModeName(QuantizeMode mode) {
+  switch (mode) {
+  case QuantizeMode::None:
+    return "none";
+  case QuantizeMode::Static:
+    return "static";
+  case QuantizeMode::Dynamic:
+    return "dynamic";
+  case QuantizeMode::WeightOnly:
+    return "weight-only";
+  case QuantizeMode::Codebook:
+    return "codebook";
+  }
+  llvm_unreachable("unknown mode");
+}
+
+/// The layer records of the contractions qnn-precision-switches switched
+/// (marked fp32, in program order): node, op, weight sizes and
+/// multiply-accumulates per run (a dynamic output size counts 1).
+static std::vector<quantc::LayerSensitivity>
+describeSwitchedLayers(func::FuncOp func, int64_t groupSize) {
+  std::vector<quantc::LayerSensitivity> layers;
+  func.walk([&](Operation *op) {
+    if (!isa<quantc::qnn::ConvOp, quantc::qnn::MatMulOp, quantc::qnn::GemmOp>(
+            op) ||
+        quantc::getPrecision(op) != quantc::Precision::Float)
+      return;
+    quantc::LayerSensitivity layer;
+    layer.node = quantc::getNodeName(op->getLoc());
+    auto weightType = cast<RankedTensorType>(op->getOperand(1).getType());
+    ArrayRef<int64_t> shape = weightType.getShape();
+    int64_t rank = shape.size();
+    layer.weights = weightType.getNumElements();
+    int64_t reduction;
+    if (isa<quantc::qnn::ConvOp>(op)) {
+      layer.op = "Conv";
+      layer.channels = shape[0];
+      reduction = shape[1];
+    } else if (auto gemm = dyn_cast<quantc::qnn::GemmOp>(op)) {
+      layer.op = "Gemm";
+      layer.channels = shape[gemm.getTransB() ? 0 : 1];
+      reduction = shape[gemm.getTransB() ? 1 : 0];
+    } else {
+      layer.op = "MatMul";
+      layer.channels = rank >= 2 ? shape[rank - 1] : 1;
+      reduction = rank >= 2 ? shape[rank - 2] : shape[0];
+    }
+    layer.int4Groups = groupSize > 0 && reduction % groupSize == 0
+                           ? layer.weights / groupSize
+                           : layer.channels;
+    int64_t outputs = 1;
+    for (int64_t size :
+         cast<RankedTensorType>(op->getResult(0).getType()).getShape())
+      outputs *= ShapedType::isDynamic(size) ? 1 : size;
+    layer.macs =
+        outputs * (layer.weights / std::max<int64_t>(layer.channels, 1));
+    layers.push_back(std::move(layer));
+  });
+  return layers;
+}
+
+/// "12.34" or "inf".
+static std::string formatDecibels(double value) {
+  if (std::isinf(value))
+    return "inf";
+  return formatv("{0:F2}", value).str();
+}
+
+/// quantc analyze: compiles the model once with every contraction switchable
+/// between float and each of --precisions, measures each one alone, all but
+/// one, and each precision everywhere, writes the analysis and, with
+/// --min-sqnr, searches for a plan and checks it on the same samples.
+static int runAnalyze(MLIRContext &context) {
+  QuantizeMode mode =
+      quantizeMode == QuantizeMode::None ? QuantizeMode::Static : quantizeMode;
+  std::string dataDir = analysisData.empty() ? calibrationDir : analysisData;
+  if (dataDir.empty() || !sys::fs::is_directory(dataDir)) {
+    errs() << "quantc: error: name the samples to measure on: --data DIR, or "
+              "a --calibration folder\n";
+    return 1;
+  }
+  std::vector<quantc::Precision> precisions;
+  for (const std::string &name : analysisPrecisions) {
+    std::optional<quantc::Precision> precision = quantc::parsePrecision(name);
+    if (!precision || *precision == quantc::Precision::Float ||
+        llvm::is_contained(precisions, *precision)) {
+      errs() << "quantc: error: --precisions takes int8 and int4, each "
+                "once, not '"
+             << name << "'\n";
+      return 1;
+    }
+    precisions.push_back(*precision);
+  }
+  if (precisions.empty())
+    precisions = {quantc::Precision::Int8, quantc::Precision::Int4};
+  std::vector<quantc::Precision> allowed;
+  for (const std::string &name : planPrecisions) {
+    std::optional<quantc::Precision> precision = quantc::parsePrecision(name);
+    if (!precision || (*precision != quantc::Precision::Float &&
+                       !llvm::is_contained(precisions, *precision))) {
+      errs() << "quantc: error: --plan-precisions takes fp32 and the "
+                "--precisions measured, not '"
+             << name << "'\n";
+      return 1;
+    }
+    allowed.push_back(*precision);
+  }
+  if (allowed.empty()) {
+    allowed = {quantc::Precision::Float};
+    llvm::append_range(allowed, precisions);
+  }
+  if (objectiveName != "size" && objectiveName != "latency") {
+    errs() << "quantc: error: --objective must be size or latency\n";
+    return 1;
+  }
+  if (minSQNR.getNumOccurrences() && planOutput.empty()) {
+    errs() << "quantc: error: --min-sqnr writes its plan to --plan-output "
+              "FILE\n";
+    return 1;
+  }
+  Expected<std::vector<std::string>> allSamples = [&] {
+    FailureOr<OwningOpRef<ModuleOp>> raw = importRaw(context, "forward");
+    if (failed(raw))
+      return Expected<std::vector<std::string>>(
+          createStringError("the model does not import"));
+    auto func = (**raw).lookupSymbol<func::FuncOp>("forward");
+    return quantc::listCalibrationSamples(dataDir, func.getNumArguments());
+  }();
+  if (!allSamples)
+    return fail(allSamples.takeError());
+  std::vector<std::string> samples = *allSamples;
+  if (maxSamples > 0 && samples.size() > maxSamples)
+    samples.resize(maxSamples);
+
+  FailureOr<OwningOpRef<ModuleOp>> module =
+      importQuantized(context, mode, "forward", [&](OpPassManager &pm) {
+        quantc::PrecisionSwitchesOptions options;
+        for (quantc::Precision precision : precisions)
+          options.precisions.push_back(
+              quantc::getPrecisionName(precision).str());
+        options.conv = mode != QuantizeMode::Dynamic || dynamicConv;
+        pm.addNestedPass<func::FuncOp>(
+            quantc::createPrecisionSwitches(options));
+      });
+  if (failed(module))
+    return 1;
+  auto func = (**module).lookupSymbol<func::FuncOp>("forward");
+  quantc::Analysis analysis;
+  analysis.model = inputPath;
+  analysis.quantize = getQuantizeModeName(mode).str();
+  analysis.precisions = precisions;
+  analysis.layers = describeSwitchedLayers(func, groupSize);
+  if (analysis.layers.empty()) {
+    errs() << inputPath
+           << ": error: the model has no Conv, MatMul or Gemm with a constant "
+              "weight to analyze\n";
+    return 1;
+  }
+
+  SmallString<128> scratch, library;
+  if (std::error_code ec =
+          sys::fs::createUniqueDirectory("quantc-analyze", scratch)) {
+    errs() << "quantc: error: cannot create a temporary folder: "
+           << ec.message() << "\n";
+    return 1;
+  }
+  auto cleanup =
+      llvm::scope_exit([&] { sys::fs::remove_directories(scratch); });
+  library = scratch;
+  sys::path::append(library, "libanalysis.so");
+  Expected<quantc::NamedTarget> host = quantc::resolveTarget("native");
+  if (!host)
+    return fail(host.takeError());
+  if (int status = compileModule(**module, EmitKind::SharedLibrary, library,
+                                 *host, /*integer=*/false))
+    return status;
+  Expected<std::unique_ptr<quantc::LoadedModel>> model =
+      quantc::LoadedModel::load(library);
+  if (!model)
+    return fail(model.takeError());
+
+  bool terminal = sys::Process::StandardErrIsDisplayed();
+  auto progress = [&](StringRef what) {
+    return [&, what](size_t done, size_t total) {
+      if (!terminal)
+        return;
+      constexpr size_t width = 30;
+      size_t filled = total ? done * width / total : width;
+      errs() << "\r" << what << " [" << std::string(filled, '#')
+             << std::string(width - filled, ' ') << "] " << done << "/"
+             << total;
+      if (done == total)
+        errs() << "\n";
+    };
+  };
+  if (Error error = quantc::analyzeLayers(**model, samples, analysis,
+                                          progress("measuring layers")))
+    return fail(std::move(error));
+  if (writeOutput(outputPath, [&](raw_pwrite_stream &os) {
+        quantc::writeAnalysisJSON(os, analysis);
+        return success();
+      }))
+    return 1;
+
+  // The summary: each layer's SQNR alone and all but it, in dB.
+  raw_ostream &os = outs();
+  os << formatv("{0,-32} {1,-6} {2,10}", "layer", "op", "weights");
+  for (quantc::Precision precision : precisions)
+    os << formatv(" {0,9}", quantc::getPrecisionName(precision).str() + " dB");
+  os << formatv(" {0,14}\n", "all-but dB");
+  for (const quantc::LayerSensitivity &layer : analysis.layers) {
+    os << formatv("{0,-32} {1,-6} {2,10}", StringRef(layer.node).take_back(32),
+                  layer.op, layer.weights);
+    for (quantc::Precision precision : precisions)
+      os << formatv(" {0,9}",
+                    formatDecibels(layer.alone.at(precision).getSQNR()));
+    os << formatv(" {0,14}\n", formatDecibels(layer.allButThis->getSQNR()));
+  }
+  for (quantc::Precision precision : precisions) {
+    const quantc::OutputError &uniform = analysis.uniform.at(precision);
+    os << "every layer " << quantc::getPrecisionName(precision) << ": "
+       << formatDecibels(uniform.getSQNR()) << " dB, cosine "
+       << formatv("{0:F6}", uniform.cosine) << ", max error "
+       << formatv("{0:G4}", uniform.maxError) << "\n";
+  }
+  os << "(" << analysis.samples << " samples)\n";
+  if (!minSQNR.getNumOccurrences())
+    return 0;
+
+  // The plan: searched on the predicted SQNR, then measured; a plan that
+  // falls short is searched again with a budget raised by the shortfall.
+  quantc::Objective objective = objectiveName == "size"
+                                    ? quantc::Objective::Size
+                                    : quantc::Objective::Latency;
+  double target = minSQNR;
+  std::optional<quantc::PrecisionChoice> best;
+  double measured = 0;
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    Expected<quantc::PrecisionChoice> choice =
+        quantc::searchPrecisions(analysis, allowed, target, objective);
+    if (!choice)
+      return fail(choice.takeError());
+    Expected<std::vector<quantc::OutputError>> errors = quantc::measureSettings(
+        **model, samples, {quantc::getSetting(analysis, choice->precisions)},
+        progress("measuring the plan"));
+    if (!errors)
+      return fail(errors.takeError());
+    best = *choice;
+    measured = errors->front().getSQNR();
+    if (measured >= minSQNR)
+      break;
+    target += minSQNR - measured + 0.1;
+  }
+  if (writeOutput(planOutput, [&](raw_pwrite_stream &planStream) {
+        quantc::writePrecisionPlan(planStream, analysis, *best, minSQNR,
+                                   measured);
+        return success();
+      }))
+    return 1;
+  std::map<quantc::Precision, int> counts;
+  for (quantc::Precision precision : best->precisions)
+    ++counts[precision];
+  os << "plan for at least " << formatDecibels(minSQNR) << " dB:";
+  for (auto [precision, count] : counts)
+    os << " " << count << " " << quantc::getPrecisionName(precision);
+  os << "; predicted " << formatDecibels(best->predictedSQNR)
+     << " dB, measured " << formatDecibels(measured) << " dB; weights "
+     << formatv("{0:F0}", best->bytes) << " bytes\n";
+  if (measured < minSQNR) {
+    errs() << "quantc: error: the plan measures " << formatDecibels(measured)
+           << " dB, below the budget of " << formatDecibels(minSQNR)
+           << " dB, after 5 searches; it is written to " << planOutput << "\n";
+    return 1;
+  }
+  return 0;
+}
+
 static cl::opt<std::string> generateLibrary(cl::Positional,
                                             cl::desc("<libNAME.so>"),
                                             cl::Required,
@@ -1345,6 +1698,8 @@ int main(int argc, char **argv) {
     return runRun();
   if (calibrateCommand)
     return runCalibrate(context);
+  if (analyzeCommand)
+    return runAnalyze(context);
   if (generateCommand)
     return runGenerate();
   if (listOpsCommand)

@@ -36,6 +36,13 @@ namespace quantc {
 llvm::Expected<std::vector<std::string>>
 listCalibrationSamples(llvm::StringRef dir, size_t numInputs);
 
+/// The inputs of one sample of a calibration set (a folder in ONNX's test
+/// layout, or one tensor file), checked against `inputs`: their number and
+/// element types. Errors name the sample.
+llvm::Expected<std::vector<HostTensor>>
+readCalibrationSample(llvm::StringRef sample,
+                      llvm::ArrayRef<LoadedModel::TensorInfo> inputs);
+
 /// The statistics of every float input of `model` (named "input:NAME") and
 /// of every instrumented activation, the outputs after its first
 /// `numOutputs`, which are the model's own.

@@ -111,6 +111,32 @@ quantc::quantizeWeight(DenseElementsAttr values, RankedTensorType type,
   return weight;
 }
 
+Precision quantc::getPrecision(Operation *op) {
+  auto name = op->getAttrOfType<StringAttr>(kPrecisionAttr);
+  if (!name)
+    return Precision::Default;
+  return parsePrecision(name.getValue()).value_or(Precision::Default);
+}
+
+void quantc::setPrecision(Operation *op, Precision precision) {
+  if (precision == Precision::Default)
+    op->removeAttr(kPrecisionAttr);
+  else
+    op->setAttr(kPrecisionAttr,
+                StringAttr::get(op->getContext(), getPrecisionName(precision)));
+}
+
+unsigned quantc::getWeightBits(Operation *op, unsigned defaultBits) {
+  switch (getPrecision(op)) {
+  case Precision::Int8:
+    return 8;
+  case Precision::Int4:
+    return 4;
+  default:
+    return defaultBits;
+  }
+}
+
 SmallVector<Operation *> quantc::getContractionsToQuantize(
     func::FuncOp func, ArrayRef<std::string> keepFloat, bool withConv) {
   SmallVector<Operation *> contractions;
@@ -120,7 +146,8 @@ SmallVector<Operation *> quantc::getContractionsToQuantize(
       return;
     SmallVector<std::string> nodes;
     getNodeNames(op->getLoc(), nodes);
-    if (llvm::any_of(nodes,
+    if (getPrecision(op) == Precision::Float ||
+        llvm::any_of(nodes,
                      [&](const std::string &node) {
                        return llvm::is_contained(keepFloat, node);
                      }) ||
@@ -155,10 +182,10 @@ struct QuantizePass final : quantc::impl::QuantizeBase<QuantizePass> {
       func.emitError("group-size must not be negative");
       return signalPassFailure();
     }
-    if ((bits != 8 || groupSize != 0) && mode != "weight-only") {
-      func.emitError("bits=4 and group-size apply to mode=weight-only; "
-                     "static quantization is 8-bit per channel or per "
-                     "tensor");
+    if (bits != 8 && mode != "weight-only") {
+      func.emitError("bits=4 applies to mode=weight-only; static "
+                     "quantization is 8-bit per channel or per tensor (a "
+                     "contraction marked int4 gets 4-bit weights only)");
       return signalPassFailure();
     }
     if (activations != "contractions" && activations != "all") {
@@ -324,8 +351,10 @@ struct QuantizePass final : quantc::impl::QuantizeBase<QuantizePass> {
       channelAxis = gemm.getTransB() ? 0 : 1;
       reductionAxis = gemm.getTransB() ? 1 : 0;
     }
-    // Weight-only quantization leaves the input in float.
-    bool weightOnly = mode == "weight-only";
+    // Weight-only quantization leaves the input in float; so does static
+    // quantization for a contraction marked int4.
+    unsigned weightBits = getWeightBits(op, bits);
+    bool weightOnly = mode == "weight-only" || weightBits == 4;
     FailureOr<Value> dequantizedInput = failure();
     if (!weightOnly) {
       dequantizedInput = getQuantizedActivation(input);
@@ -339,9 +368,10 @@ struct QuantizePass final : quantc::impl::QuantizeBase<QuantizePass> {
     MLIRContext *context = op->getContext();
     bool perAxis = perChannel && channelAxis;
     WeightQuantization how;
-    how.bits = bits;
+    how.bits = weightBits;
     how.channelAxis = perAxis ? channelAxis : std::nullopt;
-    if (groupSize > 0 && weightType.getDimSize(*reductionAxis) % groupSize == 0)
+    if (weightOnly && groupSize > 0 &&
+        weightType.getDimSize(*reductionAxis) % groupSize == 0)
       how.groupSize = groupSize;
     how.reductionAxis = reductionAxis;
     FailureOr<QuantizedWeight> quantizedWeightValues =

@@ -48,10 +48,10 @@ struct QuantizeCodebookPass final
         return signalPassFailure();
   }
 
-  Codebook build(ArrayRef<float> values) {
+  Codebook build(ArrayRef<float> values, unsigned indexBits) {
     if (method == "pow2")
-      return buildPowerOfTwoCodebook(values, bits);
-    return buildKMeansCodebook(values, 1u << bits);
+      return buildPowerOfTwoCodebook(values, indexBits);
+    return buildKMeansCodebook(values, 1u << indexBits);
   }
 
   LogicalResult quantizeWeight(Operation *op) {
@@ -76,6 +76,7 @@ struct QuantizeCodebookPass final
       channelAxis = rank - 1;
     else if (auto gemm = dyn_cast<qnn::GemmOp>(op))
       channelAxis = gemm.getTransB() ? 0 : 1;
+    unsigned bits = getWeightBits(op, this->bits);
     int64_t entries = int64_t(1) << bits;
     if (channelAxis &&
         (!perChannel || type.getNumElements() / type.getDimSize(*channelAxis) <
@@ -99,7 +100,7 @@ struct QuantizeCodebookPass final
     SmallVector<Codebook> codebooks;
     size_t width = 1;
     for (ArrayRef<float> slice : slices) {
-      codebooks.push_back(build(slice));
+      codebooks.push_back(build(slice, bits));
       width = std::max(width, codebooks.back().entries.size());
     }
     SmallVector<float> table;

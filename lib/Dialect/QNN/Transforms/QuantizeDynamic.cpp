@@ -93,7 +93,7 @@ struct QuantizeDynamicPass final
       weightType = cast<RankedTensorType>(weightValues.getType());
     }
 
-    if (bits == 4 && !convOp && inputType.getRank() >= 2)
+    if (getWeightBits(op, bits) == 4 && !convOp && inputType.getRank() >= 2)
       return quantizeGrouped(op, input, weightValues, weightType,
                              gemm ? gemm.getAlpha().convertToDouble() : 1.0);
 

@@ -8,6 +8,8 @@
 #ifndef QUANTC_DIALECT_QNN_TRANSFORMS_PASSES_H
 #define QUANTC_DIALECT_QNN_TRANSFORMS_PASSES_H
 
+#include "quantc/Support/Precision.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Pass/Pass.h"
@@ -74,11 +76,35 @@ void setChannelMeans(mlir::Value value, llvm::ArrayRef<double> means);
 
 /// The `qnn.conv` (if `withConv`), `qnn.matmul` and `qnn.gemm` ops of
 /// `func` in program order, except those whose ONNX node name or op name
-/// `keepFloat` lists: the contractions a quantization pass rewrites.
+/// `keepFloat` lists and those whose precision (getPrecision) is fp32: the
+/// contractions a quantization pass rewrites.
 llvm::SmallVector<mlir::Operation *>
 getContractionsToQuantize(mlir::func::FuncOp func,
                           llvm::ArrayRef<std::string> keepFloat,
                           bool withConv = true);
+
+/// The name of the attribute that gives a contraction its precision.
+inline constexpr llvm::StringLiteral kPrecisionAttr = "qnn.precision";
+
+/// The precision a contraction is marked with (attribute `qnn.precision`,
+/// set by qnn-mixed-precision and qnn-precision-switches; Support/
+/// Precision.h): a quantization pass leaves a contraction marked fp32 in
+/// float, gives one marked int8 or int4 weights of that many bits, and
+/// applies its own options to an unmarked one (Default).
+Precision getPrecision(mlir::Operation *op);
+
+/// Marks `op` with `precision` (Default removes the mark).
+void setPrecision(mlir::Operation *op, Precision precision);
+
+/// The `qnn.conv` (if `withConv`), `qnn.matmul` and `qnn.gemm` ops of
+/// `func` with an f32 input and a constant f32 weight, in program order:
+/// those qnn-mixed-precision and qnn-precision-switches give precisions.
+llvm::SmallVector<mlir::Operation *>
+getWeightedContractions(mlir::func::FuncOp func, bool withConv = true);
+
+/// The weight bits a quantization pass gives `op`: 8 or 4 as its mark
+/// says, else `defaultBits`.
+unsigned getWeightBits(mlir::Operation *op, unsigned defaultBits);
 
 /// How a float weight is quantized: symmetrically, to the narrow signed
 /// range of `bits` bits ([-127, 127] for 8, [-7, 7] for 4; zero point 0),

@@ -540,4 +540,87 @@ def QuantizeDynamic : Pass<"qnn-quantize-dynamic", "mlir::func::FuncOp"> {
   ];
 }
 
+def MixedPrecision : Pass<"qnn-mixed-precision", "mlir::func::FuncOp"> {
+  let summary = "Give each contraction fp32, int8 or int4 weights";
+  let description = [{
+    Marks every `qnn.conv`, `qnn.matmul` and `qnn.gemm` with a constant
+    weight with its precision (attribute `qnn.precision`: `fp32`, `int8`
+    or `int4`), which the quantization passes that run after it honor:
+    a contraction marked fp32 stays float, one marked int8 or int4 gets
+    weights of that many bits (qnn-quantize in static mode gives an int4
+    contraction 4-bit weights and a float input, weight-only). Conversions
+    between precisions then appear only where a quantized value meets a
+    float one: the quantize of a quantized contraction's input and the
+    dequantize of its result.
+
+    The precisions come from one of:
+    - `plan`, a precision plan file (JSON, docs/mixed-precision.md):
+      entries by ONNX node name (or a pattern with `*` and `?`) or op type
+      (Conv, MatMul, Gemm), a later one overriding an earlier, and a
+      default for the rest; an entry that matches no contraction is an
+      error;
+    - `analysis`, the output of `quantc analyze`, with `min-sqnr`: the
+      search of Support/Precision.h picks, among `precisions`, the
+      precisions that minimize the weight bytes (`objective=size`) or the
+      estimated run time (`objective=latency`) while the output SQNR the
+      analysis predicts stays at least `min-sqnr` dB. A budget no choice
+      reaches is an error that names the highest SQNR one reaches.
+
+    ```mlir
+    %y = qnn.conv %x, %w, %b {...} : ... loc("conv_1")
+    // with a plan whose one entry is
+    // {"node": "conv_1", "precision": "fp32"} becomes
+    %y = qnn.conv %x, %w, %b {qnn.precision = "fp32", ...} : ... loc("conv_1")
+    ```
+  }];
+  let options = [
+    Option<"planFile", "plan", "std::string", /*default=*/"\"\"",
+           "A precision plan file (JSON)">,
+    Option<"analysisFile", "analysis", "std::string", /*default=*/"\"\"",
+           "The sensitivity analysis of quantc analyze (JSON)">,
+    Option<"minSQNR", "min-sqnr", "double", /*default=*/"30.0",
+           "With analysis: the least output SQNR, in dB">,
+    Option<"objective", "objective", "std::string", /*default=*/"\"size\"",
+           "With analysis: minimize size (weight bytes) or latency">,
+    ListOption<"precisions", "precisions", "std::string",
+               "With analysis: the precisions to choose from (default "
+               "fp32, int8 and int4)">,
+  ];
+}
+
+def PrecisionSwitches : Pass<"qnn-precision-switches", "mlir::func::FuncOp"> {
+  let summary = "Every contraction at every precision, chosen at run time";
+  let description = [{
+    For sensitivity analysis (`quantc analyze`): each `qnn.conv` (with
+    `conv`), `qnn.matmul` and `qnn.gemm` with a constant f32 weight, in
+    program order, gets a copy per precision of `precisions` (marked with
+    it, as qnn-mixed-precision marks; the original is marked fp32), and a
+    `qnn.where` chain chooses the result: a new last argument of the
+    function, `i32[N]` named `qnn_precision` (`N` the number of these
+    contractions), gives contraction `i` its precision at run time, 0 for
+    float and `k` for `precisions[k - 1]`. The quantization pass that
+    follows quantizes the copies, so one compiled library runs the model
+    with any contraction at any precision, as a compiled model with that
+    precision would compute it. Every copy runs at every call. The function
+    gets the attribute `qnn.precision_layers`, the ONNX node names of the
+    contractions in argument order.
+
+    ```mlir
+    %y = qnn.matmul %x, %w : (tensor<1x8xf32>, tensor<8x4xf32>) -> tensor<1x4xf32>
+    // with precisions=int8 becomes
+    %y = qnn.matmul %x, %w {qnn.precision = "fp32"} : ...
+    %y8 = qnn.matmul %x, %w {qnn.precision = "int8"} : ...
+    %s = qnn.slice %select {starts = array<i64: 0>, ...} : tensor<1xi32> -> tensor<1xi32>
+    %c = qnn.compare %s, %one {predicate = #qnn.compare_predicate<eq>} : ...
+    %r = qnn.where %c, %y8, %y : (tensor<1xi1>, tensor<1x4xf32>, tensor<1x4xf32>) -> tensor<1x4xf32>
+    ```
+  }];
+  let options = [
+    ListOption<"precisions", "precisions", "std::string",
+               "The precisions of the copies (default int8 and int4)">,
+    Option<"conv", "conv", "bool", /*default=*/"true",
+           "Switch convolutions too">,
+  ];
+}
+
 #endif // QUANTC_DIALECT_QNN_TRANSFORMS_PASSES_TD
