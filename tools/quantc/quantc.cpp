@@ -1007,7 +1007,7 @@ importQuantized(MLIRContext &context, QuantizeMode quantizeMode,
     errs() << "quantc: error: --precision-plan needs --quantize\n";
     return failure();
   }
-  if (dynamic && groupSize != 0 && bits != 4) {
+  if (dynamic && groupSize != 0 && bits != 4 && !mixed) {
     errs() << "quantc: error: --quantize dynamic takes --group-size with "
               "--bits 4\n";
     return failure();

@@ -85,6 +85,13 @@ struct PrecisionSwitchesPass final
         result = where;
       }
       original.replaceAllUsesExcept(result, chain);
+      // The chosen result is what the consumers quantize: it keeps the
+      // calibrated range and channel means of the original's.
+      if (std::optional<std::pair<double, double>> range =
+              getCalibratedRange(original))
+        setCalibratedRange(result, range->first, range->second);
+      if (std::optional<SmallVector<double>> means = getChannelMeans(original))
+        setChannelMeans(result, *means);
       setPrecision(op, Precision::Float);
     }
     func->setAttr("qnn.precision_layers", b.getArrayAttr(nodes));

@@ -601,7 +601,8 @@ def PrecisionSwitches : Pass<"qnn-precision-switches", "mlir::func::FuncOp"> {
     float and `k` for `precisions[k - 1]`. The quantization pass that
     follows quantizes the copies, so one compiled library runs the model
     with any contraction at any precision, as a compiled model with that
-    precision would compute it. Every copy runs at every call. The function
+    precision would compute it. The chosen result carries the original's
+    calibrated range and channel means, which its consumers quantize with. Every copy runs at every call. The function
     gets the attribute `qnn.precision_layers`, the ONNX node names of the
     contractions in argument order.
 
