@@ -24,7 +24,7 @@ into --output between the markers "<!-- mixed precision table: begin/end
 -->" (docs/accuracy.md has them).
 
 Usage: mixed_precision.py QUANTC MODELS_DIR IMAGES_DIR EXAMPLE_DIR WORK_DIR
-           [--output FILE] [--rec-sqnr DB] [--gpt-sqnr DB] [--models rec,gpt]
+           [--output FILE] [--rec-sqnr DB] [--gpt-sqnr DB] [--only rec,gpt]
 """
 
 import argparse
@@ -177,12 +177,12 @@ def main():
     parser.add_argument("--output")
     parser.add_argument("--rec-sqnr", type=float, default=30.0)
     parser.add_argument("--gpt-sqnr", type=float, default=30.0)
-    parser.add_argument("--models", default="rec,gpt")
+    parser.add_argument("--only", default="rec,gpt", help="rec, gpt or both")
     args = parser.parse_args()
     rows, budgets = [], {}
     for key, build, budget in [("rec", rec_rows, args.rec_sqnr),
                                ("gpt", gpt_rows, args.gpt_sqnr)]:
-        if key not in args.models.split(","):
+        if key not in args.only.split(","):
             continue
         work = os.path.join(args.work, key)
         os.makedirs(work, exist_ok=True)

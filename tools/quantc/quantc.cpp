@@ -23,9 +23,11 @@
 #include "quantc/Tools/Generator.h"
 #include "quantc/Tools/ModelRunner.h"
 #include "quantc/Tools/Registration.h"
+#include "quantc/Tools/Report.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 
@@ -40,6 +42,8 @@
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/ToolOutputFile.h"
@@ -82,6 +86,11 @@ static cl::SubCommand analyzeCommand(
     "model's outputs, and find a mixed-precision plan under an SQNR budget "
     "(docs/mixed-precision.md)");
 
+static cl::SubCommand reportCommand(
+    "report", "Write a quantization report (HTML): per layer its precision, "
+              "scales, clipping range against the input's histogram, SQNR "
+              "and weight bytes; overall size and latency");
+
 static cl::SubCommand generateCommand(
     "generate", "Generate text with a compiled byte-level decoder that has a "
                 "key/value cache (docs/llm.md)");
@@ -90,17 +99,16 @@ static cl::SubCommand listOpsCommand(
     "list-ops", "List the ONNX ops the importer converts, with the opsets in "
                 "which their definitions changed");
 
-static cl::opt<std::string> inputPath(cl::Positional, cl::desc("<model.onnx>"),
-                                      cl::Required, cl::sub(importCommand),
-                                      cl::sub(compileCommand),
-                                      cl::sub(analyzeCommand),
-                                      cl::sub(quantizeCommand),
-                                      cl::sub(calibrateCommand));
+static cl::opt<std::string>
+    inputPath(cl::Positional, cl::desc("<model.onnx>"), cl::Required,
+              cl::sub(importCommand), cl::sub(compileCommand),
+              cl::sub(analyzeCommand), cl::sub(reportCommand),
+              cl::sub(quantizeCommand), cl::sub(calibrateCommand));
 static cl::opt<std::string>
     outputPath("o", cl::desc("Output file"), cl::value_desc("file"),
                cl::init("-"), cl::sub(importCommand), cl::sub(compileCommand),
-               cl::sub(analyzeCommand), cl::sub(quantizeCommand),
-               cl::sub(calibrateCommand));
+               cl::sub(analyzeCommand), cl::sub(reportCommand),
+               cl::sub(quantizeCommand), cl::sub(calibrateCommand));
 static cl::opt<std::string> calibrationData(
     "data",
     cl::desc("Calibration set: a folder of sample folders (ONNX test layout) "
@@ -111,7 +119,7 @@ static cl::opt<double> calibrationPercentile(
     cl::desc("Percentile of the percentile method, in percent (default "
              "99.99)"),
     cl::init(99.99), cl::sub(calibrateCommand), cl::sub(compileCommand),
-    cl::sub(analyzeCommand), cl::sub(quantizeCommand));
+    cl::sub(analyzeCommand), cl::sub(reportCommand), cl::sub(quantizeCommand));
 
 enum class QuantizeMode { None, Static, Dynamic, WeightOnly, Codebook };
 static cl::opt<QuantizeMode> quantizeMode(
@@ -138,31 +146,32 @@ static cl::opt<QuantizeMode> quantizeMode(
                           "entries per channel (--codebook-method) and an "
                           "index per weight; float arithmetic (no "
                           "calibration)")),
-    cl::sub(compileCommand), cl::sub(analyzeCommand), cl::sub(quantizeCommand));
+    cl::sub(compileCommand), cl::sub(analyzeCommand), cl::sub(reportCommand),
+    cl::sub(quantizeCommand));
 static cl::opt<std::string> calibrationDir(
     "calibration",
     cl::desc("Calibration set for --quantize static, laid out as for quantc "
              "calibrate --data, or the statistics file quantc calibrate "
              "wrote"),
     cl::value_desc("dir"), cl::sub(compileCommand), cl::sub(analyzeCommand),
-    cl::sub(quantizeCommand));
+    cl::sub(reportCommand), cl::sub(quantizeCommand));
 static cl::opt<std::string> calibrationMethod(
     "calibration-method",
     cl::desc("How a range is chosen from the statistics: minmax (default), "
              "percentile, entropy or mse"),
     cl::init("minmax"), cl::sub(compileCommand), cl::sub(analyzeCommand),
-    cl::sub(quantizeCommand));
+    cl::sub(reportCommand), cl::sub(quantizeCommand));
 static cl::opt<bool>
     perTensor("per-tensor",
               cl::desc("One weight scale per tensor (default: per output "
                        "channel, --per-channel)"),
               cl::sub(compileCommand), cl::sub(analyzeCommand),
-              cl::sub(quantizeCommand));
+              cl::sub(reportCommand), cl::sub(quantizeCommand));
 static cl::opt<bool> perChannel("per-channel",
                                 cl::desc("One weight scale per output channel "
                                          "(the default)"),
                                 cl::sub(compileCommand),
-                                cl::sub(analyzeCommand),
+                                cl::sub(analyzeCommand), cl::sub(reportCommand),
                                 cl::sub(quantizeCommand));
 static cl::opt<unsigned>
     bits("bits",
@@ -170,76 +179,80 @@ static cl::opt<unsigned>
                   "--quantize weight-only or dynamic (two weights to a "
                   "byte)"),
          cl::init(8), cl::sub(compileCommand), cl::sub(analyzeCommand),
-         cl::sub(quantizeCommand));
+         cl::sub(reportCommand), cl::sub(quantizeCommand));
 static cl::opt<int64_t> groupSize(
     "group-size",
     cl::desc("--quantize weight-only, or dynamic with --bits 4: one scale "
              "per group of N weights along the reduction axis of each "
              "output channel (0, the default: per channel)"),
     cl::value_desc("N"), cl::init(0), cl::sub(compileCommand),
-    cl::sub(analyzeCommand), cl::sub(quantizeCommand));
+    cl::sub(analyzeCommand), cl::sub(reportCommand), cl::sub(quantizeCommand));
 static cl::opt<std::string> codebookMethod(
     "codebook-method",
     cl::desc("--quantize codebook: kmeans (weight sharing, the default) or "
              "pow2 (power-of-two levels)"),
-    cl::init("kmeans"), cl::sub(compileCommand), cl::sub(analyzeCommand));
+    cl::init("kmeans"), cl::sub(compileCommand), cl::sub(analyzeCommand),
+    cl::sub(reportCommand));
 static cl::list<std::string> keepFloat(
     "keep-float",
     cl::desc("Leave this ONNX node (or every node of this op type: Conv, "
              "MatMul, Gemm) in float under --quantize (repeatable)"),
     cl::value_desc("NODE|OPTYPE"), cl::sub(compileCommand),
-    cl::sub(analyzeCommand), cl::sub(quantizeCommand));
+    cl::sub(analyzeCommand), cl::sub(reportCommand), cl::sub(quantizeCommand));
 static cl::opt<std::string>
     activationType("activation-type",
                    cl::desc("Storage of quantized activations: u8 (default, "
                             "asymmetric) or s8"),
                    cl::init("u8"), cl::sub(compileCommand),
-                   cl::sub(analyzeCommand), cl::sub(quantizeCommand));
+                   cl::sub(analyzeCommand), cl::sub(reportCommand),
+                   cl::sub(quantizeCommand));
 static cl::opt<bool> dynamicPerRow(
     "dynamic-per-row",
     cl::desc("--quantize dynamic: one input scale per row (per token) "
              "instead of per tensor"),
-    cl::sub(compileCommand), cl::sub(analyzeCommand));
-static cl::opt<bool>
-    dynamicConv("dynamic-conv",
-                cl::desc("--quantize dynamic: quantize Conv too"),
-                cl::sub(compileCommand), cl::sub(analyzeCommand));
+    cl::sub(compileCommand), cl::sub(analyzeCommand), cl::sub(reportCommand));
+static cl::opt<bool> dynamicConv(
+    "dynamic-conv", cl::desc("--quantize dynamic: quantize Conv too"),
+    cl::sub(compileCommand), cl::sub(analyzeCommand), cl::sub(reportCommand));
 static cl::opt<bool> biasCorrection(
     "bias-correction",
     cl::desc("--quantize static or weight-only: subtract each weight's mean "
              "quantization error from its bias, from the input's channel "
              "means over --calibration"),
-    cl::sub(compileCommand), cl::sub(analyzeCommand), cl::sub(quantizeCommand));
+    cl::sub(compileCommand), cl::sub(analyzeCommand), cl::sub(reportCommand),
+    cl::sub(quantizeCommand));
 static cl::opt<bool> equalizeDepthwise(
     "equalize-depthwise",
     cl::desc("--quantize static: scale the input channels of depthwise "
              "convs to one maximum, moving the factors into their "
              "per-channel weights (SmoothQuant with alpha 1)"),
-    cl::sub(compileCommand), cl::sub(analyzeCommand));
+    cl::sub(compileCommand), cl::sub(analyzeCommand), cl::sub(reportCommand));
 static cl::opt<double> smoothQuant(
     "smooth-quant",
     cl::desc("--quantize static: SmoothQuant the MatMul and Gemm inputs "
              "with migration strength ALPHA in [0, 1] (typically 0.5)"),
     cl::value_desc("ALPHA"), cl::init(-1.0), cl::sub(compileCommand),
-    cl::sub(analyzeCommand));
+    cl::sub(analyzeCommand), cl::sub(reportCommand));
 static cl::list<std::string>
     inputShapes("input-shape",
                 cl::desc("Give graph input NAME the static shape D0,D1,... "
                          "(repeatable)"),
                 cl::value_desc("NAME=D0,D1,..."), cl::sub(importCommand),
                 cl::sub(compileCommand), cl::sub(analyzeCommand),
-                cl::sub(quantizeCommand), cl::sub(calibrateCommand));
+                cl::sub(reportCommand), cl::sub(quantizeCommand),
+                cl::sub(calibrateCommand));
 
 static cl::opt<std::string> precisionPlan(
     "precision-plan",
     cl::desc("Give each Conv, MatMul and Gemm the precision (fp32, int8, "
              "int4) this plan file says (JSON, docs/mixed-precision.md)"),
-    cl::value_desc("file"), cl::sub(compileCommand), cl::sub(quantizeCommand));
+    cl::value_desc("file"), cl::sub(compileCommand), cl::sub(quantizeCommand),
+    cl::sub(reportCommand));
 static cl::opt<std::string> analysisData(
     "data",
     cl::desc("The samples to measure on (default: the --calibration "
              "folder), laid out as a calibration set"),
-    cl::value_desc("dir"), cl::sub(analyzeCommand));
+    cl::value_desc("dir"), cl::sub(analyzeCommand), cl::sub(reportCommand));
 static cl::list<std::string> analysisPrecisions(
     "precisions",
     cl::desc("The quantized precisions to measure each layer at (default "
@@ -265,6 +278,9 @@ static cl::opt<std::string>
     planOutput("plan-output",
                cl::desc("Where --min-sqnr writes the precision plan"),
                cl::value_desc("file"), cl::sub(analyzeCommand));
+static cl::opt<std::string> reportAnalysis(
+    "analysis", cl::desc("The analysis of quantc analyze (JSON)"),
+    cl::value_desc("file"), cl::Required, cl::sub(reportCommand));
 static cl::opt<std::string>
     objectiveName("objective",
                   cl::desc("What the plan minimizes: size (weight bytes, the "
@@ -995,7 +1011,7 @@ importQuantized(MLIRContext &context, QuantizeMode quantizeMode,
   }
   // Under a precision plan (or analyze), --group-size applies to the
   // contractions at int4.
-  bool mixed = !precisionPlan.empty() || analyzeCommand;
+  bool mixed = !precisionPlan.empty() || analyzeCommand || reportCommand;
   if ((bits != 8 || (groupSize != 0 && !mixed)) && !weightOnly && !codebook &&
       !dynamic) {
     errs() << "quantc: error: --bits 4 and --group-size apply to --quantize "
@@ -1591,6 +1607,242 @@ static int runAnalyze(MLIRContext &context) {
   return 0;
 }
 
+/// The min and max of the scales of a quantized element type.
+static std::optional<std::pair<double, double>> getScaleRange(mlir::Type type) {
+  SmallVector<double> scales;
+  if (auto uniform = dyn_cast<quant::UniformQuantizedType>(type))
+    scales.push_back(uniform.getScale());
+  else if (auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(type))
+    llvm::append_range(scales, perAxis.getScales());
+  else if (auto sub = dyn_cast<quant::UniformQuantizedSubChannelType>(type))
+    for (APFloat scale : sub.getScales().getValues<APFloat>())
+      scales.push_back(scale.convertToDouble());
+  if (scales.empty())
+    return std::nullopt;
+  auto [lo, hi] = std::minmax_element(scales.begin(), scales.end());
+  return std::make_pair(*lo, *hi);
+}
+
+/// What the IR says of how `op`, a part of an analysed layer, quantizes
+/// it: the contraction's precision, how its input is quantized, and its
+/// scales.
+static void describeQuantizedLayer(Operation *op, quantc::ReportLayer &layer) {
+  namespace qnn = quantc::qnn;
+  if (isa<qnn::MatMulIntegerOp, qnn::ConvIntegerOp, qnn::GroupedMatMulOp>(op)) {
+    layer.precision = isa<qnn::GroupedMatMulOp>(op) ? quantc::Precision::Int4
+                                                    : quantc::Precision::Int8;
+    layer.input = "at run time";
+    return;
+  }
+  if (!isa<qnn::ConvOp, qnn::MatMulOp, qnn::GemmOp>(op))
+    return;
+  if (auto weight = op->getOperand(1).getDefiningOp<qnn::DequantizeOp>()) {
+    auto element = cast<quant::QuantizedType>(
+        cast<RankedTensorType>(weight.getOperand().getType()).getElementType());
+    layer.precision = element.getStorageTypeIntegralWidth() == 4
+                          ? quantc::Precision::Int4
+                          : quantc::Precision::Int8;
+    layer.weightScales = getScaleRange(element);
+  }
+  auto dequantize = op->getOperand(0).getDefiningOp<qnn::DequantizeOp>();
+  auto quantize = dequantize
+                      ? dequantize.getOperand().getDefiningOp<qnn::QuantizeOp>()
+                      : qnn::QuantizeOp();
+  if (!quantize)
+    return;
+  if (auto element = dyn_cast<quant::UniformQuantizedType>(
+          cast<RankedTensorType>(quantize.getType()).getElementType())) {
+    layer.input = element.isSigned() ? "static s8" : "static u8";
+    layer.inputScale = element.getScale();
+    layer.inputZeroPoint = element.getZeroPoint();
+    layer.clipRange = std::make_pair(
+        element.getScale() *
+            (element.getStorageTypeMin() - element.getZeroPoint()),
+        element.getScale() *
+            (element.getStorageTypeMax() - element.getZeroPoint()));
+  }
+}
+
+/// The median of `runs` timed runs of `model` on one thread, on the first
+/// sample of `dataDir`, in seconds.
+static Expected<double> timeModel(quantc::LoadedModel &model, StringRef dataDir,
+                                  int runs) {
+  if (Error error = model.setThreads(1))
+    return error;
+  Expected<std::vector<std::string>> samples =
+      quantc::listCalibrationSamples(dataDir, model.getInputs().size());
+  if (!samples)
+    return samples.takeError();
+  Expected<std::vector<quantc::HostTensor>> args =
+      quantc::readCalibrationSample(samples->front(), model.getInputs());
+  if (!args)
+    return args.takeError();
+  std::vector<double> times;
+  for (int run = 0; run <= runs; ++run) {
+    auto start = std::chrono::steady_clock::now();
+    Expected<std::vector<quantc::HostTensor>> outputs = model.run(*args);
+    if (!outputs)
+      return outputs.takeError();
+    if (run > 0)
+      times.push_back(std::chrono::duration<double>(
+                          std::chrono::steady_clock::now() - start)
+                          .count());
+  }
+  std::sort(times.begin(), times.end());
+  return times[times.size() / 2];
+}
+
+/// quantc report: quantizes the model as --quantize (or the analysis) and
+/// --precision-plan say, reads back from the IR how each analysed layer
+/// was quantized, adds its calibrated input histogram and its errors from
+/// the analysis, times the compiled model on a sample of --data, and
+/// writes the HTML page and a terminal summary.
+static int runReport(MLIRContext &context) {
+  Expected<quantc::Analysis> analysis =
+      quantc::readAnalysisJSON(reportAnalysis);
+  if (!analysis)
+    return fail(analysis.takeError());
+  QuantizeMode mode = quantizeMode;
+  if (!quantizeMode.getNumOccurrences())
+    for (QuantizeMode candidate :
+         {QuantizeMode::Static, QuantizeMode::Dynamic, QuantizeMode::WeightOnly,
+          QuantizeMode::Codebook})
+      if (getQuantizeModeName(candidate) == analysis->quantize)
+        mode = candidate;
+  if (mode == QuantizeMode::None) {
+    errs() << "quantc: error: name the quantization with --quantize\n";
+    return 1;
+  }
+  SmallString<128> scratch;
+  if (std::error_code ec =
+          sys::fs::createUniqueDirectory("quantc-report", scratch)) {
+    errs() << "quantc: error: cannot create a temporary folder: "
+           << ec.message() << "\n";
+    return 1;
+  }
+  auto cleanup =
+      llvm::scope_exit([&] { sys::fs::remove_directories(scratch); });
+  // The histograms come from a statistics file: a calibration folder is
+  // calibrated first.
+  std::optional<llvm::StringMap<quantc::CalibratedTensor>> stats;
+  if (!calibrationDir.empty()) {
+    if (sys::fs::is_directory(calibrationDir)) {
+      SmallString<128> statsPath(scratch);
+      sys::path::append(statsPath, "stats.json");
+      if (calibrateTo(context, calibrationDir, statsPath))
+        return 1;
+      calibrationDir.setValue(std::string(statsPath));
+    }
+    Expected<llvm::StringMap<quantc::CalibratedTensor>> read =
+        quantc::readCalibrationFile(calibrationDir);
+    if (!read)
+      return fail(read.takeError());
+    stats = std::move(*read);
+  }
+  FailureOr<OwningOpRef<ModuleOp>> module =
+      importQuantized(context, mode, "forward");
+  if (failed(module))
+    return 1;
+  auto func = (**module).lookupSymbol<func::FuncOp>("forward");
+
+  quantc::Report report;
+  report.model = inputPath;
+  report.quantize = getQuantizeModeName(mode).str();
+  report.samples = analysis->samples;
+  llvm::StringMap<size_t> byNode;
+  for (const quantc::LayerSensitivity &layer : analysis->layers) {
+    byNode[layer.node] = report.layers.size();
+    quantc::ReportLayer entry;
+    entry.layer = layer;
+    report.layers.push_back(std::move(entry));
+  }
+  func.walk([&](Operation *op) {
+    auto it = byNode.find(quantc::getNodeName(op->getLoc()));
+    if (it != byNode.end())
+      describeQuantizedLayer(op, report.layers[it->second]);
+  });
+  // Each layer's input histogram, under the calibration key its input has
+  // in the model before quantization (passes add ops under a node's name,
+  // which renumbers the keys after).
+  if (stats) {
+    FailureOr<OwningOpRef<ModuleOp>> plain = importModel(context, "forward");
+    if (failed(plain))
+      return 1;
+    auto plainFunc = (**plain).lookupSymbol<func::FuncOp>("forward");
+    llvm::DenseMap<mlir::Value, std::string> keys =
+        quantc::getCalibrationKeys(plainFunc);
+    for (Operation *op : quantc::getWeightedContractions(plainFunc)) {
+      auto it = byNode.find(quantc::getNodeName(op->getLoc()));
+      auto key = keys.find(op->getOperand(0));
+      if (it == byNode.end() || key == keys.end())
+        continue;
+      auto tensor = stats->find(key->second);
+      if (tensor == stats->end() || !tensor->second.stats.hasRange())
+        continue;
+      quantc::ReportLayer &layer = report.layers[it->second];
+      layer.histogram = tensor->second.stats.getCounts();
+      layer.histogramMin = tensor->second.stats.getMin();
+      layer.histogramMax = tensor->second.stats.getMax();
+    }
+  }
+  SmallVector<quantc::Precision> precisions;
+  for (const quantc::ReportLayer &layer : report.layers) {
+    precisions.push_back(layer.precision);
+    report.bytes += quantc::getWeightBytes(layer.layer, layer.precision);
+    report.floatBytes +=
+        quantc::getWeightBytes(layer.layer, quantc::Precision::Float);
+    report.predictedSeconds +=
+        quantc::estimateSeconds(layer.layer, layer.precision);
+  }
+  report.predictedSQNR = quantc::predictSQNR(*analysis, precisions);
+  if (!precisionPlan.empty()) {
+    // A plan of quantc analyze records its measured SQNR.
+    ErrorOr<std::unique_ptr<MemoryBuffer>> buffer =
+        MemoryBuffer::getFile(precisionPlan);
+    Expected<json::Value> value = buffer ? json::parse((*buffer)->getBuffer())
+                                         : Expected<json::Value>(nullptr);
+    if (!value)
+      consumeError(value.takeError());
+    else if (const json::Object *root = value->getAsObject())
+      if (std::optional<double> measured = root->getNumber("measured_sqnr_db"))
+        report.measuredSQNR = *measured;
+  } else if (llvm::all_equal(precisions) &&
+             analysis->uniform.count(precisions.front())) {
+    report.measuredSQNR = analysis->uniform[precisions.front()].getSQNR();
+  }
+
+  // The compiled model, timed on one thread on the first sample.
+  if (!analysisData.empty()) {
+    SmallString<128> library(scratch);
+    sys::path::append(library, "libreport.so");
+    Expected<quantc::NamedTarget> host = quantc::resolveTarget("native");
+    if (!host)
+      return fail(host.takeError());
+    if (int status = compileModule(**module, EmitKind::SharedLibrary, library,
+                                   *host, /*integer=*/false))
+      return status;
+    uint64_t size = 0;
+    if (!sys::fs::file_size(library, size))
+      report.libraryBytes = size;
+    Expected<std::unique_ptr<quantc::LoadedModel>> model =
+        quantc::LoadedModel::load(library);
+    if (!model)
+      return fail(model.takeError());
+    Expected<double> seconds = timeModel(**model, analysisData, 10);
+    if (!seconds)
+      return fail(seconds.takeError());
+    report.measuredSeconds = *seconds;
+  }
+
+  if (writeOutput(outputPath, [&](raw_pwrite_stream &os) {
+        quantc::writeReportHTML(os, report);
+        return success();
+      }))
+    return 1;
+  quantc::writeReportSummary(outs(), report);
+  return 0;
+}
+
 static cl::opt<std::string> generateLibrary(cl::Positional,
                                             cl::desc("<libNAME.so>"),
                                             cl::Required,
@@ -1700,6 +1952,8 @@ int main(int argc, char **argv) {
     return runCalibrate(context);
   if (analyzeCommand)
     return runAnalyze(context);
+  if (reportCommand)
+    return runReport(context);
   if (generateCommand)
     return runGenerate();
   if (listOpsCommand)
