@@ -120,7 +120,8 @@ class Compiled(CompiledModel):
 
 def compile(model, quantize="none", calibration=None, calibration_method=None,
             per_channel=True, bits=8, group_size=0, target="native",
-            input_shapes=None, output=None, threads=0, extra_options=()):
+            input_shapes=None, output=None, threads=0, precision_plan=None,
+            extra_options=()):
     """Compiles `model` (an ONNX file's path or an onnx.ModelProto) with
     `quantc compile` and loads the library.
 
@@ -137,6 +138,8 @@ def compile(model, quantize="none", calibration=None, calibration_method=None,
     input_shapes: {name: shape} for inputs with dynamic dimensions.
     output: where to write the library; a temporary folder if None.
     threads: the threads the loaded model runs on (0: one a core).
+    precision_plan: a precision plan file (quantc.analyze writes one;
+        docs/mixed-precision.md) giving layers fp32, int8 or int4.
     Returns the loaded model; raises QuantcError with the compiler's
     message if it refuses the model.
     """
@@ -183,6 +186,8 @@ def compile(model, quantize="none", calibration=None, calibration_method=None,
         command += ["--group-size", str(group_size)]
     for name, shape in (input_shapes or {}).items():
         command += ["--input-shape", f"{name}=" + ",".join(str(d) for d in shape)]
+    if precision_plan is not None:
+        command += ["--precision-plan", os.fspath(precision_plan)]
     command += list(extra_options)
     result = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)

@@ -91,6 +91,11 @@ static cl::SubCommand reportCommand(
               "scales, clipping range against the input's histogram, SQNR "
               "and weight bytes; overall size and latency");
 
+static cl::SubCommand planCommand(
+    "plan", "Search an analysis of quantc analyze for the smallest (or "
+            "fastest) precision plan within an SQNR budget, without "
+            "measuring it");
+
 static cl::SubCommand generateCommand(
     "generate", "Generate text with a compiled byte-level decoder that has a "
                 "key/value cache (docs/llm.md)");
@@ -262,7 +267,7 @@ static cl::list<std::string> planPrecisions(
     "plan-precisions",
     cl::desc("The precisions --min-sqnr may give a layer (default "
              "fp32 and those of --precisions)"),
-    cl::CommaSeparated, cl::sub(analyzeCommand));
+    cl::CommaSeparated, cl::sub(analyzeCommand), cl::sub(planCommand));
 static cl::opt<unsigned>
     maxSamples("max-samples",
                cl::desc("Measure on the first N samples only (0, the "
@@ -273,11 +278,20 @@ static cl::opt<double>
             cl::desc("Search for the smallest (or fastest) plan whose output "
                      "SQNR is at least this many dB, and write it to "
                      "--plan-output"),
-            cl::init(-1), cl::sub(analyzeCommand));
+            cl::init(-1), cl::sub(analyzeCommand), cl::sub(planCommand));
 static cl::opt<std::string>
     planOutput("plan-output",
                cl::desc("Where --min-sqnr writes the precision plan"),
-               cl::value_desc("file"), cl::sub(analyzeCommand));
+               cl::value_desc("file"), cl::sub(analyzeCommand), cl::sub(planCommand));
+static cl::opt<std::string>
+    saveLibrary("save-library",
+                cl::desc("Keep the switched library the analysis ran, as "
+                         "DIR/libanalysis.so (its last input, qnn_precision, "
+                         "chooses each layer's precision)"),
+                cl::value_desc("dir"), cl::sub(analyzeCommand));
+static cl::opt<std::string> planAnalysis(cl::Positional,
+                                         cl::desc("<analysis.json>"),
+                                         cl::Required, cl::sub(planCommand));
 static cl::opt<std::string> reportAnalysis(
     "analysis", cl::desc("The analysis of quantc analyze (JSON)"),
     cl::value_desc("file"), cl::Required, cl::sub(reportCommand));
@@ -285,7 +299,7 @@ static cl::opt<std::string>
     objectiveName("objective",
                   cl::desc("What the plan minimizes: size (weight bytes, the "
                            "default) or latency (a roofline estimate)"),
-                  cl::init("size"), cl::sub(analyzeCommand));
+                  cl::init("size"), cl::sub(analyzeCommand), cl::sub(planCommand));
 
 enum class EmitKind { MLIR, LLVM, Object, SharedLibrary };
 static cl::opt<EmitKind> emitKind(
@@ -1398,6 +1412,61 @@ static std::string formatDecibels(double value) {
   return formatv("{0:F2}", value).str();
 }
 
+/// The precisions --plan-precisions allows (fp32 and the `measured` ones
+/// by default), or none after an error message.
+static std::optional<std::vector<quantc::Precision>>
+getPlanPrecisions(ArrayRef<quantc::Precision> measured) {
+  std::vector<quantc::Precision> allowed;
+  for (const std::string &name : planPrecisions) {
+    std::optional<quantc::Precision> precision = quantc::parsePrecision(name);
+    if (!precision || (*precision != quantc::Precision::Float &&
+                       !llvm::is_contained(measured, *precision))) {
+      errs() << "quantc: error: --plan-precisions takes fp32 and the "
+                "precisions measured, not '"
+             << name << "'\n";
+      return std::nullopt;
+    }
+    allowed.push_back(*precision);
+  }
+  if (allowed.empty()) {
+    allowed = {quantc::Precision::Float};
+    llvm::append_range(allowed, measured);
+  }
+  if (objectiveName != "size" && objectiveName != "latency") {
+    errs() << "quantc: error: --objective must be size or latency\n";
+    return std::nullopt;
+  }
+  return allowed;
+}
+
+/// quantc plan: the search of quantc analyze --min-sqnr on an analysis
+/// file, predicted only.
+static int runPlan() {
+  Expected<quantc::Analysis> analysis = quantc::readAnalysisJSON(planAnalysis);
+  if (!analysis)
+    return fail(analysis.takeError());
+  std::optional<std::vector<quantc::Precision>> allowed =
+      getPlanPrecisions(analysis->precisions);
+  if (!allowed)
+    return 1;
+  if (!minSQNR.getNumOccurrences()) {
+    errs() << "quantc: error: state the budget with --min-sqnr DB\n";
+    return 1;
+  }
+  Expected<quantc::PrecisionChoice> choice = quantc::searchPrecisions(
+      *analysis, *allowed, minSQNR,
+      objectiveName == "size" ? quantc::Objective::Size
+                              : quantc::Objective::Latency);
+  if (!choice)
+    return fail(choice.takeError());
+  return writeOutput(planOutput.empty() ? "-" : StringRef(planOutput),
+                     [&](raw_pwrite_stream &os) {
+                       quantc::writePrecisionPlan(os, *analysis, *choice,
+                                                  minSQNR, std::nullopt);
+                       return success();
+                     });
+}
+
 /// quantc analyze: compiles the model once with every contraction switchable
 /// between float and each of --precisions, measures each one alone, all but
 /// one, and each precision everywhere, writes the analysis and, with
@@ -1425,26 +1494,10 @@ static int runAnalyze(MLIRContext &context) {
   }
   if (precisions.empty())
     precisions = {quantc::Precision::Int8, quantc::Precision::Int4};
-  std::vector<quantc::Precision> allowed;
-  for (const std::string &name : planPrecisions) {
-    std::optional<quantc::Precision> precision = quantc::parsePrecision(name);
-    if (!precision || (*precision != quantc::Precision::Float &&
-                       !llvm::is_contained(precisions, *precision))) {
-      errs() << "quantc: error: --plan-precisions takes fp32 and the "
-                "--precisions measured, not '"
-             << name << "'\n";
-      return 1;
-    }
-    allowed.push_back(*precision);
-  }
-  if (allowed.empty()) {
-    allowed = {quantc::Precision::Float};
-    llvm::append_range(allowed, precisions);
-  }
-  if (objectiveName != "size" && objectiveName != "latency") {
-    errs() << "quantc: error: --objective must be size or latency\n";
+  std::optional<std::vector<quantc::Precision>> allowed =
+      getPlanPrecisions(precisions);
+  if (!allowed)
     return 1;
-  }
   if (minSQNR.getNumOccurrences() && planOutput.empty()) {
     errs() << "quantc: error: --min-sqnr writes its plan to --plan-output "
               "FILE\n";
@@ -1506,6 +1559,15 @@ static int runAnalyze(MLIRContext &context) {
   if (int status = compileModule(**module, EmitKind::SharedLibrary, library,
                                  *host, /*integer=*/false))
     return status;
+  if (!saveLibrary.empty()) {
+    SmallString<128> kept(saveLibrary);
+    sys::path::append(kept, "libanalysis.so");
+    if (std::error_code ec = sys::fs::create_directories(saveLibrary);
+        ec || (ec = sys::fs::copy_file(library, kept))) {
+      errs() << kept << ": error: cannot write: " << ec.message() << "\n";
+      return 1;
+    }
+  }
   Expected<std::unique_ptr<quantc::LoadedModel>> model =
       quantc::LoadedModel::load(library);
   if (!model)
@@ -1569,7 +1631,7 @@ static int runAnalyze(MLIRContext &context) {
   double measured = 0;
   for (int attempt = 0; attempt < 5; ++attempt) {
     Expected<quantc::PrecisionChoice> choice =
-        quantc::searchPrecisions(analysis, allowed, target, objective);
+        quantc::searchPrecisions(analysis, *allowed, target, objective);
     if (!choice)
       return fail(choice.takeError());
     Expected<std::vector<quantc::OutputError>> errors = quantc::measureSettings(
@@ -1952,6 +2014,8 @@ int main(int argc, char **argv) {
     return runCalibrate(context);
   if (analyzeCommand)
     return runAnalyze(context);
+  if (planCommand)
+    return runPlan();
   if (reportCommand)
     return runReport(context);
   if (generateCommand)
