@@ -16,7 +16,7 @@ BUILD_DIR ?= build
 ASAN_BUILD_DIR ?= build-asan
 BUILD_TYPE ?= Release
 
-.PHONY: all deps build models check conformance bench bench-kernels accuracy demo check-asan build-asan clean fashion-mnist-model tiny-gpt-model llm-accuracy llm-bench
+.PHONY: all deps build models check conformance bench bench-kernels accuracy demo check-asan build-asan clean fashion-mnist-model tiny-gpt-model llm-accuracy llm-bench mixed-precision
 
 all: build
 
@@ -93,6 +93,13 @@ fashion-mnist-model:
 llm-accuracy: build
 	@PYTHONPATH=python /usr/bin/python3 bench/llm_accuracy.py $(BUILD_DIR)/bin/quantc \
 	  examples/tiny-gpt $(BUILD_DIR)/llm-accuracy --output docs/accuracy.md
+
+# make mixed-precision writes the table of mixed-precision plans against
+# uniform settings (PP-OCR rec and the tiny GPT) into docs/accuracy.md.
+mixed-precision: build models
+	@PYTHONPATH=python /usr/bin/python3 bench/mixed_precision.py $(BUILD_DIR)/bin/quantc \
+	  .cache/models/ocr-models-1.4.2 /usr/share/doc/opencv-doc/examples/data \
+	  examples/tiny-gpt $(BUILD_DIR)/mixed-precision --output docs/accuracy.md
 
 llm-bench: build
 	@scripts/install-deps.sh --training

@@ -91,10 +91,11 @@ static cl::SubCommand reportCommand(
               "scales, clipping range against the input's histogram, SQNR "
               "and weight bytes; overall size and latency");
 
-static cl::SubCommand planCommand(
-    "plan", "Search an analysis of quantc analyze for the smallest (or "
-            "fastest) precision plan within an SQNR budget, without "
-            "measuring it");
+static cl::SubCommand
+    planCommand("plan",
+                "Search an analysis of quantc analyze for the smallest (or "
+                "fastest) precision plan within an SQNR budget, without "
+                "measuring it");
 
 static cl::SubCommand generateCommand(
     "generate", "Generate text with a compiled byte-level decoder that has a "
@@ -279,10 +280,9 @@ static cl::opt<double>
                      "SQNR is at least this many dB, and write it to "
                      "--plan-output"),
             cl::init(-1), cl::sub(analyzeCommand), cl::sub(planCommand));
-static cl::opt<std::string>
-    planOutput("plan-output",
-               cl::desc("Where --min-sqnr writes the precision plan"),
-               cl::value_desc("file"), cl::sub(analyzeCommand), cl::sub(planCommand));
+static cl::opt<std::string> planOutput(
+    "plan-output", cl::desc("Where --min-sqnr writes the precision plan"),
+    cl::value_desc("file"), cl::sub(analyzeCommand), cl::sub(planCommand));
 static cl::opt<std::string>
     saveLibrary("save-library",
                 cl::desc("Keep the switched library the analysis ran, as "
@@ -299,7 +299,8 @@ static cl::opt<std::string>
     objectiveName("objective",
                   cl::desc("What the plan minimizes: size (weight bytes, the "
                            "default) or latency (a roofline estimate)"),
-                  cl::init("size"), cl::sub(analyzeCommand), cl::sub(planCommand));
+                  cl::init("size"), cl::sub(analyzeCommand),
+                  cl::sub(planCommand));
 
 enum class EmitKind { MLIR, LLVM, Object, SharedLibrary };
 static cl::opt<EmitKind> emitKind(
@@ -810,6 +811,39 @@ static int compileModule(ModuleOp module, EmitKind kind, StringRef output,
                            target, glueVariants);
 }
 
+/// Creates a temporary folder whose name starts with `prefix`, into
+/// `path`. The error is reported.
+static LogicalResult createScratchFolder(StringRef prefix,
+                                         SmallVectorImpl<char> &path) {
+  if (std::error_code ec = sys::fs::createUniqueDirectory(prefix, path)) {
+    errs() << "quantc: error: cannot create a temporary folder: "
+           << ec.message() << "\n";
+    return failure();
+  }
+  return success();
+}
+
+/// Compiles `module` into the shared library `library` for this machine,
+/// whatever --target says, and loads it. Errors are reported.
+static FailureOr<std::unique_ptr<quantc::LoadedModel>>
+compileForHost(ModuleOp module, StringRef library) {
+  Expected<quantc::NamedTarget> host = quantc::resolveTarget("native");
+  if (!host) {
+    errs() << "quantc: error: " << toString(host.takeError()) << "\n";
+    return failure();
+  }
+  if (compileModule(module, EmitKind::SharedLibrary, library, *host,
+                    /*integer=*/false))
+    return failure();
+  Expected<std::unique_ptr<quantc::LoadedModel>> model =
+      quantc::LoadedModel::load(library);
+  if (!model) {
+    errs() << "quantc: error: " << toString(model.takeError()) << "\n";
+    return failure();
+  }
+  return std::move(*model);
+}
+
 /// Calibration: imports the model, instruments it (qnn-instrument),
 /// compiles it into a scratch library, runs it over the calibration set in
 /// `dataDir` and writes the statistics to `statsPath`.
@@ -841,32 +875,16 @@ static int calibrateTo(MLIRContext &context, StringRef dataDir,
       func->getAttrOfType<IntegerAttr>(quantc::kInstrumentedAttrName).getInt();
 
   SmallString<128> scratch, library;
-  if (std::error_code ec =
-          sys::fs::createUniqueDirectory("quantc-calibrate", scratch)) {
-    errs() << "quantc: error: cannot create a temporary folder: "
-           << ec.message() << "\n";
+  if (failed(createScratchFolder("quantc-calibrate", scratch)))
     return 1;
-  }
   auto cleanup =
       llvm::scope_exit([&] { sys::fs::remove_directories(scratch); });
   library = scratch;
   sys::path::append(library, "libcalibration.so");
-  // The calibration library runs here, whatever --target says.
-  Expected<quantc::NamedTarget> host = quantc::resolveTarget("native");
-  if (!host) {
-    errs() << "quantc: error: " << toString(host.takeError()) << "\n";
+  FailureOr<std::unique_ptr<quantc::LoadedModel>> model =
+      compileForHost(**module, library);
+  if (failed(model))
     return 1;
-  }
-  if (int status =
-          compileModule(**module, EmitKind::SharedLibrary, library, *host,
-                        /*integer=*/false))
-    return status;
-  Expected<std::unique_ptr<quantc::LoadedModel>> model =
-      quantc::LoadedModel::load(library);
-  if (!model) {
-    errs() << "quantc: error: " << toString(model.takeError()) << "\n";
-    return 1;
-  }
 
   bool terminal = sys::Process::StandardErrIsDisplayed();
   auto progress = [&](int pass, size_t done, size_t total) {
@@ -1063,12 +1081,8 @@ importQuantized(MLIRContext &context, QuantizeMode quantizeMode,
     return failure();
   }
   SmallString<128> scratch, stats;
-  if (std::error_code ec =
-          sys::fs::createUniqueDirectory("quantc-quantize", scratch)) {
-    errs() << "quantc: error: cannot create a temporary folder: "
-           << ec.message() << "\n";
+  if (failed(createScratchFolder("quantc-quantize", scratch)))
     return failure();
-  }
   auto cleanup =
       llvm::scope_exit([&] { sys::fs::remove_directories(scratch); });
   // A statistics file of quantc calibrate is used as it is; a folder is a
@@ -1543,22 +1557,16 @@ static int runAnalyze(MLIRContext &context) {
   }
 
   SmallString<128> scratch, library;
-  if (std::error_code ec =
-          sys::fs::createUniqueDirectory("quantc-analyze", scratch)) {
-    errs() << "quantc: error: cannot create a temporary folder: "
-           << ec.message() << "\n";
+  if (failed(createScratchFolder("quantc-analyze", scratch)))
     return 1;
-  }
   auto cleanup =
       llvm::scope_exit([&] { sys::fs::remove_directories(scratch); });
   library = scratch;
   sys::path::append(library, "libanalysis.so");
-  Expected<quantc::NamedTarget> host = quantc::resolveTarget("native");
-  if (!host)
-    return fail(host.takeError());
-  if (int status = compileModule(**module, EmitKind::SharedLibrary, library,
-                                 *host, /*integer=*/false))
-    return status;
+  FailureOr<std::unique_ptr<quantc::LoadedModel>> model =
+      compileForHost(**module, library);
+  if (failed(model))
+    return 1;
   if (!saveLibrary.empty()) {
     SmallString<128> kept(saveLibrary);
     sys::path::append(kept, "libanalysis.so");
@@ -1568,10 +1576,6 @@ static int runAnalyze(MLIRContext &context) {
       return 1;
     }
   }
-  Expected<std::unique_ptr<quantc::LoadedModel>> model =
-      quantc::LoadedModel::load(library);
-  if (!model)
-    return fail(model.takeError());
 
   bool terminal = sys::Process::StandardErrIsDisplayed();
   auto progress = [&](StringRef what) {
@@ -1776,12 +1780,8 @@ static int runReport(MLIRContext &context) {
     return 1;
   }
   SmallString<128> scratch;
-  if (std::error_code ec =
-          sys::fs::createUniqueDirectory("quantc-report", scratch)) {
-    errs() << "quantc: error: cannot create a temporary folder: "
-           << ec.message() << "\n";
+  if (failed(createScratchFolder("quantc-report", scratch)))
     return 1;
-  }
   auto cleanup =
       llvm::scope_exit([&] { sys::fs::remove_directories(scratch); });
   // The histograms come from a statistics file: a calibration folder is
@@ -1877,19 +1877,13 @@ static int runReport(MLIRContext &context) {
   if (!analysisData.empty()) {
     SmallString<128> library(scratch);
     sys::path::append(library, "libreport.so");
-    Expected<quantc::NamedTarget> host = quantc::resolveTarget("native");
-    if (!host)
-      return fail(host.takeError());
-    if (int status = compileModule(**module, EmitKind::SharedLibrary, library,
-                                   *host, /*integer=*/false))
-      return status;
+    FailureOr<std::unique_ptr<quantc::LoadedModel>> model =
+        compileForHost(**module, library);
+    if (failed(model))
+      return 1;
     uint64_t size = 0;
     if (!sys::fs::file_size(library, size))
       report.libraryBytes = size;
-    Expected<std::unique_ptr<quantc::LoadedModel>> model =
-        quantc::LoadedModel::load(library);
-    if (!model)
-      return fail(model.takeError());
     Expected<double> seconds = timeModel(**model, analysisData, 10);
     if (!seconds)
       return fail(seconds.takeError());
