@@ -23,7 +23,9 @@ the budget alone.
 
 Each row gives the metric, whether the SQNR meets the budget, the library's
 bytes and its median run time on one thread (rec: one line; gpt: a decode
-step with a cache of 128). Writes a Markdown table to standard output or
+step with a cache of 128). Under the table, the plan's run time as the
+latency model of `quantc analyze --measure-latency` predicts it and as
+measured. Writes a Markdown table to standard output or
 into --output between the markers "<!-- mixed precision table: begin/end
 -->" (docs/accuracy.md has them).
 
@@ -62,7 +64,8 @@ def analyze(quantc_bin, model, work, options, budget):
     plan = os.path.join(work, "plan.json")
     started = time.time()
     subprocess.run([quantc_bin, "analyze", model, "-o", analysis, "--min-sqnr", str(budget),
-                    "--plan-output", plan, "--max-samples", str(ANALYSIS_SAMPLES)] + options,
+                    "--plan-output", plan, "--max-samples", str(ANALYSIS_SAMPLES),
+                    "--measure-latency"] + options,
                    check=True, stdout=sys.stderr)
     print(f"analysis: {time.time() - started:.0f} s", file=sys.stderr)
     return plan, json.load(open(plan))
@@ -206,6 +209,11 @@ def main():
         meets = "yes" if value >= budget else "no"
         table.append(f"| {model} | {name} | {value:.2f} | {meets} (>= {budget:g}) | {metric} "
                      f"| {size} | {latency:.3f} |")
+    table.append("")
+    for key, (budget, plan) in budgets.items():
+        table.append(f"- {key}: the plan's run time predicted by the latency model "
+                     f"{1e3 * plan['predicted_seconds']:.3f} ms, measured by quantc analyze "
+                     f"{1e3 * plan['measured_seconds']:.3f} ms (first calibration sample).")
     emit_table(args.output, "mixed precision", "\n".join(table) + "\n")
     return 0
 

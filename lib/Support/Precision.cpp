@@ -112,6 +112,9 @@ void quantc::writeAnalysisJSON(raw_ostream &os, const Analysis &analysis) {
       object["all_but_this"] = toJSON(*layer.allButThis);
     layers.push_back(std::move(object));
   }
+  json::Object measured;
+  for (auto &[precision, seconds] : analysis.measuredSeconds)
+    measured[getPrecisionName(precision)] = seconds;
   json::Object root{{"model", analysis.model},
                     {"quantize", analysis.quantize},
                     {"samples", int64_t(analysis.samples)},
@@ -119,6 +122,8 @@ void quantc::writeAnalysisJSON(raw_ostream &os, const Analysis &analysis) {
                     {"precisions", std::move(precisions)},
                     {"uniform", std::move(uniform)},
                     {"layers", std::move(layers)}};
+  if (!measured.empty())
+    root["measured_seconds"] = std::move(measured);
   os << formatv("{0:2}", json::Value(std::move(root))) << "\n";
 }
 
@@ -206,6 +211,15 @@ Expected<Analysis> quantc::readAnalysisJSON(StringRef path) {
     }
     return Error::success();
   };
+  if (const json::Object *measured = root->getObject("measured_seconds"))
+    for (auto &[key, value] : *measured) {
+      std::optional<Precision> precision = parsePrecision(key);
+      std::optional<double> seconds = value.getAsNumber();
+      if (!precision || !seconds)
+        return malformed(path, "measured_seconds." + key.str() +
+                                   " is not a time in seconds");
+      analysis.measuredSeconds[*precision] = *seconds;
+    }
   if (Error error =
           readErrors(root->getObject("uniform"), analysis.uniform, "uniform"))
     return error;
@@ -295,14 +309,37 @@ double quantc::predictSQNR(const Analysis &analysis,
   return 10 * std::log10(analysis.signalPower / noise);
 }
 
+double quantc::getLatencyScale(const Analysis &analysis, Precision precision) {
+  if (precision == Precision::Default)
+    precision = Precision::Float;
+  auto it = analysis.measuredSeconds.find(precision);
+  if (it == analysis.measuredSeconds.end())
+    return 1;
+  double roofline = 0;
+  for (const LayerSensitivity &layer : analysis.layers)
+    roofline += estimateSeconds(layer, precision);
+  return roofline > 0 ? it->second / roofline : 1;
+}
+
+double quantc::predictSeconds(const Analysis &analysis,
+                              ArrayRef<Precision> precisions) {
+  std::map<Precision, double> scales;
+  double seconds = 0;
+  for (auto [layer, precision] : llvm::zip(analysis.layers, precisions)) {
+    auto [it, inserted] = scales.try_emplace(precision, 0.0);
+    if (inserted)
+      it->second = getLatencyScale(analysis, precision);
+    seconds += it->second * estimateSeconds(layer, precision);
+  }
+  return seconds;
+}
+
 void quantc::evaluateChoice(const Analysis &analysis, PrecisionChoice &choice) {
   choice.predictedSQNR = predictSQNR(analysis, choice.precisions);
-  choice.bytes = choice.seconds = 0;
-  for (auto [layer, precision] :
-       llvm::zip(analysis.layers, choice.precisions)) {
+  choice.bytes = 0;
+  for (auto [layer, precision] : llvm::zip(analysis.layers, choice.precisions))
     choice.bytes += getWeightBytes(layer, precision);
-    choice.seconds += estimateSeconds(layer, precision);
-  }
+  choice.seconds = predictSeconds(analysis, choice.precisions);
 }
 
 Expected<PrecisionChoice> quantc::searchPrecisions(const Analysis &analysis,
@@ -318,9 +355,13 @@ Expected<PrecisionChoice> quantc::searchPrecisions(const Analysis &analysis,
       return createStringError(inconvertibleErrorCode(),
                                "the analysis did not measure %s",
                                getPrecisionName(precision).str().c_str());
+  std::map<Precision, double> scales;
+  for (Precision precision : allowed)
+    scales[precision] = getLatencyScale(analysis, precision);
   auto cost = [&](const LayerSensitivity &layer, Precision precision) {
-    return objective == Objective::Size ? getWeightBytes(layer, precision)
-                                        : estimateSeconds(layer, precision);
+    return objective == Objective::Size
+               ? getWeightBytes(layer, precision)
+               : scales[precision] * estimateSeconds(layer, precision);
   };
   // The noise the budget allows, in `units` steps.
   double budget = analysis.signalPower / std::pow(10.0, minSQNR / 10);
@@ -467,7 +508,8 @@ Expected<PrecisionPlan> quantc::readPrecisionPlan(StringRef path) {
 
 void quantc::writePrecisionPlan(raw_ostream &os, const Analysis &analysis,
                                 const PrecisionChoice &choice, double minSQNR,
-                                std::optional<double> measuredSQNR) {
+                                std::optional<double> measuredSQNR,
+                                std::optional<double> measuredSeconds) {
   json::Array layers;
   for (auto [layer, precision] :
        llvm::zip(analysis.layers, choice.precisions)) {
@@ -484,9 +526,11 @@ void quantc::writePrecisionPlan(raw_ostream &os, const Analysis &analysis,
                     {"min_sqnr_db", minSQNR},
                     {"predicted_sqnr_db", jsonNumber(choice.predictedSQNR)},
                     {"weight_bytes", choice.bytes},
-                    {"estimated_seconds", choice.seconds},
+                    {"predicted_seconds", choice.seconds},
                     {"layers", std::move(layers)}};
   if (measuredSQNR)
     root["measured_sqnr_db"] = jsonNumber(*measuredSQNR);
+  if (measuredSeconds)
+    root["measured_seconds"] = *measuredSeconds;
   os << formatv("{0:2}", json::Value(std::move(root))) << "\n";
 }

@@ -148,8 +148,11 @@ void quantc::writeReportHTML(raw_ostream &os, const Report &report) {
   if (report.measuredSQNR)
     row("output SQNR, measured (dB)", "measured_sqnr",
         number(*report.measuredSQNR));
-  row("latency of the contractions, roofline estimate (ms)", "predicted_ms",
-      number(1e3 * report.predictedSeconds, 4));
+  row(report.latencyMeasured
+          ? "latency of the model, predicted from the layers' rooflines "
+            "scaled by measured uniform runs (ms)"
+          : "latency of the contractions, roofline estimate (ms)",
+      "predicted_ms", number(1e3 * report.predictedSeconds, 4));
   if (report.measuredSeconds)
     row("latency of the model, measured, 1 thread (ms)", "measured_ms",
         number(1e3 * *report.measuredSeconds, 4));

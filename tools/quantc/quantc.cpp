@@ -289,6 +289,12 @@ static cl::opt<std::string>
                          "DIR/libanalysis.so (its last input, qnn_precision, "
                          "chooses each layer's precision)"),
                 cl::value_desc("dir"), cl::sub(analyzeCommand));
+static cl::opt<bool> measureLatency(
+    "measure-latency",
+    cl::desc("Also compile the model with every layer at each precision "
+             "(fp32 too) and with the plan, and time them on one thread on "
+             "the first sample: the latency model's scales and its check"),
+    cl::sub(analyzeCommand));
 static cl::opt<std::string> planAnalysis(cl::Positional,
                                          cl::desc("<analysis.json>"),
                                          cl::Required, cl::sub(planCommand));
@@ -842,6 +848,35 @@ compileForHost(ModuleOp module, StringRef library) {
     return failure();
   }
   return std::move(*model);
+}
+
+/// The median of `runs` timed runs of `model` on one thread, on the first
+/// sample of `dataDir`, in seconds.
+static Expected<double> timeModel(quantc::LoadedModel &model, StringRef dataDir,
+                                  int runs) {
+  if (Error error = model.setThreads(1))
+    return error;
+  Expected<std::vector<std::string>> samples =
+      quantc::listCalibrationSamples(dataDir, model.getInputs().size());
+  if (!samples)
+    return samples.takeError();
+  Expected<std::vector<quantc::HostTensor>> args =
+      quantc::readCalibrationSample(samples->front(), model.getInputs());
+  if (!args)
+    return args.takeError();
+  std::vector<double> times;
+  for (int run = 0; run <= runs; ++run) {
+    auto start = std::chrono::steady_clock::now();
+    Expected<std::vector<quantc::HostTensor>> outputs = model.run(*args);
+    if (!outputs)
+      return outputs.takeError();
+    if (run > 0)
+      times.push_back(std::chrono::duration<double>(
+                          std::chrono::steady_clock::now() - start)
+                          .count());
+  }
+  std::sort(times.begin(), times.end());
+  return times[times.size() / 2];
 }
 
 /// Calibration: imports the model, instruments it (qnn-instrument),
@@ -1481,6 +1516,34 @@ static int runPlan() {
                      });
 }
 
+/// The median time of the model quantized as `mode` says with the
+/// precision plan `plan`, compiled for this machine into `folder`, on one
+/// thread on the first sample of `dataDir`. Errors are reported.
+static FailureOr<double> timePlan(MLIRContext &context, QuantizeMode mode,
+                                  StringRef plan, StringRef folder,
+                                  StringRef name, StringRef dataDir) {
+  FailureOr<OwningOpRef<ModuleOp>> module =
+      importQuantized(context, mode, "forward", [&](OpPassManager &pm) {
+        quantc::MixedPrecisionOptions options;
+        options.planFile = plan.str();
+        pm.addNestedPass<func::FuncOp>(quantc::createMixedPrecision(options));
+      });
+  if (failed(module))
+    return failure();
+  SmallString<128> library(folder);
+  sys::path::append(library, "lib" + name + ".so");
+  FailureOr<std::unique_ptr<quantc::LoadedModel>> model =
+      compileForHost(**module, library);
+  if (failed(model))
+    return failure();
+  Expected<double> seconds = timeModel(**model, dataDir, 10);
+  if (!seconds) {
+    errs() << "quantc: error: " << toString(seconds.takeError()) << "\n";
+    return failure();
+  }
+  return *seconds;
+}
+
 /// quantc analyze: compiles the model once with every contraction switchable
 /// between float and each of --precisions, measures each one alone, all but
 /// one, and each precision everywhere, writes the analysis and, with
@@ -1531,6 +1594,21 @@ static int runAnalyze(MLIRContext &context) {
   if (maxSamples > 0 && samples.size() > maxSamples)
     samples.resize(maxSamples);
 
+  SmallString<128> scratch, library;
+  if (failed(createScratchFolder("quantc-analyze", scratch)))
+    return 1;
+  auto cleanup =
+      llvm::scope_exit([&] { sys::fs::remove_directories(scratch); });
+  // A calibration folder is calibrated once, for every compilation here.
+  if (!calibrationDir.empty() && sys::fs::is_directory(calibrationDir) &&
+      mode == QuantizeMode::Static) {
+    SmallString<128> statsPath(scratch);
+    sys::path::append(statsPath, "stats.json");
+    if (calibrateTo(context, calibrationDir, statsPath))
+      return 1;
+    calibrationDir.setValue(std::string(statsPath));
+  }
+
   FailureOr<OwningOpRef<ModuleOp>> module =
       importQuantized(context, mode, "forward", [&](OpPassManager &pm) {
         quantc::PrecisionSwitchesOptions options;
@@ -1556,11 +1634,6 @@ static int runAnalyze(MLIRContext &context) {
     return 1;
   }
 
-  SmallString<128> scratch, library;
-  if (failed(createScratchFolder("quantc-analyze", scratch)))
-    return 1;
-  auto cleanup =
-      llvm::scope_exit([&] { sys::fs::remove_directories(scratch); });
   library = scratch;
   sys::path::append(library, "libanalysis.so");
   FailureOr<std::unique_ptr<quantc::LoadedModel>> model =
@@ -1594,6 +1667,23 @@ static int runAnalyze(MLIRContext &context) {
   if (Error error = quantc::analyzeLayers(**model, samples, analysis,
                                           progress("measuring layers")))
     return fail(std::move(error));
+  if (measureLatency) {
+    std::vector<quantc::Precision> timed = {quantc::Precision::Float};
+    llvm::append_range(timed, precisions);
+    for (quantc::Precision precision : timed) {
+      StringRef name = quantc::getPrecisionName(precision);
+      SmallString<128> plan(scratch);
+      sys::path::append(plan, "uniform-" + name + ".json");
+      if (failed(writeFileAtomically(plan, "{\"default\": \"" + name.str() +
+                                               "\", \"layers\": []}\n")))
+        return 1;
+      FailureOr<double> seconds =
+          timePlan(context, mode, plan, scratch, name, dataDir);
+      if (failed(seconds))
+        return 1;
+      analysis.measuredSeconds[precision] = *seconds;
+    }
+  }
   if (writeOutput(outputPath, [&](raw_pwrite_stream &os) {
         quantc::writeAnalysisJSON(os, analysis);
         return success();
@@ -1621,6 +1711,9 @@ static int runAnalyze(MLIRContext &context) {
        << formatv("{0:F6}", uniform.cosine) << ", max error "
        << formatv("{0:G4}", uniform.maxError) << "\n";
   }
+  for (auto [precision, seconds] : analysis.measuredSeconds)
+    os << "every layer " << quantc::getPrecisionName(precision) << ": "
+       << formatv("{0:F3}", 1e3 * seconds) << " ms a run (1 thread)\n";
   os << "(" << analysis.samples << " samples)\n";
   if (!minSQNR.getNumOccurrences())
     return 0;
@@ -1649,9 +1742,24 @@ static int runAnalyze(MLIRContext &context) {
       break;
     target += minSQNR - measured + 0.1;
   }
+  std::optional<double> planSeconds;
+  if (measureLatency) {
+    SmallString<128> plan(scratch);
+    sys::path::append(plan, "plan.json");
+    std::string text;
+    raw_string_ostream planText(text);
+    quantc::writePrecisionPlan(planText, analysis, *best, minSQNR, measured);
+    if (failed(writeFileAtomically(plan, text)))
+      return 1;
+    FailureOr<double> seconds =
+        timePlan(context, mode, plan, scratch, "plan", dataDir);
+    if (failed(seconds))
+      return 1;
+    planSeconds = *seconds;
+  }
   if (writeOutput(planOutput, [&](raw_pwrite_stream &planStream) {
         quantc::writePrecisionPlan(planStream, analysis, *best, minSQNR,
-                                   measured);
+                                   measured, planSeconds);
         return success();
       }))
     return 1;
@@ -1663,7 +1771,11 @@ static int runAnalyze(MLIRContext &context) {
     os << " " << count << " " << quantc::getPrecisionName(precision);
   os << "; predicted " << formatDecibels(best->predictedSQNR)
      << " dB, measured " << formatDecibels(measured) << " dB; weights "
-     << formatv("{0:F0}", best->bytes) << " bytes\n";
+     << formatv("{0:F0}", best->bytes) << " bytes";
+  if (planSeconds)
+    os << "; latency predicted " << formatv("{0:F3}", 1e3 * best->seconds)
+       << " ms, measured " << formatv("{0:F3}", 1e3 * *planSeconds) << " ms";
+  os << "\n";
   if (measured < minSQNR) {
     errs() << "quantc: error: the plan measures " << formatDecibels(measured)
            << " dB, below the budget of " << formatDecibels(minSQNR)
@@ -1727,35 +1839,6 @@ static void describeQuantizedLayer(Operation *op, quantc::ReportLayer &layer) {
         element.getScale() *
             (element.getStorageTypeMax() - element.getZeroPoint()));
   }
-}
-
-/// The median of `runs` timed runs of `model` on one thread, on the first
-/// sample of `dataDir`, in seconds.
-static Expected<double> timeModel(quantc::LoadedModel &model, StringRef dataDir,
-                                  int runs) {
-  if (Error error = model.setThreads(1))
-    return error;
-  Expected<std::vector<std::string>> samples =
-      quantc::listCalibrationSamples(dataDir, model.getInputs().size());
-  if (!samples)
-    return samples.takeError();
-  Expected<std::vector<quantc::HostTensor>> args =
-      quantc::readCalibrationSample(samples->front(), model.getInputs());
-  if (!args)
-    return args.takeError();
-  std::vector<double> times;
-  for (int run = 0; run <= runs; ++run) {
-    auto start = std::chrono::steady_clock::now();
-    Expected<std::vector<quantc::HostTensor>> outputs = model.run(*args);
-    if (!outputs)
-      return outputs.takeError();
-    if (run > 0)
-      times.push_back(std::chrono::duration<double>(
-                          std::chrono::steady_clock::now() - start)
-                          .count());
-  }
-  std::sort(times.begin(), times.end());
-  return times[times.size() / 2];
 }
 
 /// quantc report: quantizes the model as --quantize (or the analysis) and
@@ -1853,9 +1936,9 @@ static int runReport(MLIRContext &context) {
     report.bytes += quantc::getWeightBytes(layer.layer, layer.precision);
     report.floatBytes +=
         quantc::getWeightBytes(layer.layer, quantc::Precision::Float);
-    report.predictedSeconds +=
-        quantc::estimateSeconds(layer.layer, layer.precision);
   }
+  report.predictedSeconds = quantc::predictSeconds(*analysis, precisions);
+  report.latencyMeasured = !analysis->measuredSeconds.empty();
   report.predictedSQNR = quantc::predictSQNR(*analysis, precisions);
   if (!precisionPlan.empty()) {
     // A plan of quantc analyze records its measured SQNR.

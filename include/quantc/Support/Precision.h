@@ -90,6 +90,10 @@ struct Analysis {
   std::vector<LayerSensitivity> layers;
   /// Mean square of the float outputs.
   double signalPower = 0;
+  /// With --measure-latency: the median time of one run of the model
+  /// compiled with every layer at each precision (fp32 too), on one
+  /// thread, in seconds.
+  std::map<Precision, double> measuredSeconds;
 };
 
 /// Writes and reads an Analysis as JSON. Reading names the file and the
@@ -109,6 +113,18 @@ double getWeightBytes(const LayerSensitivity &layer, Precision precision);
 /// are one core of the machine docs/performance.md describes.
 double estimateSeconds(const LayerSensitivity &layer, Precision precision);
 
+/// The factor that turns the roofline estimates of the layers at
+/// `precision` into measured time: the measured time of the model with
+/// every layer at `precision` over the sum of their estimates (which makes
+/// it carry the time of the other ops too, in proportion). 1 without a
+/// measurement.
+double getLatencyScale(const Analysis &analysis, Precision precision);
+
+/// The predicted run time of the model with `precisions` (one per layer):
+/// each layer's roofline estimate times its precision's latency scale.
+double predictSeconds(const Analysis &analysis,
+                      llvm::ArrayRef<Precision> precisions);
+
 enum class Objective { Size, Latency };
 
 /// A choice of precision per layer of an Analysis.
@@ -117,7 +133,7 @@ struct PrecisionChoice {
   /// The output SQNR predicted by adding the layers' noise powers
   /// (independent errors), in dB.
   double predictedSQNR = 0;
-  /// Total weight bytes and estimated seconds.
+  /// Total weight bytes and predicted seconds (predictSeconds).
   double bytes = 0, seconds = 0;
 };
 
@@ -166,7 +182,8 @@ llvm::Expected<PrecisionPlan> readPrecisionPlan(llvm::StringRef path);
 /// the budget and prediction overall.
 void writePrecisionPlan(llvm::raw_ostream &os, const Analysis &analysis,
                         const PrecisionChoice &choice, double minSQNR,
-                        std::optional<double> measuredSQNR);
+                        std::optional<double> measuredSQNR,
+                        std::optional<double> measuredSeconds = std::nullopt);
 
 } // namespace quantc
 

@@ -51,9 +51,12 @@ struct Report {
   double bytes = 0, floatBytes = 0;
   /// The library's bytes, when it was compiled.
   std::optional<uint64_t> libraryBytes;
-  /// The roofline estimate of the contractions' time and a measured run
-  /// of the whole model (median), in seconds.
+  /// The predicted time of a run (Support/Precision.h, predictSeconds):
+  /// the contractions' roofline estimates, scaled to the whole model by
+  /// measured uniform runs when `latencyMeasured`; and a measured run of
+  /// the whole model (median), in seconds.
   double predictedSeconds = 0;
+  bool latencyMeasured = false;
   std::optional<double> measuredSeconds;
   size_t samples = 0;
 };

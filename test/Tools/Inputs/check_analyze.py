@@ -116,6 +116,20 @@ def main():
     print("plan meets 18 dB:", measured >= 18)
     print("plan precisions:", sorted(layer["precision"] for layer in plan["layers"]))
 
+    # --measure-latency: uniform runs timed, the plan predicted and timed.
+    timed_plan = os.path.join(work, "timed-plan.json")
+    subprocess.run(
+        [quantc_bin, "analyze", model, *common, "--data", os.path.join(work, "held"),
+         "-o", os.path.join(work, "timed.json"), "--min-sqnr", "18", "--plan-output",
+         timed_plan, "--measure-latency", "--objective", "latency"],
+        check=True, stdout=subprocess.DEVNULL)
+    timed = json.load(open(os.path.join(work, "timed.json")))
+    timed_plan = json.load(open(timed_plan))
+    print("uniform runs timed:", sorted(timed["measured_seconds"]),
+          all(t > 0 for t in timed["measured_seconds"].values()))
+    print("plan timed:", timed_plan["predicted_seconds"] > 0,
+          timed_plan["measured_seconds"] > 0)
+
     result = subprocess.run(
         [quantc_bin, "analyze", model, *common, "--data", os.path.join(work, "held"),
          "-o", os.path.join(work, "again.json"), "--min-sqnr", "90",

@@ -116,8 +116,6 @@ struct QuantizeDynamicPass final
     Location loc = op->getLoc();
     MLIRContext *context = op->getContext();
     auto i8 = IntegerType::get(context, 8), i32 = IntegerType::get(context, 32);
-    auto u8 = IntegerType::get(context, 8, IntegerType::Unsigned);
-    auto f32 = Float32Type::get(context);
 
     // The input, quantized at run time.
     bool rows = perRow && !convOp && inputType.getRank() >= 2;
