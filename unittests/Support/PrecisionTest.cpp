@@ -120,6 +120,33 @@ TEST(PrecisionSearchTest, InfeasibleBudgetNamesTheHighestReached) {
                             highest - 1e-9, Objective::Size)));
 }
 
+TEST(LatencyModelTest, MeasuredUniformRunsScaleTheRooflines) {
+  std::mt19937 random(5);
+  Analysis analysis = makeAnalysis(random, 3);
+  std::vector<Precision> int8(3, Precision::Int8), int4(3, Precision::Int4);
+  // Without measurements: the roofline sum.
+  double roofline8 = 0;
+  for (const LayerSensitivity &layer : analysis.layers)
+    roofline8 += estimateSeconds(layer, Precision::Int8);
+  EXPECT_DOUBLE_EQ(predictSeconds(analysis, int8), roofline8);
+  // A uniform run measured: predicting it gives the measurement back.
+  analysis.measuredSeconds[Precision::Int8] = 0.004;
+  analysis.measuredSeconds[Precision::Int4] = 0.009;
+  EXPECT_NEAR(predictSeconds(analysis, int8), 0.004, 1e-15);
+  EXPECT_NEAR(predictSeconds(analysis, int4), 0.009, 1e-15);
+  // A mix: each layer at its own precision's scale.
+  std::vector<Precision> mixed = {Precision::Int8, Precision::Int4,
+                                  Precision::Int4};
+  double expected = getLatencyScale(analysis, Precision::Int8) *
+                        estimateSeconds(analysis.layers[0], Precision::Int8) +
+                    getLatencyScale(analysis, Precision::Int4) *
+                        (estimateSeconds(analysis.layers[1], Precision::Int4) +
+                         estimateSeconds(analysis.layers[2], Precision::Int4));
+  EXPECT_NEAR(predictSeconds(analysis, mixed), expected, 1e-15);
+  // fp32 was not measured: scale 1.
+  EXPECT_DOUBLE_EQ(getLatencyScale(analysis, Precision::Float), 1);
+}
+
 /// A file in a fresh temporary folder, removed with it.
 struct TemporaryFile {
   llvm::SmallString<128> dir, path;
@@ -146,6 +173,7 @@ TEST(PrecisionFilesTest, AnalysisRoundTrips) {
   for (LayerSensitivity &layer : analysis.layers)
     layer.allButThis = layer.alone[Precision::Int4];
   analysis.uniform[Precision::Int8].noisePower = 0.5;
+  analysis.measuredSeconds[Precision::Float] = 0.25;
   TemporaryFile file("analysis.json");
   std::string text;
   llvm::raw_string_ostream os(text);
@@ -165,6 +193,7 @@ TEST(PrecisionFilesTest, AnalysisRoundTrips) {
     ASSERT_TRUE(b.allButThis.has_value());
   }
   EXPECT_DOUBLE_EQ(read->uniform[Precision::Int8].noisePower, 0.5);
+  EXPECT_DOUBLE_EQ(read->measuredSeconds[Precision::Float], 0.25);
 }
 
 TEST(PrecisionFilesTest, PlansAndTheirErrors) {
