@@ -254,6 +254,13 @@ static cl::opt<std::string> precisionPlan(
              "int4) this plan file says (JSON, docs/mixed-precision.md)"),
     cl::value_desc("file"), cl::sub(compileCommand), cl::sub(quantizeCommand),
     cl::sub(reportCommand));
+static cl::list<std::string> layerPrecisions(
+    "precision",
+    cl::desc("Give this ONNX node (a name, a pattern with * and ?, or an op "
+             "type: Conv, MatMul, Gemm) fp32, int8 or int4 weights, after "
+             "--precision-plan's entries (repeatable)"),
+    cl::value_desc("NODE|OPTYPE=PRECISION"), cl::sub(compileCommand),
+    cl::sub(quantizeCommand), cl::sub(reportCommand));
 static cl::opt<std::string> analysisData(
     "data",
     cl::desc("The samples to measure on (default: the --calibration "
@@ -1023,14 +1030,73 @@ static int runQuantize(MLIRContext &context) {
   });
 }
 
+/// The precision plan of the command line, written into `folder` as
+/// `path`: --precision-plan's file, or an empty one, with the --precision
+/// entries after its own. Errors are reported.
+static LogicalResult writeCommandLinePlan(StringRef folder,
+                                          SmallVectorImpl<char> &path) {
+  if (layerPrecisions.empty()) {
+    path.assign(precisionPlan.begin(), precisionPlan.end());
+    return success();
+  }
+  json::Object root;
+  json::Array layers;
+  if (!precisionPlan.empty()) {
+    Expected<quantc::PrecisionPlan> plan =
+        quantc::readPrecisionPlan(precisionPlan);
+    if (!plan) {
+      errs() << "quantc: error: " << toString(plan.takeError()) << "\n";
+      return failure();
+    }
+    if (plan->defaultPrecision != quantc::Precision::Default)
+      root["default"] = quantc::getPrecisionName(plan->defaultPrecision);
+    for (const quantc::PrecisionPlan::Entry &entry : plan->entries) {
+      json::Object object{
+          {"precision", quantc::getPrecisionName(entry.precision)}};
+      if (entry.node.empty())
+        object["op"] = entry.op;
+      else
+        object["node"] = entry.node;
+      layers.push_back(std::move(object));
+    }
+  }
+  for (StringRef option : layerPrecisions) {
+    auto [name, precisionName] = option.rsplit('=');
+    std::optional<quantc::Precision> precision =
+        quantc::parsePrecision(precisionName);
+    if (name.empty() || !precision) {
+      errs() << "quantc: error: --precision takes NODE=PRECISION or "
+                "OPTYPE=PRECISION with fp32, int8 or int4, not '"
+             << option << "'\n";
+      return failure();
+    }
+    bool opType = llvm::is_contained({"Conv", "MatMul", "Gemm"}, name);
+    layers.push_back(
+        json::Object{{opType ? "op" : "node", name},
+                     {"precision", quantc::getPrecisionName(*precision)}});
+  }
+  root["layers"] = std::move(layers);
+  path.assign(folder.begin(), folder.end());
+  sys::path::append(path, "command-line-plan.json");
+  return writeFileAtomically(
+      StringRef(path.data(), path.size()),
+      formatv("{0:2}", json::Value(std::move(root))).str());
+}
+
 /// Imports the model as function `functionName` and runs the quantization
 /// `quantizeMode` asks for (none: as it is). Errors are reported.
 static FailureOr<OwningOpRef<ModuleOp>>
 importQuantized(MLIRContext &context, QuantizeMode quantizeMode,
                 StringRef functionName,
                 const std::function<void(OpPassManager &)> &beforeQuantize) {
-  if (quantizeMode == QuantizeMode::None)
+  if (quantizeMode == QuantizeMode::None) {
+    if (!precisionPlan.empty() || !layerPrecisions.empty()) {
+      errs() << "quantc: error: --precision-plan and --precision need "
+                "--quantize\n";
+      return failure();
+    }
     return importModel(context, functionName);
+  }
   bool weightOnly = quantizeMode == QuantizeMode::WeightOnly;
   bool dynamic = quantizeMode == QuantizeMode::Dynamic;
   bool codebook = quantizeMode == QuantizeMode::Codebook;
@@ -1078,7 +1144,8 @@ importQuantized(MLIRContext &context, QuantizeMode quantizeMode,
   }
   // Under a precision plan (or analyze), --group-size applies to the
   // contractions at int4.
-  bool mixed = !precisionPlan.empty() || analyzeCommand || reportCommand;
+  bool mixed = !precisionPlan.empty() || !layerPrecisions.empty() ||
+               analyzeCommand || reportCommand;
   if ((bits != 8 || (groupSize != 0 && !mixed)) && !weightOnly && !codebook &&
       !dynamic) {
     errs() << "quantc: error: --bits 4 and --group-size apply to --quantize "
@@ -1086,10 +1153,7 @@ importQuantized(MLIRContext &context, QuantizeMode quantizeMode,
               "precision plan gives layers int4 weights)\n";
     return failure();
   }
-  if (!precisionPlan.empty() && quantizeMode == QuantizeMode::None) {
-    errs() << "quantc: error: --precision-plan needs --quantize\n";
-    return failure();
-  }
+
   if (dynamic && groupSize != 0 && bits != 4 && !mixed) {
     errs() << "quantc: error: --quantize dynamic takes --group-size with "
               "--bits 4\n";
@@ -1162,9 +1226,12 @@ importQuantized(MLIRContext &context, QuantizeMode quantizeMode,
     }
     pm.addNestedPass<func::FuncOp>(quantc::createPropagateScales());
   }
-  if (!precisionPlan.empty()) {
+  if (!precisionPlan.empty() || !layerPrecisions.empty()) {
+    SmallString<128> plan;
+    if (failed(writeCommandLinePlan(scratch, plan)))
+      return failure();
     quantc::MixedPrecisionOptions options;
-    options.planFile = precisionPlan;
+    options.planFile = std::string(plan);
     pm.addNestedPass<func::FuncOp>(quantc::createMixedPrecision(options));
   }
   if (beforeQuantize)

@@ -116,6 +116,20 @@ def main():
     print("plan meets 18 dB:", measured >= 18)
     print("plan precisions:", sorted(layer["precision"] for layer in plan["layers"]))
 
+    # --precision on the command line is a plan's entries.
+    cal = os.path.join(work, "cal")
+    by_options = quantc.compile(model, "static", calibration=cal,
+                                extra_options=["--precision", "fc*=int4",
+                                               "--precision", "Gemm=fp32"])
+    by_plan = quantc.compile(model, "static", calibration=cal, extra_options=write_plan(
+        "options.json", [{"node": "fc*", "precision": "int4"},
+                         {"op": "Gemm", "precision": "fp32"}], default="int8"))
+    uniform = quantc.compile(model, "static", calibration=cal)
+    same = all(np.array_equal(by_options.run([x])["y"], by_plan.run([x])["y"]) for x in held)
+    differs = any(not np.array_equal(by_options.run([x])["y"], uniform.run([x])["y"])
+                  for x in held)
+    print("--precision equals its plan:", same, "and differs from uniform int8:", differs)
+
     # --measure-latency: uniform runs timed, the plan predicted and timed.
     timed_plan = os.path.join(work, "timed-plan.json")
     subprocess.run(
