@@ -16,7 +16,7 @@ BUILD_DIR ?= build
 ASAN_BUILD_DIR ?= build-asan
 BUILD_TYPE ?= Release
 
-.PHONY: all deps build models check conformance bench bench-kernels accuracy demo check-asan build-asan clean fashion-mnist-model tiny-gpt-model llm-accuracy llm-bench mixed-precision
+.PHONY: all deps build models check conformance bench bench-kernels accuracy demo check-asan build-asan clean fashion-mnist-model tiny-gpt-model llm-accuracy llm-bench mixed-precision demo-qnn
 
 all: build
 
@@ -112,7 +112,15 @@ tiny-gpt-model:
 	  --heldout examples/tiny-gpt/heldout.txt --reference examples/tiny-gpt/reference.npz \
 	  --calibration examples/tiny-gpt/calibration.txt
 
-demo: build
+# The demo: PP-OCR's recognizer compiled in fp32 and int8 reads a scanned
+# page, side by side (scripts/ocr_demo.py); demo-qnn walks through
+# quant-opt on a qnn example.
+demo: build models
+	@PYTHONPATH=python /usr/bin/python3 scripts/ocr_demo.py $(BUILD_DIR)/bin/quantc \
+	  .cache/models/ocr-models-1.4.2 /usr/share/doc/opencv-doc/examples/data \
+	  $(BUILD_DIR)/demo --ort-dir .cache/onnxruntime
+
+demo-qnn: build
 	@scripts/demo.sh $(BUILD_DIR)
 
 $(ASAN_BUILD_DIR)/build.ninja: | deps

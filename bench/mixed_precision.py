@@ -7,9 +7,9 @@ calibration data and writes a plan; then the plan and each uniform setting
 are compiled (`quantc compile`, the plan through --precision-plan) and
 measured on held-out data the analysis never saw. rec's calibration strips
 (rotated, blurred and defocused text) are harder than its held-out lines
-and differ from them, so its plan is asked for the budget plus a margin
-(--rec-margin, 6 dB) on the strips; the held-out SQNR is checked against
-the budget alone.
+and differ from them, so its plan is asked for the budget with a margin
+(`quantc analyze --margin`, 6 dB by --rec-margin) on the strips; the
+held-out SQNR is checked against the budget alone.
 
   rec  calibration strips of opencv-doc's imageTextR.png, text_motion.jpg
        and text_defocus.jpg (as bench/accuracy.py); held out: the 13 text
@@ -106,8 +106,9 @@ def rec_rows(args, work):
                        check=True)
     static = ["--quantize", "static", "--calibration", stats]
     plan_path, plan = analyze(args.quantc, model, work,
-                              shape + static + ["--data", samples],
-                              args.rec_sqnr + args.rec_margin)
+                              shape + static + ["--data", samples,
+                                                "--margin", str(args.rec_margin)],
+                              args.rec_sqnr)
     page = Image.open(os.path.join(args.images, "imageTextN.png")).convert("RGB")
     heldout = [line_input(page.crop(box), REC_WIDTH) for box in line_boxes(page, 100)]
     configs = [

@@ -509,7 +509,8 @@ Expected<PrecisionPlan> quantc::readPrecisionPlan(StringRef path) {
 void quantc::writePrecisionPlan(raw_ostream &os, const Analysis &analysis,
                                 const PrecisionChoice &choice, double minSQNR,
                                 std::optional<double> measuredSQNR,
-                                std::optional<double> measuredSeconds) {
+                                std::optional<double> measuredSeconds,
+                                double margin) {
   json::Array layers;
   for (auto [layer, precision] :
        llvm::zip(analysis.layers, choice.precisions)) {
@@ -532,5 +533,7 @@ void quantc::writePrecisionPlan(raw_ostream &os, const Analysis &analysis,
     root["measured_sqnr_db"] = jsonNumber(*measuredSQNR);
   if (measuredSeconds)
     root["measured_seconds"] = *measuredSeconds;
+  if (margin != 0)
+    root["margin_db"] = margin;
   os << formatv("{0:2}", json::Value(std::move(root))) << "\n";
 }

@@ -287,6 +287,12 @@ static cl::opt<double>
                      "SQNR is at least this many dB, and write it to "
                      "--plan-output"),
             cl::init(-1), cl::sub(analyzeCommand), cl::sub(planCommand));
+static cl::opt<double> sqnrMargin(
+    "margin",
+    cl::desc("With --min-sqnr: the dB the plan must exceed the budget by on "
+             "the samples measured here, so that it holds on data they do "
+             "not represent well (default 0)"),
+    cl::init(0.0), cl::sub(analyzeCommand));
 static cl::opt<std::string> planOutput(
     "plan-output", cl::desc("Where --min-sqnr writes the precision plan"),
     cl::value_desc("file"), cl::sub(analyzeCommand), cl::sub(planCommand));
@@ -1790,7 +1796,9 @@ static int runAnalyze(MLIRContext &context) {
   quantc::Objective objective = objectiveName == "size"
                                     ? quantc::Objective::Size
                                     : quantc::Objective::Latency;
-  double target = minSQNR;
+  // The plan must reach the budget plus the margin on these samples.
+  double required = minSQNR + sqnrMargin;
+  double target = required;
   std::optional<quantc::PrecisionChoice> best;
   double measured = 0;
   for (int attempt = 0; attempt < 5; ++attempt) {
@@ -1805,9 +1813,9 @@ static int runAnalyze(MLIRContext &context) {
       return fail(errors.takeError());
     best = *choice;
     measured = errors->front().getSQNR();
-    if (measured >= minSQNR)
+    if (measured >= required)
       break;
-    target += minSQNR - measured + 0.1;
+    target += required - measured + 0.1;
   }
   std::optional<double> planSeconds;
   if (measureLatency) {
@@ -1815,7 +1823,8 @@ static int runAnalyze(MLIRContext &context) {
     sys::path::append(plan, "plan.json");
     std::string text;
     raw_string_ostream planText(text);
-    quantc::writePrecisionPlan(planText, analysis, *best, minSQNR, measured);
+    quantc::writePrecisionPlan(planText, analysis, *best, minSQNR, measured,
+                               std::nullopt, sqnrMargin);
     if (failed(writeFileAtomically(plan, text)))
       return 1;
     FailureOr<double> seconds =
@@ -1826,14 +1835,17 @@ static int runAnalyze(MLIRContext &context) {
   }
   if (writeOutput(planOutput, [&](raw_pwrite_stream &planStream) {
         quantc::writePrecisionPlan(planStream, analysis, *best, minSQNR,
-                                   measured, planSeconds);
+                                   measured, planSeconds, sqnrMargin);
         return success();
       }))
     return 1;
   std::map<quantc::Precision, int> counts;
   for (quantc::Precision precision : best->precisions)
     ++counts[precision];
-  os << "plan for at least " << formatDecibels(minSQNR) << " dB:";
+  os << "plan for at least " << formatDecibels(minSQNR) << " dB";
+  if (sqnrMargin != 0)
+    os << " (+" << formatDecibels(sqnrMargin) << " dB of margin here)";
+  os << ":";
   for (auto [precision, count] : counts)
     os << " " << count << " " << quantc::getPrecisionName(precision);
   os << "; predicted " << formatDecibels(best->predictedSQNR)
@@ -1843,9 +1855,9 @@ static int runAnalyze(MLIRContext &context) {
     os << "; latency predicted " << formatv("{0:F3}", 1e3 * best->seconds)
        << " ms, measured " << formatv("{0:F3}", 1e3 * *planSeconds) << " ms";
   os << "\n";
-  if (measured < minSQNR) {
+  if (measured < required) {
     errs() << "quantc: error: the plan measures " << formatDecibels(measured)
-           << " dB, below the budget of " << formatDecibels(minSQNR)
+           << " dB, below the budget of " << formatDecibels(required)
            << " dB, after 5 searches; it is written to " << planOutput << "\n";
     return 1;
   }

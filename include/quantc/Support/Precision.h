@@ -179,11 +179,13 @@ llvm::Expected<PrecisionPlan> readPrecisionPlan(llvm::StringRef path);
 
 /// Writes `choice` for the layers of `analysis` as a plan file, with each
 /// layer's op, its SQNR alone at its precision and its weight bytes, and
-/// the budget and prediction overall.
+/// the budget (with the margin it was searched with) and the prediction
+/// overall.
 void writePrecisionPlan(llvm::raw_ostream &os, const Analysis &analysis,
                         const PrecisionChoice &choice, double minSQNR,
                         std::optional<double> measuredSQNR,
-                        std::optional<double> measuredSeconds = std::nullopt);
+                        std::optional<double> measuredSeconds = std::nullopt,
+                        double margin = 0);
 
 } // namespace quantc
 
