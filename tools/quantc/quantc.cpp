@@ -1497,22 +1497,11 @@ describeSwitchedLayers(func::FuncOp func, int64_t groupSize) {
     layer.node = quantc::getNodeName(op->getLoc());
     auto weightType = cast<RankedTensorType>(op->getOperand(1).getType());
     ArrayRef<int64_t> shape = weightType.getShape();
-    int64_t rank = shape.size();
     layer.weights = weightType.getNumElements();
-    int64_t reduction;
-    if (isa<quantc::qnn::ConvOp>(op)) {
-      layer.op = "Conv";
-      layer.channels = shape[0];
-      reduction = shape[1];
-    } else if (auto gemm = dyn_cast<quantc::qnn::GemmOp>(op)) {
-      layer.op = "Gemm";
-      layer.channels = shape[gemm.getTransB() ? 0 : 1];
-      reduction = shape[gemm.getTransB() ? 1 : 0];
-    } else {
-      layer.op = "MatMul";
-      layer.channels = rank >= 2 ? shape[rank - 1] : 1;
-      reduction = rank >= 2 ? shape[rank - 2] : shape[0];
-    }
+    layer.op = quantc::getContractionOpType(op).str();
+    auto [channelAxis, reductionAxis] = quantc::getWeightAxes(op);
+    layer.channels = channelAxis ? shape[*channelAxis] : 1;
+    int64_t reduction = shape[*reductionAxis];
     layer.int4Groups = groupSize > 0 && reduction % groupSize == 0
                            ? layer.weights / groupSize
                            : layer.channels;

@@ -23,8 +23,7 @@ using namespace quantc;
 using llvm::Expected;
 using llvm::GlobPattern;
 
-/// The ONNX op type of a contraction.
-static StringRef getOpType(Operation *op) {
+StringRef quantc::getContractionOpType(Operation *op) {
   if (isa<qnn::ConvOp>(op))
     return "Conv";
   if (isa<qnn::GemmOp>(op))
@@ -86,7 +85,7 @@ struct MixedPrecisionPass final
       bool matched = false;
       for (auto [op, precision] : llvm::zip(contractions, chosen)) {
         bool matches = pattern ? pattern->match(getNodeName(op->getLoc()))
-                               : (entry.op == getOpType(op) ||
+                               : (entry.op == getContractionOpType(op) ||
                                   entry.op == op->getName().getStringRef());
         if (matches) {
           precision = entry.precision;

@@ -111,6 +111,17 @@ quantc::quantizeWeight(DenseElementsAttr values, RankedTensorType type,
   return weight;
 }
 
+WeightAxes quantc::getWeightAxes(Operation *op) {
+  int64_t rank = cast<RankedTensorType>(op->getOperand(1).getType()).getRank();
+  if (isa<qnn::ConvOp>(op))
+    return {0, 1};
+  if (auto gemm = dyn_cast<qnn::GemmOp>(op))
+    return gemm.getTransB() ? WeightAxes{0, 1} : WeightAxes{1, 0};
+  if (rank >= 2)
+    return {rank - 1, rank - 2};
+  return {std::nullopt, 0};
+}
+
 Precision quantc::getPrecision(Operation *op) {
   auto name = op->getAttrOfType<StringAttr>(kPrecisionAttr);
   if (!name)
@@ -337,20 +348,7 @@ struct QuantizePass final : quantc::impl::QuantizeBase<QuantizePass> {
         !weightValues.getElementType().isF32())
       return success();
     auto weightType = cast<RankedTensorType>(weight.getType());
-    // The axes of the output channels and of the reduction.
-    std::optional<int64_t> channelAxis, reductionAxis;
-    int64_t weightRank = weightType.getRank();
-    if (isa<qnn::ConvOp>(op)) {
-      channelAxis = 0;
-      reductionAxis = 1;
-    } else if (isa<qnn::MatMulOp>(op)) {
-      reductionAxis = weightRank >= 2 ? weightRank - 2 : 0;
-      if (weightRank >= 2)
-        channelAxis = weightRank - 1;
-    } else if (auto gemm = dyn_cast<qnn::GemmOp>(op)) {
-      channelAxis = gemm.getTransB() ? 0 : 1;
-      reductionAxis = gemm.getTransB() ? 1 : 0;
-    }
+    auto [channelAxis, reductionAxis] = getWeightAxes(op);
     // Weight-only quantization leaves the input in float; so does static
     // quantization for a contraction marked int4.
     unsigned weightBits = getWeightBits(op, bits);

@@ -68,14 +68,7 @@ struct QuantizeCodebookPass final
     if (llvm::any_of(values, [](float v) { return !std::isfinite(v); }))
       return op->emitError("the weight holds a NaN or an infinity");
 
-    std::optional<int64_t> channelAxis;
-    int64_t rank = type.getRank();
-    if (isa<qnn::ConvOp>(op))
-      channelAxis = 0;
-    else if (isa<qnn::MatMulOp>(op) && rank >= 2)
-      channelAxis = rank - 1;
-    else if (auto gemm = dyn_cast<qnn::GemmOp>(op))
-      channelAxis = gemm.getTransB() ? 0 : 1;
+    std::optional<int64_t> channelAxis = getWeightAxes(op).channel;
     unsigned bits = getWeightBits(op, this->bits);
     int64_t entries = int64_t(1) << bits;
     if (channelAxis &&

@@ -106,6 +106,19 @@ getWeightedContractions(mlir::func::FuncOp func, bool withConv = true);
 /// says, else `defaultBits`.
 unsigned getWeightBits(mlir::Operation *op, unsigned defaultBits);
 
+/// The ONNX op type of a `qnn.conv`, `qnn.gemm` or `qnn.matmul`: Conv, Gemm
+/// or MatMul.
+llvm::StringRef getContractionOpType(mlir::Operation *op);
+
+/// The axes of a contraction's weight (operand 1): its output channels
+/// (Conv: 0; MatMul: the last, for a weight of rank 2 or more; Gemm: 0
+/// with trans_b, else 1) and its reduction (Conv: 1; MatMul: the one
+/// before the last, or 0 for a vector; Gemm: 1 with trans_b, else 0).
+struct WeightAxes {
+  std::optional<int64_t> channel, reduction;
+};
+WeightAxes getWeightAxes(mlir::Operation *op);
+
 /// How a float weight is quantized: symmetrically, to the narrow signed
 /// range of `bits` bits ([-127, 127] for 8, [-7, 7] for 4; zero point 0),
 /// with `scale = max|w| / qmax` over each block of elements that shares a
