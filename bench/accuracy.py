@@ -33,7 +33,7 @@ from PIL import Image
 
 import quantc
 from markers import emit_table
-from quantc.paddleocr import ctc_decode, line_boxes, line_input, strips
+from quantc.paddleocr import calibration_strips, ctc_decode, line_boxes, line_input
 
 REC_WIDTH = 1600
 CLS_WIDTH = 192
@@ -76,15 +76,6 @@ def all_configs():
         configs.append((f"codebook-{method}-4",
                         ["--quantize", "codebook", "--bits", "4", "--codebook-method", method]))
     return configs
-
-
-def calibration_crops(images_dir):
-    crops = []
-    for name, height, step in [("imageTextR.png", 26, 13), ("text_motion.jpg", 40, 20),
-                               ("text_defocus.jpg", 40, 20)]:
-        image = Image.open(os.path.join(images_dir, name)).convert("RGB")
-        crops += strips(image, height, step)
-    return crops
 
 
 def write_samples(folder, inputs):
@@ -131,7 +122,7 @@ def main():
 
     page = Image.open(os.path.join(args.images, "imageTextN.png")).convert("RGB")
     lines = [page.crop(box) for box in line_boxes(page, 100)]
-    crops = calibration_crops(args.images)
+    crops = calibration_strips(args.images)
     characters = ["blank"] + [l.rstrip("\n") for l in open(
         os.path.join(args.models, "ppocr_keys_v1.txt"), encoding="utf-8")] + [" "]
 

@@ -45,11 +45,11 @@ import numpy as np
 from PIL import Image
 
 import quantc
-from accuracy import REC_WIDTH, calibration_crops, write_samples
+from accuracy import REC_WIDTH, write_samples
 from llm_accuracy import CONTEXT, write_calibration
 from markers import emit_table
 from quantc import llm
-from quantc.paddleocr import line_boxes, line_input
+from quantc.paddleocr import calibration_strips, line_boxes, line_input
 
 ANALYSIS_SAMPLES = 8
 
@@ -69,16 +69,6 @@ def analyze(quantc_bin, model, work, options, budget):
                    check=True, stdout=sys.stderr)
     print(f"analysis: {time.time() - started:.0f} s", file=sys.stderr)
     return plan, json.load(open(plan))
-
-
-def median_ms(model, inputs, runs):
-    model.run(inputs)
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        model.run(inputs)
-        times.append(time.perf_counter() - start)
-    return 1e3 * float(np.median(times))
 
 
 def sqnr(reference, outputs):
@@ -101,7 +91,7 @@ def rec_rows(args, work):
     samples = os.path.join(work, "calibration")
     stats = os.path.join(work, "stats.json")
     if not os.path.exists(stats):
-        write_samples(samples, [line_input(c, REC_WIDTH) for c in calibration_crops(args.images)])
+        write_samples(samples, [line_input(c, REC_WIDTH) for c in calibration_strips(args.images)])
         subprocess.run([args.quantc, "calibrate", model, *shape, "--data", samples, "-o", stats],
                        check=True)
     static = ["--quantize", "static", "--calibration", stats]
@@ -124,7 +114,7 @@ def rec_rows(args, work):
         size = compile_library(args.quantc, model, library, shape + options)
         with quantc.load(library, threads=1) as compiled:
             outputs = [next(iter(compiled.run({"x": x}).values())) for x in heldout]
-            latency = median_ms(compiled, {"x": heldout[0]}, 9)
+            latency = compiled.benchmark({"x": heldout[0]}, runs=9)["median_ms"]
         if reference is None:
             reference = outputs
         frames = np.mean(np.concatenate(

@@ -30,9 +30,8 @@ import subprocess
 import sys
 
 import numpy as np
-from PIL import Image
 
-from quantc.paddleocr import line_input, strips
+from quantc.paddleocr import calibration_strips, line_input
 from timing import time_ort, time_quantc
 
 MODELS = {
@@ -56,12 +55,7 @@ def statistics(args, key, model, shape):
     progress(f"{key}: calibrating")
     samples = os.path.join(args.work_dir, f"{key}-calibration")
     os.makedirs(samples, exist_ok=True)
-    crops = []
-    for name, height, step in [("imageTextR.png", 26, 13), ("text_motion.jpg", 40, 20),
-                               ("text_defocus.jpg", 40, 20)]:
-        image = Image.open(os.path.join(args.images_dir, name)).convert("RGB")
-        crops += strips(image, height, step)
-    for i, crop in enumerate(crops):
+    for i, crop in enumerate(calibration_strips(args.images_dir)):
         np.save(os.path.join(samples, f"sample{i:03}.npy"), line_input(crop, shape[3]))
     path = os.path.join(args.work_dir, f"{key}-stats.json")
     dims = ",".join(str(d) for d in shape)

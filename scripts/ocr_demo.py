@@ -31,7 +31,7 @@ import numpy as np
 from PIL import Image
 
 import quantc
-from quantc.paddleocr import ctc_decode, line_boxes, line_input, strips
+from quantc.paddleocr import calibration_strips, ctc_decode, line_boxes, line_input
 
 WIDTH = 1600
 STEPS = 6
@@ -41,30 +41,11 @@ def step(number, text):
     print(f"[{number}/{STEPS}] {text}", flush=True)
 
 
-def calibration_strips(images_dir):
-    crops = []
-    for name, height, stride in [("imageTextR.png", 26, 13), ("text_motion.jpg", 40, 20),
-                                 ("text_defocus.jpg", 40, 20)]:
-        image = Image.open(os.path.join(images_dir, name)).convert("RGB")
-        crops += strips(image, height, stride)
-    return crops
-
-
 def compile_library(quantc_bin, model, library, options):
     started = time.time()
     subprocess.run([quantc_bin, "compile", model, "--input-shape", f"x=1,3,48,{WIDTH}",
                     "-o", library] + options, check=True)
     return time.time() - started
-
-
-def median_ms(model, x, runs=7):
-    model.run({"x": x})
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        model.run({"x": x})
-        times.append(time.perf_counter() - started)
-    return 1e3 * float(np.median(times))
 
 
 def onnxruntime_ms(ort_dir, model, x, work):
@@ -131,8 +112,8 @@ def main():
             outputs[name] = [next(iter(library.run({"x": x}).values()))[0] for x in lines]
             texts[name] = [ctc_decode(o, characters) for o in outputs[name]]
         step(5, "timing one line on one thread")
-        times = {"quantc fp32": median_ms(fp32, lines[0]),
-                 "quantc int8": median_ms(int8, lines[0])}
+        times = {"quantc fp32": fp32.benchmark({"x": lines[0]}, runs=7)["median_ms"],
+                 "quantc int8": int8.benchmark({"x": lines[0]}, runs=7)["median_ms"]}
     ort = onnxruntime_ms(args.ort_dir, model, lines[0], args.work)
     if ort is not None:
         times["onnxruntime fp32"] = ort

@@ -17,7 +17,6 @@ taken as additive, as the noise powers are for an SQNR budget; the plan is
 then scored, and searched again with a tighter budget while it falls short.
 """
 
-import glob
 import json
 import math
 import os
@@ -30,6 +29,7 @@ import numpy as np
 
 from quantc.compiler import QUANTIZE_MODES, _input_names, _write_calibration, find_quantc
 from quantc.model import CompiledModel, QuantcError
+from quantc.onnx_data import read_test_data_set, read_tensor
 
 PRECISIONS = ("fp32", "int8", "int4")
 
@@ -57,29 +57,15 @@ def _samples_folder(model, samples, folder):
     return folder
 
 
-def _read_tensor(path):
-    if path.endswith(".npy"):
-        return np.load(path)
-    import onnx
-    from onnx import numpy_helper
-    tensor = onnx.TensorProto()
-    with open(path, "rb") as f:
-        tensor.ParseFromString(f.read())
-    return numpy_helper.to_array(tensor)
-
-
 def _read_samples(folder, names):
     """The samples of a calibration-set folder as dicts of arrays."""
-    entries = sorted(os.listdir(folder))
     samples = []
-    for entry in entries:
+    for entry in sorted(os.listdir(folder)):
         path = os.path.join(folder, entry)
         if os.path.isdir(path):
-            files = sorted(glob.glob(os.path.join(path, "input_*")),
-                           key=lambda p: int(os.path.basename(p).split("_")[1].split(".")[0]))
-            samples.append({n: _read_tensor(f) for n, f in zip(names, files)})
+            samples.append(dict(zip(names, read_test_data_set(path)[0])))
         elif entry.endswith((".npy", ".pb")) and len(names) == 1:
-            samples.append({names[0]: _read_tensor(path)})
+            samples.append({names[0]: read_tensor(path)})
     return samples
 
 

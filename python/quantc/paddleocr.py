@@ -3,6 +3,8 @@ them: detection input of a page, text-line boxes from a page's row profile,
 recognition and direction input of a line, and greedy CTC decoding.
 """
 
+import os
+
 import numpy as np
 from PIL import Image
 
@@ -66,3 +68,16 @@ def strips(image, height, step):
     width: line-like crops of a page whose lines need not be level."""
     return [image.crop((0, top, image.width, top + height))
             for top in range(0, image.height - height + 1, step)]
+
+
+def calibration_strips(images_dir):
+    """The calibration set of the PP-OCR benchmarks and the demo: strips
+    of opencv-doc's imageTextR.png, text_motion.jpg and text_defocus.jpg
+    (rotated, blurred and defocused text) in `images_dir`, never the
+    scanned page they read."""
+    crops = []
+    for name, height, step in [("imageTextR.png", 26, 13), ("text_motion.jpg", 40, 20),
+                               ("text_defocus.jpg", 40, 20)]:
+        image = Image.open(os.path.join(images_dir, name)).convert("RGB")
+        crops += strips(image, height, step)
+    return crops
