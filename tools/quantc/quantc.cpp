@@ -1578,6 +1578,22 @@ static int runPlan() {
                      });
 }
 
+/// When --calibration names a calibration folder, calibrates it into
+/// `folder`/stats.json and makes --calibration name that file, so that the
+/// commands that quantize several times calibrate once. Errors are
+/// reported.
+static LogicalResult calibrateFolderOnce(MLIRContext &context,
+                                         StringRef folder) {
+  if (calibrationDir.empty() || !sys::fs::is_directory(calibrationDir))
+    return success();
+  SmallString<128> statsPath(folder);
+  sys::path::append(statsPath, "stats.json");
+  if (calibrateTo(context, calibrationDir, statsPath))
+    return failure();
+  calibrationDir.setValue(std::string(statsPath));
+  return success();
+}
+
 /// The median time of the model quantized as `mode` says with the
 /// precision plan `plan`, compiled for this machine into `folder`, on one
 /// thread on the first sample of `dataDir`. Errors are reported.
@@ -1662,14 +1678,9 @@ static int runAnalyze(MLIRContext &context) {
   auto cleanup =
       llvm::scope_exit([&] { sys::fs::remove_directories(scratch); });
   // A calibration folder is calibrated once, for every compilation here.
-  if (!calibrationDir.empty() && sys::fs::is_directory(calibrationDir) &&
-      mode == QuantizeMode::Static) {
-    SmallString<128> statsPath(scratch);
-    sys::path::append(statsPath, "stats.json");
-    if (calibrateTo(context, calibrationDir, statsPath))
-      return 1;
-    calibrationDir.setValue(std::string(statsPath));
-  }
+  if (mode == QuantizeMode::Static &&
+      failed(calibrateFolderOnce(context, scratch)))
+    return 1;
 
   FailureOr<OwningOpRef<ModuleOp>> module =
       importQuantized(context, mode, "forward", [&](OpPassManager &pm) {
@@ -1939,13 +1950,8 @@ static int runReport(MLIRContext &context) {
   // calibrated first.
   std::optional<llvm::StringMap<quantc::CalibratedTensor>> stats;
   if (!calibrationDir.empty()) {
-    if (sys::fs::is_directory(calibrationDir)) {
-      SmallString<128> statsPath(scratch);
-      sys::path::append(statsPath, "stats.json");
-      if (calibrateTo(context, calibrationDir, statsPath))
-        return 1;
-      calibrationDir.setValue(std::string(statsPath));
-    }
+    if (failed(calibrateFolderOnce(context, scratch)))
+      return 1;
     Expected<llvm::StringMap<quantc::CalibratedTensor>> read =
         quantc::readCalibrationFile(calibrationDir);
     if (!read)
