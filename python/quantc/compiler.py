@@ -156,7 +156,9 @@ def compile(model, quantize="none", calibration=None, calibration_method=None,
         path = os.path.join(workdir.name, "model.onnx")
         onnx.save(model, path)
         model = path
-    library = output or os.path.join(workdir.name, "libmodel.so")
+    library = os.fspath(output) if output else os.path.join(workdir.name, "libmodel.so")
+    if output and os.path.dirname(library):
+        os.makedirs(os.path.dirname(library), exist_ok=True)
     command = [quantc_bin, "compile", os.fspath(model), "-o", library,
                "--target", target]
     if quantize != "none":

@@ -640,9 +640,16 @@ static int emitSharedLibrary(ArrayRef<std::string> objectPaths,
     return 1;
   }
 
-  SmallString<256> runtime(sys::path::parent_path(executablePath));
-  sys::path::append(runtime, "..", "lib",
-                    quantc::getRuntimeLibraryName(target));
+  // The build tree's bin/../lib, or the installed bin/../LIBDIR.
+  SmallString<256> runtime;
+  for (StringRef libDir :
+       {StringRef("lib"), StringRef(QUANTC_INSTALL_LIBDIR)}) {
+    runtime = sys::path::parent_path(executablePath);
+    sys::path::append(runtime, "..", libDir,
+                      quantc::getRuntimeLibraryName(target));
+    if (sys::fs::exists(runtime))
+      break;
+  }
   if (!sys::fs::exists(runtime)) {
     errs() << "quantc: error: the runtime library " << runtime
            << " for target '" << target.name << "' is missing";
@@ -977,6 +984,14 @@ static int runCompile(MLIRContext &context) {
   Expected<quantc::NamedTarget> target = quantc::resolveTarget(targetName);
   if (!target) {
     errs() << "quantc: error: " << toString(target.takeError()) << "\n";
+    return 1;
+  }
+  // Said before the model compiles, not by the linker at the end.
+  StringRef outputFolder = sys::path::parent_path(outputPath);
+  if (outputPath != "-" && !outputFolder.empty() &&
+      !sys::fs::is_directory(outputFolder)) {
+    errs() << "quantc: error: the output folder '" << outputFolder
+           << "' does not exist\n";
     return 1;
   }
   FailureOr<OwningOpRef<ModuleOp>> module =
