@@ -18,15 +18,17 @@ import os
 import re
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import generated_doc  # noqa: E402
+
 MARKER = ("<!-- The op reference below is generated from the ODS by "
           "scripts/dialect_doc.py --write; do not edit it by hand. -->")
 
 
-def compose(intro, generated):
+def operations(generated):
     # Drop mlir-tblgen's banner and its copy of the dialect description,
     # which the introduction already gives; keep the operations.
-    ops = generated[generated.index("## Operations"):]
-    return intro.rstrip() + "\n\n" + MARKER + "\n\n" + ops.rstrip() + "\n"
+    return generated[generated.index("## Operations"):]
 
 
 def code_lines(path):
@@ -78,21 +80,14 @@ def main():
     with open(args.generated) as f:
         generated = f.read()
     doc_path = os.path.join(args.source_root, "docs", "dialect.md")
-    with open(doc_path) as f:
-        doc = f.read()
-    intro = doc.split(MARKER)[0]
-    expected = compose(intro, generated)
-
+    errors = generated_doc.update(
+        doc_path, MARKER, lambda intro: operations(generated), args.write,
+        "cmake --build build --target quantc-dialect-doc")
     if args.write:
-        with open(doc_path, "w") as f:
-            f.write(expected)
-        print(f"wrote {doc_path}")
-        return 0
+        return generated_doc.report(errors)
 
-    ops, tags, errors = check_coverage(generated, args.source_root)
-    if doc != expected:
-        errors.append("docs/dialect.md is out of step with the ODS; run "
-                      "`cmake --build build --target quantc-dialect-doc`")
+    ops, tags, coverage = check_coverage(generated, args.source_root)
+    errors += coverage
     for error in errors:
         print("error: " + error)
     print(f"{len(ops)} ops, {len(tags)} constraints, {len(errors)} errors")

@@ -17,6 +17,9 @@ import os
 import re
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import generated_doc  # noqa: E402
+
 MARKER = ("<!-- The reference below is generated from the Passes.td files by "
           "scripts/pass_doc.py --write; do not edit it by hand. -->")
 
@@ -38,10 +41,6 @@ def generated_reference(include_dir):
     return "\n".join(parts)
 
 
-def compose(intro, reference):
-    return intro.rstrip() + "\n\n" + MARKER + "\n\n" + reference.rstrip() + "\n"
-
-
 def missing_tests(reference, root):
     flags = re.findall(r"^### `-([a-z0-9-]+)`", reference, re.M)
     names = set()
@@ -59,31 +58,18 @@ def main():
     parser.add_argument("root")
     args = parser.parse_args()
     path = os.path.join(args.root, "docs", "passes.md")
-    with open(path) as f:
-        current = f.read()
-    if MARKER not in current:
-        print(f"{path}: the marker line is missing", file=sys.stderr)
-        return 1
-    intro = current[:current.index(MARKER)]
     reference = generated_reference(args.include_dir)
-    wanted = compose(intro, reference)
+    errors = generated_doc.update(
+        path, MARKER, lambda intro: reference, args.write,
+        "scripts/pass_doc.py --write (or cmake --build build --target quantc-pass-doc)")
     if args.write:
-        if wanted != current:
-            with open(path, "w") as f:
-                f.write(wanted)
-        return 0
-    errors = []
-    if wanted != current:
-        errors.append(f"{path} is stale: run scripts/pass_doc.py --write (or cmake --build "
-                      f"build --target quantc-pass-doc)")
+        return generated_doc.report(errors)
     flags, missing = missing_tests(reference, args.root)
     for flag in missing:
         errors.append(f"pass -{flag} has no lit test named {flag}.mlir or {flag}.test")
-    for error in errors:
-        print(error, file=sys.stderr)
     if not errors:
         print(f"docs/passes.md is current; {len(flags)} passes, each with its lit test")
-    return 1 if errors else 0
+    return generated_doc.report(errors)
 
 
 if __name__ == "__main__":

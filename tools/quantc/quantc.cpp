@@ -37,6 +37,7 @@
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Config/llvm-config.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
@@ -60,10 +61,10 @@ using namespace llvm;
 static cl::SubCommand importCommand("import",
                                     "Import an ONNX model and print it as qnn");
 
-static cl::SubCommand
-    compileCommand("compile",
-                   "Compile an ONNX model to LLVM-dialect MLIR, LLVM IR or an "
-                   "object file");
+static cl::SubCommand compileCommand(
+    "compile", "Compile an ONNX model, float or quantized (--quantize), to a "
+               "shared library with a C header, or to LLVM-dialect MLIR, LLVM "
+               "IR or an object file (--emit)");
 
 static cl::SubCommand
     runCommand("run",
@@ -2159,6 +2160,14 @@ int main(int argc, char **argv) {
   // --mlir-print-debuginfo and the other printer flags; locations name the
   // ONNX node each op came from.
   registerAsmPrinterCLOptions();
+  // quantc --help lists the commands, not the options libLLVM registers
+  // (--help-hidden still shows them).
+  static cl::OptionCategory noTopLevelOptions("quantc");
+  cl::HideUnrelatedOptions(noTopLevelOptions);
+  cl::SetVersionPrinter([](raw_ostream &os) {
+    os << "quantc " << QUANTC_VERSION << " (LLVM and MLIR "
+       << LLVM_VERSION_STRING << ")\n";
+  });
   cl::ParseCommandLineOptions(argc, argv, "quantc: the quantc compiler\n");
 
   DialectRegistry registry;
