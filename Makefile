@@ -3,6 +3,7 @@
 #   make demo    install missing Debian packages, build, run the main job
 #   make check   install missing Debian packages, build, run every suite
 #
+# make demo-llm has the project's GPT write text in fp32, int8 and int4.
 # make conformance runs all of ONNX's backend node tests through quantc.
 # make bench times the PaddleOCR models against onnxruntime (bench/).
 # make bench-kernels times the int8 kernels against the machine's limits.
@@ -16,7 +17,7 @@ BUILD_DIR ?= build
 ASAN_BUILD_DIR ?= build-asan
 BUILD_TYPE ?= Release
 
-.PHONY: all deps build models check conformance bench bench-kernels accuracy demo check-asan build-asan clean fashion-mnist-model tiny-gpt-model llm-accuracy llm-bench mixed-precision demo-qnn
+.PHONY: all deps build models check conformance bench bench-kernels accuracy demo check-asan build-asan clean fashion-mnist-model tiny-gpt-model llm-accuracy llm-bench mixed-precision demo-qnn demo-llm
 
 all: build
 
@@ -119,6 +120,13 @@ demo: build models
 	@PYTHONPATH=python /usr/bin/python3 scripts/ocr_demo.py $(BUILD_DIR)/bin/quantc \
 	  .cache/models/ocr-models-1.4.2 /usr/share/doc/opencv-doc/examples/data \
 	  $(BUILD_DIR)/demo --ort-dir .cache/onnxruntime
+
+# demo-llm: the byte-level GPT of examples/tiny-gpt compiled in fp32, int8
+# and int4 writes text from one prompt, side by side, with sizes, speeds
+# (and onnxruntime's) and held-out perplexities (scripts/llm_demo.py).
+demo-llm: build models
+	@PYTHONPATH=python /usr/bin/python3 scripts/llm_demo.py $(BUILD_DIR)/bin/quantc \
+	  examples/tiny-gpt $(BUILD_DIR)/demo-llm --ort-dir .cache/onnxruntime
 
 demo-qnn: build
 	@scripts/demo.sh $(BUILD_DIR)

@@ -27,7 +27,6 @@ import sys
 import time
 
 import numpy as np
-import onnx
 
 import quantc
 from markers import emit_table
@@ -56,22 +55,13 @@ def all_configs():
 
 def write_calibration(model_path, text, folder):
     """Windows of CONTEXT bytes of `text`, each a prefill from an empty
-    cache, as folders of input_N.npy in the model's input order."""
-    graph = onnx.load(model_path).graph
-    initializers = {i.name for i in graph.initializer}
-    inputs = [i for i in graph.input if i.name not in initializers]
-    data = np.frombuffer(text, np.uint8).astype(np.int64)
-    for n, start in enumerate(range(0, len(data) - CONTEXT, CONTEXT)):
-        sample = os.path.join(folder, f"sample{n:03}")
-        os.makedirs(sample, exist_ok=True)
-        for i, info in enumerate(inputs):
-            if info.name == "tokens":
-                value = data[start:start + CONTEXT].reshape(1, CONTEXT)
-            else:
-                dims = [d.dim_value if d.HasField("dim_value") else 0
-                        for d in info.type.tensor_type.shape.dim]
-                value = np.zeros(dims, np.float32)
-            np.save(os.path.join(sample, f"input_{i}.npy"), value)
+    cache (quantc.llm.calibration_samples), as folders of input_N.npy in the
+    model's input order."""
+    for n, sample in enumerate(llm.calibration_samples(model_path, text, CONTEXT)):
+        sample_dir = os.path.join(folder, f"sample{n:03}")
+        os.makedirs(sample_dir, exist_ok=True)
+        for i, value in enumerate(sample.values()):
+            np.save(os.path.join(sample_dir, f"input_{i}.npy"), value)
 
 
 def first_difference(a, b):

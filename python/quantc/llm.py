@@ -155,6 +155,32 @@ def generate(model, prompt, max_tokens=50, top_k=0, temperature=1.0, seed=0, con
     return bytes(generated), stats
 
 
+def calibration_samples(model_path, text, context=128):
+    """Calibration samples for the ONNX decoder at `model_path`: windows of
+    `context` bytes of `text`, each a prefill from an empty cache, as dicts
+    of arrays by input name (the form quantc.compile's calibration takes)."""
+    import onnx
+    graph = onnx.load(model_path, load_external_data=False).graph
+    initializers = {i.name for i in graph.initializer}
+    inputs = [i for i in graph.input if i.name not in initializers]
+    integer = [i for i in inputs if i.type.tensor_type.elem_type in (6, 7)]  # INT32, INT64
+    if len(integer) != 1:
+        raise QuantcError(f"{model_path}: the decoder needs exactly one integer input "
+                          f"(the tokens), it has {len(integer)}")
+    data = np.frombuffer(bytes(text), np.uint8).astype(
+        np.int64 if integer[0].type.tensor_type.elem_type == 7 else np.int32)
+    for start in range(0, len(data) - context, context):
+        sample = {}
+        for info in inputs:
+            if info is integer[0]:
+                sample[info.name] = data[start:start + context].reshape(1, context)
+            else:
+                dims = [d.dim_value if d.HasField("dim_value") else 0
+                        for d in info.type.tensor_type.shape.dim]
+                sample[info.name] = np.zeros(dims, np.float32)
+        yield sample
+
+
 def perplexity(model, text, context=128):
     """Per-byte perplexity of `text` (bytes) under the compiled decoder:
     windows of context + 1 bytes advanced by context / 2, each run as one
