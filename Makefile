@@ -10,6 +10,7 @@
 # make accuracy measures quantization against float (docs/accuracy.md).
 # make fashion-mnist-model retrains examples/fashion-mnist's CNN (PyTorch).
 # make tiny-gpt-model retrains examples/tiny-gpt's byte-level GPT (PyTorch).
+# make plots redraws the plots in docs/plots from the docs' tables.
 # make check-asan runs the same suites built with AddressSanitizer and
 # UndefinedBehaviorSanitizer, in build-asan/.
 
@@ -17,7 +18,7 @@ BUILD_DIR ?= build
 ASAN_BUILD_DIR ?= build-asan
 BUILD_TYPE ?= Release
 
-.PHONY: all deps build models check conformance bench bench-kernels accuracy demo check-asan build-asan clean fashion-mnist-model tiny-gpt-model llm-accuracy llm-bench mixed-precision demo-qnn demo-llm
+.PHONY: all deps build models check conformance bench bench-kernels accuracy demo check-asan build-asan clean fashion-mnist-model tiny-gpt-model llm-accuracy llm-bench mixed-precision demo-qnn demo-llm plots
 
 all: build
 
@@ -79,6 +80,13 @@ accuracy: build models
 	@PYTHONPATH=python /usr/bin/python3 bench/fashion_mnist.py $(BUILD_DIR)/bin/quantc \
 	  examples/fashion-mnist/fashion_mnist_cnn.onnx $(BUILD_DIR)/accuracy/fashion-mnist \
 	  --output docs/accuracy.md
+	@/usr/bin/python3 scripts/doc_plots.py --write .
+
+# The plots of docs/accuracy.md and docs/performance.md, drawn from their
+# tables (scripts/doc_plots.py; the targets that rewrite a table redraw
+# them too, and test/doc-plots.test fails while one is stale).
+plots:
+	@/usr/bin/python3 scripts/doc_plots.py --write .
 
 # The Fashion-MNIST CNN, trained with a fixed seed on the training images
 # (a few minutes on two cores); the committed .onnx is its output.
@@ -94,6 +102,7 @@ fashion-mnist-model:
 llm-accuracy: build
 	@PYTHONPATH=python /usr/bin/python3 bench/llm_accuracy.py $(BUILD_DIR)/bin/quantc \
 	  examples/tiny-gpt $(BUILD_DIR)/llm-accuracy --output docs/accuracy.md
+	@/usr/bin/python3 scripts/doc_plots.py --write .
 
 # make mixed-precision writes the table of mixed-precision plans against
 # uniform settings (PP-OCR rec and the tiny GPT) into docs/accuracy.md.
@@ -101,11 +110,13 @@ mixed-precision: build models
 	@PYTHONPATH=python /usr/bin/python3 bench/mixed_precision.py $(BUILD_DIR)/bin/quantc \
 	  .cache/models/ocr-models-1.4.2 /usr/share/doc/opencv-doc/examples/data \
 	  examples/tiny-gpt $(BUILD_DIR)/mixed-precision --output docs/accuracy.md
+	@/usr/bin/python3 scripts/doc_plots.py --write .
 
 llm-bench: build
 	@scripts/install-deps.sh --training
 	@PYTHONPATH=python /usr/bin/python3 bench/llm_speed.py \
 	  $(BUILD_DIR)/bin/quantc $(BUILD_DIR)/llm-speed --output docs/performance.md
+	@/usr/bin/python3 scripts/doc_plots.py --write .
 
 tiny-gpt-model:
 	@scripts/install-deps.sh --training
