@@ -26,8 +26,9 @@ PACKAGES=(
   # Scripted tests: Debian's Python with numpy, ONNX and its test data, and
   # real images (opencv-doc) with a reader for them.
   python3 python3-numpy python3-onnx python3-pil libonnx-testdata opencv-doc
-  # Installing the Python package with pip into a virtual environment.
-  python3-pip python3-setuptools python3-venv
+  # Installing the Python package with pip into a virtual environment, and
+  # pytest, which runs its tests.
+  python3-pip python3-setuptools python3-venv python3-pytest
   # Real data for the Fashion-MNIST example model.
   dataset-fashion-mnist
   # AArch64: the cross compiler and C library that link an AArch64 model
