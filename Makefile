@@ -112,10 +112,11 @@ mixed-precision: build models
 	  examples/tiny-gpt $(BUILD_DIR)/mixed-precision --output docs/accuracy.md
 	@/usr/bin/python3 scripts/doc_plots.py --write .
 
-llm-bench: build
+llm-bench: build models
 	@scripts/install-deps.sh --training
 	@PYTHONPATH=python /usr/bin/python3 bench/llm_speed.py \
-	  $(BUILD_DIR)/bin/quantc $(BUILD_DIR)/llm-speed --output docs/performance.md
+	  $(BUILD_DIR)/bin/quantc $(BUILD_DIR)/llm-speed --output docs/performance.md \
+	  --ort-dir .cache/onnxruntime
 	@/usr/bin/python3 scripts/doc_plots.py --write .
 
 tiny-gpt-model:

@@ -9,14 +9,17 @@ tokens, empty cache), at each thread count, it times:
   a scale per token) and quantc int4 (--quantize dynamic --bits 4
   --group-size 128: W4A8), the libraries keeping their weights in a side
   file; PyTorch 1.13 fp32 and PyTorch's torch.quantization.quantize_dynamic
-  int8 on the Linear layers (the method of the seed article).
+  int8 on the Linear layers (the method of the seed article); onnxruntime
+  1.30 fp32 on the same ONNX model with all graph optimizations (when
+  --ort-dir holds onnxruntime-node), its intra-op threads at the same count.
 It prints the median of each and the ratios: PyTorch quantize_dynamic over
 quantc int8, quantc int8's decode step over its bandwidth limit (the bytes
 of its int8 matmul weights divided by the read bandwidth of one core that
-quantc-bench-kernels measures in the same run), and quantc int8 over int4.
+quantc-bench-kernels measures in the same run), quantc int8 over int4, and
+onnxruntime fp32 over quantc int8.
 
 Usage: llm_speed.py QUANTC WORK_DIR [--threads 1,2] [--runs N]
-                    [--output FILE]
+                    [--output FILE] [--ort-dir DIR]
 The ONNX model (about 650 MB) is exported into WORK_DIR when missing.
 """
 
@@ -35,6 +38,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "python"))
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "examples", "tiny-gpt"))
 import quantc  # noqa: E402
 from markers import emit_table  # noqa: E402
+from timing import time_ort_feeds  # noqa: E402
 
 CACHE = 128
 PREFILL = 128
@@ -118,6 +122,7 @@ def main():
     parser.add_argument("--threads", default="1,2")
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--output")
+    parser.add_argument("--ort-dir", help="onnxruntime-node's folder, to time it too")
     parser.add_argument("--torch-worker", choices=["decode", "prefill"],
                         help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -161,6 +166,9 @@ def main():
                                      "--runs", str(runs)],
                                     env=env, capture_output=True, text=True, check=True)
             times.update(json.loads(worker.stdout.strip().splitlines()[-1]))
+            if args.ort_dir:
+                times["ort-fp32"] = time_ort_feeds(args.ort_dir, model_path, feeds, threads,
+                                                   runs, os.path.join(args.work, "onnxruntime"))
             rows.append((phase, threads, times))
             print(f"{phase} at {threads} threads: " +
                   ", ".join(f"{k} {v:.2f} ms" for k, v in times.items()), file=sys.stderr)
@@ -171,17 +179,23 @@ def main():
         lines.append(f"Read bandwidth of one core: {bandwidth / 1e9:.1f} GB/s; int8 matmul "
                      f"weights: {int8_bytes / 1e6:.1f} MB, so a decode step needs at least "
                      f"{limit:.2f} ms at one core's bandwidth.\n")
+    ort = args.ort_dir is not None
     lines.append("| phase | threads | quantc fp32 | quantc int8 | quantc int4 | PyTorch fp32 "
-                 "| PyTorch quantize_dynamic | quantize_dynamic / quantc int8 "
-                 "| quantc int8 / limit | quantc int8 / int4 |")
-    lines.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+                 "| PyTorch quantize_dynamic | " + ("onnxruntime fp32 | " if ort else "") +
+                 "quantize_dynamic / quantc int8 | " +
+                 ("onnxruntime fp32 / quantc int8 | " if ort else "") +
+                 "quantc int8 / limit | quantc int8 / int4 |")
+    lines.append("|" + " --- |" * (12 if ort else 10))
     for phase, threads, t in rows:
         vs_limit = f"{t['int8'] / limit:.2f}" if limit and phase == "decode" else "-"
         label = f"decode (1 token, cache {CACHE})" if phase == "decode" else \
             f"prefill ({PREFILL} tokens)"
         lines.append(f"| {label} | {threads} | {t['fp32']:.2f} ms | {t['int8']:.2f} ms | "
                      f"{t['int4']:.2f} ms | {t['torch-fp32']:.2f} ms | "
-                     f"{t['torch-dynamic']:.2f} ms | {t['torch-dynamic'] / t['int8']:.2f} | "
+                     f"{t['torch-dynamic']:.2f} ms | " +
+                     (f"{t['ort-fp32']:.2f} ms | " if ort else "") +
+                     f"{t['torch-dynamic'] / t['int8']:.2f} | " +
+                     (f"{t['ort-fp32'] / t['int8']:.2f} | " if ort else "") +
                      f"{vs_limit} | {t['int8'] / t['int4']:.2f} |")
     text = "\n".join(lines) + "\n"
     emit_table(args.output, "llm speed", text)

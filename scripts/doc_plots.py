@@ -201,8 +201,8 @@ def plots(root):
             "make bench regenerates the table (docs/performance.md)")))
 
     speed = read_table(performance, "llm speed")
-    columns = ["quantc fp32", "quantc int8", "quantc int4", "PyTorch fp32",
-               "PyTorch quantize_dynamic"]
+    columns = [c for c in ["quantc fp32", "quantc int8", "quantc int4", "PyTorch fp32",
+                           "PyTorch quantize_dynamic", "onnxruntime fp32"] if c in speed[0]]
     for phase, name in (("decode", "decode"), ("prefill", "prefill")):
         rows = [r for r in speed if r["phase"].startswith(phase)]
         result.append((f"gpt2-{name}.svg", svg_bars(
