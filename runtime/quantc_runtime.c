@@ -91,11 +91,15 @@ QUANTC_RUNTIME void memrefCopy(int64_t element_size,
 #define QUANTC_POOL_SLOTS 1024
 #define QUANTC_POOL_BYTES ((size_t)1 << 30)
 
-/* Each block starts with a header holding its size; the header keeps
- * malloc's 16-byte alignment for what follows. */
+/* Each block starts with a header holding its size, 64 bytes long so that
+ * the buffer after it is 64-byte aligned like the block: bufferization asks
+ * for 64-byte alignment, which such a buffer has without an offset, so the
+ * glue code can hand a result buffer to the caller as it is (NAME_free
+ * returns it here). */
+#define QUANTC_BLOCK_ALIGNMENT 64
 typedef struct {
   size_t size;
-  size_t unused;
+  char padding[QUANTC_BLOCK_ALIGNMENT - sizeof(size_t)];
 } quantc_block_header;
 
 static struct {
@@ -117,9 +121,11 @@ QUANTC_RUNTIME void *_mlir_memref_to_llvm_alloc(size_t size) {
   }
   pthread_mutex_unlock(&quantc_pool.lock);
   if (!block) {
-    block = (quantc_block_header *)malloc(sizeof(quantc_block_header) + size);
-    if (!block)
+    void *memory = NULL;
+    if (posix_memalign(&memory, QUANTC_BLOCK_ALIGNMENT,
+                       sizeof(quantc_block_header) + size))
       return NULL;
+    block = (quantc_block_header *)memory;
     block->size = size;
   }
   return block + 1;

@@ -407,6 +407,7 @@ std::string quantc::generateGlue(StringRef prefix, StringRef function,
     os << ");\n";
   }
   os << "/* The runtime's allocator, which the model's buffers come from. */\n"
+     << "void *_mlir_memref_to_llvm_alloc(size_t);\n"
      << "void _mlir_memref_to_llvm_free(void *);\n"
      << "void quantc_set_threads(int threads);\n"
      << "const char *quantc_kernels_isa(void);\n\n";
@@ -629,6 +630,25 @@ std::string quantc::generateGlue(StringRef prefix, StringRef function,
       status = 1;
     }
   }
+  /* The results are the model's allocations, but one may be an input's
+   * buffer or an earlier result's. The first result of an allocation of
+   * the model's own, starting at the allocation, is handed to the caller
+   * of NAME_run_allocated as it is (NAME_free returns it to the runtime's
+   * pool); the others are copied (from it, before the return), and the
+   * allocations not handed over are freed once each. */
+  int owned[)"
+     << std::max<size_t>(numOutputs, 1) << R"(], kept[)"
+     << std::max<size_t>(numOutputs, 1) << R"(];
+  for (int i = 0; i < )"
+     << numOutputs << R"(; ++i) {
+    owned[i] = 1;
+    for (int j = 0; j < i; ++j)
+      owned[i] &= r[j].allocated != r[i].allocated;
+    for (int j = 0; j < )"
+     << numInputs << R"(; ++j)
+      owned[i] &= r[i].allocated != inputs[j];
+    kept[i] = 0;
+  }
   for (int i = 0; i < )"
      << numOutputs << R"( && !status; ++i) {
     size_t bytes = model_output_element_bytes[i];
@@ -636,10 +656,17 @@ std::string quantc::generateGlue(StringRef prefix, StringRef function,
       bytes *= (size_t)r[i].sizes[d];
       output_shapes[i][d] = r[i].sizes[d];
     }
-    if (allocate && !(outputs[i] = malloc(bytes ? bytes : 1))) {
+    if (allocate && owned[i] && r[i].aligned == r[i].allocated &&
+        !r[i].offset) {
+      outputs[i] = r[i].allocated;
+      kept[i] = 1;
+      continue;
+    }
+    if (allocate && !(outputs[i] = _mlir_memref_to_llvm_alloc(bytes))) {
       snprintf(context->error, sizeof context->error, "out of memory");
       for (int j = 0; j < i; ++j)
-        free(outputs[j]);
+        if (!kept[j])
+          _mlir_memref_to_llvm_free(outputs[j]);
       status = 1;
       break;
     }
@@ -648,19 +675,10 @@ std::string quantc::generateGlue(StringRef prefix, StringRef function,
                r[i].offset * (int64_t)model_output_element_bytes[i],
            bytes);
   }
-  /* The results are the model's allocations; free each once, and never a
-   * caller's input buffer. */
   for (int i = 0; i < )"
-     << numOutputs << R"(; ++i) {
-    int owned = 1;
-    for (int j = 0; j < i; ++j)
-      owned &= r[j].allocated != r[i].allocated;
-    for (int j = 0; j < )"
-     << numInputs << R"(; ++j)
-      owned &= r[i].allocated != inputs[j];
-    if (owned)
+     << numOutputs << R"(; ++i)
+    if (owned[i] && (!kept[i] || status))
       _mlir_memref_to_llvm_free(r[i].allocated);
-  }
   return status;
 }
 
@@ -678,7 +696,8 @@ std::string quantc::generateGlue(StringRef prefix, StringRef function,
      << "    int64_t *const *output_shapes) {\n"
      << "  return run(context, inputs, input_shapes, outputs, NULL, "
         "output_shapes, 1);\n}\n\n"
-     << "void " << p << "_free(void *output) { free(output); }\n";
+     << "void " << p
+     << "_free(void *output) { _mlir_memref_to_llvm_free(output); }\n";
   return text;
 }
 

@@ -3,7 +3,8 @@
 The binding is ctypes over the library's C API (see the generated NAME.h):
 no compiled extension, so it works with any Python that has numpy. Inputs
 are numpy arrays (copied only if not already C-contiguous of the right
-type); each output is a fresh numpy array.
+type); each output is a numpy array over the buffer the library returned,
+without a copy, which goes back to the library when the array is gone.
 
     model = quantc.load("libcnn.so")
     print(model.inputs, model.outputs)
@@ -28,6 +29,21 @@ DTYPES = {
 
 class QuantcError(RuntimeError):
     """A compiled model refused a call; the message says why."""
+
+
+class _OutputBuffer:
+    """An output buffer of NAME_run_allocated seen by numpy without a copy
+    (numpy keeps this object as the array's base); NAME_free releases it
+    when the last array over it is gone. The function object keeps the
+    library loaded (ctypes never unloads one)."""
+
+    def __init__(self, address, shape, dtype, free):
+        self.__array_interface__ = {"shape": shape, "typestr": dtype.str,
+                                    "data": (address, False), "version": 3}
+        self._address, self._free = address, free
+
+    def __del__(self):
+        self._free(self._address)
 
 
 @dataclass(frozen=True)
@@ -167,11 +183,8 @@ class CompiledModel:
         results = {}
         for i, info in enumerate(self.outputs):
             shape = tuple(out_shapes[i][d] for d in range(len(info.shape)))
-            count = int(np.prod(shape)) if shape else 1
-            dtype = np.dtype(info.dtype)
-            buffer = (ctypes.c_char * (count * dtype.itemsize)).from_address(out_data[i])
-            results[info.name] = np.frombuffer(buffer, dtype=dtype).reshape(shape).copy()
-            self._free(out_data[i])
+            results[info.name] = np.asarray(
+                _OutputBuffer(out_data[i], shape, np.dtype(info.dtype), self._free))
         return results
 
     def benchmark(self, inputs=None, runs=20, warmup=1):

@@ -83,6 +83,40 @@ class CompiledModelTest(unittest.TestCase):
         self.assertEqual(quantc.model.model_prefix("/x/libmy-model.v2.so"), "my_model_v2")
         self.assertEqual(quantc.model.model_prefix("/x/3d.so"), "_3d")
 
+    def test_outputs_own_their_buffers(self):
+        # The library hands its result buffers over without a copy where it
+        # owns them alone and copies the others: an output that is the
+        # input, two outputs of one value, a value both an output and the
+        # input of another. Each array stays valid and unchanged after
+        # further runs and after the model is closed.
+        with tempfile.TemporaryDirectory() as directory:
+            library = compile_model(
+                [helper.make_node("Identity", ["x"], ["same"]),
+                 helper.make_node("Identity", ["x"], ["same2"]),
+                 helper.make_node("Add", ["x", "x"], ["twice"]),
+                 helper.make_node("Identity", ["twice"], ["twice2"]),
+                 helper.make_node("Neg", ["twice"], ["minus"])],
+                [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 3])],
+                [helper.make_tensor_value_info(n, TensorProto.FLOAT, ["N", 3])
+                 for n in ("same", "same2", "twice", "twice2", "minus")],
+                [], directory, "alias")
+            runs = []
+            with quantc.load(library) as model:
+                for batch in (2, 5, 2, 0):
+                    x = np.arange(batch * 3, dtype=np.float32).reshape(batch, 3) + batch
+                    runs.append((x.copy(), model.run({"x": x})))
+                    x[...] = -1  # the outputs are not views of the input
+            for x, out in runs:
+                np.testing.assert_array_equal(out["same"], x)
+                np.testing.assert_array_equal(out["same2"], x)
+                np.testing.assert_array_equal(out["twice"], 2 * x)
+                np.testing.assert_array_equal(out["twice2"], 2 * x)
+                np.testing.assert_array_equal(out["minus"], -2 * x)
+                self.assertTrue(out["minus"].flags["WRITEABLE"])
+            out = runs[0][1]
+            out["twice"][...] = 7  # writable, and shared with no other output
+            np.testing.assert_array_equal(out["twice2"], 2 * runs[0][0])
+
     def test_external_weights(self):
         with tempfile.TemporaryDirectory() as directory:
             library = compile_model(
