@@ -40,6 +40,8 @@ def all_configs():
         ("fp32", []),
         ("dynamic-int8", ["--quantize", "dynamic"]),
         ("dynamic-int8-per-token", ["--quantize", "dynamic", "--dynamic-per-row"]),
+        ("dynamic-int8-per-token-embeddings", ["--quantize", "dynamic", "--dynamic-per-row",
+                                               "--quantize-embeddings"]),
         ("static-int8", ["--quantize", "static"]),
         ("static-int8-smoothquant0.5", ["--quantize", "static", "--smooth-quant", "0.5"]),
     ]

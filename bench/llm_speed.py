@@ -7,8 +7,9 @@ For the decode step (1 token after a cache of 128) and the prefill (128
 tokens, empty cache), at each thread count, it times:
   quantc fp32, quantc int8 (--quantize dynamic --dynamic-per-row: W8A8 with
   a scale per token) and quantc int4 (--quantize dynamic --bits 4
-  --group-size 128: W4A8), the libraries keeping their weights in a side
-  file; PyTorch 1.13 fp32 and PyTorch's torch.quantization.quantize_dynamic
+  --group-size 128 --dynamic-per-row: W4A8), both with
+  --quantize-embeddings (s8 token and position tables), the libraries
+  keeping their weights in a side file; PyTorch 1.13 fp32 and PyTorch's torch.quantization.quantize_dynamic
   int8 on the Linear layers (the method of the seed article); onnxruntime
   1.30 fp32 on the same ONNX model with all graph optimizations (when
   --ort-dir holds onnxruntime-node), its intra-op threads at the same count.
@@ -18,8 +19,13 @@ of its int8 matmul weights divided by the read bandwidth of one core that
 quantc-bench-kernels measures in the same run), quantc int8 over int4, and
 onnxruntime fp32 over quantc int8.
 
+It also writes a table of memory: for each library, its size on disk (the
+.so and its weights file) and the peak resident memory of a process that
+loads it and runs a prefill of 128 tokens and a decode step, less what the
+same process held before loading it (Python, numpy and the inputs).
+
 Usage: llm_speed.py QUANTC WORK_DIR [--threads 1,2] [--runs N]
-                    [--output FILE] [--ort-dir DIR]
+                    [--output FILE] [--ort-dir DIR] [--tables speed,memory]
 The ONNX model (about 650 MB) is exported into WORK_DIR when missing.
 """
 
@@ -44,8 +50,9 @@ CACHE = 128
 PREFILL = 128
 CONFIGS = [
     ("fp32", []),
-    ("int8", ["--quantize", "dynamic", "--dynamic-per-row"]),
-    ("int4", ["--quantize", "dynamic", "--bits", "4", "--group-size", "128"]),
+    ("int8", ["--quantize", "dynamic", "--dynamic-per-row", "--quantize-embeddings"]),
+    ("int4", ["--quantize", "dynamic", "--bits", "4", "--group-size", "128",
+              "--dynamic-per-row", "--quantize-embeddings"]),
 ]
 
 
@@ -97,6 +104,48 @@ def torch_worker(phase, threads, runs):
     return 0
 
 
+def peak_rss_kb():
+    with open("/proc/self/status") as f:
+        return int(re.search(r"VmHWM:\s+(\d+) kB", f.read()).group(1))
+
+
+def memory_worker(library):
+    """Peak resident memory of this process, in kB, before and after
+    loading LIBRARY and running a prefill and a decode step; prints JSON."""
+    from train import GPT2_SMALL
+
+    rng = np.random.default_rng(0)
+    prefill, decode = feeds_for(GPT2_SMALL, "prefill", rng), feeds_for(GPT2_SMALL, "decode", rng)
+    before = peak_rss_kb()
+    with quantc.load(library, threads=1) as model:
+        model.run(prefill)
+        model.run(decode)
+        after = peak_rss_kb()
+    print(json.dumps({"before": before, "after": after}))
+    return 0
+
+
+def memory_table(libraries, work):
+    lines = ["| library | file size (.so + weights) | vs fp32 | peak resident memory of a "
+             "prefill and a decode step | vs fp32 |", "| --- | --- | --- | --- | --- |"]
+    rows = {}
+    for name, library in libraries.items():
+        weights = os.path.join(os.path.dirname(library),
+                               quantc.model.model_prefix(library) + ".weights")
+        size = os.path.getsize(library) + (os.path.getsize(weights)
+                                           if os.path.exists(weights) else 0)
+        worker = subprocess.run([sys.executable, __file__, "-", work, "--memory-worker", library],
+                                capture_output=True, text=True, check=True)
+        peak = json.loads(worker.stdout.strip().splitlines()[-1])
+        rows[name] = (size, (peak["after"] - peak["before"]) * 1024)
+        print(f"memory of {name}: {size / 1e6:.1f} MB on disk, "
+              f"{rows[name][1] / 1e6:.1f} MB resident", file=sys.stderr)
+    for name, (size, resident) in rows.items():
+        lines.append(f"| quantc {name} | {size / 1e6:.1f} MB | {size / rows['fp32'][0]:.2f} | "
+                     f"{resident / 1e6:.1f} MB | {resident / rows['fp32'][1]:.2f} |")
+    return "\n".join(lines) + "\n"
+
+
 def matmul_weight_elements(model_path):
     """Elements of the constant MatMul weights (what a decode step reads)."""
     model = onnx.load(model_path, load_external_data=False)
@@ -123,11 +172,16 @@ def main():
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--output")
     parser.add_argument("--ort-dir", help="onnxruntime-node's folder, to time it too")
+    parser.add_argument("--tables", default="speed,memory")
+    parser.add_argument("--memory-worker", help=argparse.SUPPRESS)
     parser.add_argument("--torch-worker", choices=["decode", "prefill"],
                         help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.torch_worker:
         return torch_worker(args.torch_worker, int(args.threads), args.runs)
+    if args.memory_worker:
+        return memory_worker(args.memory_worker)
+    tables = args.tables.split(",")
     from train import GPT2_SMALL
 
     os.makedirs(args.work, exist_ok=True)
@@ -138,13 +192,26 @@ def main():
     libraries = {}
     for name, options in CONFIGS:
         library = os.path.join(args.work, f"libgpt2_{name}.so")
-        if not os.path.exists(library):
+        # A library is kept across runs while it was compiled with the same
+        # options by a quantc no newer than it.
+        stamp = library + ".options"
+        command = [args.quantc, "compile", model_path, "--weights=external",
+                   "-o", library] + options
+        current = (os.path.exists(library) and os.path.exists(stamp)
+                   and open(stamp).read() == " ".join(command)
+                   and os.path.getmtime(library) >= os.path.getmtime(args.quantc))
+        if not current:
             started = time.time()
-            subprocess.run([args.quantc, "compile", model_path, "--weights=external",
-                            "-o", library] + options, check=True)
+            subprocess.run(command, check=True)
+            with open(stamp, "w") as f:
+                f.write(" ".join(command))
             print(f"compiled {name} in {time.time() - started:.0f} s", file=sys.stderr)
         libraries[name] = library
 
+    if "memory" in tables:
+        emit_table(args.output, "llm memory", memory_table(libraries, args.work))
+    if "speed" not in tables:
+        return 0
     bandwidth = read_bandwidth(args.quantc)
     int8_bytes = matmul_weight_elements(model_path)
     rng = np.random.default_rng(0)

@@ -71,6 +71,31 @@ class CompileTest(unittest.TestCase):
             error = np.abs(m.run({"x": x})["y"] - want).max() / np.abs(want).max()
             self.assertLess(error, 0.3)
 
+    def test_quantized_embeddings_bit_for_bit(self):
+        # docs/numerics.md, "Embedding tables": each row s8 with its own
+        # scale, the gathered rows dequantized in binary32.
+        table = self.rng.normal(0, 0.7, (50, 24)).astype(F)
+        table[3] = 0  # an all-zero row: scale 1
+        table[4, 5] = 100.0  # one large value sets its row's scale
+        graph = helper.make_graph(
+            [helper.make_node("Gather", ["table", "ids"], ["vectors"], name="wte")],
+            "embed", [helper.make_tensor_value_info("ids", TensorProto.INT64, [1, "S"])],
+            [helper.make_tensor_value_info("vectors", TensorProto.FLOAT, [1, "S", 24])],
+            [numpy_helper.from_array(table, "table")])
+        model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+        amax = np.abs(table).max(axis=1)
+        scale = np.where(amax < 2.0 ** -64, F(1), (amax + amax) / F(254)).astype(F)
+        q = np.clip(np.round(table / scale[:, None]), -127, 127)
+        dequantized = (q.astype(F) * scale[:, None]).astype(F)
+        ids = np.array([[3, 4, 0, 49, 4, 17]], np.int64)
+        with quantc.compile(model, quantize="dynamic",
+                            extra_options=["--quantize-embeddings"]) as m:
+            got = m.run({"ids": ids})["vectors"]
+        np.testing.assert_array_equal(got, dequantized[ids])
+        self.assertFalse(np.array_equal(got, table[ids]))  # quantized, not float
+        with self.assertRaisesRegex(quantc.QuantcError, "needs --quantize"):
+            quantc.compile(model, extra_options=["--quantize-embeddings"])
+
     def test_compiler_errors_are_exceptions(self):
         bad = helper.make_model(helper.make_graph(
             [helper.make_node("MatMul", ["x", "w"], ["y"], name="broken")], "bad",

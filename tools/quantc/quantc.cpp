@@ -218,6 +218,11 @@ static cl::opt<bool> dynamicPerRow(
     cl::desc("--quantize dynamic: one input scale per row (per token) "
              "instead of per tensor"),
     cl::sub(compileCommand), cl::sub(analyzeCommand), cl::sub(reportCommand));
+static cl::opt<bool> quantizeEmbeddings(
+    "quantize-embeddings",
+    cl::desc("Under --quantize: store embedding tables (gathers of rows of a "
+             "constant 2-D float table) as s8 rows with a scale each"),
+    cl::sub(compileCommand), cl::sub(analyzeCommand), cl::sub(reportCommand));
 static cl::opt<bool> dynamicConv(
     "dynamic-conv", cl::desc("--quantize dynamic: quantize Conv too"),
     cl::sub(compileCommand), cl::sub(analyzeCommand), cl::sub(reportCommand));
@@ -1117,6 +1122,10 @@ importQuantized(MLIRContext &context, QuantizeMode quantizeMode,
                 "--quantize\n";
       return failure();
     }
+    if (quantizeEmbeddings) {
+      errs() << "quantc: error: --quantize-embeddings needs --quantize\n";
+      return failure();
+    }
     return importModel(context, functionName);
   }
   bool weightOnly = quantizeMode == QuantizeMode::WeightOnly;
@@ -1287,6 +1296,11 @@ importQuantized(MLIRContext &context, QuantizeMode quantizeMode,
     if (integerOnly)
       quantize.activations = "all";
     pm.addNestedPass<func::FuncOp>(quantc::createQuantize(quantize));
+  }
+  if (quantizeEmbeddings) {
+    quantc::QuantizeEmbeddingsOptions options;
+    options.keepFloat.assign(keep.begin(), keep.end());
+    pm.addNestedPass<func::FuncOp>(quantc::createQuantizeEmbeddings(options));
   }
   if (failed(pm.run(**module)))
     return failure();

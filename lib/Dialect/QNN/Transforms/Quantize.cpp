@@ -58,6 +58,9 @@ quantc::quantizeWeight(DenseElementsAttr values, RankedTensorType type,
   SmallVector<float> absMax(indexer.getNumBlocks(), 0.0f);
   int64_t index = 0;
   for (float v : values.getValues<float>()) {
+    // std::max would pass over a NaN; an infinity fails below.
+    if (std::isnan(v))
+      return failure();
     float &blockMax = absMax[indexer.blockOf(index++)];
     blockMax = std::max(blockMax, std::fabs(v));
   }

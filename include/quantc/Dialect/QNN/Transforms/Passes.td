@@ -413,6 +413,37 @@ def QuantizeCodebook : Pass<"qnn-quantize-codebook", "mlir::func::FuncOp"> {
   ];
 }
 
+def QuantizeEmbeddings : Pass<"qnn-quantize-embeddings", "mlir::func::FuncOp"> {
+  let summary = "Embedding tables as s8 rows with a scale each";
+  let description = [{
+    Rewrites every `qnn.gather` along axis 0 of a constant f32 table of
+    rank 2 (an embedding: token or position vectors) into a gather of s8
+    rows and a gather of their binary32 scales, then a cast and a multiply:
+    `real = float(q[i, :]) * s[i]`. Each row is quantized as qnn-quantize
+    quantizes a weight channel: symmetric, narrow range [-127, 127],
+    `s[i] = max |row i| / 127` (1 for a row of zeros), values rounded half
+    to even (docs/numerics.md, "Embedding tables"). The table then takes a
+    quarter of its float bytes plus 4 per row. A table another op also
+    reads stays as it is for that op. Gathers whose ONNX node name is
+    listed in `keep-float` stay float.
+
+    ```mlir
+    %y = qnn.gather %table, %ids {axis = 0 : i64} : (tensor<256x64xf32>, tensor<1x8xi64>) -> tensor<1x8x64xf32>
+    // becomes
+    %q = qnn.constant dense<...> : tensor<256x64xi8> -> tensor<256x64xi8>
+    %s = qnn.constant dense<...> : tensor<256x1xf32> -> tensor<256x1xf32>
+    %qr = qnn.gather %q, %ids {axis = 0 : i64} : (tensor<256x64xi8>, tensor<1x8xi64>) -> tensor<1x8x64xi8>
+    %sr = qnn.gather %s, %ids {axis = 0 : i64} : (tensor<256x1xf32>, tensor<1x8xi64>) -> tensor<1x8x1xf32>
+    %f = qnn.cast %qr : tensor<1x8x64xi8> -> tensor<1x8x64xf32>
+    %y = qnn.mul %f, %sr : (tensor<1x8x64xf32>, tensor<1x8x1xf32>) -> tensor<1x8x64xf32>
+    ```
+  }];
+  let options = [
+    ListOption<"keepFloat", "keep-float", "std::string",
+               "ONNX node names of gathers to leave in float">,
+  ];
+}
+
 def SmoothQuant : Pass<"qnn-smooth-quant", "mlir::func::FuncOp"> {
   let summary = "SmoothQuant: move activation outliers into the weights";
   let description = [{
