@@ -7,7 +7,7 @@ For the decode step (1 token after a cache of 128) and the prefill (128
 tokens, empty cache), at each thread count, it times:
   quantc fp32, quantc int8 (--quantize dynamic --dynamic-per-row: W8A8 with
   a scale per token) and quantc int4 (--quantize dynamic --bits 4
-  --group-size 128 --dynamic-per-row: W4A8), both with
+  --group-size 128: W4A8), both with
   --quantize-embeddings (s8 token and position tables), the libraries
   keeping their weights in a side file; PyTorch 1.13 fp32 and PyTorch's torch.quantization.quantize_dynamic
   int8 on the Linear layers (the method of the seed article); onnxruntime
@@ -21,8 +21,9 @@ onnxruntime fp32 over quantc int8.
 
 It also writes a table of memory: for each library, its size on disk (the
 .so and its weights file) and the peak resident memory of a process that
-loads it and runs a prefill of 128 tokens and a decode step, less what the
-same process held before loading it (Python, numpy and the inputs).
+loads it and runs a decode step (cache of 128), then a prefill of 128
+tokens, after each, less what the same process held before loading it
+(Python, numpy, PyTorch's modules and the inputs).
 
 Usage: llm_speed.py QUANTC WORK_DIR [--threads 1,2] [--runs N]
                     [--output FILE] [--ort-dir DIR] [--tables speed,memory]
@@ -52,7 +53,7 @@ CONFIGS = [
     ("fp32", []),
     ("int8", ["--quantize", "dynamic", "--dynamic-per-row", "--quantize-embeddings"]),
     ("int4", ["--quantize", "dynamic", "--bits", "4", "--group-size", "128",
-              "--dynamic-per-row", "--quantize-embeddings"]),
+              "--quantize-embeddings"]),
 ]
 
 
@@ -110,24 +111,27 @@ def peak_rss_kb():
 
 
 def memory_worker(library):
-    """Peak resident memory of this process, in kB, before and after
-    loading LIBRARY and running a prefill and a decode step; prints JSON."""
+    """Peak resident memory of this process, in kB, before loading LIBRARY,
+    after a decode step (cache of 128), and after a prefill of 128 tokens
+    too; prints JSON."""
     from train import GPT2_SMALL
 
     rng = np.random.default_rng(0)
     prefill, decode = feeds_for(GPT2_SMALL, "prefill", rng), feeds_for(GPT2_SMALL, "decode", rng)
     before = peak_rss_kb()
     with quantc.load(library, threads=1) as model:
-        model.run(prefill)
         model.run(decode)
-        after = peak_rss_kb()
-    print(json.dumps({"before": before, "after": after}))
+        decoded = peak_rss_kb()
+        model.run(prefill)
+        prefilled = peak_rss_kb()
+    print(json.dumps({"before": before, "decode": decoded, "prefill": prefilled}))
     return 0
 
 
 def memory_table(libraries, work):
-    lines = ["| library | file size (.so + weights) | vs fp32 | peak resident memory of a "
-             "prefill and a decode step | vs fp32 |", "| --- | --- | --- | --- | --- |"]
+    lines = ["| library | file size (.so + weights) | vs fp32 | peak resident memory, "
+             "decode steps | vs fp32 | peak resident memory, with a prefill of 128 tokens "
+             "| vs fp32 |", "| --- | --- | --- | --- | --- | --- | --- |"]
     rows = {}
     for name, library in libraries.items():
         weights = os.path.join(os.path.dirname(library),
@@ -137,12 +141,16 @@ def memory_table(libraries, work):
         worker = subprocess.run([sys.executable, __file__, "-", work, "--memory-worker", library],
                                 capture_output=True, text=True, check=True)
         peak = json.loads(worker.stdout.strip().splitlines()[-1])
-        rows[name] = (size, (peak["after"] - peak["before"]) * 1024)
-        print(f"memory of {name}: {size / 1e6:.1f} MB on disk, "
-              f"{rows[name][1] / 1e6:.1f} MB resident", file=sys.stderr)
-    for name, (size, resident) in rows.items():
-        lines.append(f"| quantc {name} | {size / 1e6:.1f} MB | {size / rows['fp32'][0]:.2f} | "
-                     f"{resident / 1e6:.1f} MB | {resident / rows['fp32'][1]:.2f} |")
+        rows[name] = (size, (peak["decode"] - peak["before"]) * 1024,
+                      (peak["prefill"] - peak["before"]) * 1024)
+        print(f"memory of {name}: {size / 1e6:.1f} MB on disk, {rows[name][1] / 1e6:.1f} "
+              f"MB resident after a decode step, {rows[name][2] / 1e6:.1f} MB with a prefill",
+              file=sys.stderr)
+    fp32 = rows["fp32"]
+    for name, (size, decode, prefill) in rows.items():
+        lines.append(f"| quantc {name} | {size / 1e6:.1f} MB | {size / fp32[0]:.2f} | "
+                     f"{decode / 1e6:.1f} MB | {decode / fp32[1]:.2f} | "
+                     f"{prefill / 1e6:.1f} MB | {prefill / fp32[2]:.2f} |")
     return "\n".join(lines) + "\n"
 
 
@@ -190,16 +198,18 @@ def main():
     if not os.path.exists(model_path):
         subprocess.run([sys.executable, script, model_path, "--gpt2-small"], check=True)
     libraries = {}
+    runtime = os.path.join(os.path.dirname(args.quantc), "..", "lib", "libquantc_runtime.a")
     for name, options in CONFIGS:
         library = os.path.join(args.work, f"libgpt2_{name}.so")
         # A library is kept across runs while it was compiled with the same
-        # options by a quantc no newer than it.
+        # options by a quantc and a runtime no newer than it.
         stamp = library + ".options"
         command = [args.quantc, "compile", model_path, "--weights=external",
                    "-o", library] + options
         current = (os.path.exists(library) and os.path.exists(stamp)
                    and open(stamp).read() == " ".join(command)
-                   and os.path.getmtime(library) >= os.path.getmtime(args.quantc))
+                   and all(os.path.getmtime(library) >= os.path.getmtime(tool)
+                           for tool in (args.quantc, runtime) if os.path.exists(tool)))
         if not current:
             started = time.time()
             subprocess.run(command, check=True)
