@@ -10,7 +10,6 @@ written by hand.
 Usage: cli_doc.py (--check | --write) BUILD_BIN_DIR SOURCE_ROOT
 """
 
-import argparse
 import os
 import re
 import subprocess
@@ -81,13 +80,7 @@ def reference(bin_dir):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    mode = parser.add_mutually_exclusive_group(required=True)
-    mode.add_argument("--check", action="store_true")
-    mode.add_argument("--write", action="store_true")
-    parser.add_argument("bin_dir")
-    parser.add_argument("root")
-    args = parser.parse_args()
+    args = generated_doc.parse_mode("bin_dir", "root")
     path = os.path.join(args.root, "docs", "cli.md")
     generated = reference(args.bin_dir)
     errors = generated_doc.update(

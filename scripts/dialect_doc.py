@@ -13,7 +13,6 @@ checks that
 Usage: dialect_doc.py (--check | --write) GENERATED_MD SOURCE_ROOT
 """
 
-import argparse
 import os
 import re
 import sys
@@ -69,13 +68,7 @@ def check_coverage(generated, root):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    mode = parser.add_mutually_exclusive_group(required=True)
-    mode.add_argument("--check", action="store_true")
-    mode.add_argument("--write", action="store_true")
-    parser.add_argument("generated")
-    parser.add_argument("source_root")
-    args = parser.parse_args()
+    args = generated_doc.parse_mode("generated", "source_root")
 
     with open(args.generated) as f:
         generated = f.read()

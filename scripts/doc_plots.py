@@ -11,11 +11,13 @@ fails when a plot does not match its table. The SVG is written by hand here,
 byte for byte the same from the same table; no plotting library is needed.
 """
 
-import argparse
 import os
 import re
 import sys
 from xml.sax.saxutils import escape
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import generated_doc  # noqa: E402
 
 COLORS = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#b07aa1", "#9c755f"]
 FONT = 'font-family="DejaVu Sans, Arial, sans-serif"'
@@ -215,12 +217,7 @@ def plots(root):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    mode = parser.add_mutually_exclusive_group(required=True)
-    mode.add_argument("--check", action="store_true")
-    mode.add_argument("--write", action="store_true")
-    parser.add_argument("root")
-    args = parser.parse_args()
+    args = generated_doc.parse_mode("root")
     folder = os.path.join(args.root, "docs", "plots")
     stale = []
     made = plots(args.root)

@@ -2,6 +2,7 @@
 marker line is the script's, everything before it is written by hand.
 pass_doc.py, dialect_doc.py and cli_doc.py keep their pages this way."""
 
+import argparse
 import sys
 
 
@@ -30,3 +31,15 @@ def report(errors):
     for error in errors:
         print(error, file=sys.stderr)
     return 1 if errors else 0
+
+
+def parse_mode(*positionals):
+    """The command line of a script that checks (--check) or rewrites
+    (--write) a generated page, with its positional arguments."""
+    parser = argparse.ArgumentParser()
+    mode = parser.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--check", action="store_true")
+    mode.add_argument("--write", action="store_true")
+    for name in positionals:
+        parser.add_argument(name)
+    return parser.parse_args()

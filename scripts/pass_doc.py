@@ -12,7 +12,6 @@ under test/).
 Usage: pass_doc.py (--check | --write) BUILD_INCLUDE_DIR SOURCE_ROOT
 """
 
-import argparse
 import os
 import re
 import sys
@@ -50,13 +49,7 @@ def missing_tests(reference, root):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    mode = parser.add_mutually_exclusive_group(required=True)
-    mode.add_argument("--check", action="store_true")
-    mode.add_argument("--write", action="store_true")
-    parser.add_argument("include_dir")
-    parser.add_argument("root")
-    args = parser.parse_args()
+    args = generated_doc.parse_mode("include_dir", "root")
     path = os.path.join(args.root, "docs", "passes.md")
     reference = generated_reference(args.include_dir)
     errors = generated_doc.update(
