@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "quantc_threads.h"
+
 /* Calls from the model's code bind within its own library. */
 #define QUANTC_RUNTIME __attribute__((visibility("hidden")))
 
@@ -35,9 +37,49 @@ typedef struct {
   int64_t sizes_and_strides[];
 } quantc_ranked_memref;
 
+/* A copy of `runs` runs of `run_bytes` bytes each, the outer dimensions
+ * `sizes[0, outer)` of a strided copy (memrefCopy). */
+typedef struct {
+  char *from, *to;
+  const int64_t *sizes, *src_strides, *dst_strides;
+  int64_t outer, element_size;
+  size_t run_bytes;
+} quantc_copy_job;
+
+/* Copies runs [begin, end) of `job` in row-major order of the outer
+ * dimensions. */
+static void quantc_copy_runs(void *argument, int64_t begin, int64_t end) {
+  const quantc_copy_job *job = (const quantc_copy_job *)argument;
+  int64_t outer = job->outer;
+  int64_t index[32] = {0};
+  for (int64_t i = outer - 1, rest = begin; i >= 0; --i) {
+    index[i] = rest % job->sizes[i];
+    rest /= job->sizes[i];
+  }
+  for (int64_t r = begin; r < end; ++r) {
+    int64_t src_offset = 0, dst_offset = 0;
+    for (int64_t i = 0; i < outer; ++i) {
+      src_offset += index[i] * job->src_strides[i];
+      dst_offset += index[i] * job->dst_strides[i];
+    }
+    memcpy(job->to + dst_offset * job->element_size,
+           job->from + src_offset * job->element_size, job->run_bytes);
+    for (int64_t i = outer - 1; i >= 0; --i) {
+      if (++index[i] < job->sizes[i])
+        break;
+      index[i] = 0;
+    }
+  }
+}
+
+/* A copy splits over the run's threads in parts of at least this many
+ * bytes: one core does not reach the memory bandwidth of several. */
+#define QUANTC_COPY_PART_BYTES ((size_t)256 << 10)
+
 /* Copies the elements of `src` to `dst` (same shape, any strides), each of
  * `element_size` bytes. Trailing dimensions that are contiguous in both
- * are copied as one run with memcpy. */
+ * are copied as one run with memcpy; a large copy's runs are split over
+ * the threads the run may use (the buffers are disjoint). */
 QUANTC_RUNTIME void memrefCopy(int64_t element_size,
                                quantc_unranked_memref *src,
                                quantc_unranked_memref *dst) {
@@ -51,39 +93,30 @@ QUANTC_RUNTIME void memrefCopy(int64_t element_size,
   for (int64_t i = 0; i < rank; ++i)
     if (sizes[i] == 0)
       return;
-  char *from = s->aligned + s->offset * element_size;
-  char *to = d->aligned + d->offset * element_size;
   if (rank > 32)
     return;
 
   /* The run: trailing dimensions with unit-stride, row-major layout in
    * both buffers. */
-  int64_t run = 1, outer = rank;
+  int64_t run = 1, outer = rank, runs = 1;
   while (outer > 0 && src_strides[outer - 1] == run &&
          dst_strides[outer - 1] == run) {
     run *= sizes[outer - 1];
     --outer;
   }
-  size_t run_bytes = (size_t)(run * element_size);
-
-  int64_t index[32] = {0};
-  for (;;) {
-    int64_t src_offset = 0, dst_offset = 0;
-    for (int64_t i = 0; i < outer; ++i) {
-      src_offset += index[i] * src_strides[i];
-      dst_offset += index[i] * dst_strides[i];
-    }
-    memcpy(to + dst_offset * element_size, from + src_offset * element_size,
-           run_bytes);
-    int64_t i = outer - 1;
-    for (; i >= 0; --i) {
-      if (++index[i] < sizes[i])
-        break;
-      index[i] = 0;
-    }
-    if (i < 0)
-      return;
-  }
+  for (int64_t i = 0; i < outer; ++i)
+    runs *= sizes[i];
+  quantc_copy_job job = {s->aligned + s->offset * element_size,
+                         d->aligned + d->offset * element_size,
+                         sizes,
+                         src_strides,
+                         dst_strides,
+                         outer,
+                         element_size,
+                         (size_t)(run * element_size)};
+  int64_t runs_per_part =
+      (int64_t)((QUANTC_COPY_PART_BYTES + job.run_bytes - 1) / job.run_bytes);
+  quantc_parallel_for(runs, runs_per_part, quantc_copy_runs, &job);
 }
 
 /*===- The buffer pool ----------------------------------------------------===*/
