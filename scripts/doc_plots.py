@@ -149,70 +149,68 @@ def svg_bars(title, unit, groups, series, digits, note=None):
     return "\n".join(out) + "\n"
 
 
-def one_series(rows, label, column, keep=lambda row: True):
-    return [(label(row), [number(row[column])]) for row in rows if keep(row)]
+def configuration_bars(title, unit, rows, column, note=None):
+    """One bar per row of a table with a "configuration" column: the number
+    in its COLUMN."""
+    return svg_bars(title, unit, [(r["configuration"], [number(r[column])]) for r in rows],
+                    [column], 2, note)
+
+
+def thread_bars(title, rows, columns, digits, note):
+    """A group of bars per row of a table with a "threads" column: the
+    milliseconds in COLUMNS, one series each."""
+    groups = [(f"{r['threads']} thread" + ("s" if r["threads"] != "1" else ""),
+               [number(r[c]) for c in columns]) for r in rows]
+    return svg_bars(title, "milliseconds (shorter is faster)", groups,
+                    [c.replace(" (ms)", "") for c in columns], digits, note)
 
 
 def plots(root):
     """(file name, SVG text) of every plot."""
     accuracy = os.path.join(root, "docs", "accuracy.md")
     performance = os.path.join(root, "docs", "performance.md")
-    result = []
+    accuracy_note = "make accuracy regenerates the table (docs/accuracy.md)"
+    llm_note = "make llm-accuracy regenerates the table (docs/accuracy.md)"
 
     fashion = read_table(accuracy, "fashion-mnist")
-    result.append(("fashion-mnist-top1.svg", svg_bars(
-        "Fashion-MNIST CNN: top-1 drop from float, 10,000 test images",
-        "points of top-1 lost against float (below 0: better than float)",
-        one_series(fashion, lambda r: r["configuration"], "drop from float"), ["drop"], 2,
-        "make accuracy regenerates the table (docs/accuracy.md)")))
-    result.append(("fashion-mnist-size.svg", svg_bars(
-        "Fashion-MNIST CNN: library size against float",
-        "library bytes / float library bytes",
-        one_series(fashion, lambda r: r["configuration"], "size vs float"), ["size"], 2)))
-
-    ocr = read_table(accuracy, "accuracy")
-    result.append(("rec-frames.svg", svg_bars(
-        "PP-OCR rec: frames whose best character is float's (13 lines of imageTextN.png)",
-        "% of frames",
-        one_series(ocr, lambda r: r["configuration"], "agreement with float",
-                   lambda r: r["model"] == "rec"), ["frames"], 2,
-        "make accuracy regenerates the table (docs/accuracy.md)")))
-
+    rec = [r for r in read_table(accuracy, "accuracy") if r["model"] == "rec"]
     gpt = read_table(accuracy, "llm accuracy")
-    result.append(("tiny-gpt-perplexity.svg", svg_bars(
-        "Tiny GPT: held-out perplexity per byte, change against fp32",
-        "% of fp32's perplexity",
-        one_series(gpt, lambda r: r["configuration"], "vs fp32"), ["perplexity"], 2,
-        "make llm-accuracy regenerates the table (docs/accuracy.md)")))
-    result.append(("tiny-gpt-size.svg", svg_bars(
-        "Tiny GPT: library size against fp32",
-        "library bytes / fp32 library bytes",
-        one_series(gpt, lambda r: r["configuration"], "size vs fp32"), ["size"], 2)))
+    result = [
+        ("fashion-mnist-top1.svg", configuration_bars(
+            "Fashion-MNIST CNN: top-1 drop from float, 10,000 test images",
+            "points of top-1 lost against float (below 0: better than float)",
+            fashion, "drop from float", accuracy_note)),
+        ("fashion-mnist-size.svg", configuration_bars(
+            "Fashion-MNIST CNN: library size against float",
+            "library bytes / float library bytes", fashion, "size vs float")),
+        ("rec-frames.svg", configuration_bars(
+            "PP-OCR rec: frames whose best character is float's (13 lines of imageTextN.png)",
+            "% of frames", rec, "agreement with float", accuracy_note)),
+        ("tiny-gpt-perplexity.svg", configuration_bars(
+            "Tiny GPT: held-out perplexity per byte, change against fp32",
+            "% of fp32's perplexity", gpt, "vs fp32", llm_note)),
+        ("tiny-gpt-size.svg", configuration_bars(
+            "Tiny GPT: library size against fp32",
+            "library bytes / fp32 library bytes", gpt, "size vs fp32")),
+    ]
 
     int8 = read_table(performance, "paddleocr int8")
     columns = ["quantc int8 (ms)", "quantc integer-only (ms)", "quantc fp32 (ms)",
                "onnxruntime fp32 (ms)", "onnxruntime int8, our QDQ (ms)"]
     for model in ("rec", "cls"):
         rows = [r for r in int8 if r["model"] == model]
-        result.append((f"{model}-int8-speed.svg", svg_bars(
-            f"PP-OCR {model} ({rows[0]['input']}): run time, median",
-            "milliseconds (shorter is faster)",
-            [(f"{r['threads']} thread" + ("s" if r["threads"] != "1" else ""),
-              [number(r[c]) for c in columns]) for r in rows],
-            [c.replace(" (ms)", "") for c in columns], 2,
-            "make bench regenerates the table (docs/performance.md)")))
+        result.append((f"{model}-int8-speed.svg", thread_bars(
+            f"PP-OCR {model} ({rows[0]['input']}): run time, median", rows, columns, 2,
+            "make bench prints the table (docs/performance.md)")))
 
     speed = read_table(performance, "llm speed")
     columns = [c for c in ["quantc fp32", "quantc int8", "quantc int4", "PyTorch fp32",
                            "PyTorch quantize_dynamic", "onnxruntime fp32"] if c in speed[0]]
-    for phase, name in (("decode", "decode"), ("prefill", "prefill")):
+    for phase in ("decode", "prefill"):
         rows = [r for r in speed if r["phase"].startswith(phase)]
-        result.append((f"gpt2-{name}.svg", svg_bars(
-            f"GPT-2-small shape: {rows[0]['phase']}, median",
-            "milliseconds (shorter is faster)",
-            [(f"{r['threads']} thread" + ("s" if r["threads"] != "1" else ""),
-              [number(r[c]) for c in columns]) for r in rows],
-            columns, 1, "make llm-bench regenerates the table (docs/performance.md)")))
+        result.append((f"gpt2-{phase}.svg", thread_bars(
+            f"GPT-2-small shape: {rows[0]['phase']}, median", rows, columns, 1,
+            "make llm-bench regenerates the table (docs/performance.md)")))
     return result
 
 
