@@ -5,11 +5,19 @@ Both report the median of their runs after a warm-up, in milliseconds."""
 import json
 import os
 import re
+import shutil
 import subprocess
 
 import numpy as np
 
 ORT_BENCH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "ort_bench.js")
+
+
+def ort_available(ort_dir):
+    """Whether node and onnxruntime-node (in ORT_DIR/node_modules) are
+    there to time onnxruntime with."""
+    return bool(ort_dir) and shutil.which("node") is not None and os.path.isdir(
+        os.path.join(ort_dir, "node_modules", "onnxruntime-node"))
 
 
 def time_quantc(quantc, library, name, npy, runs, threads=1):

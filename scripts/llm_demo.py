@@ -23,8 +23,6 @@ Usage: llm_demo.py QUANTC EXAMPLE_DIR WORK_DIR [--prompt TEXT] [--max-tokens N]
 
 import argparse
 import os
-import shutil
-import statistics
 import sys
 import textwrap
 import time
@@ -51,41 +49,35 @@ def step(number, text):
     print(f"[{number}/{STEPS}] {text}", flush=True)
 
 
-def median_seconds(function, runs):
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
-
-
-def speeds(compiled, text):
-    """Tokens per second of a prefill of CONTEXT tokens and of a decode step
-    after it (cache of CONTEXT), medians on the library's threads."""
-    decoder = llm.Decoder(compiled)
-    window = np.frombuffer(text[:CONTEXT], np.uint8).astype(np.int64)
-    prefill = median_seconds(lambda: decoder.run(window, decoder.empty_cache()), 7)
-    _, cache = decoder.run(window, decoder.empty_cache())
-    token = window[-1:]
-    decode = median_seconds(lambda: decoder.run(token, cache), 41)
-    return CONTEXT / prefill, 1 / decode
-
-
-def onnxruntime_speeds(ort_dir, model_path, compiled, text, work):
-    """onnxruntime's fp32 prefill and decode tokens per second on the inputs
-    speeds() gives quantc, or None when onnxruntime-node is not installed."""
-    if not ort_dir or not shutil.which("node") or not os.path.isdir(
-            os.path.join(ort_dir, "node_modules", "onnxruntime-node")):
-        return None
-    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bench"))
-    from timing import time_ort_feeds
+def timing_inputs(compiled, text):
+    """The inputs the speeds are measured on: a prefill of the first CONTEXT
+    bytes of `text` from an empty cache, and a decode step of its last byte
+    after the cache that prefill leaves."""
     decoder = llm.Decoder(compiled)
     window = np.frombuffer(text[:CONTEXT], np.uint8).astype(np.int64)
     empty = decoder.empty_cache()
-    prefill = dict(empty, **{decoder.tokens.name: window.reshape(1, -1)})
     _, cache = decoder.run(window, empty)
-    decode = dict(cache, **{decoder.tokens.name: window[-1:].reshape(1, 1)})
+    return (dict(empty, **{decoder.tokens.name: window.reshape(1, -1)}),
+            dict(cache, **{decoder.tokens.name: window[-1:].reshape(1, 1)}))
+
+
+def speeds(compiled, inputs):
+    """Tokens per second of the prefill and of the decode step of `inputs`
+    (timing_inputs), medians on the library's threads."""
+    prefill, decode = inputs
+    prefill_ms = compiled.benchmark(prefill, runs=7)["median_ms"]
+    decode_ms = compiled.benchmark(decode, runs=41)["median_ms"]
+    return CONTEXT * 1000 / prefill_ms, 1000 / decode_ms
+
+
+def onnxruntime_speeds(ort_dir, model_path, inputs, work):
+    """onnxruntime's fp32 tokens per second on the same `inputs`, or None
+    when onnxruntime-node is not installed."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bench"))
+    from timing import ort_available, time_ort_feeds
+    if not ort_available(ort_dir):
+        return None
+    prefill, decode = inputs
     prefill_ms = time_ort_feeds(ort_dir, model_path, prefill, 1, 7, work)
     decode_ms = time_ort_feeds(ort_dir, model_path, decode, 1, 41, work)
     return CONTEXT * 1000 / prefill_ms, 1000 / decode_ms
@@ -134,13 +126,12 @@ def main():
             results[name] = {"text": generated}
     step(4, f"timing a prefill of {CONTEXT} tokens and a decode step (cache of {CONTEXT}) "
             "on one thread")
-    ort = None
+    inputs = None
     for name, path in libraries.items():
         with quantc.load(path, threads=1) as compiled:
-            results[name]["prefill"], results[name]["decode"] = speeds(compiled, heldout)
-            if name == "fp32":
-                ort = onnxruntime_speeds(args.ort_dir, model, compiled, heldout,
-                                         os.path.join(args.work, "onnxruntime"))
+            inputs = inputs or timing_inputs(compiled, heldout)
+            results[name]["prefill"], results[name]["decode"] = speeds(compiled, inputs)
+    ort = onnxruntime_speeds(args.ort_dir, model, inputs, os.path.join(args.work, "onnxruntime"))
     step(5, f"perplexity per byte on the first {len(heldout)} bytes of heldout.txt")
     for name, path in libraries.items():
         with quantc.load(path, threads=1) as compiled:

@@ -51,14 +51,11 @@ def compile_library(quantc_bin, model, library, options):
 def onnxruntime_ms(ort_dir, model, x, work):
     """onnxruntime-node's median on `x` with one thread, or None without
     node or onnxruntime-node."""
-    if not ort_dir or not shutil.which("node") or not os.path.isdir(
-            os.path.join(ort_dir, "node_modules", "onnxruntime-node")):
-        return None
     sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bench"))
-    from timing import time_ort
-    raw = os.path.join(work, "line.raw")
-    x.astype(np.float32).tofile(raw)
-    return time_ort(ort_dir, model, "x", x.shape, raw, 1, 7)
+    from timing import ort_available, time_ort_feeds
+    if not ort_available(ort_dir):
+        return None
+    return time_ort_feeds(ort_dir, model, {"x": x.astype(np.float32)}, 1, 7, work)
 
 
 def shorten(text, width):

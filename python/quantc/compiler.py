@@ -36,12 +36,18 @@ def find_quantc():
                       "in build/ (make build), or put it on PATH")
 
 
-def _input_names(model_path):
-    """The names of an ONNX model's graph inputs that are not initializers."""
+def _graph_inputs(model_path):
+    """An ONNX model's graph inputs that are not initializers (ValueInfo
+    protos, in order)."""
     import onnx
     graph = onnx.load(model_path, load_external_data=False).graph
     constants = {t.name for t in graph.initializer}
-    return [i.name for i in graph.input if i.name not in constants]
+    return [i for i in graph.input if i.name not in constants]
+
+
+def _input_names(model_path):
+    """The names of an ONNX model's graph inputs that are not initializers."""
+    return [i.name for i in _graph_inputs(model_path)]
 
 
 def _write_calibration(samples, names, directory):

@@ -159,16 +159,16 @@ def calibration_samples(model_path, text, context=128):
     """Calibration samples for the ONNX decoder at `model_path`: windows of
     `context` bytes of `text`, each a prefill from an empty cache, as dicts
     of arrays by input name (the form quantc.compile's calibration takes)."""
-    import onnx
-    graph = onnx.load(model_path, load_external_data=False).graph
-    initializers = {i.name for i in graph.initializer}
-    inputs = [i for i in graph.input if i.name not in initializers]
-    integer = [i for i in inputs if i.type.tensor_type.elem_type in (6, 7)]  # INT32, INT64
+    from onnx import TensorProto
+    from .compiler import _graph_inputs
+    inputs = _graph_inputs(model_path)
+    token_types = {TensorProto.INT32: np.int32, TensorProto.INT64: np.int64}
+    integer = [i for i in inputs if i.type.tensor_type.elem_type in token_types]
     if len(integer) != 1:
         raise QuantcError(f"{model_path}: the decoder needs exactly one integer input "
                           f"(the tokens), it has {len(integer)}")
     data = np.frombuffer(bytes(text), np.uint8).astype(
-        np.int64 if integer[0].type.tensor_type.elem_type == 7 else np.int32)
+        token_types[integer[0].type.tensor_type.elem_type])
     for start in range(0, len(data) - context, context):
         sample = {}
         for info in inputs:

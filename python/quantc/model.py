@@ -191,8 +191,8 @@ class CompiledModel:
         """Times `run` on `inputs` (random ones of the declared shapes if
         None): the median and the minimum of `runs` calls after `warmup`
         calls, in milliseconds, as a dict. The times include the binding's
-        copies of inputs and outputs; `quantc run --bench` times the
-        library alone."""
+        work (an input that is not C-contiguous of its type is copied;
+        outputs are not); `quantc run --bench` times the library alone."""
         import time
         if runs < 1:
             raise QuantcError(f"runs must be 1 or more, not {runs!r}")
