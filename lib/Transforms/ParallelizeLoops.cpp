@@ -10,6 +10,13 @@
 // to the run's threads (runtime/threads.c). Each iteration writes its own
 // elements, so every thread count computes the same values.
 //
+// Where the bounds or the work are known only at run time (the sequence
+// length of a transformer), the original function computes the trip
+// counts, picks the first loop of more than one iteration among those that
+// can have it, and sizes the parts from the work it counts there; the
+// outlined function receives which loop it splits. A loop too small for
+// two parts then runs whole on the calling thread (quantc_parallel_for).
+//
 //===----------------------------------------------------------------------===//
 
 #include "quantc/Transforms/Passes.h"
@@ -67,6 +74,111 @@ uint64_t getWork(Block &block) {
       for (Block &inner : region)
         work = llvm::SaturatingAdd(
             work, llvm::SaturatingMultiply(trips, getWork(inner)));
+  }
+  return work;
+}
+
+/// Whether a loop nested in `block` has bounds that are not constants.
+bool hasRuntimeTrips(Block &block) {
+  auto varies = [](Value lb, Value ub, Value st) {
+    return !getTrips(lb, ub, st);
+  };
+  WalkResult result = block.walk([&](Operation *op) {
+    if (auto loop = dyn_cast<scf::ForOp>(op))
+      if (varies(loop.getLowerBound(), loop.getUpperBound(), loop.getStep()))
+        return WalkResult::interrupt();
+    if (auto loop = dyn_cast<scf::ParallelOp>(op))
+      for (auto [lb, ub, st] : llvm::zip(loop.getLowerBound(),
+                                         loop.getUpperBound(), loop.getStep()))
+        if (varies(lb, ub, st))
+          return WalkResult::interrupt();
+    return WalkResult::advance();
+  });
+  return result.wasInterrupted();
+}
+
+/// The iterations of a loop dimension, computed at `b`'s insertion point:
+/// max(0, ceil((ub - lb) / step)), folded to a constant where the bounds
+/// are constants. The step of an scf loop is positive.
+Value buildTrips(OpBuilder &b, Location loc, Value lb, Value ub, Value st) {
+  if (std::optional<int64_t> trips = getTrips(lb, ub, st))
+    return arith::ConstantIndexOp::create(b, loc, *trips);
+  Value span = arith::SubIOp::create(b, loc, ub, lb);
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  Value positive = arith::MaxSIOp::create(b, loc, span, zero);
+  return arith::CeilDivUIOp::create(b, loc, positive, st);
+}
+
+/// Whether `value` is available before `loop`: defined outside it.
+bool isDefinedOutside(Value value, Operation *loop) {
+  return !loop->isAncestor(value.getParentRegion()->getParentOp());
+}
+
+/// An index constant of a saturated count.
+Value countConstant(OpBuilder &b, Location loc, uint64_t count) {
+  return arith::ConstantIndexOp::create(
+      b, loc, int64_t(std::min<uint64_t>(count, uint64_t(1) << 62)));
+}
+
+/// Work counted at run time: `fixed` plus, if any, `varying` (an index
+/// value computed before the loop).
+struct RuntimeWork {
+  uint64_t fixed = 0;
+  Value varying;
+};
+
+/// getWork computed at `b`'s insertion point, before `outer`: a nested loop
+/// whose bounds are defined outside `outer` counts its body as many times
+/// as it runs; one whose bounds are computed inside counts it once.
+RuntimeWork buildWork(OpBuilder &b, Location loc, Block &block,
+                      Operation *outer) {
+  RuntimeWork work;
+  auto addVarying = [&](Value term) {
+    work.varying =
+        work.varying ? arith::AddIOp::create(b, loc, work.varying, term) : term;
+  };
+  for (Operation &op : block) {
+    work.fixed = llvm::SaturatingAdd(work.fixed, uint64_t(1));
+    SmallVector<std::tuple<Value, Value, Value>> dims;
+    if (auto loop = dyn_cast<scf::ForOp>(op))
+      dims.emplace_back(loop.getLowerBound(), loop.getUpperBound(),
+                        loop.getStep());
+    else if (auto loop = dyn_cast<scf::ParallelOp>(op))
+      for (auto [lb, ub, st] : llvm::zip(loop.getLowerBound(),
+                                         loop.getUpperBound(), loop.getStep()))
+        dims.emplace_back(lb, ub, st);
+    uint64_t fixedTrips = 1;
+    Value varyingTrips;
+    for (auto [lb, ub, st] : dims) {
+      if (std::optional<int64_t> trips = getTrips(lb, ub, st)) {
+        fixedTrips = llvm::SaturatingMultiply(fixedTrips, uint64_t(*trips));
+      } else if (isDefinedOutside(lb, outer) && isDefinedOutside(ub, outer) &&
+                 isDefinedOutside(st, outer)) {
+        Value trips = buildTrips(b, loc, lb, ub, st);
+        varyingTrips = varyingTrips
+                           ? arith::MulIOp::create(b, loc, varyingTrips, trips)
+                           : trips;
+      }
+    }
+    for (Region &region : op.getRegions()) {
+      for (Block &inner : region) {
+        RuntimeWork body = buildWork(b, loc, inner, outer);
+        if (!varyingTrips) {
+          work.fixed = llvm::SaturatingAdd(
+              work.fixed, llvm::SaturatingMultiply(fixedTrips, body.fixed));
+          if (body.varying)
+            addVarying(arith::MulIOp::create(
+                b, loc, body.varying, countConstant(b, loc, fixedTrips)));
+          continue;
+        }
+        Value total = countConstant(b, loc, body.fixed);
+        if (body.varying)
+          total = arith::AddIOp::create(b, loc, total, body.varying);
+        total = arith::MulIOp::create(b, loc, total,
+                                      countConstant(b, loc, fixedTrips));
+        addVarying(arith::MulIOp::create(b, loc, total, varyingTrips));
+      }
+    }
   }
   return work;
 }
@@ -160,32 +272,49 @@ struct ParallelizeLoopsPass final
     if (loop.getNumResults() != 0 || !isPlainLoopBody(loop.getRegion()))
       return;
     // The first loop of more than one iteration is split; the others run
-    // whole in every part.
-    SmallVector<int64_t> trips;
-    for (auto [lb, ub, st] : llvm::zip(loop.getLowerBound(),
-                                       loop.getUpperBound(), loop.getStep())) {
-      std::optional<int64_t> count = getTrips(lb, ub, st);
-      if (!count)
-        return;
-      trips.push_back(*count);
+    // whole in every part. The candidates are the loops that may be it: the
+    // ones that may run more than once, up to the first that surely does.
+    unsigned rank = loop.getNumLoops();
+    SmallVector<std::optional<int64_t>> trips;
+    for (auto [lb, ub, st] :
+         llvm::zip(loop.getLowerBound(), loop.getUpperBound(), loop.getStep()))
+      trips.push_back(getTrips(lb, ub, st));
+    SmallVector<unsigned> candidates;
+    for (unsigned dim = 0; dim < rank; ++dim) {
+      if (trips[dim] && *trips[dim] <= 1)
+        continue;
+      candidates.push_back(dim);
+      if (trips[dim])
+        break;
     }
-    const int64_t *split =
-        llvm::find_if(trips, [](int64_t n) { return n > 1; });
-    if (split == trips.end())
-      return;
-    unsigned dim = split - trips.begin();
-    uint64_t perIteration = getWork(*loop.getBody());
-    for (auto [index, count] : llvm::enumerate(trips))
-      if (index != dim)
-        perIteration = llvm::SaturatingMultiply(perIteration, uint64_t(count));
-    if (perIteration < 1 ||
-        llvm::SaturatingMultiply(perIteration, uint64_t(trips[dim])) <
-            2 * uint64_t(minWork))
+    if (candidates.empty())
       return;
 
-    // The values the body uses: constants are recomputed, the rest passed.
+    // With constant bounds and constant nested loops, the split and the
+    // size of a part are constants, and a loop of too little work stays.
+    bool fixed = llvm::all_of(trips, [](auto t) { return t.has_value(); }) &&
+                 !hasRuntimeTrips(*loop.getBody());
+    uint64_t fixedMinItems = 0;
+    if (fixed) {
+      unsigned dim = candidates.front();
+      uint64_t perIteration = getWork(*loop.getBody());
+      for (auto [index, count] : llvm::enumerate(trips))
+        if (index != dim)
+          perIteration =
+              llvm::SaturatingMultiply(perIteration, uint64_t(*count));
+      if (perIteration < 1 ||
+          llvm::SaturatingMultiply(perIteration, uint64_t(*trips[dim])) <
+              2 * uint64_t(minWork))
+        return;
+      fixedMinItems = llvm::divideCeil(uint64_t(minWork), perIteration);
+    }
+
+    // The values the body and the bounds use: constants are recomputed, the
+    // rest passed.
     SetVector<Value> used;
     getUsedValuesDefinedAbove(loop.getRegion(), used);
+    for (Value bound : loop->getOperands())
+      used.insert(bound);
     MLIRContext *context = &getContext();
     LLVMTypeConverter converter(context);
     SmallVector<Value> passed;
@@ -206,18 +335,58 @@ struct ParallelizeLoopsPass final
       passed.push_back(value);
       fields.push_back(field);
     }
-    for (Value bound : loop->getOperands())
-      if (!isRematerialized(bound))
-        return;
 
     auto func = loop->getParentOfType<func::FuncOp>();
     Location loc = loop.getLoc();
     Type i64 = IntegerType::get(context, 64);
     Type ptr = LLVM::LLVMPointerType::get(context);
+    Type index = IndexType::get(context);
+    OpBuilder builder(context);
+
+    // Before the loop: the number of iterations to split, the fewest a part
+    // takes, and (among several candidates) which loop is split.
+    builder.setInsertionPoint(loop);
+    Value count, minItems, split;
+    if (!fixed) {
+      SmallVector<Value> tripValues;
+      for (auto [lb, ub, st] : llvm::zip(loop.getLowerBound(),
+                                         loop.getUpperBound(), loop.getStep()))
+        tripValues.push_back(buildTrips(builder, loc, lb, ub, st));
+      Value one = arith::ConstantIndexOp::create(builder, loc, 1);
+      count = tripValues[candidates.back()];
+      split = arith::ConstantIndexOp::create(builder, loc, candidates.back());
+      for (unsigned dim : llvm::reverse(ArrayRef(candidates).drop_back())) {
+        Value more = arith::CmpIOp::create(
+            builder, loc, arith::CmpIPredicate::ugt, tripValues[dim], one);
+        count =
+            arith::SelectOp::create(builder, loc, more, tripValues[dim], count);
+        split = arith::SelectOp::create(
+            builder, loc, more,
+            arith::ConstantIndexOp::create(builder, loc, dim), split);
+      }
+      RuntimeWork work = buildWork(builder, loc, *loop.getBody(), loop);
+      Value total = countConstant(builder, loc, work.fixed);
+      if (work.varying)
+        total = arith::AddIOp::create(builder, loc, total, work.varying);
+      for (Value t : tripValues)
+        total = arith::MulIOp::create(builder, loc, total, t);
+      Value perIteration = arith::DivUIOp::create(
+          builder, loc, total,
+          arith::MaxUIOp::create(builder, loc, count, one));
+      minItems = arith::CeilDivUIOp::create(
+          builder, loc, countConstant(builder, loc, uint64_t(minWork)),
+          arith::MaxUIOp::create(builder, loc, perIteration, one));
+      count = arith::IndexCastOp::create(builder, loc, i64, count);
+      minItems = arith::IndexCastOp::create(builder, loc, i64, minItems);
+      if (candidates.size() > 1) {
+        passed.push_back(split);
+        fields.push_back(i64);
+      }
+    }
     auto record = LLVM::LLVMStructType::getLiteral(context, fields);
 
     // The outlined function: iterations [begin, end) of the split loop.
-    OpBuilder builder(context);
+    builder.clearInsertionPoint();
     auto outlined = func::FuncOp::create(
         builder, loc, (func.getSymName() + "_parallel").str(),
         builder.getFunctionType({ptr, i64, i64}, {}));
@@ -228,11 +397,12 @@ struct ParallelizeLoopsPass final
     Block *entry = outlined.addEntryBlock();
     builder.setInsertionPointToStart(entry);
     IRMapping mapping;
-    for (auto [index, value] : llvm::enumerate(passed)) {
+    for (auto [position, value] : llvm::enumerate(passed)) {
       Value address =
           LLVM::GEPOp::create(builder, loc, ptr, record, entry->getArgument(0),
-                              ArrayRef<LLVM::GEPArg>{0, int32_t(index)});
-      Value field = LLVM::LoadOp::create(builder, loc, fields[index], address);
+                              ArrayRef<LLVM::GEPArg>{0, int32_t(position)});
+      Value field =
+          LLVM::LoadOp::create(builder, loc, fields[position], address);
       Type type = value.getType();
       if (isa<MemRefType>(type))
         field = UnrealizedConversionCastOp::create(builder, loc, type, field)
@@ -244,24 +414,35 @@ struct ParallelizeLoopsPass final
     for (Value value : used)
       if (isRematerialized(value) && !mapping.contains(value))
         builder.clone(*value.getDefiningOp(), mapping);
-    for (Value bound : loop->getOperands())
-      if (!mapping.contains(bound))
-        builder.clone(*bound.getDefiningOp(), mapping);
-    Type index = builder.getIndexType();
-    Value lower = mapping.lookup(loop.getLowerBound()[dim]);
-    Value step = mapping.lookup(loop.getStep()[dim]);
-    auto iterationStart = [&](Value iteration) -> Value {
-      Value offset = arith::MulIOp::create(
-          builder, loc,
-          arith::IndexCastOp::create(builder, loc, index, iteration), step);
-      return arith::AddIOp::create(builder, loc, lower, offset);
-    };
-    Value partLower = iterationStart(entry->getArgument(1));
-    Value partUpper = iterationStart(entry->getArgument(2));
+    SmallVector<std::pair<Value, Value>> partBounds;
+    for (unsigned dim : candidates) {
+      Value lower = mapping.lookup(loop.getLowerBound()[dim]);
+      Value step = mapping.lookup(loop.getStep()[dim]);
+      auto iterationStart = [&](Value iteration) -> Value {
+        Value offset = arith::MulIOp::create(
+            builder, loc,
+            arith::IndexCastOp::create(builder, loc, index, iteration), step);
+        return arith::AddIOp::create(builder, loc, lower, offset);
+      };
+      Value partLower = iterationStart(entry->getArgument(1));
+      Value partUpper = iterationStart(entry->getArgument(2));
+      if (candidates.size() > 1) {
+        Value isSplit = arith::CmpIOp::create(
+            builder, loc, arith::CmpIPredicate::eq, mapping.lookup(split),
+            arith::ConstantIndexOp::create(builder, loc, dim));
+        partLower =
+            arith::SelectOp::create(builder, loc, isSplit, partLower, lower);
+        partUpper =
+            arith::SelectOp::create(builder, loc, isSplit, partUpper,
+                                    mapping.lookup(loop.getUpperBound()[dim]));
+      }
+      partBounds.emplace_back(partLower, partUpper);
+    }
     Operation *part = builder.clone(*loop, mapping);
-    unsigned rank = loop.getNumLoops();
-    part->setOperand(dim, partLower);
-    part->setOperand(rank + dim, partUpper);
+    for (auto [dim, bounds] : llvm::zip(candidates, partBounds)) {
+      part->setOperand(dim, bounds.first);
+      part->setOperand(rank + dim, bounds.second);
+    }
     func::ReturnOp::create(builder, loc);
 
     // At the loop's place: fill the record, hand the loop to the threads.
@@ -270,17 +451,17 @@ struct ParallelizeLoopsPass final
                                          builder.getI64IntegerAttr(1));
     Value context_ = LLVM::AllocaOp::create(builder, loc, ptr, record, one);
     builder.setInsertionPoint(loop);
-    for (auto [index, value] : llvm::enumerate(passed)) {
+    for (auto [position, value] : llvm::enumerate(passed)) {
       Value field = value;
       if (isa<MemRefType>(value.getType()))
-        field = UnrealizedConversionCastOp::create(builder, loc, fields[index],
-                                                   value)
+        field = UnrealizedConversionCastOp::create(builder, loc,
+                                                   fields[position], value)
                     .getResult(0);
       else if (isa<IndexType>(value.getType()))
         field = arith::IndexCastOp::create(builder, loc, i64, value);
       Value address =
           LLVM::GEPOp::create(builder, loc, ptr, record, context_,
-                              ArrayRef<LLVM::GEPArg>{0, int32_t(index)});
+                              ArrayRef<LLVM::GEPArg>{0, int32_t(position)});
       LLVM::StoreOp::create(builder, loc, field, address);
     }
     Value function =
@@ -289,12 +470,14 @@ struct ParallelizeLoopsPass final
     Value functionAddress =
         UnrealizedConversionCastOp::create(builder, loc, ptr, function)
             .getResult(0);
-    int64_t minItems =
-        int64_t(llvm::divideCeil(uint64_t(minWork), perIteration));
-    Value count = arith::ConstantIntOp::create(builder, loc, i64, trips[dim]);
-    Value min = arith::ConstantIntOp::create(builder, loc, i64, minItems);
-    func::CallOp::create(builder, loc, getParallelFor(symbols),
-                         ValueRange{count, min, functionAddress, context_});
+    if (fixed) {
+      count = arith::ConstantIntOp::create(builder, loc, i64,
+                                           *trips[candidates.front()]);
+      minItems = arith::ConstantIntOp::create(builder, loc, i64, fixedMinItems);
+    }
+    func::CallOp::create(
+        builder, loc, getParallelFor(symbols),
+        ValueRange{count, minItems, functionAddress, context_});
     loop.erase();
   }
 };

@@ -120,23 +120,17 @@ func.func @small(%a: memref<4x8xf32>) {
 
 // -----
 
-// A call, an allocation, or bounds known only at run time: left alone.
+// A call or an allocation: left alone.
 // CHECK-LABEL: func.func @call
 // CHECK-NOT: quantc_parallel_for
 // CHECK: scf.parallel
 // CHECK-LABEL: func.func @alloc
 // CHECK-NOT: quantc_parallel_for
 // CHECK: scf.parallel
-// CHECK-LABEL: func.func @dynamic
-// CHECK-NOT: quantc_parallel_for
-// CHECK: scf.parallel
 // ALL-LABEL: func.func @call
 // ALL-NOT: quantc_parallel_for
 // ALL: scf.parallel
 // ALL-LABEL: func.func @alloc
-// ALL-NOT: quantc_parallel_for
-// ALL: scf.parallel
-// ALL-LABEL: func.func @dynamic
 // ALL-NOT: quantc_parallel_for
 // ALL: scf.parallel
 func.func private @kernel(index)
@@ -163,12 +157,125 @@ func.func @alloc(%a: memref<4096xf32>) {
   }
   return
 }
+// -----
+
+// Bounds known only at run time: the trip count is computed before the
+// loop, and so is the fewest iterations a part takes, from the work of an
+// iteration (2 operations): ceil(131072 / (2 * n / n)). A loop too small
+// for two parts runs whole on the calling thread (quantc_parallel_for).
+// The bound travels in the record.
+// CHECK-LABEL: func.func @dynamic
+// CHECK-SAME: (%[[A:.*]]: memref<?xf32>, %[[N:.*]]: index)
+// CHECK: %[[CTX:.*]] = llvm.alloca %{{.*}} x !llvm.struct<(struct<(ptr, ptr, i64, array<1 x i64>, array<1 x i64>)>, i64)>
+// CHECK: %[[SPAN:.*]] = arith.subi %[[N]], %{{.*}} : index
+// CHECK: %[[POS:.*]] = arith.maxsi %[[SPAN]]
+// CHECK: %[[TRIPS:.*]] = arith.ceildivui %[[POS]]
+// CHECK: %[[WORK:.*]] = arith.muli %{{.*}}, %[[TRIPS]]
+// CHECK: %[[COUNT1:.*]] = arith.maxui %[[TRIPS]]
+// CHECK: %[[PER:.*]] = arith.divui %[[WORK]], %[[COUNT1]]
+// CHECK: %[[PER1:.*]] = arith.maxui %[[PER]]
+// CHECK: %[[MINWORK:.*]] = arith.constant 131072 : index
+// CHECK: %[[MINI:.*]] = arith.ceildivui %[[MINWORK]], %[[PER1]]
+// CHECK: %[[COUNT:.*]] = arith.index_cast %[[TRIPS]] : index to i64
+// CHECK: %[[MIN:.*]] = arith.index_cast %[[MINI]] : index to i64
+// CHECK: %[[NI:.*]] = arith.index_cast %[[N]] : index to i64
+// CHECK: %[[PN:.*]] = llvm.getelementptr %[[CTX]][0, 1]
+// CHECK: llvm.store %[[NI]], %[[PN]] : i64
+// CHECK: call @quantc_parallel_for(%[[COUNT]], %[[MIN]], %{{.*}}, %[[CTX]])
+// CHECK: func.func private @dynamic_parallel(%{{.*}}: !llvm.ptr, %[[BEGIN:.*]]: i64, %[[END:.*]]: i64)
+// CHECK: %[[B:.*]] = arith.index_cast %[[BEGIN]] : i64 to index
+// CHECK: %[[LO:.*]] = arith.addi
+// CHECK: %[[E:.*]] = arith.index_cast %[[END]] : i64 to index
+// CHECK: %[[HI:.*]] = arith.addi
+// CHECK: scf.parallel (%{{.*}}) = (%[[LO]]) to (%[[HI]])
+// ALL-LABEL: func.func @dynamic
+// ALL: %[[MINWORK:.*]] = arith.constant 1 : index
+// ALL: arith.ceildivui %[[MINWORK]]
+// ALL: call @quantc_parallel_for
 func.func @dynamic(%a: memref<?xf32>, %n: index) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   %z = arith.constant 0.0 : f32
   scf.parallel (%i) = (%c0) to (%n) step (%c1) {
     memref.store %z, %a[%i] : memref<?xf32>
+    scf.reduce
+  }
+  return
+}
+
+
+// -----
+
+// A 1 x ? x 3072 loop: the first loop of more than one iteration is the
+// rows' if there are several, else the columns'. The choice is made before
+// the loop and travels in the record; the outlined function narrows the
+// chosen loop to [begin, end) and runs the other whole.
+// CHECK-LABEL: func.func @rows_or_columns
+// CHECK-SAME: (%{{.*}}: memref<1x?x3072xf32>, %[[N:.*]]: index)
+// CHECK: %[[CTX:.*]] = llvm.alloca %{{.*}} x !llvm.struct<(struct<(ptr, ptr, i64, array<3 x i64>, array<3 x i64>)>, i64, i64)>
+// CHECK: %[[TRIPS:.*]] = arith.ceildivui
+// CHECK-DAG: %[[C3072:.*]] = arith.constant 3072 : index
+// CHECK-DAG: %[[C2:.*]] = arith.constant 2 : index
+// CHECK: %[[MORE:.*]] = arith.cmpi ugt, %[[TRIPS]]
+// CHECK: %[[COUNT:.*]] = arith.select %[[MORE]], %[[TRIPS]], %[[C3072]] : index
+// CHECK: %[[SPLIT:.*]] = arith.select %[[MORE]], %{{.*}}, %[[C2]] : index
+// CHECK: %[[COUNT64:.*]] = arith.index_cast %[[COUNT]] : index to i64
+// CHECK: %[[SPLIT64:.*]] = arith.index_cast %[[SPLIT]] : index to i64
+// CHECK: %[[PS:.*]] = llvm.getelementptr %[[CTX]][0, 2]
+// CHECK: llvm.store %[[SPLIT64]], %[[PS]] : i64
+// CHECK: call @quantc_parallel_for(%[[COUNT64]],
+// CHECK: func.func private @rows_or_columns_parallel
+// CHECK: %[[ROWS:.*]] = llvm.load {{.*}} -> i64
+// CHECK: %[[ROWSI:.*]] = arith.index_cast %[[ROWS]] : i64 to index
+// CHECK: %[[CHOSEN:.*]] = llvm.load {{.*}} -> i64
+// CHECK: %[[CHOSENI:.*]] = arith.index_cast %[[CHOSEN]] : i64 to index
+// CHECK: %[[ISROWS:.*]] = arith.cmpi eq, %[[CHOSENI]], %{{.*}} : index
+// CHECK: %[[RLO:.*]] = arith.select %[[ISROWS]], %{{.*}}, %{{.*}} : index
+// CHECK: %[[RHI:.*]] = arith.select %[[ISROWS]], %{{.*}}, %[[ROWSI]] : index
+// CHECK: %[[ISCOLS:.*]] = arith.cmpi eq, %[[CHOSENI]], %{{.*}} : index
+// CHECK: %[[CLO:.*]] = arith.select %[[ISCOLS]], %{{.*}}, %{{.*}} : index
+// CHECK: %[[CHI:.*]] = arith.select %[[ISCOLS]], %{{.*}}, %{{.*}} : index
+// CHECK: scf.parallel (%{{.*}}, %{{.*}}, %{{.*}}) = (%{{.*}}, %[[RLO]], %[[CLO]]) to (%{{.*}}, %[[RHI]], %[[CHI]])
+func.func @rows_or_columns(%a: memref<1x?x3072xf32>, %n: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c3072 = arith.constant 3072 : index
+  %z = arith.constant 0.0 : f32
+  scf.parallel (%b, %i, %j) = (%c0, %c0, %c0) to (%c1, %n, %c3072) step (%c1, %c1, %c1) {
+    memref.store %z, %a[%b, %i, %j] : memref<1x?x3072xf32>
+    scf.reduce
+  }
+  return
+}
+
+// -----
+
+// Twelve rows (constant) of a loop whose length is known at run time only:
+// the row loop is split, and an iteration's work counts the nested loop's
+// body (4 operations with its yield) once per iteration of it: a part
+// takes at least ceil(131072 / (2 + 4 n)) rows.
+// CHECK-LABEL: func.func @heads
+// CHECK-SAME: (%{{.*}}: memref<12x?xf32>, %[[N:.*]]: index)
+// CHECK: %[[INNER:.*]] = arith.ceildivui
+// CHECK: %[[BODY:.*]] = arith.muli %{{.*}}, %[[INNER]] : index
+// CHECK: %[[TOTAL:.*]] = arith.addi %{{.*}}, %{{.*}} : index
+// CHECK: %[[PRODUCT:.*]] = arith.muli %[[TOTAL]], %{{.*}} : index
+// CHECK: arith.divui %{{.*}}, %{{.*}} : index
+// CHECK: call @quantc_parallel_for
+// CHECK: func.func private @heads_parallel
+// CHECK: scf.parallel
+// CHECK: scf.for
+func.func @heads(%a: memref<12x?xf32>, %n: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c12 = arith.constant 12 : index
+  %two = arith.constant 2.0 : f32
+  scf.parallel (%h) = (%c0) to (%c12) step (%c1) {
+    scf.for %t = %c0 to %n step %c1 {
+      %x = memref.load %a[%h, %t] : memref<12x?xf32>
+      %y = arith.mulf %x, %two : f32
+      memref.store %y, %a[%h, %t] : memref<12x?xf32>
+    }
     scf.reduce
   }
   return

@@ -74,9 +74,9 @@ def VectorizeContractions
 def ParallelizeLoops : Pass<"quantc-parallelize-loops", "mlir::ModuleOp"> {
   let summary = "Run large scf.parallel loop nests on the runtime's threads";
   let description = [{
-    Each `scf.parallel` at the top level of a function, with constant
-    bounds, no results and a body of plain arithmetic and memory accesses
-    (no calls, no allocation), whose work is at least `min-work`, moves
+    Each `scf.parallel` at the top level of a function, with no results
+    and a body of plain arithmetic and memory accesses (no calls, no
+    allocation), whose work is at least `min-work`, moves
     into a function of its own, `FUNC_parallelN(ctx, begin, end)`, that
     runs iterations `[begin, end)` of its first loop of more than one
     iteration (the batch dimension of a tensor often has one). In its
@@ -88,7 +88,16 @@ def ParallelizeLoops : Pass<"quantc-parallelize-loops", "mlir::ModuleOp"> {
     least `min-work` of work.
 
     Work is counted as operations executed: the body's operations, those
-    in nested loops with constant bounds multiplied by their trip counts.
+    in nested loops multiplied by their trip counts.
+
+    Where the bounds, or the trip counts of nested loops, are known only
+    at run time (a sequence length), the function computes before the
+    loop the trip counts, the first loop of more than one iteration among
+    those that can have it (passed in the record when there are several),
+    the work, and from it the fewest iterations a part takes; a loop
+    nested with bounds computed inside the loop counts once. A loop of
+    too little work for two parts then runs whole on the calling thread.
+
     Iterations are independent (the loop is parallel), so results do not
     depend on the number of threads. Other loops are left alone.
 
