@@ -90,18 +90,92 @@ bool hasUnitInnerStride(Value memref) {
   return type.getRank() > 0 && type.isLastDimUnitStride();
 }
 
-FailureOr<ContractionPlan> planContraction(linalg::GenericOp op) {
+/// A contraction in dot-product form: both inputs run along the one
+/// reduction loop `k` in their unit-stride innermost index, as a product
+/// with a transposed right operand does (out[m, n] += a[m, k] * b[n, k]).
+struct DotPlan {
+  unsigned kLoop = 0;
+  /// A parallel loop that `blockInput` depends on and the other input does
+  /// not: a block of its iterations shares the other input's vector.
+  std::optional<unsigned> nLoop;
+  unsigned blockInput = 1;
+  SmallVector<unsigned> outerLoops;
+};
+
+/// The checks both plans make: a multiply-accumulate of two float inputs
+/// of the output's element type, on buffers.
+bool isFloatMultiplyAccumulate(linalg::GenericOp op) {
   if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 2 ||
       op.getNumDpsInits() != 1 || !isMultiplyAccumulate(op))
+    return false;
+  Type element = cast<MemRefType>(op.getDpsInitOperand(0)->get().getType())
+                     .getElementType();
+  if (!isa<FloatType>(element))
+    return false;
+  return llvm::all_of(op.getDpsInputs(), [&](Value input) {
+    return cast<MemRefType>(input.getType()).getElementType() == element;
+  });
+}
+
+FailureOr<DotPlan> planDot(linalg::GenericOp op) {
+  if (!isFloatMultiplyAccumulate(op))
     return failure();
-  Value out = op.getDpsInitOperand(0)->get();
-  auto outType = cast<MemRefType>(out.getType());
-  Type element = outType.getElementType();
-  if (!isa<FloatType>(element) || !hasUnitInnerStride(out))
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  unsigned numLoops = op.getNumLoops();
+  if (!maps[2].isProjectedPermutation() ||
+      llvm::count(iterators, utils::IteratorType::reduction) != 1)
     return failure();
-  for (Value input : op.getDpsInputs())
-    if (cast<MemRefType>(input.getType()).getElementType() != element)
+  DotPlan plan;
+  plan.kLoop =
+      llvm::find(iterators, utils::IteratorType::reduction) - iterators.begin();
+  for (unsigned input = 0; input < 2; ++input) {
+    AffineMap map = maps[input];
+    auto last = dyn_cast_or_null<AffineDimExpr>(
+        map.getNumResults() ? map.getResults().back() : AffineExpr());
+    if (!last || last.getPosition() != plan.kLoop ||
+        !hasUnitInnerStride(op.getDpsInputs()[input]))
       return failure();
+    for (AffineExpr expr : map.getResults().drop_back())
+      if (expr.isFunctionOfDim(plan.kLoop))
+        return failure();
+  }
+  auto dependsOn = [&](unsigned input, unsigned loop) {
+    return llvm::any_of(maps[input].getResults(),
+                        [&](AffineExpr e) { return e.isFunctionOfDim(loop); });
+  };
+  // The block's loop: one only the right input depends on (the other
+  // input's vector is then shared), else one only the left does; the
+  // longest such. Loops of extent 1 do not count.
+  SmallVector<int64_t> extents = op.getStaticLoopRanges();
+  int64_t bestScore = -1;
+  for (unsigned loop = 0; loop < numLoops; ++loop) {
+    if (loop == plan.kLoop || extents[loop] == 1)
+      continue;
+    for (unsigned input : {1u, 0u}) {
+      if (!dependsOn(input, loop) || dependsOn(1 - input, loop))
+        continue;
+      int64_t extent = ShapedType::isDynamic(extents[loop])
+                           ? std::numeric_limits<int32_t>::max()
+                           : extents[loop];
+      int64_t score = (int64_t(input) << 32) | extent;
+      if (score > bestScore) {
+        bestScore = score;
+        plan.nLoop = loop;
+        plan.blockInput = input;
+      }
+    }
+  }
+  for (unsigned loop = 0; loop < numLoops; ++loop)
+    if (loop != plan.kLoop && loop != plan.nLoop)
+      plan.outerLoops.push_back(loop);
+  return plan;
+}
+
+FailureOr<ContractionPlan> planContraction(linalg::GenericOp op) {
+  if (!isFloatMultiplyAccumulate(op) ||
+      !hasUnitInnerStride(op.getDpsInitOperand(0)->get()))
+    return failure();
 
   unsigned numLoops = op.getNumLoops();
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();
@@ -176,32 +250,43 @@ FailureOr<ContractionPlan> planContraction(linalg::GenericOp op) {
   return plan;
 }
 
-/// Emits the loops and kernels of one planned contraction before `op`.
-class KernelEmitter {
-public:
-  KernelEmitter(OpBuilder &builder, linalg::GenericOp op,
-                const ContractionPlan &plan, int64_t vectorBits, int64_t rows,
-                int64_t vectors)
-      : b(builder), loc(op.getLoc()), op(op), plan(plan), rows(rows),
-        vectors(vectors), maps(op.getIndexingMapsArray()) {
+/// What the two kernel emitters share: the generic's loop extents, its
+/// indexing maps, and loop and index helpers.
+class EmitterBase {
+protected:
+  EmitterBase(OpBuilder &builder, linalg::GenericOp op, int64_t vectorBits)
+      : b(builder), loc(op.getLoc()), op(op), maps(op.getIndexingMapsArray()) {
     Type element = cast<MemRefType>(op.getDpsInitOperand(0)->get().getType())
                        .getElementType();
     lanes = std::max<int64_t>(vectorBits / element.getIntOrFloatBitWidth(), 1);
     vectorType = VectorType::get({lanes}, element);
-    vectorOperand = op.getDpsInputs()[plan.vectorInput];
-    broadcastOperand = op.getDpsInputs()[1 - plan.vectorInput];
     output = op.getDpsInitOperand(0)->get();
   }
 
-  void emit() {
+  /// The generic's loop extents, then loops over `outer` (each from 0 to
+  /// its extent, in order) around `inner`, which gets every loop's index
+  /// (0 for the loops it runs itself).
+  void emitLoopNest(ArrayRef<unsigned> outer,
+                    function_ref<void(SmallVector<Value> &)> inner) {
     for (const Range &range :
          cast<linalg::LinalgOp>(op.getOperation()).createLoopRanges(b, loc))
       extents.push_back(getValueOrCreateConstantIndexOp(b, loc, range.size));
     SmallVector<Value> ivs(op.getNumLoops(), constant(0));
-    emitOuterLoops(ivs, 0);
+    emitLoops(outer, ivs, inner);
   }
 
-private:
+  void emitLoops(ArrayRef<unsigned> outer, SmallVector<Value> &ivs,
+                 function_ref<void(SmallVector<Value> &)> inner) {
+    if (outer.empty()) {
+      inner(ivs);
+      return;
+    }
+    loop(constant(0), extents[outer.front()], 1, [&](Value iv) {
+      ivs[outer.front()] = iv;
+      emitLoops(outer.drop_front(), ivs, inner);
+    });
+  }
+
   Value constant(int64_t value) {
     return arith::ConstantIndexOp::create(b, loc, value);
   }
@@ -240,15 +325,41 @@ private:
     return result;
   }
 
-  void emitOuterLoops(SmallVector<Value> &ivs, size_t depth) {
-    if (depth < plan.outerLoops.size()) {
-      unsigned l = plan.outerLoops[depth];
-      loop(constant(0), extents[l], 1, [&](Value iv) {
-        ivs[l] = iv;
-        emitOuterLoops(ivs, depth + 1);
-      });
-      return;
-    }
+  Value zeros(VectorType type) {
+    return arith::ConstantOp::create(
+        b, loc, type,
+        DenseElementsAttr::get(type, b.getZeroAttr(type.getElementType())));
+  }
+
+  OpBuilder &b;
+  Location loc;
+  linalg::GenericOp op;
+  int64_t lanes = 1;
+  VectorType vectorType;
+  SmallVector<AffineMap> maps;
+  Value output;
+  SmallVector<Value> extents;
+};
+
+/// Emits the loops and kernels of one planned contraction before `op`.
+class KernelEmitter : EmitterBase {
+public:
+  KernelEmitter(OpBuilder &builder, linalg::GenericOp op,
+                const ContractionPlan &plan, int64_t vectorBits, int64_t rows,
+                int64_t vectors)
+      : EmitterBase(builder, op, vectorBits), plan(plan), rows(rows),
+        vectors(vectors) {
+    vectorOperand = op.getDpsInputs()[plan.vectorInput];
+    broadcastOperand = op.getDpsInputs()[1 - plan.vectorInput];
+  }
+
+  void emit() {
+    emitLoopNest(plan.outerLoops,
+                 [&](SmallVector<Value> &ivs) { emitColumnBlocks(ivs); });
+  }
+
+private:
+  void emitColumnBlocks(SmallVector<Value> &ivs) {
     // Full column blocks, then the remaining columns a vector at a time.
     Value columns = extents[plan.jLoop];
     Value fullColumns = roundDown(columns, vectors * lanes);
@@ -306,12 +417,6 @@ private:
         b, loc, arith::MulIOp::create(b, loc, remaining, constant(stride)),
         constant(stride - 1));
     return vector::CreateMaskOp::create(b, loc, type, ValueRange{count});
-  }
-
-  Value zeros(VectorType type) {
-    return arith::ConstantOp::create(
-        b, loc, type,
-        DenseElementsAttr::get(type, b.getZeroAttr(type.getElementType())));
   }
 
   Value loadVectorOperand(ArrayRef<Value> at, Value remaining) {
@@ -430,15 +535,116 @@ private:
     return results;
   }
 
-  OpBuilder &b;
-  Location loc;
-  linalg::GenericOp op;
   const ContractionPlan &plan;
-  int64_t rows, vectors, lanes = 1;
-  VectorType vectorType;
-  SmallVector<AffineMap> maps;
-  Value vectorOperand, broadcastOperand, output;
-  SmallVector<Value> extents;
+  int64_t rows, vectors;
+  Value vectorOperand, broadcastOperand;
+};
+
+/// Emits the loops and kernels of one planned dot-product contraction
+/// before `op`:
+///
+///   for the other loops:
+///     for n0 in full blocks of `columns`: kernel(columns)
+///     for the remaining n:                kernel(1)
+///
+/// where kernel(C) keeps C vector accumulators, runs the reduction loop a
+/// vector at a time (the last one masked), multiplying one vector of the
+/// shared input by one of each column's, and adds each accumulator's lanes
+/// to its output element.
+class DotKernelEmitter : EmitterBase {
+public:
+  DotKernelEmitter(OpBuilder &builder, linalg::GenericOp op,
+                   const DotPlan &plan, int64_t vectorBits, int64_t columns)
+      : EmitterBase(builder, op, vectorBits), plan(plan), columns(columns) {}
+
+  void emit() {
+    emitLoopNest(plan.outerLoops,
+                 [&](SmallVector<Value> &ivs) { emitColumnBlocks(ivs); });
+  }
+
+private:
+  void emitColumnBlocks(SmallVector<Value> &ivs) {
+    if (!plan.nLoop) {
+      emitKernel(ivs, 1);
+      return;
+    }
+    unsigned n = *plan.nLoop;
+    Value full = roundDown(extents[n], columns);
+    loop(constant(0), full, columns, [&](Value n0) {
+      ivs[n] = n0;
+      emitKernel(ivs, columns);
+    });
+    if (columns > 1)
+      loop(full, extents[n], 1, [&](Value n0) {
+        ivs[n] = n0;
+        emitKernel(ivs, 1);
+      });
+  }
+
+  /// Multiplies `count` columns' vectors at reduction index `k` by the
+  /// shared input's into `accumulators` (masked to `mask` if given).
+  SmallVector<Value> accumulate(ArrayRef<SmallVector<Value>> points, Value k,
+                                ValueRange accumulators, Value mask) {
+    auto load = [&](unsigned input, ArrayRef<Value> point) -> Value {
+      SmallVector<Value> at(point);
+      at[plan.kLoop] = k;
+      SmallVector<Value> where = indices(maps[input], at);
+      Value memref = op.getDpsInputs()[input];
+      if (!mask)
+        return vector::LoadOp::create(b, loc, vectorType, memref, where);
+      return vector::MaskedLoadOp::create(b, loc, vectorType, memref, where,
+                                          mask, zeros(vectorType));
+    };
+    Value shared = load(1 - plan.blockInput, points.front());
+    SmallVector<Value> results;
+    for (auto [point, accumulator] : llvm::zip(points, accumulators))
+      results.push_back(vector::FMAOp::create(
+          b, loc, shared, load(plan.blockInput, point), accumulator));
+    return results;
+  }
+
+  void emitKernel(ArrayRef<Value> ivs, int64_t count) {
+    SmallVector<SmallVector<Value>> points;
+    for (int64_t c = 0; c < count; ++c) {
+      SmallVector<Value> point(ivs);
+      if (c > 0)
+        point[*plan.nLoop] =
+            arith::AddIOp::create(b, loc, point[*plan.nLoop], constant(c));
+      points.push_back(point);
+    }
+    Value reduction = extents[plan.kLoop];
+    Value full = roundDown(reduction, lanes);
+    SmallVector<Value> initial(count, zeros(vectorType));
+    auto forOp = scf::ForOp::create(
+        b, loc, constant(0), full, constant(lanes), initial,
+        [&](OpBuilder &nested, Location, Value k, ValueRange carried) {
+          OpBuilder::InsertionGuard guard(b);
+          b.setInsertionPoint(nested.getInsertionBlock(),
+                              nested.getInsertionPoint());
+          scf::YieldOp::create(b, loc, accumulate(points, k, carried, Value()));
+        });
+    // The last, partial vector: its missing lanes read as zeros. A length
+    // known to be a multiple of the vector has none.
+    SmallVector<Value> sums(forOp.getResults());
+    std::optional<int64_t> length = getConstantIntValue(reduction);
+    if (!length || *length % lanes != 0) {
+      Value rest = arith::SubIOp::create(b, loc, reduction, full);
+      Value mask = vector::CreateMaskOp::create(
+          b, loc, VectorType::get({lanes}, b.getI1Type()), ValueRange{rest});
+      sums = accumulate(points, full, sums, mask);
+    }
+    for (auto [point, sum] : llvm::zip(points, sums)) {
+      SmallVector<Value> where = indices(maps[2], point);
+      Value before = memref::LoadOp::create(b, loc, output, where);
+      Value after =
+          vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD, sum,
+                                      before, arith::FastMathFlags::reassoc);
+      memref::StoreOp::create(b, loc, after, output, where);
+    }
+  }
+
+  const DotPlan &plan;
+  int64_t columns;
 };
 
 struct VectorizeContractionsPass final
@@ -453,11 +659,20 @@ struct VectorizeContractionsPass final
       return signalPassFailure();
     }
     SmallVector<std::pair<linalg::GenericOp, ContractionPlan>> work;
+    SmallVector<std::pair<linalg::GenericOp, DotPlan>> dots;
     getOperation().walk([&](linalg::GenericOp op) {
-      FailureOr<ContractionPlan> plan = planContraction(op);
-      if (succeeded(plan))
+      if (FailureOr<ContractionPlan> plan = planContraction(op);
+          succeeded(plan))
         work.emplace_back(op, *plan);
+      else if (FailureOr<DotPlan> dot = planDot(op); succeeded(dot))
+        dots.emplace_back(op, *dot);
     });
+    // A dot-product block of rows * vectors columns, one accumulator each.
+    for (auto &[op, plan] : dots) {
+      OpBuilder builder(op);
+      DotKernelEmitter(builder, op, plan, vectorBits, rows * vectors).emit();
+      op.erase();
+    }
     for (auto &[op, plan] : work) {
       // A block of fewer rows than `rows` (a matrix-vector product, a row
       // loop of static extent below `rows`, or none) spends the registers

@@ -80,25 +80,72 @@ func.func @depthwise(%x: memref<1x8x6x18xf32>, %w: memref<8x3x3xf32>, %y: memref
 
 // -----
 
-// Left alone: the columns of a transposed right-hand side are not
-// contiguous, a body that is not a multiply-accumulate, and tensors.
+// A transposed right-hand side (attention's Q K^T): its columns are not
+// contiguous, but both inputs run along k contiguously, so the kernel is
+// in dot-product form. For each row m, blocks of rows * vectors = 4
+// columns share a's vector; the reduction runs 8 lanes at a time (20 = 2
+// full vectors, then 4 lanes masked, the rest read as zeros), and each
+// accumulator's lanes are added to its output element.
+#a = affine_map<(m, n, k) -> (m, k)>
+#bt = affine_map<(m, n, k) -> (n, k)>
+#c = affine_map<(m, n, k) -> (m, n)>
+// (canonicalized: the 2 blocks of 4 columns, then columns 8 and 9).
+// CHECK-LABEL: func.func @dot
+// CHECK-NOT: linalg.generic
+// CHECK: scf.for %[[M:.*]] = %c0 to %c3 step %c1
+// CHECK: scf.for %[[N:.*]] = %c0 to %c8 step %c4
+// CHECK: %[[K:.*]]:4 = scf.for %[[KK:.*]] = %c0 to %c16 step %c8 iter_args({{.*}}) -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>)
+// CHECK: %[[A:.*]] = vector.load %arg0[%[[M]], %[[KK]]] : memref<3x20xf32>, vector<8xf32>
+// CHECK: %[[B0:.*]] = vector.load %arg1[%[[N]], %[[KK]]] : memref<10x20xf32>, vector<8xf32>
+// CHECK: vector.fma %[[A]], %[[B0]]
+// CHECK-COUNT-3: vector.fma %[[A]]
+// CHECK: scf.yield
+// CHECK: %[[MASK:.*]] = vector.constant_mask [4] : vector<8xi1>
+// CHECK: %[[AT:.*]] = vector.maskedload %arg0[%[[M]], %c16], %[[MASK]]
+// CHECK: %[[BT:.*]] = vector.maskedload %arg1[%[[N]], %c16], %[[MASK]]
+// CHECK: %[[S0:.*]] = vector.fma %[[AT]], %[[BT]], %[[K]]#0
+// CHECK-COUNT-3: vector.fma %[[AT]]
+// CHECK: %[[OLD:.*]] = memref.load %arg2[%[[M]], %[[N]]]
+// CHECK: %[[NEW:.*]] = vector.reduction <add>, %[[S0]], %[[OLD]] fastmath<reassoc> : vector<8xf32> into f32
+// CHECK: memref.store %[[NEW]], %arg2[%[[M]], %[[N]]]
+// CHECK-COUNT-3: vector.reduction <add>
+// The remaining two columns, one at a time.
+// CHECK: scf.for %[[N1:.*]] = %c8 to %c10 step %c1
+// CHECK: scf.for {{.*}} -> (vector<8xf32>)
+// CHECK: vector.load %arg1[%[[N1]]
+// CHECK: vector.reduction <add>
+func.func @dot(%a: memref<3x20xf32>, %b: memref<10x20xf32>, %c: memref<3x10xf32>) {
+  linalg.generic {indexing_maps = [#a, #bt, #c], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<3x20xf32>, memref<10x20xf32>) outs(%c : memref<3x10xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// Left alone: a body that is not a multiply-accumulate, tensors, and a
+// transposed right-hand side whose rows are not contiguous.
 #a = affine_map<(m, n, k) -> (m, k)>
 #bt = affine_map<(m, n, k) -> (n, k)>
 #c = affine_map<(m, n, k) -> (m, n)>
 // CHECK-LABEL: func.func @untouched
 // CHECK-COUNT-3: linalg.generic
 // CHECK-NOT: vector.
-func.func @untouched(%a: memref<4x5xf32>, %b: memref<6x5xf32>, %c: memref<4x6xf32>,
+func.func @untouched(%a: memref<4x5xf32>, %b: memref<6x5xf32, strided<[1, 6]>>, %c: memref<4x6xf32>,
                      %t: tensor<4x5xf32>, %u: tensor<5x6xf32>, %v: tensor<4x6xf32>) -> tensor<4x6xf32> {
   linalg.generic {indexing_maps = [#a, #bt, #c], iterator_types = ["parallel", "parallel", "reduction"]}
-      ins(%a, %b : memref<4x5xf32>, memref<6x5xf32>) outs(%c : memref<4x6xf32>) {
+      ins(%a, %b : memref<4x5xf32>, memref<6x5xf32, strided<[1, 6]>>) outs(%c : memref<4x6xf32>) {
   ^bb0(%x: f32, %y: f32, %acc: f32):
     %p = arith.mulf %x, %y : f32
     %s = arith.addf %acc, %p : f32
     linalg.yield %s : f32
   }
   linalg.generic {indexing_maps = [#a, #bt, #c], iterator_types = ["parallel", "parallel", "reduction"]}
-      ins(%a, %b : memref<4x5xf32>, memref<6x5xf32>) outs(%c : memref<4x6xf32>) {
+      ins(%a, %b : memref<4x5xf32>, memref<6x5xf32, strided<[1, 6]>>) outs(%c : memref<4x6xf32>) {
   ^bb0(%x: f32, %y: f32, %acc: f32):
     %p = arith.maximumf %x, %y : f32
     %s = arith.addf %acc, %p : f32

@@ -50,6 +50,16 @@ def VectorizeContractions
     the generic's order, and each output element is accumulated in the same
     order as the scalar loops, with a fused multiply-add.
 
+    A contraction whose two inputs both depend on its one reduction loop
+    `k` through their unit-stride innermost index, and on nothing else
+    through it (`out[m, n] += a[m, k] * b[n, k]`), takes a dot-product
+    kernel instead: blocks of `rows` x `vectors` output elements along a
+    parallel loop only one input depends on, one accumulator vector each,
+    sharing the other input's vector; the last partial vector of `k` is a
+    masked load, and each accumulator's lanes are added to its output
+    element by a `vector.reduction <add>` marked `reassoc`, so that sum is
+    in a different order from the scalar loops.
+
     Columns past the last full block are done one vector at a time with
     masked loads and stores; rows past the last full block one row at a
     time. Every other linalg op is left alone.

@@ -96,7 +96,8 @@ static void appendBatchExprs(SmallVectorImpl<AffineExpr> &exprs,
 
 Value qnn_to_linalg::createMatMul(OpBuilder &b, Location loc, Value lhs,
                                   Value rhs, RankedTensorType resultType,
-                                  const ContractionOperands &operands) {
+                                  const ContractionOperands &operands,
+                                  bool rhsTransposed) {
   MLIRContext *context = b.getContext();
   auto lhsType = cast<RankedTensorType>(lhs.getType());
   auto rhsType = cast<RankedTensorType>(rhs.getType());
@@ -115,8 +116,11 @@ Value qnn_to_linalg::createMatMul(OpBuilder &b, Location loc, Value lhs,
   lhsExprs.push_back(k);
   appendBatchExprs(rhsExprs, rhsType, rhsVector ? 0 : rhsType.getRank() - 2,
                    batchRank, resultType, context);
+  rhsTransposed &= !rhsVector;
+  if (rhsTransposed)
+    rhsExprs.push_back(getAffineDimExpr(nLoop, context));
   rhsExprs.push_back(k);
-  if (!rhsVector)
+  if (!rhsVector && !rhsTransposed)
     rhsExprs.push_back(getAffineDimExpr(nLoop, context));
   SmallVector<AffineExpr> outExprs;
   for (int64_t d = 0; d < outRank; ++d)
@@ -136,8 +140,8 @@ Value qnn_to_linalg::createMatMul(OpBuilder &b, Location loc, Value lhs,
       sizes.push_back(
           tensor::DimOp::create(b, loc, lhs, lhsType.getRank() - 2));
     } else if (d == nLoop && !rhsVector) {
-      sizes.push_back(
-          tensor::DimOp::create(b, loc, rhs, rhsType.getRank() - 1));
+      sizes.push_back(tensor::DimOp::create(
+          b, loc, rhs, rhsType.getRank() - 1 - int64_t(rhsTransposed)));
     } else {
       for (auto [operand, type, batch] :
            {std::tuple{lhs, lhsType, lhsVector ? 0 : lhsType.getRank() - 2},
@@ -382,13 +386,42 @@ Value qnn_to_linalg::createConv(OpBuilder &b, Location loc, Value input,
 
 namespace {
 
+/// The input of `value`'s transpose if that swaps the last two dimensions
+/// only (a matrix transposed per batch), else null.
+static Value getSwappedMatrices(Value value) {
+  ArrayRef<int64_t> perm;
+  Value input;
+  if (auto transpose = value.getDefiningOp<qnn::TransposeOp>()) {
+    perm = transpose.getPerm();
+    input = transpose.getInput();
+  } else if (auto transpose = value.getDefiningOp<linalg::TransposeOp>()) {
+    perm = transpose.getPermutation();
+    input = transpose.getInput();
+  } else {
+    return Value();
+  }
+  int64_t rank = perm.size();
+  if (rank < 2 || perm[rank - 2] != rank - 1 || perm[rank - 1] != rank - 2)
+    return Value();
+  for (int64_t d = 0; d + 2 < rank; ++d)
+    if (perm[d] != d)
+      return Value();
+  return input;
+}
+
 struct MatMulLowering final : OpRewritePattern<qnn::MatMulOp> {
   using OpRewritePattern::OpRewritePattern;
 
   LogicalResult matchAndRewrite(qnn::MatMulOp op,
                                 PatternRewriter &rewriter) const override {
+    // A right operand transposed just for the product (attention's keys,
+    // K^T) is read in place instead: the contraction is then a dot
+    // product along both operands' rows.
+    Value rhs = op.getRhs();
+    Value swapped = getSwappedMatrices(rhs);
     rewriter.replaceOp(op, createMatMul(rewriter, op.getLoc(), op.getLhs(),
-                                        op.getRhs(), op.getType()));
+                                        swapped ? swapped : rhs, op.getType(),
+                                        {}, bool(swapped)));
     return success();
   }
 };

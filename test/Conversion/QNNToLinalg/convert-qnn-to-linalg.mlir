@@ -58,6 +58,40 @@ func.func @matmul(%a: tensor<3x1x4x8xf32>, %b: tensor<5x8x2xf32>) -> tensor<3x5x
 
 // -----
 
+// A right operand transposed for the product only (attention's Q K^T): the
+// contraction reads the keys in place, rows by k, and the transpose is left
+// without a use (canonicalization removes it). Its columns' size comes from
+// the keys' rows.
+// CHECK-DAG: #[[Q:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d4)>
+// CHECK-DAG: #[[K:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d3, d4)>
+// CHECK-DAG: #[[S:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d3)>
+// CHECK-LABEL: func.func @matmul_transposed
+// CHECK-SAME: (%[[QV:.*]]: tensor<1x4x?x64xf32>, %[[KV:.*]]: tensor<1x4x?x64xf32>)
+func.func @matmul_transposed(%q: tensor<1x4x?x64xf32>, %k: tensor<1x4x?x64xf32>) -> tensor<1x4x?x?xf32> {
+  // CHECK: %[[ROWS:.*]] = tensor.dim %[[QV]], %{{.*}} : tensor<1x4x?x64xf32>
+  // CHECK: %[[COLS:.*]] = tensor.dim %[[KV]], %{{.*}} : tensor<1x4x?x64xf32>
+  // CHECK: tensor.empty(%[[ROWS]], %[[COLS]]) : tensor<1x4x?x?xf32>
+  // CHECK: linalg.generic {indexing_maps = [#[[Q]], #[[K]], #[[S]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%[[QV]], %[[KV]] : tensor<1x4x?x64xf32>, tensor<1x4x?x64xf32>)
+  %t = qnn.transpose %k {perm = array<i64: 0, 1, 3, 2>} : tensor<1x4x?x64xf32> -> tensor<1x4x64x?xf32>
+  %0 = qnn.matmul %q, %t : (tensor<1x4x?x64xf32>, tensor<1x4x64x?xf32>) -> tensor<1x4x?x?xf32>
+  return %0 : tensor<1x4x?x?xf32>
+}
+
+// -----
+
+// A transpose that moves a batch dimension is not a matrix transposed per
+// batch: the product reads its result.
+// CHECK-LABEL: func.func @matmul_other_transpose
+// CHECK: %[[T:.*]] = linalg.transpose
+// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %[[T]] :
+func.func @matmul_other_transpose(%q: tensor<2x3x5xf32>, %k: tensor<5x2x4xf32>) -> tensor<2x3x4xf32> {
+  %t = qnn.transpose %k {perm = array<i64: 1, 0, 2>} : tensor<5x2x4xf32> -> tensor<2x5x4xf32>
+  %0 = qnn.matmul %q, %t : (tensor<2x3x5xf32>, tensor<2x5x4xf32>) -> tensor<2x3x4xf32>
+  return %0 : tensor<2x3x4xf32>
+}
+
+// -----
+
 // Grouped, padded, strided, dilated convolution with a bias.
 // CHECK-DAG: #[[IN:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d0, d1, d5, d3 * 2 + d6 * 2, d4 * 2 + d7 * 2)>
 // CHECK-DAG: #[[W:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d1, d2, d5, d6, d7)>

@@ -2,7 +2,7 @@
 once through Where and once through Add, as exported decoders apply it, and
 checks that the masked activations' statistics leave the infinities out
 (min and max over the kept scores, as numpy computes them) while an
-infinity computed from the data is still an error. Then compiles the block
+overflow computed from the data is still an error. Then compiles the block
 with static quantization from those statistics and runs it.
 
 Usage: check_calibrate_masked.py QUANTC WORK_DIR
@@ -74,7 +74,7 @@ def main():
         print(f"{key}: count {t['count']} of {len(xs) * T * T}, "
               f"{'MATCH' if ok and t['count'] == kept.size else 'DIFFER'}")
 
-    # An infinity the data causes is still an error.
+    # An overflow the data causes is still an error.
     os.makedirs(os.path.join(work, "huge"))
     np.save(os.path.join(work, "huge", "s.npy"), np.full((T, 8), 1e30, np.float32))
     run = subprocess.run([quantc_bin, "calibrate", model, "--data", os.path.join(work, "huge"),

@@ -249,11 +249,13 @@ struct ContractionOperands {
 };
 
 /// `lhs x rhs` as qnn.matmul defines it, accumulated in `resultType`'s
-/// element type.
+/// element type. With `rhsTransposed`, `rhs` holds the right operand with
+/// its last two dimensions swapped (columns by rows), and is read so.
 mlir::Value createMatMul(mlir::OpBuilder &b, mlir::Location loc,
                          mlir::Value lhs, mlir::Value rhs,
                          mlir::RankedTensorType resultType,
-                         const ContractionOperands &operands = {});
+                         const ContractionOperands &operands = {},
+                         bool rhsTransposed = false);
 
 /// `op(A) x op(B)` of qnn.gemm, without alpha, beta and C.
 mlir::Value createGemmProduct(mlir::OpBuilder &b, mlir::Location loc,

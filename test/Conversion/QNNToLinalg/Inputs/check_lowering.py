@@ -534,6 +534,22 @@ def contraction_cases():
     yield ("matmul_batch_full_blocks", [a, b],
            "%r = qnn.matmul %a, %b : (tensor<2x1x7x9xf32>, tensor<3x9x64xf32>) -> tensor<2x3x7x64xf32>",
            (2, 3, 7, 64), lambda a, b: np.matmul(a.astype(np.float64), b))
+    # A product with its right operand transposed (attention's Q K^T): the
+    # lowering reads the operand in place, and the kernel is a dot product
+    # along both rows, with a masked last vector (37) or none (64).
+    a, b = rand(2, 5, 37), rand(2, 11, 37)
+    yield ("matmul_transposed_rhs", [a, b],
+           "%t = qnn.transpose %b {perm = array<i64: 0, 2, 1>} : tensor<2x11x37xf32> -> tensor<2x37x11xf32>\n"
+           "  %r = qnn.matmul %a, %t : (tensor<2x5x37xf32>, tensor<2x37x11xf32>) -> tensor<2x5x11xf32>",
+           (2, 5, 11), lambda a, b: np.matmul(a.astype(np.float64), b.transpose(0, 2, 1)))
+    a, b = rand(1, 3, 64), rand(1, 9, 64)
+    yield ("dynamic_matmul_transposed_rhs", [a, b],
+           "%ad = tensor.cast %a : tensor<1x3x64xf32> to tensor<1x?x64xf32>\n"
+           "  %bd = tensor.cast %b : tensor<1x9x64xf32> to tensor<1x?x64xf32>\n"
+           "  %t = qnn.transpose %bd {perm = array<i64: 0, 2, 1>} : tensor<1x?x64xf32> -> tensor<1x64x?xf32>\n"
+           "  %rd = qnn.matmul %ad, %t : (tensor<1x?x64xf32>, tensor<1x64x?xf32>) -> tensor<1x?x?xf32>\n"
+           "  %r = tensor.cast %rd : tensor<1x?x?xf32> to tensor<1x3x9xf32>",
+           (1, 3, 9), lambda a, b: np.matmul(a.astype(np.float64), b.transpose(0, 2, 1)))
     a, b, c = rand(5, 12), rand(12, 20), rand(20)
     yield ("gemm_bias", [a, b, c],
            "%r = qnn.gemm %a, %b, %c : (tensor<5x12xf32>, tensor<12x20xf32>, tensor<20xf32>) -> tensor<5x20xf32>",
