@@ -1,8 +1,8 @@
-//===- ApproximateMath.cpp - Vectorizable exp -----------------------------===//
+//===- ApproximateMath.cpp - Vectorizable exp and erf ---------------------===//
 //
-// The quantc-approximate-math pass: math.exp becomes upstream's polynomial
-// approximation, arithmetic that LLVM vectorizes, instead of a libm call
-// per element.
+// The quantc-approximate-math pass: math.exp and math.erf become upstream's
+// polynomial approximations, arithmetic that LLVM vectorizes, instead of a
+// libm call per element.
 //
 //===----------------------------------------------------------------------===//
 
@@ -24,8 +24,9 @@ struct ApproximateMathPass final
     : quantc::impl::ApproximateMathBase<ApproximateMathPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    populateMathPolynomialApproximationPatterns(
-        patterns, [](StringRef name) { return name == "math.exp"; });
+    populateMathPolynomialApproximationPatterns(patterns, [](StringRef name) {
+      return name == "math.exp" || name == "math.erf";
+    });
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

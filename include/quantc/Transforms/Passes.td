@@ -133,16 +133,18 @@ def ParallelizeLoops : Pass<"quantc-parallelize-loops", "mlir::ModuleOp"> {
 }
 
 def ApproximateMath : Pass<"quantc-approximate-math"> {
-  let summary = "Replace math.exp by upstream's polynomial approximation";
+  let summary = "Replace math.exp and math.erf by upstream's polynomial approximations";
   let description = [{
-    LLVM lowers `math.exp` on f32 to a call of libm's `expf` per element,
-    which its loop vectorizer cannot vectorize. Upstream's polynomial
-    approximation (range reduction to `2^k * exp(r)`, a polynomial for
-    `exp(r)`, overflow to infinity and underflow to zero handled) is plain
-    arithmetic that vectorizes; softmax, sigmoid and swish loops then run
-    a vector at a time. Its error against the correctly rounded result is
-    measured in `test/Conformance/approximate-exp.test`. Other math ops
-    are left alone.
+    LLVM lowers `math.exp` and `math.erf` on f32 to calls of libm's `expf`
+    and `erff` per element, which its loop vectorizer cannot vectorize.
+    Upstream's approximations are plain arithmetic that vectorizes. For exp:
+    range reduction to `2^k * exp(r)`, a polynomial for `exp(r)`, overflow
+    to infinity and underflow to zero handled. For erf: a rational function
+    of `|x|` per interval, 1 past 3.75, and the sign put back. Softmax,
+    sigmoid, swish and GELU loops then run a vector at a time. The errors
+    against the correctly rounded results are measured in
+    `test/Conformance/approximate-math.test`. Other math ops are left
+    alone.
   }];
   let dependentDialects = [
     "mlir::arith::ArithDialect",

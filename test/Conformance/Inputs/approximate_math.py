@@ -1,6 +1,7 @@
-"""Measures the error of the compiled float Exp, Sigmoid and Softmax, whose
-exp is quantc-approximate-math's polynomial (docs/numerics.md, "exp in
-float code"), against float64 numpy rounded to binary32.
+"""Measures the error of the compiled float Exp, Sigmoid, Softmax and Erf,
+whose exp and erf are quantc-approximate-math's polynomials
+(docs/numerics.md, "exp and erf in float code"), against float64 (numpy,
+Python's math.erf) rounded to binary32.
 
 Exp runs on 2^20 inputs evenly spaced over [-87, 88] (all of binary32's
 normal results) plus every binary32 value between 0.5 and 1; it prints the
@@ -8,11 +9,14 @@ largest error in units in the last place (ulp) and the share of results
 that are exactly the correctly rounded value. It then prints the results
 at the edges: exp(-inf), exp(-100) (whose true value is a subnormal), exp(0),
 exp(100) and exp(inf) and exp(nan). Sigmoid and Softmax (rows of 1000)
-print their largest relative error.
+print their largest relative error. Erf runs on 2^20 inputs evenly spaced
+over [-6, 6] plus every 101st binary32 value in [0.001, 4); it prints
+the largest error in ulp and in absolute value, then its edges.
 
-Usage: approximate_exp.py QUANTC WORK_DIR
+Usage: approximate_math.py QUANTC WORK_DIR
 """
 
+import math
 import os
 import subprocess
 import sys
@@ -82,6 +86,23 @@ def main():
     e = np.exp(r - r.max(axis=1, keepdims=True))
     want = e / e.sum(axis=1, keepdims=True)
     print(f"Softmax: max relative error {np.max(np.abs(softmax - want) / want):.1e}")
+
+    first = np.float32(1e-3).view(np.int32)
+    last = np.float32(4.0).view(np.int32)
+    x = np.concatenate([np.linspace(-6.0, 6.0, 1 << 20, dtype=np.float64).astype(F32),
+                        np.arange(first, last, 101, dtype=np.int32).view(F32)])
+    model = compile_op(quantc_bin, work, "Erf", [x.size])
+    got = model.run({"x": x})["y"]
+    exact = np.array([math.erf(float(v)) for v in x])
+    error = ulps(got, exact.astype(F32))
+    print(f"Erf: {x.size} values, max {error.max()} ulp, max absolute error "
+          f"{np.max(np.abs(got - exact)):.1e}")
+    edges = np.array([0.0, -0.0, 1e-30, 4.0, 10.0, -10.0, np.inf, -np.inf, np.nan], dtype=F32)
+    padded = np.zeros(x.size, dtype=F32)
+    padded[:edges.size] = edges
+    out = model.run({"x": padded})["y"][:edges.size]
+    for value, result in zip(edges, out):
+        print(f"erf({value}) = {result}")
 
 
 if __name__ == "__main__":
