@@ -2,7 +2,8 @@
 //
 // From qnn to the LLVM dialect: qnn-fold-qdq (quantize/dequantize pairs
 // into quantized ops), qnn-expand-quantized (quantized ops without an
-// integer lowering run in float), convert-qnn-to-linalg, bufferization,
+// integer lowering run in float), convert-qnn-to-linalg, bufferization
+// (each buffer freed after its last use: quantc-early-dealloc),
 // quantc-vectorize-contractions for matmul and convolution, scalar loops
 // for the other linalg ops (which LLVM's loop vectorizer may still
 // vectorize; quantc-parallelize-loops hands the large ones to the runtime's
@@ -67,6 +68,9 @@ void quantc::buildLowerToLLVMPipeline(OpPassManager &pm,
   // Deallocation clones results it does not own (an argument or a constant
   // returned as it is): the caller always receives a fresh buffer.
   pm.addPass(createConvertBufferizationToMemRefPass());
+  // Each buffer goes back to the pool after its last use, not at the
+  // function's end.
+  pm.addNestedPass<func::FuncOp>(createEarlyDealloc());
 
   if (options.vectorBits > 0) {
     VectorizeContractionsOptions vectorize;

@@ -132,6 +132,30 @@ def ParallelizeLoops : Pass<"quantc-parallelize-loops", "mlir::ModuleOp"> {
   ];
 }
 
+def EarlyDealloc : Pass<"quantc-early-dealloc"> {
+  let summary = "Free each buffer right after its last use";
+  let description = [{
+    Upstream's ownership-based deallocation frees the buffers a block
+    allocates at the block's end, so in a model's straight-line function
+    every intermediate buffer is live until the function returns, and the
+    peak memory is the sum of all of them. This pass moves each
+    `memref.dealloc` up to just after the last operation of its block that
+    uses the buffer or a value that may alias it.
+
+    The values that may alias a buffer are those reachable from it through
+    any operation's memref results (views, casts, reshapes, a call that
+    returns a memref, a loop or branch that yields it), through the results
+    of `builtin.unrealized_conversion_cast` and of
+    `memref.extract_aligned_pointer_as_index`, and through the
+    results of operations outside the builtin, arith, math, memref, scf,
+    affine, vector, linalg and func dialects. A use inside a nested region
+    counts as a use by the operation of the block that holds it. A dealloc
+    whose buffer (or an alias) is used outside its block stays where it
+    is.
+  }];
+  let dependentDialects = ["mlir::memref::MemRefDialect"];
+}
+
 def ApproximateMath : Pass<"quantc-approximate-math"> {
   let summary = "Replace math.exp and math.erf by upstream's polynomial approximations";
   let description = [{
