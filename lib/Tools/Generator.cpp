@@ -170,10 +170,13 @@ quantc::generate(LoadedModel &model, const GenerateOptions &options,
   const auto &inputs = model.getInputs();
   const auto &outputs = model.getOutputs();
 
-  std::vector<HostTensor> args(inputs.size());
+  // The next tokens, and each cache input: the cache output of the
+  // previous run, in the buffer the model left it in (no copy).
+  HostTensor tokenTensor;
+  std::vector<LoadedModel::Output> caches(inputs.size());
   // Feeds `tokens` as the next ones.
   auto setTokens = [&](llvm::ArrayRef<unsigned char> tokens) {
-    HostTensor &t = args[interface.tokens];
+    HostTensor &t = tokenTensor;
     t.dtype = inputs[interface.tokens].dtype;
     t.shape = {1, int64_t(tokens.size())};
     size_t bytes = t.dtype == kInt64 ? 8 : 4;
@@ -191,11 +194,11 @@ quantc::generate(LoadedModel &model, const GenerateOptions &options,
   // Empties the cache.
   auto clearCache = [&] {
     for (const Interface::Cache &cache : interface.caches) {
-      HostTensor &c = args[cache.input];
+      LoadedModel::Output &c = caches[cache.input];
       c.dtype = kFloat;
       c.shape = llvm::SmallVector<int64_t>(inputs[cache.input].shape);
       c.shape[cache.axis] = 0;
-      c.data.clear();
+      c.buffer.reset();
     }
   };
 
@@ -206,27 +209,33 @@ quantc::generate(LoadedModel &model, const GenerateOptions &options,
   size_t cached = 0; // tokens in the cache
   // Runs the model on the tokens in args; returns the last row's logits.
   auto step = [&](bool prefill) -> llvm::Expected<std::vector<float>> {
-    size_t count = args[interface.tokens].shape[1];
+    size_t count = tokenTensor.shape[1];
+    std::vector<LoadedModel::TensorView> args(inputs.size());
+    args[interface.tokens] = {tokenTensor.dtype, tokenTensor.shape,
+                              tokenTensor.data.data()};
+    for (const Interface::Cache &cache : interface.caches)
+      args[cache.input] = caches[cache.input].view();
     auto start = std::chrono::steady_clock::now();
-    llvm::Expected<std::vector<HostTensor>> results = model.run(args);
+    llvm::Expected<std::vector<LoadedModel::Output>> results =
+        model.runOwned(args);
     auto end = std::chrono::steady_clock::now();
     if (!results)
       return results.takeError();
     double seconds = std::chrono::duration<double>(end - start).count();
     (prefill ? result.prefillSeconds : result.decodeSeconds) += seconds;
     (prefill ? result.prefillTokens : result.decodeTokens) += count;
-    const HostTensor &logits = (*results)[interface.logits];
+    const LoadedModel::Output &logits = (*results)[interface.logits];
     if (logits.shape.size() != 3 || logits.shape[1] != int64_t(count) ||
         logits.shape[2] != int64_t(interface.vocabulary))
       return createStringError("the logits '%s' came out with the wrong shape",
                                outputs[interface.logits].name.c_str());
     std::vector<float> row(interface.vocabulary);
     std::memcpy(row.data(),
-                logits.data.data() +
-                    (count - 1) * interface.vocabulary * sizeof(float),
+                static_cast<const float *>(logits.buffer.get()) +
+                    (count - 1) * interface.vocabulary,
                 interface.vocabulary * sizeof(float));
     for (const Interface::Cache &cache : interface.caches)
-      args[cache.input] = std::move((*results)[cache.output]);
+      caches[cache.input] = std::move((*results)[cache.output]);
     cached += count;
     return row;
   };

@@ -86,8 +86,17 @@ LoadedModel::~LoadedModel() {
     dlclose(handle);
 }
 
+/// `tensors` as the views the model reads.
+static std::vector<LoadedModel::TensorView>
+viewsOf(llvm::ArrayRef<HostTensor> tensors) {
+  std::vector<LoadedModel::TensorView> views;
+  for (const HostTensor &tensor : tensors)
+    views.push_back({tensor.dtype, tensor.shape, tensor.data.data()});
+  return views;
+}
+
 llvm::Error
-LoadedModel::collectInputs(llvm::ArrayRef<HostTensor> args,
+LoadedModel::collectInputs(llvm::ArrayRef<TensorView> args,
                            std::vector<const void *> &data,
                            std::vector<const int64_t *> &shapes) const {
   if (args.size() != inputs.size())
@@ -103,7 +112,7 @@ LoadedModel::collectInputs(llvm::ArrayRef<HostTensor> args,
       return createStringError(
           "input '%s' has rank %zu but the model takes %zu", info.name.c_str(),
           arg.shape.size(), info.shape.size());
-    data.push_back(arg.data.data());
+    data.push_back(arg.data);
     shapes.push_back(arg.shape.data());
   }
   return llvm::Error::success();
@@ -113,7 +122,7 @@ llvm::Error LoadedModel::runInto(llvm::ArrayRef<HostTensor> args,
                                  std::vector<HostTensor> &results) {
   std::vector<const void *> data;
   std::vector<const int64_t *> shapes;
-  if (llvm::Error error = collectInputs(args, data, shapes))
+  if (llvm::Error error = collectInputs(viewsOf(args), data, shapes))
     return error;
   if (results.size() != outputs.size())
     return createStringError("the model has %zu outputs, got %zu buffers",
@@ -137,8 +146,8 @@ llvm::Error LoadedModel::runInto(llvm::ArrayRef<HostTensor> args,
   return llvm::Error::success();
 }
 
-llvm::Expected<std::vector<HostTensor>>
-LoadedModel::run(llvm::ArrayRef<HostTensor> args) {
+llvm::Expected<std::vector<LoadedModel::Output>>
+LoadedModel::runOwned(llvm::ArrayRef<TensorView> args) {
   std::vector<const void *> data;
   std::vector<const int64_t *> shapes;
   if (llvm::Error error = collectInputs(args, data, shapes))
@@ -154,16 +163,31 @@ LoadedModel::run(llvm::ArrayRef<HostTensor> args) {
                    resultShapePointers.data()) != 0)
     return createStringError("%s", lastError(context));
 
-  std::vector<HostTensor> tensors;
+  std::vector<Output> owned;
   for (auto [i, info] : llvm::enumerate(outputs)) {
-    HostTensor tensor;
-    tensor.dtype = info.dtype;
-    tensor.shape.assign(resultShapes[i].begin(),
+    Output output;
+    output.dtype = info.dtype;
+    output.shape.assign(resultShapes[i].begin(),
                         resultShapes[i].begin() + info.shape.size());
-    size_t bytes = tensor.getNumElements() * getDTypeBytes(info.dtype);
-    const char *from = static_cast<const char *>(results[i]);
+    output.buffer = std::shared_ptr<void>(results[i], freeOutput);
+    owned.push_back(std::move(output));
+  }
+  return owned;
+}
+
+llvm::Expected<std::vector<HostTensor>>
+LoadedModel::run(llvm::ArrayRef<HostTensor> args) {
+  llvm::Expected<std::vector<Output>> owned = runOwned(viewsOf(args));
+  if (!owned)
+    return owned.takeError();
+  std::vector<HostTensor> tensors;
+  for (const Output &output : *owned) {
+    HostTensor tensor;
+    tensor.dtype = output.dtype;
+    tensor.shape = output.shape;
+    size_t bytes = tensor.getNumElements() * getDTypeBytes(output.dtype);
+    const char *from = static_cast<const char *>(output.buffer.get());
     tensor.data.assign(from, from + bytes);
-    freeOutput(results[i]);
     tensors.push_back(std::move(tensor));
   }
   return tensors;

@@ -34,9 +34,32 @@ public:
   const std::vector<TensorInfo> &getInputs() const { return inputs; }
   const std::vector<TensorInfo> &getOutputs() const { return outputs; }
 
+  /// A tensor the model reads: its element type, shape and data, wherever
+  /// they are kept.
+  struct TensorView {
+    int dtype = 0;
+    llvm::ArrayRef<int64_t> shape;
+    const void *data = nullptr;
+  };
+
+  /// An output left in the model's own buffer (NAME_run_allocated), which
+  /// is freed (NAME_free) when the last copy of the Output goes. It can be
+  /// fed to the next run as it is, as a decoder's key/value cache is.
+  struct Output {
+    int dtype = 0;
+    llvm::SmallVector<int64_t> shape;
+    std::shared_ptr<void> buffer;
+
+    TensorView view() const { return {dtype, shape, buffer.get()}; }
+  };
+
   /// Runs the model on `args` (one per input, in order). The element types
   /// must be the model's; the library checks the shapes.
   llvm::Expected<std::vector<HostTensor>> run(llvm::ArrayRef<HostTensor> args);
+
+  /// Runs the model on `args` and hands its outputs over without copying
+  /// them.
+  llvm::Expected<std::vector<Output>> runOwned(llvm::ArrayRef<TensorView> args);
 
   /// Runs the model on `args` into `results`, whose buffers (from an earlier
   /// run) are reused as they are: the library writes each output into the
@@ -46,7 +69,7 @@ public:
 
 private:
   /// The input pointers and shapes of `args`, checked against the model.
-  llvm::Error collectInputs(llvm::ArrayRef<HostTensor> args,
+  llvm::Error collectInputs(llvm::ArrayRef<TensorView> args,
                             std::vector<const void *> &data,
                             std::vector<const int64_t *> &shapes) const;
 
