@@ -86,13 +86,19 @@ ALWAYS_INLINE void gemm_tile(const int mr, const int nv, int64_t full_groups,
    * to u8 in the register. Separate loops keep the test out of them. */
   __m512i flips = _mm512_set1_epi32(flip);
   if (flip) {
-    for (int64_t g = 0; g < full_groups; ++g)
+    for (int64_t g = 0; g < full_groups; ++g) {
+      if (mr == 1)
+        quantc_prefetch_panels(nv, b + g * 64, panel_bytes);
       gemm_group(mr, nv, acc, a + 4 * g, lda, 4, 1, flips, b + g * 64,
                  panel_bytes);
+    }
   } else {
-    for (int64_t g = 0; g < full_groups; ++g)
+    for (int64_t g = 0; g < full_groups; ++g) {
+      if (mr == 1)
+        quantc_prefetch_panels(nv, b + g * 64, panel_bytes);
       gemm_group(mr, nv, acc, a + 4 * g, lda, 4, 0, flips, b + g * 64,
                  panel_bytes);
+    }
   }
   /* The bytes past K meet zero weights: any value of them adds 0. */
   if (tail)

@@ -87,9 +87,12 @@ ALWAYS_INLINE void s4_tile(const int mr, const int nv, const quantc_s4_args *p,
         acc[r][v] = _mm512_setzero_si512();
     int64_t b1 =
         b0 + group_blocks < full_blocks ? b0 + group_blocks : full_blocks;
-    for (int64_t blk = b0; blk < b1; ++blk)
+    for (int64_t blk = b0; blk < b1; ++blk) {
+      if (mr == 1)
+        quantc_prefetch_panels(nv, b + blk * 64, panel_bytes);
       s4_block(mr, nv, acc, a + blk * 8, p->lda, 4, 4, b + blk * 64,
                panel_bytes);
+    }
     /* The last group holds the block of the last k % 8; its activation
      * bytes past K are not read. */
     if (tail && b0 + group_blocks > full_blocks) {
