@@ -73,9 +73,8 @@ quantc_load_bytes(const uint8_t *p, int64_t bytes) {
 static inline __attribute__((always_inline)) void
 quantc_prefetch_panels(int nv, const void *at, int64_t panel_bytes) {
   for (int v = 0; v < nv; ++v)
-    __builtin_prefetch((const char *)at + v * panel_bytes +
-                           QUANTC_PANEL_PREFETCH,
-                       0, 3);
+    __builtin_prefetch(
+        (const char *)at + v * panel_bytes + QUANTC_PANEL_PREFETCH, 0, 3);
 }
 
 static inline int64_t quantc_ceil_div(int64_t a, int64_t b) {
