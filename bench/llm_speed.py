@@ -13,6 +13,8 @@ tokens, empty cache), at each thread count, it times:
   int8 on the Linear layers (the method of the seed article); onnxruntime
   1.30 fp32 on the same ONNX model with all graph optimizations (when
   --ort-dir holds onnxruntime-node), its intra-op threads at the same count.
+The three quantc libraries are timed in turn, three rounds of N runs
+each, so that a slower spell of the machine touches them alike.
 It prints the median of each and the ratios: PyTorch quantize_dynamic over
 quantc int8, quantc int8's decode step over its bandwidth limit (the bytes
 of its int8 matmul weights divided by the read bandwidth of one core that
@@ -48,6 +50,8 @@ from markers import emit_table  # noqa: E402
 from timing import time_ort_feeds  # noqa: E402
 
 CACHE = 128
+# Rounds of timing the three quantc libraries in turn.
+ROUNDS = 3
 PREFILL = 128
 CONFIGS = [
     ("fp32", []),
@@ -57,15 +61,19 @@ CONFIGS = [
 ]
 
 
-def median_ms(fn, runs):
+def sample_ms(fn, runs):
+    """The times of `runs` calls of fn after a warm-up one, in ms."""
     fn()
     times = []
     for _ in range(runs):
         start = time.perf_counter()
         fn()
-        times.append(time.perf_counter() - start)
-    times.sort()
-    return 1e3 * times[len(times) // 2]
+        times.append(1e3 * (time.perf_counter() - start))
+    return times
+
+
+def median_ms(fn, runs):
+    return float(np.median(sample_ms(fn, runs)))
 
 
 def feeds_for(shape, phase, rng):
@@ -230,10 +238,18 @@ def main():
         for phase in ["decode", "prefill"]:
             feeds = feeds_for(GPT2_SMALL, phase, rng)
             runs = args.runs if phase == "decode" else max(3, args.runs // 3)
-            times = {}
-            for name, library in libraries.items():
-                with quantc.load(library, threads=threads) as model:
-                    times[name] = median_ms(lambda: model.run(feeds), runs)
+            # The three libraries in turn, ROUNDS times, so that a slower
+            # spell of this shared machine touches each of them alike; the
+            # median over all their runs.
+            models = {name: quantc.load(library, threads=threads)
+                      for name, library in libraries.items()}
+            samples = {name: [] for name in models}
+            for _ in range(ROUNDS):
+                for name, model in models.items():
+                    samples[name] += sample_ms(lambda: model.run(feeds), runs)
+            for model in models.values():
+                model.close()
+            times = {name: float(np.median(values)) for name, values in samples.items()}
             # PyTorch in a process of its own, its thread pools (OpenMP and
             # OpenBLAS) pinned to the same count.
             env = dict(os.environ, OMP_NUM_THREADS=str(threads),
