@@ -165,8 +165,8 @@ QUANTC_RUNTIME void quantc_qgemm_u8s8(int64_t m, int64_t n, int64_t k,
    * (each part then reads only its own weights), else the rows. */
   int64_t blocks = quantc_ceil_div(n, 64);
   if (blocks >= 2 * quantc_get_threads() || m < 8)
-    quantc_parallel_for(blocks, quantc_min_items(m * 64 * k), qgemm_columns,
-                        &job);
+    quantc_parallel_for(blocks, quantc_min_column_blocks(m, 64 * k, 64 * k),
+                        qgemm_columns, &job);
   else
     quantc_parallel_for(m, quantc_min_items(n * k), qgemm_rows, &job);
 }

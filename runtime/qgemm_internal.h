@@ -85,12 +85,31 @@ static inline int64_t quantc_ceil_div(int64_t a, int64_t b) {
  * costs a few microseconds. */
 #define QUANTC_MIN_PART_WORK ((int64_t)1 << 20)
 
+/* Weight bytes a part of a matrix-vector product (a few rows, bound by
+ * memory, not by multiply-adds) reads at least: about ten microseconds of
+ * one core's bandwidth. With QUANTC_MIN_PART_WORK instead, a decoder's
+ * 768 x 2304 projection ran on one thread. */
+#define QUANTC_MIN_PART_BYTES ((int64_t)128 << 10)
+
 /* Items a part of a job takes at least: 1, or enough for
  * QUANTC_MIN_PART_WORK. */
 static inline int64_t quantc_min_items(int64_t work_per_item) {
   return work_per_item > 0
              ? quantc_ceil_div(QUANTC_MIN_PART_WORK, work_per_item)
              : 1;
+}
+
+/* Column blocks a part of a product of `m` rows takes at least, each
+ * block `bytes_per_block` weight bytes: few rows stream the weights once,
+ * and a part needs QUANTC_MIN_PART_BYTES of them; more rows compute, and
+ * a part needs QUANTC_MIN_PART_WORK multiply-adds. */
+static inline int64_t quantc_min_column_blocks(int64_t m, int64_t macs_per_row,
+                                               int64_t bytes_per_block) {
+  if (m < 8)
+    return bytes_per_block > 0
+               ? quantc_ceil_div(QUANTC_MIN_PART_BYTES, bytes_per_block)
+               : 1;
+  return quantc_min_items(m * macs_per_row);
 }
 
 /* The memref descriptor of a one-dimensional buffer, as the compiled code
