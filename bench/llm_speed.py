@@ -14,7 +14,8 @@ tokens, empty cache), at each thread count, it times:
   1.30 fp32 on the same ONNX model with all graph optimizations (when
   --ort-dir holds onnxruntime-node), its intra-op threads at the same count.
 The three quantc libraries are timed in turn, three rounds of N runs
-each, so that a slower spell of the machine touches them alike.
+each after 2N runs that warm it up, so that a slower spell of the machine
+touches them alike.
 It prints the median of each and the ratios: PyTorch quantize_dynamic over
 quantc int8, quantc int8's decode step over its bandwidth limit (the bytes
 of its int8 matmul weights divided by the read bandwidth of one core that
@@ -61,9 +62,10 @@ CONFIGS = [
 ]
 
 
-def sample_ms(fn, runs):
-    """The times of `runs` calls of fn after a warm-up one, in ms."""
-    fn()
+def sample_ms(fn, runs, warm_up=1):
+    """The times of `runs` calls of fn after `warm_up` calls, in ms."""
+    for _ in range(warm_up):
+        fn()
     times = []
     for _ in range(runs):
         start = time.perf_counter()
@@ -240,13 +242,18 @@ def main():
             runs = args.runs if phase == "decode" else max(3, args.runs // 3)
             # The three libraries in turn, ROUNDS times, so that a slower
             # spell of this shared machine touches each of them alike; the
-            # median over all their runs.
+            # median over all their runs. Each round first runs the library
+            # 2 * runs times: after another library ran, a decode step
+            # takes some 20 steps to come down to its steady time (the
+            # caches refill with its weights), which a generation loop
+            # running one model sees.
             models = {name: quantc.load(library, threads=threads)
                       for name, library in libraries.items()}
             samples = {name: [] for name in models}
             for _ in range(ROUNDS):
                 for name, model in models.items():
-                    samples[name] += sample_ms(lambda: model.run(feeds), runs)
+                    samples[name] += sample_ms(lambda: model.run(feeds), runs,
+                                               warm_up=2 * runs)
             for model in models.values():
                 model.close()
             times = {name: float(np.median(values)) for name, values in samples.items()}
