@@ -71,21 +71,13 @@ FailureOr<Operation *> findLastUse(Value buffer, Block *block,
         return failure();
       if (!last || last->isBeforeInBlock(holder))
         last = holder;
-      // What the user or the operation holding it produces may alias the
-      // buffer: memref results, and every result of an operation whose
-      // results are not understood.
-      for (Operation *producer : {user, holder})
-        for (Value result : producer->getResults())
-          if (isa<BaseMemRefType>(result.getType()) ||
-              resultsMayAlias(producer))
-            addAlias(result);
-      // A region's block arguments may receive the value (a loop's
-      // iteration arguments).
-      for (Region &region : holder->getRegions())
-        for (Block &inner : region)
-          for (BlockArgument argument : inner.getArguments())
-            if (isa<BaseMemRefType>(argument.getType()))
-              addAlias(argument);
+      // What the holder produces may alias the buffer: memref results (a
+      // view, or a loop that yields the buffer), and every result of an
+      // operation whose results are not understood. Values made inside the
+      // holder are used only inside it, so they add no later use.
+      for (Value result : holder->getResults())
+        if (isa<BaseMemRefType>(result.getType()) || resultsMayAlias(holder))
+          addAlias(result);
     }
   }
   return last;

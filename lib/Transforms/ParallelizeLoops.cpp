@@ -53,6 +53,20 @@ std::optional<int64_t> getTrips(Value lower, Value upper, Value step) {
   return *ub <= *lb ? 0 : llvm::divideCeil(*ub - *lb, *st);
 }
 
+/// The (lower bound, upper bound, step) of each loop dimension `op` runs:
+/// one for scf.for, one per dimension for scf.parallel, none otherwise.
+SmallVector<std::tuple<Value, Value, Value>> getLoopDims(Operation &op) {
+  SmallVector<std::tuple<Value, Value, Value>> dims;
+  if (auto loop = dyn_cast<scf::ForOp>(op))
+    dims.emplace_back(loop.getLowerBound(), loop.getUpperBound(),
+                      loop.getStep());
+  else if (auto loop = dyn_cast<scf::ParallelOp>(op))
+    for (auto [lb, ub, st] :
+         llvm::zip(loop.getLowerBound(), loop.getUpperBound(), loop.getStep()))
+      dims.emplace_back(lb, ub, st);
+  return dims;
+}
+
 /// Operations one execution of `block` runs: a loop with constant bounds
 /// counts its body once per iteration, any other region once.
 uint64_t getWork(Block &block) {
@@ -60,16 +74,9 @@ uint64_t getWork(Block &block) {
   for (Operation &op : block) {
     work = llvm::SaturatingAdd(work, uint64_t(1));
     uint64_t trips = 1;
-    if (auto loop = dyn_cast<scf::ForOp>(op)) {
-      trips = uint64_t(
-          getTrips(loop.getLowerBound(), loop.getUpperBound(), loop.getStep())
-              .value_or(1));
-    } else if (auto loop = dyn_cast<scf::ParallelOp>(op)) {
-      for (auto [lb, ub, st] : llvm::zip(loop.getLowerBound(),
-                                         loop.getUpperBound(), loop.getStep()))
-        trips = llvm::SaturatingMultiply(
-            trips, uint64_t(getTrips(lb, ub, st).value_or(1)));
-    }
+    for (auto [lb, ub, st] : getLoopDims(op))
+      trips = llvm::SaturatingMultiply(
+          trips, uint64_t(getTrips(lb, ub, st).value_or(1)));
     for (Region &region : op.getRegions())
       for (Block &inner : region)
         work = llvm::SaturatingAdd(
@@ -80,18 +87,10 @@ uint64_t getWork(Block &block) {
 
 /// Whether a loop nested in `block` has bounds that are not constants.
 bool hasRuntimeTrips(Block &block) {
-  auto varies = [](Value lb, Value ub, Value st) {
-    return !getTrips(lb, ub, st);
-  };
   WalkResult result = block.walk([&](Operation *op) {
-    if (auto loop = dyn_cast<scf::ForOp>(op))
-      if (varies(loop.getLowerBound(), loop.getUpperBound(), loop.getStep()))
+    for (auto [lb, ub, st] : getLoopDims(*op))
+      if (!getTrips(lb, ub, st))
         return WalkResult::interrupt();
-    if (auto loop = dyn_cast<scf::ParallelOp>(op))
-      for (auto [lb, ub, st] : llvm::zip(loop.getLowerBound(),
-                                         loop.getUpperBound(), loop.getStep()))
-        if (varies(lb, ub, st))
-          return WalkResult::interrupt();
     return WalkResult::advance();
   });
   return result.wasInterrupted();
@@ -139,17 +138,9 @@ RuntimeWork buildWork(OpBuilder &b, Location loc, Block &block,
   };
   for (Operation &op : block) {
     work.fixed = llvm::SaturatingAdd(work.fixed, uint64_t(1));
-    SmallVector<std::tuple<Value, Value, Value>> dims;
-    if (auto loop = dyn_cast<scf::ForOp>(op))
-      dims.emplace_back(loop.getLowerBound(), loop.getUpperBound(),
-                        loop.getStep());
-    else if (auto loop = dyn_cast<scf::ParallelOp>(op))
-      for (auto [lb, ub, st] : llvm::zip(loop.getLowerBound(),
-                                         loop.getUpperBound(), loop.getStep()))
-        dims.emplace_back(lb, ub, st);
     uint64_t fixedTrips = 1;
     Value varyingTrips;
-    for (auto [lb, ub, st] : dims) {
+    for (auto [lb, ub, st] : getLoopDims(op)) {
       if (std::optional<int64_t> trips = getTrips(lb, ub, st)) {
         fixedTrips = llvm::SaturatingMultiply(fixedTrips, uint64_t(*trips));
       } else if (isDefinedOutside(lb, outer) && isDefinedOutside(ub, outer) &&
@@ -275,9 +266,9 @@ struct ParallelizeLoopsPass final
     // whole in every part. The candidates are the loops that may be it: the
     // ones that may run more than once, up to the first that surely does.
     unsigned rank = loop.getNumLoops();
+    SmallVector<std::tuple<Value, Value, Value>> dims = getLoopDims(*loop);
     SmallVector<std::optional<int64_t>> trips;
-    for (auto [lb, ub, st] :
-         llvm::zip(loop.getLowerBound(), loop.getUpperBound(), loop.getStep()))
+    for (auto [lb, ub, st] : dims)
       trips.push_back(getTrips(lb, ub, st));
     SmallVector<unsigned> candidates;
     for (unsigned dim = 0; dim < rank; ++dim) {
@@ -349,8 +340,7 @@ struct ParallelizeLoopsPass final
     Value count, minItems, split;
     if (!fixed) {
       SmallVector<Value> tripValues;
-      for (auto [lb, ub, st] : llvm::zip(loop.getLowerBound(),
-                                         loop.getUpperBound(), loop.getStep()))
+      for (auto [lb, ub, st] : dims)
         tripValues.push_back(buildTrips(builder, loc, lb, ub, st));
       Value one = arith::ConstantIndexOp::create(builder, loc, 1);
       count = tripValues[candidates.back()];

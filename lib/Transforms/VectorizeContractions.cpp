@@ -90,6 +90,21 @@ bool hasUnitInnerStride(Value memref) {
   return type.getRank() > 0 && type.isLastDimUnitStride();
 }
 
+/// Whether `map` reads along `loop` (in any of its results).
+bool dependsOn(AffineMap map, unsigned loop) {
+  return llvm::any_of(map.getResults(),
+                      [&](AffineExpr e) { return e.isFunctionOfDim(loop); });
+}
+
+/// `preference` in the high bits and a loop's static extent (a dynamic one
+/// counts as long) in the low ones: the order in which a planner picks the
+/// loop it blocks.
+int64_t blockScore(int64_t preference, int64_t extent) {
+  if (ShapedType::isDynamic(extent))
+    extent = std::numeric_limits<int32_t>::max();
+  return (preference << 32) | extent;
+}
+
 /// A contraction in dot-product form: both inputs run along the one
 /// reduction loop `k` in their unit-stride innermost index, as a product
 /// with a transposed right operand does (out[m, n] += a[m, k] * b[n, k]).
@@ -140,10 +155,6 @@ FailureOr<DotPlan> planDot(linalg::GenericOp op) {
       if (expr.isFunctionOfDim(plan.kLoop))
         return failure();
   }
-  auto dependsOn = [&](unsigned input, unsigned loop) {
-    return llvm::any_of(maps[input].getResults(),
-                        [&](AffineExpr e) { return e.isFunctionOfDim(loop); });
-  };
   // The block's loop: one only the right input depends on (the other
   // input's vector is then shared), else one only the left does; the
   // longest such. Loops of extent 1 do not count.
@@ -153,12 +164,9 @@ FailureOr<DotPlan> planDot(linalg::GenericOp op) {
     if (loop == plan.kLoop || extents[loop] == 1)
       continue;
     for (unsigned input : {1u, 0u}) {
-      if (!dependsOn(input, loop) || dependsOn(1 - input, loop))
+      if (!dependsOn(maps[input], loop) || dependsOn(maps[1 - input], loop))
         continue;
-      int64_t extent = ShapedType::isDynamic(extents[loop])
-                           ? std::numeric_limits<int32_t>::max()
-                           : extents[loop];
-      int64_t score = (int64_t(input) << 32) | extent;
+      int64_t score = blockScore(input, extents[loop]);
       if (score > bestScore) {
         bestScore = score;
         plan.nLoop = loop;
@@ -213,33 +221,27 @@ FailureOr<ContractionPlan> planContraction(linalg::GenericOp op) {
   if (vectorInputs != 1)
     return failure();
 
-  auto dependsOn = [&](unsigned input, unsigned loop) {
-    return llvm::any_of(maps[input].getResults(),
-                        [&](AffineExpr e) { return e.isFunctionOfDim(loop); });
-  };
   // The row loop: reuse the vector loads across rows if possible, else the
   // broadcast; then prefer the longer loop. Loops of extent 1 do not count.
   SmallVector<int64_t> extents = op.getStaticLoopRanges();
-  unsigned broadcastInput = 1 - plan.vectorInput;
+  AffineMap vectorMap = maps[plan.vectorInput],
+            broadcastMap = maps[1 - plan.vectorInput];
   int64_t bestScore = -1;
   for (unsigned loop = 0; loop < numLoops; ++loop) {
     if (loop == plan.jLoop ||
         iterators[loop] != utils::IteratorType::parallel || extents[loop] == 1)
       continue;
-    int64_t extent = ShapedType::isDynamic(extents[loop])
-                         ? std::numeric_limits<int32_t>::max()
-                         : extents[loop];
-    int64_t score = (dependsOn(plan.vectorInput, loop) ? 0 : 2) +
-                    (dependsOn(broadcastInput, loop) ? 0 : 1);
-    score = (score << 32) | extent;
+    int64_t score = blockScore((dependsOn(vectorMap, loop) ? 0 : 2) +
+                                   (dependsOn(broadcastMap, loop) ? 0 : 1),
+                               extents[loop]);
     if (score > bestScore) {
       bestScore = score;
       plan.iLoop = loop;
     }
   }
   if (plan.iLoop) {
-    plan.vectorDependsOnI = dependsOn(plan.vectorInput, *plan.iLoop);
-    plan.broadcastDependsOnI = dependsOn(broadcastInput, *plan.iLoop);
+    plan.vectorDependsOnI = dependsOn(vectorMap, *plan.iLoop);
+    plan.broadcastDependsOnI = dependsOn(broadcastMap, *plan.iLoop);
   }
   for (unsigned loop = 0; loop < numLoops; ++loop) {
     if (iterators[loop] == utils::IteratorType::reduction)
@@ -289,6 +291,27 @@ protected:
 
   Value constant(int64_t value) {
     return arith::ConstantIndexOp::create(b, loc, value);
+  }
+
+  /// Loop `l` in full blocks of `block` iterations, then the rest one at a
+  /// time; `body` gets the iteration count of its block (no loop if `l` is
+  /// unset: one call with a block of 1).
+  void emitBlocks(std::optional<unsigned> l, int64_t block,
+                  SmallVector<Value> &ivs, function_ref<void(int64_t)> body) {
+    if (!l) {
+      body(1);
+      return;
+    }
+    Value full = roundDown(extents[*l], block);
+    loop(constant(0), full, block, [&](Value i0) {
+      ivs[*l] = i0;
+      body(block);
+    });
+    if (block > 1)
+      loop(full, extents[*l], 1, [&](Value i0) {
+        ivs[*l] = i0;
+        body(1);
+      });
   }
 
   /// `extent` rounded down to a multiple of `step`.
@@ -376,21 +399,9 @@ private:
 
   void emitRowLoops(SmallVector<Value> &ivs, int64_t numVectors,
                     Value remaining) {
-    if (!plan.iLoop) {
-      emitKernel(ivs, 1, numVectors, remaining);
-      return;
-    }
-    unsigned i = *plan.iLoop;
-    Value fullRows = roundDown(extents[i], rows);
-    loop(constant(0), fullRows, rows, [&](Value i0) {
-      ivs[i] = i0;
-      emitKernel(ivs, rows, numVectors, remaining);
+    emitBlocks(plan.iLoop, rows, ivs, [&](int64_t numRows) {
+      emitKernel(ivs, numRows, numVectors, remaining);
     });
-    if (rows > 1)
-      loop(fullRows, extents[i], 1, [&](Value i0) {
-        ivs[i] = i0;
-        emitKernel(ivs, 1, numVectors, remaining);
-      });
   }
 
   /// The loop indices of row `r` and vector `v` of the block at `ivs`.
@@ -564,21 +575,8 @@ public:
 
 private:
   void emitColumnBlocks(SmallVector<Value> &ivs) {
-    if (!plan.nLoop) {
-      emitKernel(ivs, 1);
-      return;
-    }
-    unsigned n = *plan.nLoop;
-    Value full = roundDown(extents[n], columns);
-    loop(constant(0), full, columns, [&](Value n0) {
-      ivs[n] = n0;
-      emitKernel(ivs, columns);
-    });
-    if (columns > 1)
-      loop(full, extents[n], 1, [&](Value n0) {
-        ivs[n] = n0;
-        emitKernel(ivs, 1);
-      });
+    emitBlocks(plan.nLoop, columns, ivs,
+               [&](int64_t count) { emitKernel(ivs, count); });
   }
 
   /// Multiplies `count` columns' vectors at reduction index `k` by the
