@@ -33,12 +33,15 @@ ALWAYS_INLINE __mmask16 lane_mask(int64_t lanes) {
 
 /* acc[r][v] += the products of one group of 4 k: the `bytes` (4, or 1 to
  * 3 at the end of K) bytes of each row of A at `a`, flipped to u8 if
- * `flipped`, and group `b` of each of the nv panels. */
+ * `flipped`, and group `b` of each of the nv panels. A single row (a
+ * GEMV, which streams the weights) prefetches the panels ahead. */
 ALWAYS_INLINE void gemm_group(const int mr, const int nv, __m512i acc[MR][NV],
                               const uint8_t *a, int64_t lda, int64_t bytes,
                               const int flipped, __m512i flips, const int8_t *b,
                               int64_t panel_bytes) {
   __m512i bv[NV];
+  if (mr == 1)
+    quantc_prefetch_panels(nv, b, panel_bytes);
 #pragma GCC unroll 8
   for (int v = 0; v < nv; ++v)
     bv[v] = _mm512_loadu_si512(b + v * panel_bytes);
@@ -86,19 +89,13 @@ ALWAYS_INLINE void gemm_tile(const int mr, const int nv, int64_t full_groups,
    * to u8 in the register. Separate loops keep the test out of them. */
   __m512i flips = _mm512_set1_epi32(flip);
   if (flip) {
-    for (int64_t g = 0; g < full_groups; ++g) {
-      if (mr == 1)
-        quantc_prefetch_panels(nv, b + g * 64, panel_bytes);
+    for (int64_t g = 0; g < full_groups; ++g)
       gemm_group(mr, nv, acc, a + 4 * g, lda, 4, 1, flips, b + g * 64,
                  panel_bytes);
-    }
   } else {
-    for (int64_t g = 0; g < full_groups; ++g) {
-      if (mr == 1)
-        quantc_prefetch_panels(nv, b + g * 64, panel_bytes);
+    for (int64_t g = 0; g < full_groups; ++g)
       gemm_group(mr, nv, acc, a + 4 * g, lda, 4, 0, flips, b + g * 64,
                  panel_bytes);
-    }
   }
   /* The bytes past K meet zero weights: any value of them adds 0. */
   if (tail)

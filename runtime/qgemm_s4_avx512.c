@@ -33,13 +33,16 @@ ALWAYS_INLINE __mmask16 lane_mask(int64_t lanes) {
 
 /* acc[r][v] += one block of 8 k: the first `low` (1 to 4) and the next
  * `high` (0 to 4) activation bytes of each row at `a` times the block of
- * each of the nv panels at `b`. */
+ * each of the nv panels at `b`. A single row (a GEMV, which streams the
+ * weights) prefetches the panels ahead. */
 ALWAYS_INLINE void s4_block(const int mr, const int nv, __m512i acc[MR][NV],
                             const uint8_t *a, int64_t lda, const int low,
                             const int high, const uint8_t *b,
                             int64_t panel_bytes) {
   const __m512i nibble = _mm512_set1_epi8(0x0F), eight = _mm512_set1_epi8(8);
   __m512i lo[NV], hi[NV];
+  if (mr == 1)
+    quantc_prefetch_panels(nv, b, panel_bytes);
 #pragma GCC unroll 8
   for (int v = 0; v < nv; ++v) {
     __m512i w = _mm512_loadu_si512(b + v * panel_bytes);
@@ -87,12 +90,9 @@ ALWAYS_INLINE void s4_tile(const int mr, const int nv, const quantc_s4_args *p,
         acc[r][v] = _mm512_setzero_si512();
     int64_t b1 =
         b0 + group_blocks < full_blocks ? b0 + group_blocks : full_blocks;
-    for (int64_t blk = b0; blk < b1; ++blk) {
-      if (mr == 1)
-        quantc_prefetch_panels(nv, b + blk * 64, panel_bytes);
+    for (int64_t blk = b0; blk < b1; ++blk)
       s4_block(mr, nv, acc, a + blk * 8, p->lda, 4, 4, b + blk * 64,
                panel_bytes);
-    }
     /* The last group holds the block of the last k % 8; its activation
      * bytes past K are not read. */
     if (tail && b0 + group_blocks > full_blocks) {

@@ -211,8 +211,7 @@ quantc::generate(LoadedModel &model, const GenerateOptions &options,
   auto step = [&](bool prefill) -> llvm::Expected<std::vector<float>> {
     size_t count = tokenTensor.shape[1];
     std::vector<LoadedModel::TensorView> args(inputs.size());
-    args[interface.tokens] = {tokenTensor.dtype, tokenTensor.shape,
-                              tokenTensor.data.data()};
+    args[interface.tokens] = LoadedModel::TensorView::of(tokenTensor);
     for (const Interface::Cache &cache : interface.caches)
       args[cache.input] = caches[cache.input].view();
     auto start = std::chrono::steady_clock::now();

@@ -91,7 +91,7 @@ static std::vector<LoadedModel::TensorView>
 viewsOf(llvm::ArrayRef<HostTensor> tensors) {
   std::vector<LoadedModel::TensorView> views;
   for (const HostTensor &tensor : tensors)
-    views.push_back({tensor.dtype, tensor.shape, tensor.data.data()});
+    views.push_back(LoadedModel::TensorView::of(tensor));
   return views;
 }
 

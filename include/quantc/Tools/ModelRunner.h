@@ -40,6 +40,10 @@ public:
     int dtype = 0;
     llvm::ArrayRef<int64_t> shape;
     const void *data = nullptr;
+
+    static TensorView of(const HostTensor &tensor) {
+      return {tensor.dtype, tensor.shape, tensor.data.data()};
+    }
   };
 
   /// An output left in the model's own buffer (NAME_run_allocated), which
