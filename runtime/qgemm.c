@@ -171,6 +171,106 @@ QUANTC_RUNTIME void quantc_qgemm_u8s8(int64_t m, int64_t n, int64_t k,
     quantc_parallel_for(m, quantc_min_items(n * k), qgemm_rows, &job);
 }
 
+/* quantc_qgemm_u8s8_f32's job: the i32 sums of a block go into the float
+ * output's own memory (both are 4 bytes), then become floats in place
+ * while they are in cache. */
+typedef struct {
+  qgemm_job sums;
+  const int32_t *col_sum;
+  const float *a_scale;
+  const int32_t *a_zero;
+  int64_t a_step;
+  const float *b_scale, *bias;
+} qgemm_f32_job;
+
+/* Columns a block of `rows` rows covers: some 64K sums (256 KiB), whole
+ * blocks of 64 columns. */
+static int64_t f32_block_columns(int64_t rows) {
+  int64_t columns = (65536 / (rows > 0 ? rows : 1)) / 64 * 64;
+  return columns < 64 ? 64 : columns;
+}
+
+/* The epilogue of quantc_qgemm_u8s8_f32 for `count` sums of one row, in
+ * place: each i32 becomes its binary32 result, rounded one operation at a
+ * time (the runtime is built with -ffp-contract=off). */
+static void dequantize_row(int32_t *line, int64_t count,
+                           const int32_t *restrict col_sum,
+                           const float *restrict b_scale,
+                           const float *restrict bias, float a_scale,
+                           uint32_t a_zero) {
+  for (int64_t t = 0; t < count; ++t) {
+    int32_t acc;
+    memcpy(&acc, &line[t], 4);
+    acc = (int32_t)((uint32_t)acc - a_zero * (uint32_t)col_sum[t]);
+    float multiplier = a_scale * b_scale[t];
+    float value = (float)acc * multiplier;
+    if (bias)
+      value = value + bias[t];
+    memcpy(&line[t], &value, 4);
+  }
+}
+
+/* Rows [row, row + rows) x columns [first, last) of the job's output:
+ * the kernel's sums, then the epilogue, in blocks of columns. */
+static void qgemm_f32_block(const qgemm_f32_job *j, int64_t row, int64_t rows,
+                            int64_t first, int64_t last) {
+  const qgemm_job *g = &j->sums;
+  int64_t panel_bytes = quantc_ceil_div(g->k, 4) * 64;
+  int64_t step = f32_block_columns(rows);
+  for (int64_t begin = first; begin < last; begin += step) {
+    int64_t end = begin + step < last ? begin + step : last;
+    int32_t *sums = g->c + row * g->ldc + begin;
+    qgemm_range(rows, end - begin, g->k, g->a + row * g->lda, g->lda,
+                g->a_signed, g->b_panels + (begin / 16) * panel_bytes,
+                g->col_offset + begin, sums, g->ldc);
+    for (int64_t i = 0; i < rows; ++i) {
+      int64_t r = (row + i) * j->a_step;
+      dequantize_row(sums + i * g->ldc, end - begin, j->col_sum + begin,
+                     j->b_scale + begin, j->bias ? j->bias + begin : NULL,
+                     j->a_scale[r], j->a_zero ? (uint32_t)j->a_zero[r] : 0);
+    }
+  }
+}
+
+/* Columns [64 * begin, 64 * end), every row. */
+static void qgemm_f32_columns(void *argument, int64_t begin, int64_t end) {
+  const qgemm_f32_job *j = (const qgemm_f32_job *)argument;
+  int64_t last = end * 64 < j->sums.n ? end * 64 : j->sums.n;
+  qgemm_f32_block(j, 0, j->sums.m, begin * 64, last);
+}
+
+/* Rows [begin, end), every column. */
+static void qgemm_f32_rows(void *argument, int64_t begin, int64_t end) {
+  const qgemm_f32_job *j = (const qgemm_f32_job *)argument;
+  qgemm_f32_block(j, begin, end - begin, 0, j->sums.n);
+}
+
+QUANTC_RUNTIME void
+quantc_qgemm_u8s8_f32(int64_t m, int64_t n, int64_t k, const uint8_t *a,
+                      int64_t lda, int a_signed, const int8_t *b_panels,
+                      const int32_t *col_offset, const int32_t *col_sum,
+                      const float *a_scale, const int32_t *a_zero,
+                      int64_t a_step, const float *b_scale, const float *bias,
+                      float *c, int64_t ldc) {
+  if (m <= 0 || n <= 0)
+    return;
+  qgemm_f32_job job = {{m, n, k, lda, ldc, a_signed, a, b_panels, col_offset,
+                        (int32_t *)(void *)c},
+                       col_sum,
+                       a_scale,
+                       a_zero,
+                       a_step,
+                       b_scale,
+                       bias};
+  /* Split as quantc_qgemm_u8s8 does. */
+  int64_t blocks = quantc_ceil_div(n, 64);
+  if (blocks >= 2 * quantc_get_threads() || m < 8)
+    quantc_parallel_for(blocks, quantc_min_column_blocks(m, 64 * k, 64 * k),
+                        qgemm_f32_columns, &job);
+  else
+    quantc_parallel_for(m, quantc_min_items(n * k), qgemm_f32_rows, &job);
+}
+
 /* The 16 bytes tap `kk` (< K) reads for the pixels `first` to `first + 15`
  * of the im2col matrix (the lanes past `lanes` are zero), flipped to u8.
  * The pixels are taken a run of one output row at a time: all padding when
@@ -543,6 +643,24 @@ QUANTC_RUNTIME void _mlir_ciface_quantc_matmul_u8s8_i32(
                     QUANTC_DATA(const int8_t, b),
                     QUANTC_DATA(const int32_t, offsets),
                     QUANTC_DATA(int32_t, c), n);
+}
+
+/* a [m, k] u8 or s8 rows, b packed panels of [k, n], offsets and col_sum
+ * (i32) and b_scale [n], a_scale and a_zero one per row (a_step 1) or one
+ * (a_step 0), bias [n] if has_bias, c [m, n] binary32. */
+QUANTC_RUNTIME void _mlir_ciface_quantc_matmul_u8s8_f32(
+    quantc_buffer *a, quantc_buffer *b, quantc_buffer *offsets,
+    quantc_buffer *col_sum, quantc_buffer *a_scale, quantc_buffer *a_zero,
+    quantc_buffer *b_scale, quantc_buffer *bias, quantc_buffer *c, int64_t m,
+    int64_t n, int64_t k, int64_t a_signed, int64_t a_step, int64_t has_bias) {
+  quantc_qgemm_u8s8_f32(
+      m, n, k, QUANTC_DATA(const uint8_t, a), k, (int)a_signed,
+      QUANTC_DATA(const int8_t, b), QUANTC_DATA(const int32_t, offsets),
+      QUANTC_DATA(const int32_t, col_sum), QUANTC_DATA(const float, a_scale),
+      QUANTC_DATA(const int32_t, a_zero), a_step,
+      QUANTC_DATA(const float, b_scale),
+      has_bias ? QUANTC_DATA(const float, bias) : NULL, QUANTC_DATA(float, c),
+      n);
 }
 
 /* A batch of depthwise convolutions: the arguments of

@@ -61,6 +61,25 @@ void quantc_qgemm_u8s8(int64_t m, int64_t n, int64_t k, const uint8_t *a,
                        int64_t lda, int a_signed, const int8_t *b_panels,
                        const int32_t *col_offset, int32_t *c, int64_t ldc);
 
+/* quantc_qgemm_u8s8's sums made binary32, for dynamic quantization's
+ * matmuls (qnn.scaled_matmul_integer):
+ *
+ *   acc = col_offset[n] + sum_k a(m, k) * B(k, n)
+ *         - a_zero[m * a_step] * col_sum[n]                (i32, wrapping)
+ *   C[m * ldc + n] = (float)acc * (a_scale[m * a_step] * b_scale[n])
+ *                    (+ bias[n])
+ *
+ * each binary32 operation rounded once, in this order. a_zero may be NULL
+ * (no zero point known only at run time: col_offset holds the constant
+ * one's term), and bias NULL (none). a_step is 1 for one scale and zero
+ * point per row, 0 for one in all. */
+void quantc_qgemm_u8s8_f32(int64_t m, int64_t n, int64_t k, const uint8_t *a,
+                           int64_t lda, int a_signed, const int8_t *b_panels,
+                           const int32_t *col_offset, const int32_t *col_sum,
+                           const float *a_scale, const int32_t *a_zero,
+                           int64_t a_step, const float *b_scale,
+                           const float *bias, float *c, int64_t ldc);
+
 /* A 2-D convolution of one image and one group, NCHW: */
 typedef struct {
   int64_t channels;      /* input channels C (of the group) */

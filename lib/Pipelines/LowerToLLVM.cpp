@@ -44,6 +44,9 @@ void quantc::buildLowerToLLVMPipeline(OpPassManager &pm,
   if (options.integerOnly)
     pm.addNestedPass<func::FuncOp>(createIntegerOnly());
   pm.addNestedPass<func::FuncOp>(createExpandQuantized());
+  // Integer matmuls with a float epilogue become one op, which the
+  // runtime's kernel computes without an i32 buffer.
+  pm.addNestedPass<func::FuncOp>(createFuseScaledMatMul());
   // Quantized contractions call the runtime's int8 kernels where they
   // suit them; declarations left unused go.
   if (options.runtimeKernels)

@@ -53,6 +53,8 @@ def DeclareRuntimeKernels
     func.func private @quantc_depthwise2d_u8s8_i32(...)  // as conv2d
     func.func private @quantc_matmul_u8s8_i32(memref<?xi8>, memref<?xi8>,
         memref<?xi32>, memref<?xi32>, i64, i64, i64, i64) attributes {llvm.emit_c_interface}
+    func.func private @quantc_matmul_u8s8_f32(...)  // float result
+    func.func private @quantc_matmul_u8s4_f32(...)  // 4-bit weights
     ```
 
     With them declared, convert-qnn-to-linalg lowers a quantized conv,
@@ -61,7 +63,10 @@ def DeclareRuntimeKernels
     the zero-point term and an i32 bias folded into one i32 offset per
     output channel (docs/numerics.md, "Integer kernels"), the input's
     stored integers read in place, the i32 accumulator written to a new
-    buffer; a depthwise conv calls the depthwise kernel. Without them it
+    buffer; a depthwise conv calls the depthwise kernel, a
+    `qnn.scaled_matmul_integer` the matmul kernel with a binary32 result
+    (its float epilogue in the kernel), a `qnn.grouped_matmul` the 4-bit
+    kernel. Without them it
     emits generic loops, with the same integers. Narrow convolutions (fewer
     than 8 taps or 4 filters a group, depthwise ones aside) keep the loops. An existing symbol of a kernel's name with
     another type is an error.

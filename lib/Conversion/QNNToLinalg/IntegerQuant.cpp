@@ -13,6 +13,7 @@
 #include "quantc/Conversion/QNNToLinalg/QNNToLinalg.h"
 #include "quantc/Conversion/QNNToLinalg/RuntimeKernels.h"
 #include "quantc/Dialect/QNN/IR/QNNOps.h"
+#include "quantc/Dialect/QNN/IR/ShapeInference.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -324,6 +325,51 @@ struct MatMulIntegerLowering final : OpConversionPattern<qnn::MatMulIntegerOp> {
     rewriter.replaceOp(op, createMatMul(rewriter, op.getLoc(), operands.lhs,
                                         operands.rhs, op.getType(),
                                         operands.contraction));
+    return success();
+  }
+};
+
+/// qnn.scaled_matmul_integer: a call to the runtime's matmul kernel with a
+/// binary32 result when it takes the op (a constant s8 weight with zero
+/// point 0), else the ops it stands for (qnn.matmul_integer, qnn.cast, the
+/// product of the scales, qnn.mul and qnn.add), each lowered in its turn.
+struct ScaledMatMulIntegerLowering final
+    : OpConversionPattern<qnn::ScaledMatMulIntegerOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(qnn::ScaledMatMulIntegerOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType type = op.getType();
+    if (DenseIntElementsAttr weight =
+            getKernelWeight(op.getRhs(), op.getRhsZeroPoint())) {
+      FailureOr<Value> call = createScaledMatMulKernelCall(
+          rewriter, loc, op, adaptor.getLhs(), adaptor.getLhsScale(),
+          adaptor.getLhsZeroPoint(), !isUnsignedTensor(op.getLhs()), weight,
+          adaptor.getRhsScale(), adaptor.getBias(), type);
+      if (succeeded(call)) {
+        rewriter.replaceOp(op, *call);
+        return success();
+      }
+    }
+    Value acc = qnn::MatMulIntegerOp::create(
+        rewriter, loc, type.clone(rewriter.getI32Type()), op.getLhs(),
+        op.getRhs(), op.getLhsZeroPoint(), op.getRhsZeroPoint());
+    auto lhsScale = op.getLhsScale().getType();
+    auto rhsScale = op.getRhsScale().getType();
+    FailureOr<qnn::Shape> scaleShape =
+        qnn::broadcastShapes(lhsScale.getShape(), rhsScale.getShape());
+    if (failed(scaleShape))
+      return rewriter.notifyMatchFailure(op, "scales do not broadcast");
+    Value multiplier =
+        qnn::MulOp::create(rewriter, loc, lhsScale.clone(*scaleShape),
+                           op.getLhsScale(), op.getRhsScale());
+    Value real = qnn::CastOp::create(rewriter, loc, type, acc);
+    Value result = qnn::MulOp::create(rewriter, loc, type, real, multiplier);
+    if (Value bias = op.getBias())
+      result = qnn::AddOp::create(rewriter, loc, type, result, bias);
+    rewriter.replaceOp(op, result);
     return success();
   }
 };
@@ -666,9 +712,9 @@ qnn_to_linalg::checkSignedOrUnsignedLowering(Operation *op,
     return success();
   if (isa<qnn::QuantizeLinearOp, qnn::DequantizeLinearOp,
           qnn::DynamicQuantizeLinearOp, qnn::MatMulIntegerOp,
-          qnn::GroupedMatMulOp, qnn::ConvIntegerOp, qnn::CastOp,
-          qnn::ConstantOp, qnn::AddOp, qnn::SubOp, qnn::MulOp, qnn::DivOp,
-          qnn::MaxOp, qnn::MinOp, qnn::ReshapeOp, qnn::TransposeOp,
+          qnn::ScaledMatMulIntegerOp, qnn::GroupedMatMulOp, qnn::ConvIntegerOp,
+          qnn::CastOp, qnn::ConstantOp, qnn::AddOp, qnn::SubOp, qnn::MulOp,
+          qnn::DivOp, qnn::MaxOp, qnn::MinOp, qnn::ReshapeOp, qnn::TransposeOp,
           qnn::SliceOp, qnn::ConcatOp, qnn::ShapeOp>(op))
     return success();
   if (auto gather = dyn_cast<qnn::GatherOp>(op)) {
@@ -686,8 +732,9 @@ void qnn_to_linalg::populateIntegerQuantPatterns(const TypeConverter &converter,
   // Above the patterns for signless types, which fail on these.
   patterns.add<QuantizeLinearLowering, DequantizeLinearLowering,
                DynamicQuantizeLinearLowering, MatMulIntegerLowering,
-               GroupedMatMulLowering, ConvIntegerLowering,
-               SignedOrUnsignedCastLowering, SignedOrUnsignedConstantLowering,
+               ScaledMatMulIntegerLowering, GroupedMatMulLowering,
+               ConvIntegerLowering, SignedOrUnsignedCastLowering,
+               SignedOrUnsignedConstantLowering,
                SignedOrUnsignedArithmeticLowering<qnn::AddOp>,
                SignedOrUnsignedArithmeticLowering<qnn::SubOp>,
                SignedOrUnsignedArithmeticLowering<qnn::MulOp>,

@@ -52,6 +52,15 @@ FunctionType quantc::getRuntimeKernelType(MLIRContext *context,
     inputs.append(5, i64);
     return FunctionType::get(context, inputs, {});
   }
+  if (kernel == RuntimeKernel::ScaledMatMul) {
+    SmallVector<Type> inputs = {
+        getFlatBuffer(i8),  getFlatBuffer(i8),  getFlatBuffer(i32),
+        getFlatBuffer(i32), getFlatBuffer(f32), getFlatBuffer(i32),
+        getFlatBuffer(f32), getFlatBuffer(f32), getFlatBuffer(f32)};
+    // m, n, k, a_signed, a_step, has_bias.
+    inputs.append(6, i64);
+    return FunctionType::get(context, inputs, {});
+  }
   SmallVector<Type> inputs = {getFlatBuffer(i8), getFlatBuffer(i8),
                               getFlatBuffer(i32), getFlatBuffer(i32)};
   // The scalars of runtime/qgemm.c's entry points.
@@ -68,6 +77,8 @@ StringRef quantc::getRuntimeKernelName(RuntimeKernel kernel) {
     return "quantc_depthwise2d_u8s8_i32";
   case RuntimeKernel::MatMul:
     return "quantc_matmul_u8s8_i32";
+  case RuntimeKernel::ScaledMatMul:
+    return "quantc_matmul_u8s8_f32";
   case RuntimeKernel::GroupedMatMulS4:
     return "quantc_matmul_u8s4_f32";
   }
@@ -416,5 +427,86 @@ FailureOr<Value> qnn_to_linalg::createGroupedMatMulKernelCall(
   return callKernel(
       b, loc, RuntimeKernel::GroupedMatMulS4,
       {lhs, lhsScale, zeroWords, panelsConstant, rhsScale, columnSum, bias},
+      resultType, sizes, scalars);
+}
+
+FailureOr<Value> qnn_to_linalg::createScaledMatMulKernelCall(
+    OpBuilder &b, Location loc, Operation *op, Value lhs, Value lhsScale,
+    Value lhsZeroPoint, bool inputSigned, DenseElementsAttr weight,
+    Value rhsScale, Value bias, RankedTensorType resultType) {
+  auto lhsType = cast<RankedTensorType>(lhs.getType());
+  auto weightType = cast<RankedTensorType>(weight.getType());
+  if (!isDeclared(op, RuntimeKernel::ScaledMatMul) || lhsType.getRank() < 2 ||
+      weightType.getRank() != 2 || !weightType.hasStaticShape() ||
+      !weight.getElementType().isInteger(8) ||
+      !lhsType.getElementType().isInteger(8) ||
+      lhsType.isDynamicDim(lhsType.getRank() - 1) ||
+      lhsType.getShape().back() != weightType.getDimSize(0))
+    return failure();
+  int64_t k = weightType.getDimSize(0), n = weightType.getDimSize(1);
+
+  // The weights as panels; the offsets hold only the +128 of s8 inputs, the
+  // zero point's term comes from the column sums in the kernel.
+  SmallVector<int8_t> stored = getStored(weight);
+  SmallVector<int8_t> panels(quantc_panels_size(k, n));
+  quantc_pack_panels_s8(k, n, stored.data(), n, 1, panels.data());
+  SmallVector<int64_t> sums(n, 0);
+  for (int64_t kk = 0; kk < k; ++kk)
+    for (int64_t j = 0; j < n; ++j)
+      sums[j] += stored[kk * n + j];
+  SmallVector<int32_t> offsets =
+      getOffsets(sums, DenseElementsAttr(), inputSigned ? 128 : 0);
+  SmallVector<int32_t> sumWords;
+  for (int64_t sum : sums)
+    sumWords.push_back(int32_t(uint32_t(uint64_t(sum))));
+
+  // The input's scale and zero point (as i32): both scalars, or both one
+  // per row.
+  Type i32 = b.getI32Type(), f32 = b.getF32Type();
+  auto scaleType = cast<RankedTensorType>(lhsScale.getType());
+  auto zeroType = cast<RankedTensorType>(lhsZeroPoint.getType());
+  bool perRow = scaleType.getRank() != 0 || zeroType.getRank() != 0;
+  SmallVector<int64_t> rowShape;
+  SmallVector<Value> rowSizes;
+  if (perRow) {
+    rowShape.assign(lhsType.getShape().begin(), lhsType.getShape().end());
+    rowShape.back() = 1;
+    rowSizes = getDynamicSizes(b, loc, lhs);
+  }
+  auto rowType = [&](Type element) {
+    return RankedTensorType::get(rowShape, element);
+  };
+  Value aScale = lhsScale;
+  if (scaleType != rowType(f32))
+    aScale = createElementwise(
+        b, loc, rowType(f32), lhsScale,
+        [](OpBuilder &, Location, ValueRange args) { return args[0]; },
+        ValueRange(rowSizes));
+  Value aZero = createElementwise(
+      b, loc, rowType(i32), lhsZeroPoint,
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        return extendStored(nb, l, args[0], i32, inputSigned);
+      },
+      ValueRange(rowSizes));
+  Value bScale = rhsScale;
+  if (cast<RankedTensorType>(rhsScale.getType()).getRank() == 0)
+    bScale = createElementwise(
+        b, loc, RankedTensorType::get({n}, f32), rhsScale,
+        [](OpBuilder &, Location, ValueRange args) { return args[0]; },
+        ValueRange());
+  Value biasValues = bias;
+  if (!bias)
+    biasValues = arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(RankedTensorType::get({1}, f32), 0.0f));
+
+  SmallVector<Value> sizes;
+  SmallVector<Value> scalars = {getRows(b, loc, lhs, resultType, sizes)};
+  for (int64_t v :
+       {n, k, int64_t(inputSigned), int64_t(perRow), int64_t(bool(bias))})
+    scalars.push_back(index64(b, loc, v));
+  return callKernel(
+      b, loc, RuntimeKernel::ScaledMatMul,
+      {lhs, createBytes(b, loc, panels), createWords(b, loc, offsets),
+       createWords(b, loc, sumWords), aScale, aZero, bScale, biasValues},
       resultType, sizes, scalars);
 }

@@ -11,6 +11,7 @@
 // CHECK: func.func private @quantc_conv2d_u8s8_i32(memref<?xi8>, memref<?xi8>, memref<?xi32>, memref<?xi32>, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64) attributes {llvm.emit_c_interface}
 // CHECK: func.func private @quantc_depthwise2d_u8s8_i32(memref<?xi8>, memref<?xi8>, memref<?xi32>, memref<?xi32>, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64) attributes {llvm.emit_c_interface}
 // CHECK: func.func private @quantc_matmul_u8s8_i32(memref<?xi8>, memref<?xi8>, memref<?xi32>, memref<?xi32>, i64, i64, i64, i64) attributes {llvm.emit_c_interface}
+// CHECK: func.func private @quantc_matmul_u8s8_f32(memref<?xi8>, memref<?xi8>, memref<?xi32>, memref<?xi32>, memref<?xf32>, memref<?xi32>, memref<?xf32>, memref<?xf32>, memref<?xf32>, i64, i64, i64, i64, i64, i64) attributes {llvm.emit_c_interface}
 // CHECK: func.func private @quantc_matmul_u8s4_f32(memref<?xi8>, memref<?xf32>, memref<?xi32>, memref<?xi8>, memref<?xf32>, memref<?xf32>, memref<?xf32>, memref<?xf32>, i64, i64, i64, i64, i64) attributes {llvm.emit_c_interface}
 // CHECK-LABEL: func.func @conv(
 func.func @conv(%x: tensor<1x3x4x4x!u>) -> tensor<1x4x4x4x!o> {
@@ -173,6 +174,55 @@ func.func @grouped_matmul_generic(%q: tensor<4x40xui8>, %s: tensor<f32>, %z: ten
   %0 = qnn.grouped_matmul %q, %s, %z, %w, %ws, %cs, %b {group = 32 : i64} : (tensor<4x40xui8>, tensor<f32>, tensor<ui8>, tensor<40x16xi8>, tensor<2x16xf32>, tensor<16xf32>, tensor<16xf32>) -> tensor<4x16xf32>
   %1 = qnn.grouped_matmul %q, %s, %z, %w2, %ws2, %cs, %b {group = 12 : i64} : (tensor<4x40xui8>, tensor<f32>, tensor<ui8>, tensor<40x16xi8>, tensor<4x16xf32>, tensor<16xf32>, tensor<16xf32>) -> tensor<4x16xf32>
   return %0, %1 : tensor<4x16xf32>, tensor<4x16xf32>
+}
+
+// -----
+
+// qnn.scaled_matmul_integer with a constant s8 weight (zero point 0): the
+// matmul kernel with a float result, the weights as panels (ceil(N / 16) *
+// ceil(K / 4) * 64 = 640 bytes), offsets 0 (u8 input), the column sums
+// 40 * 2, the per-row scales as they are, the zero points widened to i32,
+// the scalar weight scale broadcast to [N], and M, N, K, unsigned, a step
+// of 1 and a bias.
+// CHECK-LABEL: func.func @scaled_matmul(
+func.func @scaled_matmul(%q: tensor<?x40xui8>, %s: tensor<?x1xf32>, %z: tensor<?x1xui8>) -> tensor<?x16xf32> {
+  // CHECK: arith.extui %{{.*}} : i8 to i32
+  // CHECK: %[[N:.*]] = arith.constant 16 : i64
+  // CHECK: %[[K:.*]] = arith.constant 40 : i64
+  // CHECK: %[[U:.*]] = arith.constant 0 : i64
+  // CHECK: %[[STEP:.*]] = arith.constant 1 : i64
+  // CHECK: %[[BIAS:.*]] = arith.constant 1 : i64
+  // CHECK-DAG: %[[W:.*]] = arith.constant dense<2> : tensor<640xi8>
+  // CHECK-DAG: %[[OFF:.*]] = arith.constant dense<0> : tensor<16xi32>
+  // CHECK-DAG: %[[SUM:.*]] = arith.constant dense<80> : tensor<16xi32>
+  // CHECK: call @quantc_matmul_u8s8_f32({{.*}}, %[[N]], %[[K]], %[[U]], %[[STEP]], %[[BIAS]])
+  // CHECK-NOT: linalg.generic
+  // CHECK: tensor.reshape {{.*}} -> tensor<?x16xf32>
+  %w = qnn.constant dense<2> : tensor<40x16xi8> -> tensor<40x16xi8>
+  %zw = qnn.constant dense<0> : tensor<i8> -> tensor<i8>
+  %ws = qnn.constant dense<0.5> : tensor<f32> -> tensor<f32>
+  %b = qnn.constant dense<1.0> : tensor<16xf32> -> tensor<16xf32>
+  %0 = qnn.scaled_matmul_integer %q, %w, %z, %zw, %s, %ws, %b : (tensor<?x40xui8>, tensor<40x16xi8>, tensor<?x1xui8>, tensor<i8>, tensor<?x1xf32>, tensor<f32>, tensor<16xf32>) -> tensor<?x16xf32>
+  return %0 : tensor<?x16xf32>
+}
+
+// -----
+
+// A weight known only at run time: the ops the fused op stands for, the
+// integer product in loops and then the float epilogue.
+// CHECK-LABEL: func.func @scaled_matmul_generic(
+func.func @scaled_matmul_generic(%q: tensor<4x40xi8>, %w: tensor<40x16xi8>, %s: tensor<f32>) -> tensor<4x16xf32> {
+  // CHECK-NOT: call
+  // CHECK: linalg.generic
+  // CHECK: arith.muli
+  // CHECK: linalg.generic
+  // CHECK: arith.sitofp
+  // CHECK: arith.mulf
+  %z = qnn.constant dense<3> : tensor<i8> -> tensor<i8>
+  %zw = qnn.constant dense<0> : tensor<i8> -> tensor<i8>
+  %ws = qnn.constant dense<0.5> : tensor<16xf32> -> tensor<16xf32>
+  %0 = qnn.scaled_matmul_integer %q, %w, %z, %zw, %s, %ws : (tensor<4x40xi8>, tensor<40x16xi8>, tensor<i8>, tensor<i8>, tensor<f32>, tensor<16xf32>) -> tensor<4x16xf32>
+  return %0 : tensor<4x16xf32>
 }
 
 // -----

@@ -1127,6 +1127,51 @@ func.func @conv_integer_result_type(%x: tensor<1x2x6x6xui8>, %w: tensor<3x2x3x3x
 
 // -----
 
+// scaled_matmul_integer-C1
+func.func @scaled_matmul_rank3(%q: tensor<4x40xui8>, %z: tensor<ui8>, %w: tensor<2x40x16xi8>, %zw: tensor<i8>, %s: tensor<f32>, %ws: tensor<16xf32>) {
+  // expected-error @+1 {{lhs must have rank 2 or more and rhs rank 2}}
+  %0 = qnn.scaled_matmul_integer %q, %w, %z, %zw, %s, %ws : (tensor<4x40xui8>, tensor<2x40x16xi8>, tensor<ui8>, tensor<i8>, tensor<f32>, tensor<16xf32>) -> tensor<2x4x16xf32>
+  return
+}
+
+// -----
+
+// scaled_matmul_integer-C2
+func.func @scaled_matmul_lhs_scale(%q: tensor<4x40xui8>, %z: tensor<ui8>, %w: tensor<40x16xi8>, %zw: tensor<i8>, %s: tensor<4xf32>, %ws: tensor<16xf32>) {
+  // expected-error @+1 {{lhs scale must hold f32 and be a scalar or have shape [4, 1]}}
+  %0 = qnn.scaled_matmul_integer %q, %w, %z, %zw, %s, %ws : (tensor<4x40xui8>, tensor<40x16xi8>, tensor<ui8>, tensor<i8>, tensor<4xf32>, tensor<16xf32>) -> tensor<4x16xf32>
+  return
+}
+
+// -----
+
+// scaled_matmul_integer-C3
+func.func @scaled_matmul_rhs_scale(%q: tensor<4x40xui8>, %z: tensor<ui8>, %w: tensor<40x16xi8>, %zw: tensor<i8>, %s: tensor<f32>, %ws: tensor<1x16xf32>) {
+  // expected-error @+1 {{rhs scale must hold f32 and be a scalar or have shape [16]}}
+  %0 = qnn.scaled_matmul_integer %q, %w, %z, %zw, %s, %ws : (tensor<4x40xui8>, tensor<40x16xi8>, tensor<ui8>, tensor<i8>, tensor<f32>, tensor<1x16xf32>) -> tensor<4x16xf32>
+  return
+}
+
+// -----
+
+// scaled_matmul_integer-C3
+func.func @scaled_matmul_bias(%q: tensor<4x40xui8>, %z: tensor<ui8>, %w: tensor<40x16xi8>, %zw: tensor<i8>, %s: tensor<f32>, %ws: tensor<16xf32>, %b: tensor<8xf32>) {
+  // expected-error @+1 {{bias must hold f32 and have shape [16]}}
+  %0 = qnn.scaled_matmul_integer %q, %w, %z, %zw, %s, %ws, %b : (tensor<4x40xui8>, tensor<40x16xi8>, tensor<ui8>, tensor<i8>, tensor<f32>, tensor<16xf32>, tensor<8xf32>) -> tensor<4x16xf32>
+  return
+}
+
+// -----
+
+// scaled_matmul_integer-C4
+func.func @scaled_matmul_result(%q: tensor<4x40xui8>, %z: tensor<ui8>, %w: tensor<40x16xi8>, %zw: tensor<i8>, %s: tensor<f32>, %ws: tensor<16xf32>) {
+  // expected-error @+1 {{result must hold f32}}
+  %0 = qnn.scaled_matmul_integer %q, %w, %z, %zw, %s, %ws : (tensor<4x40xui8>, tensor<40x16xi8>, tensor<ui8>, tensor<i8>, tensor<f32>, tensor<16xf32>) -> tensor<4x16xf16>
+  return
+}
+
+// -----
+
 // grouped_matmul-C1
 func.func @grouped_matmul_lhs_i8(%q: tensor<4x40xi8>, %s: tensor<4x1xf32>, %z: tensor<4x1xui8>, %w: tensor<40x16xi8>, %ws: tensor<2x16xf32>, %cs: tensor<16xf32>, %b: tensor<16xf32>) {
   // expected-error @+1 {{lhs must hold u8 and have rank 2 or more}}

@@ -340,6 +340,17 @@ func.func @integer_quantization(%x: tensor<2x3xf32>, %s: tensor<3xf32>, %z: tens
   return
 }
 
+// CHECK-LABEL: func.func @scaled_matmul_integer
+func.func @scaled_matmul_integer(%q: tensor<4x40xui8>, %z: tensor<4x1xui8>, %s: tensor<4x1xf32>,
+                                 %w: tensor<40x16xi8>, %zw: tensor<i8>, %ws: tensor<16xf32>,
+                                 %b: tensor<16xf32>, %st: tensor<f32>) {
+  // CHECK: qnn.scaled_matmul_integer %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} : (tensor<4x40xui8>, tensor<40x16xi8>, tensor<4x1xui8>, tensor<i8>, tensor<4x1xf32>, tensor<16xf32>, tensor<16xf32>) -> tensor<4x16xf32>
+  %0 = qnn.scaled_matmul_integer %q, %w, %z, %zw, %s, %ws, %b : (tensor<4x40xui8>, tensor<40x16xi8>, tensor<4x1xui8>, tensor<i8>, tensor<4x1xf32>, tensor<16xf32>, tensor<16xf32>) -> tensor<4x16xf32>
+  // CHECK: qnn.scaled_matmul_integer {{.*}} : (tensor<4x40xui8>, tensor<40x16xi8>, tensor<4x1xui8>, tensor<i8>, tensor<f32>, tensor<f32>) -> tensor<4x16xf32>
+  %1 = qnn.scaled_matmul_integer %q, %w, %z, %zw, %st, %st : (tensor<4x40xui8>, tensor<40x16xi8>, tensor<4x1xui8>, tensor<i8>, tensor<f32>, tensor<f32>) -> tensor<4x16xf32>
+  return
+}
+
 // CHECK-LABEL: func.func @grouped_matmul
 func.func @grouped_matmul(%q: tensor<4x40xui8>, %s: tensor<4x1xf32>, %z: tensor<4x1xui8>,
                           %w: tensor<40x16xi8>, %ws: tensor<2x16xf32>, %cs: tensor<16xf32>,

@@ -17,7 +17,15 @@ one compiled with --generic-kernels and with the portable kernels
 float steps rounded once each in binary32 in quantc) to 1e-5 of the
 output's range.
 
-Usage: check_quantize_dynamic.py QUANTC WORK_DIR [quantc compile options]
+With 8-bit weights the library is also compared bit for bit with one
+compiled with --generic-kernels (loops instead of the runtime's kernels).
+--rows R and --hidden H (taken by the script, not passed to quantc) give
+the MatMul's input R rows (4 by default) and its output H columns (70):
+enough of both send the kernel's float epilogue through its split by rows,
+or by columns in several blocks.
+
+Usage: check_quantize_dynamic.py QUANTC WORK_DIR [--rows R] [--hidden H]
+                                 [quantc compile options]
 """
 
 import os
@@ -100,6 +108,13 @@ def save(path, nodes, x_shape, y_shape, inits):
 def main():
     quantc_bin, work = sys.argv[1:3]
     options = sys.argv[3:]
+    sizes = {}
+    for name in ["--rows", "--hidden"]:
+        if name in options:
+            i = options.index(name)
+            sizes[name] = int(options[i + 1])
+            del options[i:i + 2]
+    rows = sizes.get("--rows", 4)
     per_row = "--dynamic-per-row" in options
     per_channel = "--per-tensor" not in options
     conv = "--dynamic-conv" in options
@@ -127,7 +142,7 @@ def main():
         # K = 38 (not a multiple of the kernels' groups of 4), N = 70 (more
         # than one panel of 16 and one block of 64 columns).
         # (4-bit groups divide K: 64 then.)
-        k1, hidden = (64, 64) if int4 else (38, 70)
+        k1, hidden = (64, 64) if int4 else (38, sizes.get("--hidden", 70))
         w1 = rng.normal(0, 0.5, (k1, hidden)).astype(F)
         w1[:, 3] *= 8  # an outlier column: per-channel scales matter
         b1 = rng.normal(0, 0.3, hidden).astype(F)
@@ -138,7 +153,8 @@ def main():
                  helper.make_node("Relu", ["hb"], ["r"], name="act1"),
                  helper.make_node("Gemm", ["r", "w2t", "c2"], ["y"], name="fc2", transB=1,
                                   alpha=1.5, beta=0.5)]
-        save(model, nodes, [4, k1], [4, 5], {"w1": w1, "b1": b1, "w2t": w2t, "c2": c2})
+        save(model, nodes, [rows, k1], [rows, 5],
+             {"w1": w1, "b1": b1, "w2t": w2t, "c2": c2})
         c2_beta = (c2 * F(0.5)).astype(F)
         if int4:
             q_w1, s_w1 = quantize_weight_groups(w1, group, per_channel)
@@ -163,7 +179,7 @@ def main():
             q, s, z = quantize_dynamic(r, per_row)
             y = ((q - z) @ q_w2).astype(F) * (s * s_w2).astype(F)
             return (y + c2_beta).astype(F)
-        x_shape = [4, k1]
+        x_shape = [rows, k1]
 
     library = os.path.join(work, "libq.so")
     float_library = os.path.join(work, "libf.so")
@@ -177,17 +193,18 @@ def main():
     subprocess.run([quantc_bin, "compile", model, "--quantize", "dynamic",
                     "--emit=mlir", "-o", listing] + options, check=True)
     kernel = ("quantc_conv2d_u8s8_i32" if conv else
-              "quantc_matmul_u8s4_f32" if int4 else "quantc_matmul_u8s8_i32")
+              "quantc_matmul_u8s4_f32" if int4 else "quantc_matmul_u8s8_f32")
     calls = open(listing).read().count(f"llvm.call @{kernel}(")
     print(f"calls to {kernel}: {calls}")
     ok &= calls == (1 if conv else 2)
+    generic_library = os.path.join(work, "libg.so")
+    subprocess.run([quantc_bin, "compile", model, "--quantize", "dynamic",
+                    "--generic-kernels", "-o", generic_library] + options, check=True)
     if int4:
-        generic_library = os.path.join(work, "libg.so")
-        subprocess.run([quantc_bin, "compile", model, "--quantize", "dynamic",
-                        "--generic-kernels", "-o", generic_library] + options, check=True)
         return check_int4(library, generic_library, float_library, reference_int4,
                           x_shape, rng)
-    with quantc.load(library) as quantized, quantc.load(float_library) as exact:
+    with quantc.load(library) as quantized, quantc.load(float_library) as exact, \
+            quantc.load(generic_library) as loops:
         for trial in range(3):
             x = rng.normal(0.3, 1.0, x_shape).astype(F)
             if trial == 2:
@@ -196,6 +213,10 @@ def main():
             actual = quantized.run({"x": x})["y"]
             same = np.array_equal(actual, expected)
             ok &= same
+            generic = loops.run({"x": x})["y"]
+            if not np.array_equal(actual, generic):
+                ok = False
+                print(f"trial {trial}: kernels and --generic-kernels DIFFER")
             want = exact.run({"x": x})["y"]
             error = np.abs(actual - want).max() / np.abs(want).max()
             print(f"trial {trial}: {'identical' if same else 'DIFFERENT'} to numpy, "

@@ -17,12 +17,18 @@
 namespace quantc {
 
 /// The kernels compiled code calls.
-enum class RuntimeKernel { Conv2D, Depthwise2D, MatMul, GroupedMatMulS4 };
+enum class RuntimeKernel {
+  Conv2D,
+  Depthwise2D,
+  MatMul,
+  ScaledMatMul,
+  GroupedMatMulS4
+};
 
 /// Every kernel, in the order their declarations are added.
 inline constexpr RuntimeKernel kRuntimeKernels[] = {
     RuntimeKernel::Conv2D, RuntimeKernel::Depthwise2D, RuntimeKernel::MatMul,
-    RuntimeKernel::GroupedMatMulS4};
+    RuntimeKernel::ScaledMatMul, RuntimeKernel::GroupedMatMulS4};
 
 /// The kernel's function name (its C entry point is `_mlir_ciface_` and the
 /// name, through `llvm.emit_c_interface`).
@@ -30,6 +36,9 @@ llvm::StringRef getRuntimeKernelName(RuntimeKernel kernel);
 
 /// The kernel's signature: for the 8-bit kernels input, weights, offsets
 /// and output as memref<?xi8>, memref<?xi8>, memref<?xi32>, memref<?xi32>;
+/// for ScaledMatMul input, weights, offsets, column sums (i32), the input's
+/// scales (f32) and zero points (i32), the weights' scales and bias and the
+/// output (f32);
 /// for GroupedMatMulS4 input (i8), its scales (f32) and zero points (i32),
 /// weights (i8), their scales, column sums and bias (f32) and output (f32);
 /// then i64 scalars (runtime/qgemm.c and runtime/qgemm_s4.c document
@@ -67,6 +76,18 @@ mlir::FailureOr<mlir::Value> createMatMulKernelCall(
     mlir::Value lhs, mlir::DenseElementsAttr weight, bool transposed,
     mlir::DenseElementsAttr bias, int64_t inputZeroPoint, bool inputSigned,
     mlir::RankedTensorType accType, mlir::Value runtimeZeroPoint = {});
+
+/// A qnn.scaled_matmul_integer (its lowered operands: `lhs` 8-bit, s8 if
+/// `inputSigned`, `lhsScale` and `lhsZeroPoint` a scalar or per row, the
+/// constant s8 `weight` [K, N] with zero point 0, `rhsScale` a scalar or
+/// [N], the optional `bias` [N]) as a call to the runtime's matmul kernel
+/// with a binary32 result. Fails, creating nothing, if the module does not
+/// declare it or K or N is dynamic.
+mlir::FailureOr<mlir::Value> createScaledMatMulKernelCall(
+    mlir::OpBuilder &b, mlir::Location loc, mlir::Operation *op,
+    mlir::Value lhs, mlir::Value lhsScale, mlir::Value lhsZeroPoint,
+    bool inputSigned, mlir::DenseElementsAttr weight, mlir::Value rhsScale,
+    mlir::Value bias, mlir::RankedTensorType resultType);
 
 /// A qnn.grouped_matmul (its lowered operands: `lhs` u8 as i8, `lhsScale`,
 /// `lhsZeroPoint` u8 as i8, then the constant `weight` and the rhs scales,

@@ -257,11 +257,16 @@ static LogicalResult verifyZeroPoint(Operation *op, StringRef name,
   return success();
 }
 
-LogicalResult MatMulIntegerOp::verify() {
-  RankedTensorType lhs = getLhs().getType(), rhs = getRhs().getType();
+/// matmul_integer-C1 to C3 for `op`'s operands; returns the shape of the
+/// product.
+static FailureOr<Shape> verifyIntegerProduct(Operation *op,
+                                             RankedTensorType lhs,
+                                             RankedTensorType rhs,
+                                             RankedTensorType lhsZeroPoint,
+                                             RankedTensorType rhsZeroPoint) {
   // matmul_integer-C1
   if (!isByteTensor(lhs) || !isByteTensor(rhs))
-    return emitOpError("operands must hold 8-bit integers");
+    return op->emitOpError("operands must hold 8-bit integers");
   // matmul_integer-C2
   std::optional<Shape> lhsRows, rhsColumns;
   if (lhs.getRank() >= 2) {
@@ -272,20 +277,76 @@ LogicalResult MatMulIntegerOp::verify() {
     rhsColumns = Shape(rhs.getShape());
     (*rhsColumns)[rhs.getRank() - 2] = 1;
   }
-  if (failed(verifyZeroPoint(*this, "lhs", lhs, getLhsZeroPoint().getType(),
-                             lhsRows)) ||
-      failed(verifyZeroPoint(*this, "rhs", rhs, getRhsZeroPoint().getType(),
-                             rhsColumns)))
+  if (failed(verifyZeroPoint(op, "lhs", lhs, lhsZeroPoint, lhsRows)) ||
+      failed(verifyZeroPoint(op, "rhs", rhs, rhsZeroPoint, rhsColumns)))
     return failure();
   // matmul_integer-C3
   std::string reason;
   FailureOr<Shape> expected =
       inferMatMulShape(lhs.getShape(), rhs.getShape(), reason);
   if (failed(expected))
-    return emitOpError() << reason;
+    return op->emitOpError() << reason;
+  return expected;
+}
+
+LogicalResult MatMulIntegerOp::verify() {
+  FailureOr<Shape> expected = verifyIntegerProduct(
+      *this, getLhs().getType(), getRhs().getType(),
+      getLhsZeroPoint().getType(), getRhsZeroPoint().getType());
+  if (failed(expected))
+    return failure();
   // matmul_integer-C4
   if (!getType().getElementType().isSignlessInteger(32))
     return emitOpError("result must hold i32");
+  return verifyCompatibleShape(*this, "result", getType().getShape(),
+                               *expected);
+}
+
+LogicalResult ScaledMatMulIntegerOp::verify() {
+  RankedTensorType lhs = getLhs().getType(), rhs = getRhs().getType();
+  // scaled_matmul_integer-C1
+  if (lhs.getRank() < 2 || rhs.getRank() != 2)
+    return emitOpError("lhs must have rank 2 or more and rhs rank 2");
+  FailureOr<Shape> expected =
+      verifyIntegerProduct(*this, lhs, rhs, getLhsZeroPoint().getType(),
+                           getRhsZeroPoint().getType());
+  if (failed(expected))
+    return failure();
+  // scaled_matmul_integer-C2
+  RankedTensorType lhsScale = getLhsScale().getType();
+  Shape rows(lhs.getShape());
+  rows.back() = 1;
+  bool perRow =
+      lhsScale.getRank() == int64_t(rows.size()) &&
+      llvm::all_of(llvm::zip_equal(lhsScale.getShape(), rows), [](auto dims) {
+        auto [size, expected] = dims;
+        return size == 1 || areCompatibleDims(size, expected);
+      });
+  if (!lhsScale.getElementType().isF32() ||
+      (lhsScale.getRank() != 0 && !perRow))
+    return emitOpError("lhs scale must hold f32 and be a scalar or have "
+                       "shape ")
+           << formatShape(rows);
+  // scaled_matmul_integer-C3
+  int64_t n = rhs.getDimSize(1);
+  RankedTensorType rhsScale = getRhsScale().getType();
+  if (!rhsScale.getElementType().isF32() ||
+      (rhsScale.getRank() != 0 &&
+       failed(mlir::verifyCompatibleShape(rhsScale.getShape(),
+                                          ArrayRef<int64_t>{n}))))
+    return emitOpError("rhs scale must hold f32 and be a scalar or have "
+                       "shape [")
+           << n << "]";
+  if (Value bias = getBias()) {
+    auto type = cast<RankedTensorType>(bias.getType());
+    if (!type.getElementType().isF32() ||
+        failed(
+            mlir::verifyCompatibleShape(type.getShape(), ArrayRef<int64_t>{n})))
+      return emitOpError("bias must hold f32 and have shape [") << n << "]";
+  }
+  // scaled_matmul_integer-C4
+  if (!getType().getElementType().isF32())
+    return emitOpError("result must hold f32");
   return verifyCompatibleShape(*this, "result", getType().getShape(),
                                *expected);
 }

@@ -194,6 +194,56 @@ def QNN_MatMulIntegerOp : QNN_Op<"matmul_integer"> {
   let hasVerifier = 1;
 }
 
+def QNN_ScaledMatMulIntegerOp : QNN_Op<"scaled_matmul_integer"> {
+  let summary = "Integer matrix product with its float epilogue";
+  let description = [{
+    `qnn.matmul_integer` of `lhs` and the 2-D `rhs`, turned into binary32
+    by the scales of the operands and an optional bias, as dynamic
+    quantization writes it (qnn-quantize-dynamic, and onnxruntime's
+    `quantize_dynamic` as MatMulInteger, Cast, Mul and Add):
+
+    ```
+    acc = matmul_integer(lhs, rhs, lhs_zero_point, rhs_zero_point)  (i32)
+    result[..., n] = float(acc[..., n]) * (lhs_scale[...] * rhs_scale[n])
+                     (+ bias[n])
+    ```
+
+    each binary32 operation rounded once, in this order (no fused
+    multiply-add). qnn-fuse-scaled-matmul makes it from those ops, so that
+    the runtime's kernel writes the float result without an i32 buffer of
+    the accumulator.
+
+    ```mlir
+    %y = qnn.scaled_matmul_integer %q, %w, %zq, %zw, %sq, %sw, %b
+         : (tensor<4x64xui8>, tensor<64x16xi8>, tensor<4x1xui8>, tensor<i8>,
+            tensor<4x1xf32>, tensor<16xf32>, tensor<16xf32>)
+         -> tensor<4x16xf32>
+    ```
+
+    Constraints:
+    - (scaled_matmul_integer-C1) `lhs` has rank 2 or more, `rhs` rank 2,
+      and they and their zero points satisfy matmul_integer-C1 to C3;
+    - (scaled_matmul_integer-C2) `lhs_scale` holds f32 and is a scalar or
+      has `lhs`'s shape with its last dimension 1 (any other dimension may
+      be 1 and broadcast);
+    - (scaled_matmul_integer-C3) `rhs_scale` holds f32 and is a scalar or
+      has shape [N]; `bias`, if present, holds f32 and has shape [N];
+    - (scaled_matmul_integer-C4) the result holds f32 and has `lhs`'s shape
+      with its last dimension N.
+  }];
+  let arguments = (ins QNN_IntegerTensor:$lhs, QNN_IntegerTensor:$rhs,
+                       QNN_IntegerTensor:$lhs_zero_point,
+                       QNN_IntegerTensor:$rhs_zero_point,
+                       QNN_FloatTensor:$lhs_scale, QNN_FloatTensor:$rhs_scale,
+                       Optional<QNN_FloatTensor>:$bias);
+  let results = (outs QNN_FloatTensor:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs `,` $lhs_zero_point `,` $rhs_zero_point `,` $lhs_scale `,`
+    $rhs_scale (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 def QNN_GroupedMatMulOp : QNN_Op<"grouped_matmul"> {
   let summary = "Quantized activations times group-wise quantized weights";
   let description = [{

@@ -142,6 +142,38 @@ def FuseActivations : Pass<"qnn-fuse-activations", "mlir::func::FuncOp"> {
   }];
 }
 
+def FuseScaledMatMul : Pass<"qnn-fuse-scaled-matmul", "mlir::func::FuncOp"> {
+  let summary = "Fold the float epilogue of integer matmuls into the matmul";
+  let description = [{
+    Rewrites the epilogue dynamic quantization writes after an integer
+    matmul (qnn-quantize-dynamic, and onnxruntime's `quantize_dynamic` as
+    MatMulInteger, Cast, Mul and Add),
+
+    ```
+    mul(cast(matmul_integer(q, W, zq, zw)), mul(s_q, s_w))  (+ b)
+    ```
+
+    into `qnn.scaled_matmul_integer q, W, zq, zw, s_q, s_w (, b)`, when `W`
+    has rank 2, `s_q` is a scalar or one scale per row of `q`, `s_w` a
+    scalar or one per column (of shape `[N]` or `[1, ..., N]`), `b` one value
+    per column, and the matmul, the cast and the product have no other
+    users. The fused op performs the same binary32 operations in the same
+    order, so the result does not change; the runtime's int8 kernel then
+    writes it directly, without a buffer of i32 sums. quantc runs it before
+    lowering.
+
+    ```mlir
+    %a = qnn.matmul_integer %q, %w, %zq, %zw : (tensor<4x64xui8>, tensor<64x16xi8>, tensor<4x1xui8>, tensor<i8>) -> tensor<4x16xi32>
+    %m = qnn.mul %sq, %sw : (tensor<4x1xf32>, tensor<16xf32>) -> tensor<4x16xf32>
+    %r = qnn.cast %a : tensor<4x16xi32> -> tensor<4x16xf32>
+    %p = qnn.mul %r, %m : (tensor<4x16xf32>, tensor<4x16xf32>) -> tensor<4x16xf32>
+    %y = qnn.add %p, %b : (tensor<4x16xf32>, tensor<16xf32>) -> tensor<4x16xf32>
+    // becomes
+    %y = qnn.scaled_matmul_integer %q, %w, %zq, %zw, %sq, %sw, %b : (...) -> tensor<4x16xf32>
+    ```
+  }];
+}
+
 def FoldBias : Pass<"qnn-fold-bias", "mlir::func::FuncOp"> {
   let summary = "Move constant bias adds into the contraction before";
   let description = [{
