@@ -26,7 +26,8 @@ It also writes a table of memory: for each library, its size on disk (the
 .so and its weights file) and the peak resident memory of a process that
 loads it and runs a decode step (cache of 128), then a prefill of 128
 tokens, after each, less what the same process held before loading it
-(Python, numpy, PyTorch's modules and the inputs).
+(Python, numpy, PyTorch's modules and the inputs). Each library's files
+are dropped from the page cache first, so that each starts cold.
 
 Usage: llm_speed.py QUANTC WORK_DIR [--threads 1,2] [--runs N]
                     [--output FILE] [--ort-dir DIR] [--tables speed,memory]
@@ -138,6 +139,18 @@ def memory_worker(library):
     return 0
 
 
+def evict_from_page_cache(path):
+    """Writes PATH's dirty pages back and drops its pages from the page cache."""
+    if not os.path.exists(path):
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+    finally:
+        os.close(fd)
+
+
 def memory_table(libraries, work):
     lines = ["| library | file size (.so + weights) | vs fp32 | peak resident memory, "
              "decode steps | vs fp32 | peak resident memory, with a prefill of 128 tokens "
@@ -148,6 +161,11 @@ def memory_table(libraries, work):
                                quantc.model.model_prefix(library) + ".weights")
         size = os.path.getsize(library) + (os.path.getsize(weights)
                                            if os.path.exists(weights) else 0)
+        # Every library starts from a cold page cache, as after a reboot:
+        # how many of a mapped file's pages a fault maps depends on what
+        # the cache holds (a freshly written file maps in larger pieces).
+        for path in (library, weights):
+            evict_from_page_cache(path)
         worker = subprocess.run([sys.executable, __file__, "-", work, "--memory-worker", library],
                                 capture_output=True, text=True, check=True)
         peak = json.loads(worker.stdout.strip().splitlines()[-1])
