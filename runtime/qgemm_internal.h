@@ -206,7 +206,7 @@ QUANTC_RUNTIME void quantc_depthwise_plane_avx512vnni(
 #endif
 
 #if defined(__aarch64__)
-/* quantc_qgemm_u8s8 with sdot (dotprod) and with usdot (i8mm). */
+/* quantc_qgemm_u8s8 with sdot (dotprod) and with usmmla and usdot (i8mm). */
 QUANTC_RUNTIME void
 quantc_qgemm_u8s8_dotprod(int64_t m, int64_t n, int64_t k, const uint8_t *a,
                           int64_t lda, int a_signed, const int8_t *b_panels,

@@ -11,12 +11,20 @@
 //   and the kernel adds 128 * sum_k w(k, n) back, summing the weights with
 //   one more `sdot` by a vector of ones. All sums wrap in i32 as the
 //   portable kernel's do, so the result is the same bit for bit.
-// - i8mm (`usdot`, unsigned x signed): the activation byte enters as it
-//   is, no correction needed.
+// - i8mm: `usmmla` (unsigned x signed) for two rows or more: it
+//   multiplies a 2 x 8 block of activations (two rows, 8 k) by an 8 x 2
+//   block of weights (8 k, two columns) into the 2 x 2 sums of one register,
+//   twice the products of a `usdot`. Two groups of a panel (k and k + 4)
+//   become the weight blocks of its 16 columns with one zip per register:
+//   lane j of the first group's register and lane j of the second's are
+//   column j's 8 k. A single row (a matrix-vector product) uses `usdot`,
+//   which wastes no half of the block. The activation byte enters as it is,
+//   no correction needed.
 //
 // Register tile: up to 4 rows x 16 columns, 16 accumulators (plus 4 for
-// the weight sums). The file is compiled with -march=armv8.2-a+dotprod+i8mm
-// and qgemm.c calls each variant only when the CPU reports it.
+// the weight sums with sdot, 8 weight blocks with usmmla). The file is
+// compiled with -march=armv8.2-a+dotprod+i8mm and qgemm.c calls each
+// variant only when the CPU reports it.
 //
 //===---------------------------------------------------------------------===*/
 
@@ -84,6 +92,80 @@ ALWAYS_INLINE void neon_tile(const int mr, const int use_usdot, int64_t k,
   }
 }
 
+#if defined(__ARM_FEATURE_MATMUL_INT8)
+/* The 8 bytes of `row` at k0 to k0 + 7 XOR `flip`, 0 past K (a load that
+ * stays within the row). */
+ALWAYS_INLINE uint8x8_t load_row8(const uint8_t *row, int64_t k0, int64_t k,
+                                  uint8_t flip) {
+  if (k0 + 8 <= k)
+    return veor_u8(vld1_u8(row + k0), vdup_n_u8(flip));
+  uint8_t bytes[8] = {0};
+  for (int64_t i = 0; k0 + i < k; ++i)
+    bytes[i] = row[k0 + i] ^ flip;
+  return vld1_u8(bytes);
+}
+
+/* neon_tile's job with usmmla, for mr = 2 to 4 rows (pairs of rows, the
+ * second row of the last pair empty for 3): acc[p][j] holds the 2 x 2 sums
+ * of rows 2p, 2p + 1 and columns 2j, 2j + 1. `flip` is as for usdot. */
+ALWAYS_INLINE void mmla_tile(const int mr, int64_t k, const uint8_t *a,
+                             int64_t lda, uint8_t flip, const int8_t *b,
+                             const int32_t *col_offset, int32_t *c, int64_t ldc,
+                             int64_t last) {
+  const int pairs = (mr + 1) / 2;
+  int32x4_t acc[2][8];
+  for (int p = 0; p < pairs; ++p)
+    for (int j = 0; j < 8; ++j)
+      acc[p][j] = vdupq_n_s32(0);
+  int64_t groups = quantc_ceil_div(k, 4);
+  for (int64_t g = 0; g < groups; g += 2) {
+    int8x16_t w[8];
+    for (int q = 0; q < 4; ++q) {
+      int32x4_t lo = vreinterpretq_s32_s8(vld1q_s8(b + g * 64 + 16 * q));
+      int32x4_t hi =
+          g + 1 < groups
+              ? vreinterpretq_s32_s8(vld1q_s8(b + (g + 1) * 64 + 16 * q))
+              : vdupq_n_s32(0);
+      w[2 * q] = vreinterpretq_s8_s32(vzip1q_s32(lo, hi));
+      w[2 * q + 1] = vreinterpretq_s8_s32(vzip2q_s32(lo, hi));
+    }
+    for (int p = 0; p < pairs; ++p) {
+      uint8x8_t first = load_row8(a + 2 * p * lda, 4 * g, k, flip);
+      uint8x8_t second = 2 * p + 1 < mr
+                             ? load_row8(a + (2 * p + 1) * lda, 4 * g, k, flip)
+                             : vdup_n_u8(0);
+      uint8x16_t rows = vcombine_u8(first, second);
+      for (int j = 0; j < 8; ++j)
+        acc[p][j] = vusmmlaq_s32(acc[p][j], rows, w[j]);
+    }
+  }
+  for (int p = 0; p < pairs; ++p) {
+    int32_t out[2][16];
+    for (int q = 0; q < 4; ++q) {
+      int64x2_t x = vreinterpretq_s64_s32(acc[p][2 * q]);
+      int64x2_t y = vreinterpretq_s64_s32(acc[p][2 * q + 1]);
+      vst1q_s32(out[0] + 4 * q, vreinterpretq_s32_s64(vzip1q_s64(x, y)));
+      vst1q_s32(out[1] + 4 * q, vreinterpretq_s32_s64(vzip2q_s64(x, y)));
+    }
+    for (int r = 0; r < 2 && 2 * p + r < mr; ++r)
+      for (int64_t n = 0; n < last; ++n)
+        c[(2 * p + r) * ldc + n] =
+            (int32_t)((uint32_t)out[r][n] + (uint32_t)col_offset[n]);
+  }
+}
+
+#define MMLA_TILE(R)                                                           \
+  static __attribute__((noinline)) void mmla_##R(                              \
+      int64_t k, const uint8_t *a, int64_t lda, uint32_t flip,                 \
+      const int8_t *b, const int32_t *col_offset, int32_t *c, int64_t ldc,     \
+      int64_t last) {                                                          \
+    mmla_tile(R, k, a, lda, (uint8_t)flip, b, col_offset, c, ldc, last);       \
+  }
+MMLA_TILE(2)
+MMLA_TILE(3)
+MMLA_TILE(4)
+#endif
+
 #define NEON_TILE(R, U)                                                        \
   static __attribute__((noinline)) void neon_##R##_##U(                        \
       int64_t k, const uint8_t *a, int64_t lda, uint32_t flip,                 \
@@ -96,9 +178,11 @@ NEON_TILE(2, 0)
 NEON_TILE(3, 0)
 NEON_TILE(4, 0)
 NEON_TILE(1, 1)
+#if !defined(__ARM_FEATURE_MATMUL_INT8)
 NEON_TILE(2, 1)
 NEON_TILE(3, 1)
 NEON_TILE(4, 1)
+#endif
 
 static void qgemm_neon(int use_usdot, int64_t m, int64_t n, int64_t k,
                        const uint8_t *a, int64_t lda, int a_signed,
@@ -130,6 +214,17 @@ static void qgemm_neon(int use_usdot, int64_t m, int64_t n, int64_t k,
       case 3:
         neon_1_1(k, rows, lda, flip, b, offset, out, ldc, last);
         break;
+#if defined(__ARM_FEATURE_MATMUL_INT8)
+      case 5:
+        mmla_2(k, rows, lda, flip, b, offset, out, ldc, last);
+        break;
+      case 7:
+        mmla_3(k, rows, lda, flip, b, offset, out, ldc, last);
+        break;
+      default:
+        mmla_4(k, rows, lda, flip, b, offset, out, ldc, last);
+        break;
+#else
       case 5:
         neon_2_1(k, rows, lda, flip, b, offset, out, ldc, last);
         break;
@@ -139,6 +234,7 @@ static void qgemm_neon(int use_usdot, int64_t m, int64_t n, int64_t k,
       default:
         neon_4_1(k, rows, lda, flip, b, offset, out, ldc, last);
         break;
+#endif
       }
     }
   }

@@ -66,13 +66,15 @@ config.substitutions.append(
 if os.path.isfile("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz"):
     config.available_features.add("fashion-mnist")
 
-# The AArch64 runtime and runner that the cross compiler built, and
-# qemu-aarch64 to run them (all from scripts/install-deps.sh).
+# The AArch64 runtime, runner and kernel check that the cross compiler
+# built, and qemu-aarch64 to run them (all from scripts/install-deps.sh).
 qemu = lit.util.which("qemu-aarch64")
 if (qemu and os.path.isfile(os.path.join(config.quantc_obj_root, "lib",
                                          "libquantc_runtime-aarch64.a"))
         and os.path.isfile(os.path.join(config.quantc_tools_dir,
-                                        "quantc-runner-aarch64"))):
+                                        "quantc-runner-aarch64"))
+        and os.path.isfile(os.path.join(config.quantc_tools_dir,
+                                        "quantc-kernel-check-aarch64"))):
     config.available_features.add("aarch64-qemu")
     config.substitutions.append(("%qemu_aarch64", qemu))
 
