@@ -161,14 +161,7 @@ QUANTC_RUNTIME void quantc_qgemm_u8s8(int64_t m, int64_t n, int64_t k,
   if (m <= 0 || n <= 0)
     return;
   qgemm_job job = {m, n, k, lda, ldc, a_signed, a, b_panels, col_offset, c};
-  /* Split the columns when there are enough blocks of 64 for the threads
-   * (each part then reads only its own weights), else the rows. */
-  int64_t blocks = quantc_ceil_div(n, 64);
-  if (blocks >= 2 * quantc_get_threads() || m < 8)
-    quantc_parallel_for(blocks, quantc_min_column_blocks(m, 64 * k, 64 * k),
-                        qgemm_columns, &job);
-  else
-    quantc_parallel_for(m, quantc_min_items(n * k), qgemm_rows, &job);
+  quantc_run_product(m, n, k, 64 * k, qgemm_columns, qgemm_rows, &job);
 }
 
 /* quantc_qgemm_u8s8_f32's job: the i32 sums of a block go into the float
@@ -262,13 +255,7 @@ quantc_qgemm_u8s8_f32(int64_t m, int64_t n, int64_t k, const uint8_t *a,
                        a_step,
                        b_scale,
                        bias};
-  /* Split as quantc_qgemm_u8s8 does. */
-  int64_t blocks = quantc_ceil_div(n, 64);
-  if (blocks >= 2 * quantc_get_threads() || m < 8)
-    quantc_parallel_for(blocks, quantc_min_column_blocks(m, 64 * k, 64 * k),
-                        qgemm_f32_columns, &job);
-  else
-    quantc_parallel_for(m, quantc_min_items(n * k), qgemm_f32_rows, &job);
+  quantc_run_product(m, n, k, 64 * k, qgemm_f32_columns, qgemm_f32_rows, &job);
 }
 
 /* The 16 bytes tap `kk` (< K) reads for the pixels `first` to `first + 15`

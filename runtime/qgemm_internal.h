@@ -9,6 +9,7 @@
 #define QUANTC_QGEMM_INTERNAL_H
 
 #include "quantc_kernels.h"
+#include "quantc_threads.h"
 
 #include <string.h>
 
@@ -99,17 +100,39 @@ static inline int64_t quantc_min_items(int64_t work_per_item) {
              : 1;
 }
 
+/* Fewer rows than this make a matrix-vector-like product, which streams
+ * its weights once: it splits its columns by weight bytes. */
+#define QUANTC_FEW_ROWS 8
+
 /* Column blocks a part of a product of `m` rows takes at least, each
  * block `bytes_per_block` weight bytes: few rows stream the weights once,
  * and a part needs QUANTC_MIN_PART_BYTES of them; more rows compute, and
  * a part needs QUANTC_MIN_PART_WORK multiply-adds. */
 static inline int64_t quantc_min_column_blocks(int64_t m, int64_t macs_per_row,
                                                int64_t bytes_per_block) {
-  if (m < 8)
+  if (m < QUANTC_FEW_ROWS)
     return bytes_per_block > 0
                ? quantc_ceil_div(QUANTC_MIN_PART_BYTES, bytes_per_block)
                : 1;
   return quantc_min_items(m * macs_per_row);
+}
+
+/* Runs a product of `m` rows and N columns, `k` deep, on the threads:
+ * over its ceil(N / 64) blocks of 64 columns (`columns`) when there are
+ * enough for the threads, so that each part reads only its own weights,
+ * or when it has few rows; else over its rows (`rows`). A block holds
+ * `bytes_per_block` weight bytes. */
+static inline void quantc_run_product(int64_t m, int64_t n, int64_t k,
+                                      int64_t bytes_per_block,
+                                      quantc_task columns, quantc_task rows,
+                                      void *job) {
+  int64_t blocks = quantc_ceil_div(n, 64);
+  if (blocks >= 2 * quantc_get_threads() || m < QUANTC_FEW_ROWS)
+    quantc_parallel_for(blocks,
+                        quantc_min_column_blocks(m, 64 * k, bytes_per_block),
+                        columns, job);
+  else
+    quantc_parallel_for(m, quantc_min_items(n * k), rows, job);
 }
 
 /* The memref descriptor of a one-dimensional buffer, as the compiled code

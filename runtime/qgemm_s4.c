@@ -112,15 +112,7 @@ QUANTC_RUNTIME void quantc_qgemm_u8s4_f32(
                        scale, n, col_sum, bias, c, ldc},
                       m,
                       n};
-  /* As quantc_qgemm_u8s8: columns when there are enough for the threads,
-   * so that each part reads only its own weights, else rows. */
-  int64_t column_blocks = quantc_ceil_div(n, 64);
-  if (column_blocks >= 2 * quantc_get_threads() || m < 8)
-    quantc_parallel_for(column_blocks,
-                        quantc_min_column_blocks(m, 64 * k, 32 * k),
-                        qgemm_s4_columns, &job);
-  else
-    quantc_parallel_for(m, quantc_min_items(n * k), qgemm_s4_rows, &job);
+  quantc_run_product(m, n, k, 32 * k, qgemm_s4_columns, qgemm_s4_rows, &job);
 }
 
 /* The entry point of compiled models (see qgemm.c's): a [m, k] u8 rows,
