@@ -184,6 +184,21 @@ NEON_TILE(3, 1)
 NEON_TILE(4, 1)
 #endif
 
+/* The tiles of 1 to MR rows: sdot's, and i8mm's (usdot for one row,
+ * usmmla for more). */
+typedef void (*neon_tile_fn)(int64_t k, const uint8_t *a, int64_t lda,
+                             uint32_t flip, const int8_t *b,
+                             const int32_t *col_offset, int32_t *c, int64_t ldc,
+                             int64_t last);
+static const neon_tile_fn tiles[2][MR] = {
+    {neon_1_0, neon_2_0, neon_3_0, neon_4_0},
+#if defined(__ARM_FEATURE_MATMUL_INT8)
+    {neon_1_1, mmla_2, mmla_3, mmla_4},
+#else
+    {neon_1_1, neon_2_1, neon_3_1, neon_4_1},
+#endif
+};
+
 static void qgemm_neon(int use_usdot, int64_t m, int64_t n, int64_t k,
                        const uint8_t *a, int64_t lda, int a_signed,
                        const int8_t *b_panels, const int32_t *col_offset,
@@ -198,44 +213,7 @@ static void qgemm_neon(int use_usdot, int64_t m, int64_t n, int64_t k,
       const uint8_t *rows = a + m0 * lda;
       int32_t *out = c + m0 * ldc + p * 16;
       const int32_t *offset = col_offset + p * 16;
-      switch (mr * 2 + use_usdot) {
-      case 2:
-        neon_1_0(k, rows, lda, flip, b, offset, out, ldc, last);
-        break;
-      case 4:
-        neon_2_0(k, rows, lda, flip, b, offset, out, ldc, last);
-        break;
-      case 6:
-        neon_3_0(k, rows, lda, flip, b, offset, out, ldc, last);
-        break;
-      case 8:
-        neon_4_0(k, rows, lda, flip, b, offset, out, ldc, last);
-        break;
-      case 3:
-        neon_1_1(k, rows, lda, flip, b, offset, out, ldc, last);
-        break;
-#if defined(__ARM_FEATURE_MATMUL_INT8)
-      case 5:
-        mmla_2(k, rows, lda, flip, b, offset, out, ldc, last);
-        break;
-      case 7:
-        mmla_3(k, rows, lda, flip, b, offset, out, ldc, last);
-        break;
-      default:
-        mmla_4(k, rows, lda, flip, b, offset, out, ldc, last);
-        break;
-#else
-      case 5:
-        neon_2_1(k, rows, lda, flip, b, offset, out, ldc, last);
-        break;
-      case 7:
-        neon_3_1(k, rows, lda, flip, b, offset, out, ldc, last);
-        break;
-      default:
-        neon_4_1(k, rows, lda, flip, b, offset, out, ldc, last);
-        break;
-#endif
-      }
+      tiles[use_usdot][mr - 1](k, rows, lda, flip, b, offset, out, ldc, last);
     }
   }
 }
