@@ -164,6 +164,19 @@ typedef struct {
   int64_t ldc;
 } quantc_s4_args;
 
+/* The operands of quantc_qgemm_f32s4_f32 but M and N (see there); `scale`
+ * has rows `ldscale` floats apart. */
+typedef struct {
+  int64_t k, group;
+  const float *a;
+  int64_t lda;
+  const uint8_t *b_panels;
+  const float *scale;
+  int64_t ldscale;
+  float *c;
+  int64_t ldc;
+} quantc_f32s4_args;
+
 #if defined(__x86_64__)
 /* quantc_qgemm_u8s8 and quantc_qpanels_s8u8_avx512vnni's job with AVX2
  * (16-bit products, exact). */
@@ -181,6 +194,10 @@ quantc_qpanels_s8u8_avx2(int64_t filters, int64_t panels, int64_t groups,
 /* quantc_qgemm_u8s4_f32 with AVX-512 VNNI, for m rows and n columns. */
 QUANTC_RUNTIME void quantc_qgemm_u8s4_avx512vnni(const quantc_s4_args *p,
                                                  int64_t m, int64_t n);
+
+/* quantc_qgemm_f32s4_f32 with AVX-512, for m rows and n columns. */
+QUANTC_RUNTIME void quantc_qgemm_f32s4_avx512(const quantc_f32s4_args *p,
+                                              int64_t m, int64_t n);
 
 /* quantc_qgemm_u8s8 with AVX-512 VNNI (vpdpbusd). */
 QUANTC_RUNTIME void quantc_qgemm_u8s8_avx512vnni(int64_t m, int64_t n,

@@ -179,6 +179,25 @@ void quantc_qgemm_u8s4_f32(int64_t m, int64_t n, int64_t k, int64_t group,
                            const float *col_sum, const float *bias, float *c,
                            int64_t ldc);
 
+/* Binary32 activations times group-wise 4-bit weights (weight-only
+ * quantization), in binary32:
+ *
+ *   for each group g of `group` consecutive k, padded with zeros to a
+ *   multiple of 8 k (A past K reads as 0, q as 0):
+ *     p_j = 0 (j = 0 to 3);
+ *     p_(k % 4) = fmaf(A[m * lda + k], (float)q(k, n), p_(k % 4)), k in order
+ *     u_g = (p_0 + p_1) + (p_2 + p_3)
+ *   t = 0; t = fmaf(scale[g * N + n], u_g, t) for g = 0, 1, ...
+ *   C[m * ldc + n] = t
+ *
+ * for m < M, n < N, with q the nibble panels' values and `group` a multiple
+ * of 8 (the last group may be shorter). Every variant performs exactly
+ * these operations in this order, so all agree bit for bit. */
+void quantc_qgemm_f32s4_f32(int64_t m, int64_t n, int64_t k, int64_t group,
+                            const float *a, int64_t lda,
+                            const uint8_t *b_panels, const float *scale,
+                            float *c, int64_t ldc);
+
 /* The instruction set the kernels use: "amx" (AMX tiles for the matmul,
  * AVX-512 VNNI with VBMI for the rest), "avx512-vbmi" (AVX-512 VNNI, and
  * vpermb for the depthwise convolution's taps), "avx512-vnni" or "avx2"

@@ -14,6 +14,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "quantc/Conversion/QNNToLinalg/QNNToLinalg.h"
+#include "quantc/Conversion/QNNToLinalg/RuntimeKernels.h"
 #include "quantc/Dialect/QNN/IR/QNNOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -414,6 +415,14 @@ struct MatMulLowering final : OpRewritePattern<qnn::MatMulOp> {
 
   LogicalResult matchAndRewrite(qnn::MatMulOp op,
                                 PatternRewriter &rewriter) const override {
+    // 4-bit weights of weight-only quantization: the runtime's kernel
+    // unpacks them in registers, instead of a float copy of the weight.
+    FailureOr<Value> call = createFloatMatMulS4KernelCall(
+        rewriter, op.getLoc(), op, op.getLhs(), op.getRhs(), op.getType());
+    if (succeeded(call)) {
+      rewriter.replaceOp(op, *call);
+      return success();
+    }
     // A right operand transposed just for the product (attention's keys,
     // K^T) is read in place instead: the contraction is then a dot
     // product along both operands' rows.

@@ -19,6 +19,8 @@
 
 #include "quantc/Conversion/QNNToLinalg/RuntimeKernels.h"
 #include "quantc/Conversion/QNNToLinalg/QNNToLinalg.h"
+#include "quantc/Dialect/QNN/IR/QNNOps.h"
+#include "quantc/Dialect/QNN/IR/QuantizedElements.h"
 
 #include "quantc_kernels.h"
 
@@ -52,6 +54,13 @@ FunctionType quantc::getRuntimeKernelType(MLIRContext *context,
     inputs.append(5, i64);
     return FunctionType::get(context, inputs, {});
   }
+  if (kernel == RuntimeKernel::FloatMatMulS4) {
+    SmallVector<Type> inputs = {getFlatBuffer(f32), getFlatBuffer(i8),
+                                getFlatBuffer(f32), getFlatBuffer(f32)};
+    // m, n, k, group.
+    inputs.append(4, i64);
+    return FunctionType::get(context, inputs, {});
+  }
   if (kernel == RuntimeKernel::ScaledMatMul) {
     SmallVector<Type> inputs = {
         getFlatBuffer(i8),  getFlatBuffer(i8),  getFlatBuffer(i32),
@@ -81,6 +90,8 @@ StringRef quantc::getRuntimeKernelName(RuntimeKernel kernel) {
     return "quantc_matmul_u8s8_f32";
   case RuntimeKernel::GroupedMatMulS4:
     return "quantc_matmul_u8s4_f32";
+  case RuntimeKernel::FloatMatMulS4:
+    return "quantc_matmul_f32s4_f32";
   }
   llvm_unreachable("unknown runtime kernel");
 }
@@ -509,4 +520,60 @@ FailureOr<Value> qnn_to_linalg::createScaledMatMulKernelCall(
       {lhs, createBytes(b, loc, panels), createWords(b, loc, offsets),
        createWords(b, loc, sumWords), aScale, aZero, bScale, biasValues},
       resultType, sizes, scalars);
+}
+
+FailureOr<Value> qnn_to_linalg::createFloatMatMulS4KernelCall(
+    OpBuilder &b, Location loc, Operation *op, Value lhs, Value rhs,
+    RankedTensorType resultType) {
+  auto dequantize = rhs.getDefiningOp<qnn::DequantizeOp>();
+  auto constant = dequantize
+                      ? dequantize.getInput().getDefiningOp<qnn::ConstantOp>()
+                      : qnn::ConstantOp();
+  auto lhsType = cast<RankedTensorType>(lhs.getType());
+  if (!constant || !isDeclared(op, RuntimeKernel::FloatMatMulS4) ||
+      !lhsType.getElementType().isF32() || lhsType.getRank() < 2 ||
+      lhsType.isDynamicDim(lhsType.getRank() - 1) ||
+      !resultType.getElementType().isF32())
+    return failure();
+  auto weightType = cast<RankedTensorType>(constant.getType());
+  auto quantized = dyn_cast<quant::QuantizedType>(weightType.getElementType());
+  auto values = dyn_cast<DenseIntElementsAttr>(constant.getValue());
+  if (!quantized || !values || weightType.getRank() != 2 ||
+      !quantized.isSigned() || quantized.getStorageTypeIntegralWidth() != 4 ||
+      weightType.getDimSize(0) != lhsType.getShape().back())
+    return failure();
+  FailureOr<qnn::ElementQuantParams> params =
+      qnn::ElementQuantParams::get(weightType);
+  if (failed(params) || params->getBlockSizes()[1] != 1 ||
+      llvm::any_of(params->getZeroPoints(), [](int64_t z) { return z != 0; }))
+    return failure();
+  int64_t k = weightType.getDimSize(0), n = weightType.getDimSize(1);
+  // One group of all K is one group of K rounded up to 8.
+  int64_t group = params->getBlockSizes()[0];
+  if (group >= k)
+    group = (k + 7) / 8 * 8;
+  if (group % 8 != 0)
+    return failure();
+
+  SmallVector<int8_t> stored;
+  stored.reserve(k * n);
+  for (const APInt &v : values.getValues<APInt>())
+    stored.push_back(int8_t(v.getSExtValue()));
+  SmallVector<int8_t> panels(quantc_panels_s4_size(k, n));
+  quantc_pack_panels_s4(k, n, stored.data(), n, 1,
+                        reinterpret_cast<uint8_t *>(panels.data()));
+  ArrayRef<float> scales = params->getScales();
+  Value scaleConstant = arith::ConstantOp::create(
+      b, loc,
+      DenseElementsAttr::get(
+          RankedTensorType::get({int64_t(scales.size())}, b.getF32Type()),
+          scales));
+
+  SmallVector<Value> sizes;
+  SmallVector<Value> scalars = {getRows(b, loc, lhs, resultType, sizes)};
+  for (int64_t v : {n, k, group})
+    scalars.push_back(index64(b, loc, v));
+  return callKernel(b, loc, RuntimeKernel::FloatMatMulS4,
+                    {lhs, createBytes(b, loc, panels), scaleConstant},
+                    resultType, sizes, scalars);
 }

@@ -1,0 +1,103 @@
+/*===- qgemm_f32s4.c - Float activations times 4-bit weights -------------===//
+//
+// Weight-only quantization's product: binary32 activations times the
+// group-wise 4-bit weights of nibble panels (quantc_kernels.h), unpacked
+// in registers, with the exact arithmetic quantc_kernels.h states for
+// quantc_qgemm_f32s4_f32. The portable kernel, the split over threads and
+// the entry point of compiled models; qgemm_f32s4_avx512.c has the
+// AVX-512 kernel.
+//
+//===---------------------------------------------------------------------===*/
+
+#include "qgemm_internal.h"
+
+#include <math.h>
+
+/* The value q of element (k, n) of nibble panels with `blocks` blocks. */
+static inline float nibble_value(const uint8_t *panels, int64_t blocks,
+                                 int64_t k, int64_t n) {
+  uint8_t byte =
+      panels[((n / 16) * blocks + k / 8) * 64 + (n % 16) * 4 + k % 4];
+  return (float)((int32_t)(k % 8 < 4 ? byte & 15 : byte >> 4) - 8);
+}
+
+static void f32s4_generic(const quantc_f32s4_args *p, int64_t m, int64_t n) {
+  int64_t blocks = quantc_ceil_div(p->k, 8);
+  for (int64_t r = 0; r < m; ++r) {
+    const float *a = p->a + r * p->lda;
+    for (int64_t col = 0; col < n; ++col) {
+      float t = 0.0f;
+      for (int64_t k0 = 0, g = 0; k0 < p->k; k0 += p->group, ++g) {
+        int64_t end = k0 + p->group < p->k ? k0 + p->group : p->k;
+        int64_t padded = k0 + quantc_ceil_div(end - k0, 8) * 8;
+        float part[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+        for (int64_t kk = k0; kk < padded; ++kk) {
+          float av = kk < p->k ? a[kk] : 0.0f;
+          part[kk % 4] = fmaf(av, nibble_value(p->b_panels, blocks, kk, col),
+                              part[kk % 4]);
+        }
+        float u = (part[0] + part[1]) + (part[2] + part[3]);
+        t = fmaf(p->scale[g * p->ldscale + col], u, t);
+      }
+      p->c[r * p->ldc + col] = t;
+    }
+  }
+}
+
+static void f32s4_range(const quantc_f32s4_args *p, int64_t m, int64_t n) {
+#if defined(__x86_64__)
+  if (quantc_isa_has_vnni(quantc_select_isa())) {
+    quantc_qgemm_f32s4_avx512(p, m, n);
+    return;
+  }
+#endif
+  f32s4_generic(p, m, n);
+}
+
+typedef struct {
+  quantc_f32s4_args args;
+  int64_t m, n;
+} f32s4_job;
+
+/* Columns [64 * begin, 64 * end). */
+static void f32s4_columns(void *argument, int64_t begin, int64_t end) {
+  const f32s4_job *j = (const f32s4_job *)argument;
+  int64_t first = begin * 64, last = end * 64 < j->n ? end * 64 : j->n;
+  quantc_f32s4_args p = j->args;
+  p.b_panels += (first / 16) * quantc_ceil_div(p.k, 8) * 64;
+  p.scale += first;
+  p.c += first;
+  f32s4_range(&p, j->m, last - first);
+}
+
+/* Rows [begin, end). */
+static void f32s4_rows(void *argument, int64_t begin, int64_t end) {
+  const f32s4_job *j = (const f32s4_job *)argument;
+  quantc_f32s4_args p = j->args;
+  p.a += begin * p.lda;
+  p.c += begin * p.ldc;
+  f32s4_range(&p, end - begin, j->n);
+}
+
+QUANTC_RUNTIME void quantc_qgemm_f32s4_f32(int64_t m, int64_t n, int64_t k,
+                                           int64_t group, const float *a,
+                                           int64_t lda, const uint8_t *b_panels,
+                                           const float *scale, float *c,
+                                           int64_t ldc) {
+  if (m <= 0 || n <= 0)
+    return;
+  f32s4_job job = {{k, group, a, lda, b_panels, scale, n, c, ldc}, m, n};
+  quantc_run_product(m, n, k, 32 * k, f32s4_columns, f32s4_rows, &job);
+}
+
+/* The entry point of compiled models (see qgemm.c's): a [m, k] binary32
+ * rows, b nibble panels of [k, n], scale [ceil(k / group), n], c [m, n]
+ * binary32. */
+QUANTC_RUNTIME void _mlir_ciface_quantc_matmul_f32s4_f32(
+    quantc_buffer *a, quantc_buffer *b, quantc_buffer *scale, quantc_buffer *c,
+    int64_t m, int64_t n, int64_t k, int64_t group) {
+  quantc_qgemm_f32s4_f32(m, n, k, group, QUANTC_DATA(const float, a), k,
+                         QUANTC_DATA(const uint8_t, b),
+                         QUANTC_DATA(const float, scale), QUANTC_DATA(float, c),
+                         n);
+}
