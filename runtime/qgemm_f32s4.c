@@ -1,9 +1,10 @@
 /*===- qgemm_f32s4.c - Float activations times 4-bit weights -------------===//
 //
-// Weight-only quantization's product: binary32 activations times the
-// group-wise 4-bit weights of nibble panels (quantc_kernels.h), unpacked
-// in registers, with the exact arithmetic quantc_kernels.h states for
-// quantc_qgemm_f32s4_f32. The portable kernel, the split over threads and
+// Weight-only quantization's products: binary32 activations times the
+// group-wise 4-bit weights of nibble panels (quantc_kernels.h), or times
+// 4-bit codebook weights, unpacked in registers, with the exact arithmetic
+// quantc_kernels.h states for quantc_qgemm_f32s4_f32 and
+// quantc_qgemm_f32c4_f32. The portable kernel, the split over threads and
 // the entry point of compiled models; qgemm_f32s4_avx512.c has the
 // AVX-512 kernel.
 //
@@ -13,12 +14,14 @@
 
 #include <math.h>
 
-/* The value q of element (k, n) of nibble panels with `blocks` blocks. */
+/* The weight element (k, n) of nibble panels with `blocks` blocks stands
+ * for: q, or with `tables` its column's entry. */
 static inline float nibble_value(const uint8_t *panels, int64_t blocks,
-                                 int64_t k, int64_t n) {
+                                 const float *tables, int64_t k, int64_t n) {
   uint8_t byte =
       panels[((n / 16) * blocks + k / 8) * 64 + (n % 16) * 4 + k % 4];
-  return (float)((int32_t)(k % 8 < 4 ? byte & 15 : byte >> 4) - 8);
+  int nibble = k % 8 < 4 ? byte & 15 : byte >> 4;
+  return tables ? tables[n * 16 + nibble] : (float)(nibble - 8);
 }
 
 static void f32s4_generic(const quantc_f32s4_args *p, int64_t m, int64_t n) {
@@ -33,11 +36,12 @@ static void f32s4_generic(const quantc_f32s4_args *p, int64_t m, int64_t n) {
         float part[4] = {0.0f, 0.0f, 0.0f, 0.0f};
         for (int64_t kk = k0; kk < padded; ++kk) {
           float av = kk < p->k ? a[kk] : 0.0f;
-          part[kk % 4] = fmaf(av, nibble_value(p->b_panels, blocks, kk, col),
-                              part[kk % 4]);
+          part[kk % 4] =
+              fmaf(av, nibble_value(p->b_panels, blocks, p->tables, kk, col),
+                   part[kk % 4]);
         }
         float u = (part[0] + part[1]) + (part[2] + part[3]);
-        t = fmaf(p->scale[g * p->ldscale + col], u, t);
+        t = p->scale ? fmaf(p->scale[g * p->ldscale + col], u, t) : u;
       }
       p->c[r * p->ldc + col] = t;
     }
@@ -65,7 +69,10 @@ static void f32s4_columns(void *argument, int64_t begin, int64_t end) {
   int64_t first = begin * 64, last = end * 64 < j->n ? end * 64 : j->n;
   quantc_f32s4_args p = j->args;
   p.b_panels += (first / 16) * quantc_ceil_div(p.k, 8) * 64;
-  p.scale += first;
+  if (p.scale)
+    p.scale += first;
+  if (p.tables)
+    p.tables += first * 16;
   p.c += first;
   f32s4_range(&p, j->m, last - first);
 }
@@ -86,8 +93,32 @@ QUANTC_RUNTIME void quantc_qgemm_f32s4_f32(int64_t m, int64_t n, int64_t k,
                                            int64_t ldc) {
   if (m <= 0 || n <= 0)
     return;
-  f32s4_job job = {{k, group, a, lda, b_panels, scale, n, c, ldc}, m, n};
+  f32s4_job job = {{k, group, a, lda, b_panels, scale, n, NULL, c, ldc}, m, n};
   quantc_run_product(m, n, k, 32 * k, f32s4_columns, f32s4_rows, &job);
+}
+
+QUANTC_RUNTIME void quantc_qgemm_f32c4_f32(int64_t m, int64_t n, int64_t k,
+                                           const float *a, int64_t lda,
+                                           const uint8_t *b_panels,
+                                           const float *tables, float *c,
+                                           int64_t ldc) {
+  if (m <= 0 || n <= 0)
+    return;
+  int64_t whole = quantc_ceil_div(k, 8) * 8;
+  f32s4_job job = {{k, whole, a, lda, b_panels, NULL, n, tables, c, ldc}, m, n};
+  quantc_run_product(m, n, k, 32 * k, f32s4_columns, f32s4_rows, &job);
+}
+
+/* The entry point of compiled models for quantc_qgemm_f32c4_f32: a [m, k]
+ * binary32 rows, b nibble panels of [k, n], tables [ceil(n / 16) * 16, 16],
+ * c [m, n] binary32. */
+QUANTC_RUNTIME void
+_mlir_ciface_quantc_matmul_f32c4_f32(quantc_buffer *a, quantc_buffer *b,
+                                     quantc_buffer *tables, quantc_buffer *c,
+                                     int64_t m, int64_t n, int64_t k) {
+  quantc_qgemm_f32c4_f32(
+      m, n, k, QUANTC_DATA(const float, a), k, QUANTC_DATA(const uint8_t, b),
+      QUANTC_DATA(const float, tables), QUANTC_DATA(float, c), n);
 }
 
 /* The entry point of compiled models (see qgemm.c's): a [m, k] binary32

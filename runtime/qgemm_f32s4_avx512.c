@@ -1,16 +1,18 @@
 /*===- qgemm_f32s4_avx512.c - Float times 4-bit weights with AVX-512 ------===//
 //
-// quantc_qgemm_f32s4_f32 with AVX-512. 16 bytes of a nibble panel's block
-// (4 columns x 4 k, each byte two k four apart) widen to 16 dwords; the
-// low and the high nibbles index a table of the 16 values -8 to 7
-// (vpermps), giving 16 binary32 weights each, lane (column, k % 4). A
+// quantc_qgemm_f32s4_f32 and quantc_qgemm_f32c4_f32 with AVX-512. 16
+// bytes of a nibble panel's block (4 columns x 4 k, each byte two k four
+// apart) widen to 16 dwords; the low and the high nibbles index a table of
+// the 16 values -8 to 7 (vpermps), or the 4 columns' codebooks (a masked
+// vpermps each), giving 16 binary32 weights each, lane (column, k % 4). A
 // fused multiply-add by the row's 4 activations of those k, broadcast to
 // every column, adds them into accumulator lanes that each sum one
 // column's k of one residue mod 4, in order: the p_j of quantc_kernels.h.
 // At the end of a group, two in-lane permutes add each column's four lanes
 // as (p_0 + p_1) + (p_2 + p_3), and one fused multiply-add by the group's
 // scales (each repeated over its column's lanes) adds the group into the
-// sum over groups. So the result equals the portable kernel's bit for bit.
+// sum over groups (a codebook has one group and no scale). So the result
+// equals the portable kernel's bit for bit.
 //
 // Register tile: MR rows times one panel of 16 columns: 4 accumulators a
 // row for the group; the sums over groups stay in memory. With many rows, a
@@ -42,15 +44,24 @@ ALWAYS_INLINE __m512 row_quad(const float *row, int64_t k0, int64_t k) {
 }
 
 /* The 16 weights of the low (`high` 0) or high nibbles of bytes 16q to
- * 16q + 15 of `block`, as binary32, lane (column, k % 4). */
-ALWAYS_INLINE __m512 unpack(const uint8_t *block, int q, int high) {
+ * 16q + 15 of `block`, as binary32, lane (column, k % 4): q, or with
+ * `tables` (the panel's 16 columns' entries) each lane's column's entry,
+ * one masked permute for each of the 4 columns. */
+ALWAYS_INLINE __m512 unpack(const uint8_t *block, int q, int high,
+                            const float *tables) {
   const __m512 values =
       _mm512_setr_ps(-8, -7, -6, -5, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5, 6, 7);
   __m512i bytes =
       _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(block + 16 * q)));
   __m512i index = high ? _mm512_srli_epi32(bytes, 4)
                        : _mm512_and_si512(bytes, _mm512_set1_epi32(15));
-  return _mm512_permutexvar_ps(index, values);
+  if (!tables)
+    return _mm512_permutexvar_ps(index, values);
+  __m512 w = _mm512_permutexvar_ps(index, _mm512_loadu_ps(tables + 64 * q));
+  for (int c = 1; c < 4; ++c)
+    w = _mm512_mask_permutexvar_ps(w, (__mmask16)(0xF << (4 * c)), index,
+                                   _mm512_loadu_ps(tables + 64 * q + 16 * c));
+  return w;
 }
 
 /* Rows [0, mr) of `a` times one panel (`cols` of its 16 columns): its
@@ -60,7 +71,8 @@ ALWAYS_INLINE __m512 unpack(const uint8_t *block, int q, int high) {
 ALWAYS_INLINE void f32s4_tile(const int mr, const int from_unpacked,
                               const quantc_f32s4_args *p, const float *a,
                               const uint8_t *panel, const float *unpacked,
-                              const float *scale, int64_t cols, float *c) {
+                              const float *tables, const float *scale,
+                              int64_t cols, float *c) {
   const __mmask16 col_mask =
       cols >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << cols) - 1);
   /* The sums over groups, in memory: a group's accumulators take the
@@ -100,8 +112,8 @@ ALWAYS_INLINE void f32s4_tile(const int mr, const int from_unpacked,
           lo = _mm512_loadu_ps(v);
           hi = _mm512_loadu_ps(v + 16);
         } else {
-          lo = unpack(block, q, 0);
-          hi = unpack(block, q, 1);
+          lo = unpack(block, q, 0, tables);
+          hi = unpack(block, q, 1, tables);
         }
         for (int r = 0; r < mr; ++r) {
           part[r][q] = _mm512_fmadd_ps(low_a[r], lo, part[r][q]);
@@ -109,9 +121,11 @@ ALWAYS_INLINE void f32s4_tile(const int mr, const int from_unpacked,
         }
       }
     }
-    /* The group's scales, each repeated over its column's 4 lanes. */
+    /* The group's scales, each repeated over its column's 4 lanes (no
+     * scale: a codebook's one group). */
     __m512 group_scale =
-        _mm512_maskz_loadu_ps(col_mask, scale + g * p->ldscale);
+        scale ? _mm512_maskz_loadu_ps(col_mask, scale + g * p->ldscale)
+              : _mm512_setzero_ps();
     for (int q = 0; q < 4; ++q) {
       __m512i spread = _mm512_setr_epi32(
           4 * q, 4 * q, 4 * q, 4 * q, 4 * q + 1, 4 * q + 1, 4 * q + 1,
@@ -126,7 +140,8 @@ ALWAYS_INLINE void f32s4_tile(const int mr, const int from_unpacked,
             _mm512_add_ps(pairs, _mm512_permute_ps(pairs, 0x4E)); /* 2 3 0 1 */
         _mm512_storeu_ps(
             total[r] + 16 * q,
-            _mm512_fmadd_ps(s, sum, _mm512_loadu_ps(total[r] + 16 * q)));
+            scale ? _mm512_fmadd_ps(s, sum, _mm512_loadu_ps(total[r] + 16 * q))
+                  : sum);
       }
     }
   }
@@ -138,13 +153,13 @@ ALWAYS_INLINE void f32s4_tile(const int mr, const int from_unpacked,
 #define F32S4_TILE(R)                                                          \
   static __attribute__((noinline)) void f32s4_##R(                             \
       const quantc_f32s4_args *p, const float *a, const uint8_t *panel,        \
-      const float *scale, int64_t cols, float *c) {                            \
-    f32s4_tile(R, 0, p, a, panel, NULL, scale, cols, c);                       \
+      const float *tables, const float *scale, int64_t cols, float *c) {       \
+    f32s4_tile(R, 0, p, a, panel, NULL, tables, scale, cols, c);               \
   }                                                                            \
   static __attribute__((noinline)) void f32s4_unpacked_##R(                    \
       const quantc_f32s4_args *p, const float *a, const float *unpacked,       \
       const float *scale, int64_t cols, float *c) {                            \
-    f32s4_tile(R, 1, p, a, NULL, unpacked, scale, cols, c);                    \
+    f32s4_tile(R, 1, p, a, NULL, unpacked, NULL, scale, cols, c);              \
   }
 F32S4_TILE(1)
 F32S4_TILE(2)
@@ -159,7 +174,8 @@ F32S4_TILE(4)
 QUANTC_RUNTIME void quantc_qgemm_f32s4_avx512(const quantc_f32s4_args *p,
                                               int64_t m, int64_t n) {
   typedef void (*tile_fn)(const quantc_f32s4_args *, const float *,
-                          const uint8_t *, const float *, int64_t, float *);
+                          const uint8_t *, const float *, const float *,
+                          int64_t, float *);
   typedef void (*unpacked_fn)(const quantc_f32s4_args *, const float *,
                               const float *, const float *, int64_t, float *);
   static const tile_fn tiles[MR] = {f32s4_1, f32s4_2, f32s4_3, f32s4_4};
@@ -172,19 +188,21 @@ QUANTC_RUNTIME void quantc_qgemm_f32s4_avx512(const quantc_f32s4_args *p,
   for (int64_t col0 = 0; col0 < n; col0 += 16) {
     int64_t cols = n - col0 < 16 ? n - col0 : 16;
     const uint8_t *panel = p->b_panels + (col0 / 16) * panel_bytes;
+    const float *tables = p->tables ? p->tables + col0 * 16 : NULL;
+    const float *scale = p->scale ? p->scale + col0 : NULL;
     if (unpacked)
       for (int64_t b = 0; b < blocks; ++b)
         for (int q = 0; q < 4; ++q)
           for (int h = 0; h < 2; ++h)
             _mm512_storeu_ps(unpacked + (b * 8 + 2 * q + h) * 16,
-                             unpack(panel + b * 64, q, h));
+                             unpack(panel + b * 64, q, h, tables));
     for (int64_t m0 = 0; m0 < m; m0 += MR) {
       int64_t mr = m - m0 < MR ? m - m0 : MR;
       if (unpacked)
-        unpacked_tiles[mr - 1](p, p->a + m0 * p->lda, unpacked, p->scale + col0,
-                               cols, p->c + m0 * p->ldc + col0);
+        unpacked_tiles[mr - 1](p, p->a + m0 * p->lda, unpacked, scale, cols,
+                               p->c + m0 * p->ldc + col0);
       else
-        tiles[mr - 1](p, p->a + m0 * p->lda, panel, p->scale + col0, cols,
+        tiles[mr - 1](p, p->a + m0 * p->lda, panel, tables, scale, cols,
                       p->c + m0 * p->ldc + col0);
     }
   }

@@ -165,7 +165,9 @@ typedef struct {
 } quantc_s4_args;
 
 /* The operands of quantc_qgemm_f32s4_f32 but M and N (see there); `scale`
- * has rows `ldscale` floats apart. */
+ * has rows `ldscale` floats apart. With `tables` (quantc_qgemm_f32c4_f32:
+ * 16 values a column) a nibble i stands for its column's tables[i] instead
+ * of i - 8, and `scale` is null: one group, no scale. */
 typedef struct {
   int64_t k, group;
   const float *a;
@@ -173,6 +175,7 @@ typedef struct {
   const uint8_t *b_panels;
   const float *scale;
   int64_t ldscale;
+  const float *tables;
   float *c;
   int64_t ldc;
 } quantc_f32s4_args;

@@ -198,6 +198,20 @@ void quantc_qgemm_f32s4_f32(int64_t m, int64_t n, int64_t k, int64_t group,
                             const uint8_t *b_panels, const float *scale,
                             float *c, int64_t ldc);
 
+/* Binary32 activations times weights from 4-bit codebooks (weight
+ * sharing): the weight (k, n) is tables[n * 16 + i] for the index i in
+ * [0, 15] held as the nibble panels' value q = i - 8 (pack them with
+ * quantc_pack_panels_s4 from i - 8), each column's 16 entries in a row of
+ * `tables`, which has ceil(N / 16) * 16 rows (those past N unread but
+ * there). The arithmetic of quantc_qgemm_f32s4_f32 with that weight for
+ * float(q), one group of all K padded to a multiple of 8, and no scale:
+ *
+ *   p_(k % 4) = fmaf(A[m * lda + k], w(k, n), p_(k % 4)), k in order
+ *   C[m * ldc + n] = (p_0 + p_1) + (p_2 + p_3) */
+void quantc_qgemm_f32c4_f32(int64_t m, int64_t n, int64_t k, const float *a,
+                            int64_t lda, const uint8_t *b_panels,
+                            const float *tables, float *c, int64_t ldc);
+
 /* The instruction set the kernels use: "amx" (AMX tiles for the matmul,
  * AVX-512 VNNI with VBMI for the rest), "avx512-vbmi" (AVX-512 VNNI, and
  * vpermb for the depthwise convolution's taps), "avx512-vnni" or "avx2"

@@ -258,3 +258,76 @@ INSTANTIATE_TEST_SUITE_P(
                       F32S4Matmul{40, 50, 300, 64}));
 
 } // namespace
+
+namespace {
+
+/// quantc_qgemm_f32c4_f32 (float activations, 4-bit codebook weights) on
+/// every instruction set, at 1 and 3 threads, against the arithmetic
+/// quantc_kernels.h states: four fused multiply-add chains by k mod 4 over
+/// K padded to whole blocks of 8, summed as (p0 + p1) + (p2 + p3), with
+/// each column's own 16 entries.
+struct F32C4Matmul {
+  int64_t m, n, k;
+};
+
+class QGemmF32C4Test : public ::testing::TestWithParam<F32C4Matmul> {};
+
+TEST_P(QGemmF32C4Test, MatchesStatedArithmetic) {
+  const F32C4Matmul &s = GetParam();
+  std::mt19937 rng(s.m * 77 + s.n * 5 + s.k);
+  std::uniform_int_distribution<int> entry(0, 15);
+  std::vector<int8_t> index(s.k * s.n), stored(s.k * s.n);
+  for (size_t i = 0; i < index.size(); ++i) {
+    index[i] = int8_t(entry(rng));
+    stored[i] = int8_t(index[i] - 8);
+  }
+  std::uniform_real_distribution<float> unit(-1.0f, 1.0f);
+  // Rows up to a whole panel; those past N are never read.
+  std::vector<float> tables((s.n + 15) / 16 * 16 * 16, 1e30f);
+  for (int64_t i = 0; i < s.n * 16; ++i)
+    tables[i] = unit(rng) * 0.3f;
+  int64_t lda = s.k + 2;
+  std::vector<float> a(s.m * lda);
+  for (float &v : a)
+    v = unit(rng) * 4.0f;
+  std::vector<uint8_t> panels(quantc_panels_s4_size(s.k, s.n));
+  quantc_pack_panels_s4(s.k, s.n, stored.data(), s.n, 1, panels.data());
+
+  int64_t ldc = s.n + 1, padded = (s.k + 7) / 8 * 8;
+  std::vector<float> want(s.m * ldc, 7.0f);
+  for (int64_t r = 0; r < s.m; ++r)
+    for (int64_t col = 0; col < s.n; ++col) {
+      float part[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+      for (int64_t kk = 0; kk < padded; ++kk) {
+        float av = kk < s.k ? a[r * lda + kk] : 0.0f;
+        // Past K the panels hold index 8 (q = 0); its entry times 0.
+        float w = tables[col * 16 + (kk < s.k ? index[kk * s.n + col] : 8)];
+        part[kk % 4] = std::fma(av, w, part[kk % 4]);
+      }
+      volatile float low = part[0] + part[1], high = part[2] + part[3];
+      want[r * ldc + col] = low + high;
+    }
+  for (const std::string &isa : getIsas()) {
+    ASSERT_TRUE(quantc_kernels_use(isa.c_str()));
+    for (int threads : {1, 3}) {
+      quantc_set_threads(threads);
+      std::vector<float> c(s.m * ldc, 7.0f);
+      quantc_qgemm_f32c4_f32(s.m, s.n, s.k, a.data(), lda, panels.data(),
+                             tables.data(), c.data(), ldc);
+      for (int64_t i = 0; i < s.m * ldc; ++i)
+        ASSERT_EQ(std::memcmp(&c[i], &want[i], 4), 0)
+            << isa << " with " << threads << " threads at (" << i / ldc << ", "
+            << i % ldc << "): " << c[i] << " against " << want[i];
+    }
+  }
+  quantc_set_threads(0);
+}
+
+INSTANTIATE_TEST_SUITE_P(Shapes, QGemmF32C4Test,
+                         ::testing::Values(F32C4Matmul{1, 16, 8},
+                                           F32C4Matmul{1, 70, 45},
+                                           F32C4Matmul{3, 33, 128},
+                                           F32C4Matmul{9, 20, 13},
+                                           F32C4Matmul{40, 50, 300}));
+
+} // namespace

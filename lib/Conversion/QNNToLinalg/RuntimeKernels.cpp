@@ -54,6 +54,13 @@ FunctionType quantc::getRuntimeKernelType(MLIRContext *context,
     inputs.append(5, i64);
     return FunctionType::get(context, inputs, {});
   }
+  if (kernel == RuntimeKernel::FloatMatMulC4) {
+    SmallVector<Type> inputs = {getFlatBuffer(f32), getFlatBuffer(i8),
+                                getFlatBuffer(f32), getFlatBuffer(f32)};
+    // m, n, k.
+    inputs.append(3, i64);
+    return FunctionType::get(context, inputs, {});
+  }
   if (kernel == RuntimeKernel::FloatMatMulS4) {
     SmallVector<Type> inputs = {getFlatBuffer(f32), getFlatBuffer(i8),
                                 getFlatBuffer(f32), getFlatBuffer(f32)};
@@ -92,6 +99,8 @@ StringRef quantc::getRuntimeKernelName(RuntimeKernel kernel) {
     return "quantc_matmul_u8s4_f32";
   case RuntimeKernel::FloatMatMulS4:
     return "quantc_matmul_f32s4_f32";
+  case RuntimeKernel::FloatMatMulC4:
+    return "quantc_matmul_f32c4_f32";
   }
   llvm_unreachable("unknown runtime kernel");
 }
@@ -522,9 +531,66 @@ FailureOr<Value> qnn_to_linalg::createScaledMatMulKernelCall(
       resultType, sizes, scalars);
 }
 
+/// `lhs` times the 4-bit codebook weight `codebook` ([K, N], one codebook
+/// per column or one for all) as a call to quantc_matmul_f32c4_f32: the
+/// indices as nibble panels, each column's entries as a row of 16 (zeros
+/// past the codebook's), in rows up to a whole panel.
+static FailureOr<Value>
+createCodebookMatMulCall(OpBuilder &b, Location loc, Operation *op, Value lhs,
+                         qnn::CodebookConstantOp codebook,
+                         RankedTensorType resultType) {
+  auto lhsType = cast<RankedTensorType>(lhs.getType());
+  auto weightType = cast<RankedTensorType>(codebook.getType());
+  DenseIntElementsAttr indices = codebook.getIndices();
+  DenseFPElementsAttr entries = codebook.getCodebook();
+  std::optional<uint64_t> axis = codebook.getAxis();
+  if (!isDeclared(op, RuntimeKernel::FloatMatMulC4) ||
+      !lhsType.getElementType().isF32() || lhsType.getRank() < 2 ||
+      lhsType.isDynamicDim(lhsType.getRank() - 1) ||
+      !resultType.getElementType().isF32() || weightType.getRank() != 2 ||
+      !weightType.getElementType().isF32() ||
+      indices.getElementType().getIntOrFloatBitWidth() != 4 ||
+      (axis && *axis != 1) ||
+      weightType.getDimSize(0) != lhsType.getShape().back())
+    return failure();
+  int64_t k = weightType.getDimSize(0), n = weightType.getDimSize(1);
+  auto entryType = cast<RankedTensorType>(entries.getType());
+  int64_t count = entryType.getShape().back();
+  if (count > 16)
+    return failure();
+
+  SmallVector<int8_t> stored;
+  stored.reserve(k * n);
+  for (const APInt &v : indices.getValues<APInt>())
+    stored.push_back(int8_t(int64_t(v.getZExtValue()) - 8));
+  SmallVector<int8_t> panels(quantc_panels_s4_size(k, n));
+  quantc_pack_panels_s4(k, n, stored.data(), n, 1,
+                        reinterpret_cast<uint8_t *>(panels.data()));
+  SmallVector<float> values(entries.getValues<float>());
+  SmallVector<float> tables((n + 15) / 16 * 16 * 16, 0.0f);
+  for (int64_t col = 0; col < n; ++col)
+    for (int64_t e = 0; e < count; ++e)
+      tables[col * 16 + e] = values[(axis ? col * count : 0) + e];
+  Value tableConstant = arith::ConstantOp::create(
+      b, loc,
+      DenseElementsAttr::get(
+          RankedTensorType::get({int64_t(tables.size())}, b.getF32Type()),
+          ArrayRef<float>(tables)));
+
+  SmallVector<Value> sizes;
+  SmallVector<Value> scalars = {getRows(b, loc, lhs, resultType, sizes)};
+  for (int64_t v : {n, k})
+    scalars.push_back(index64(b, loc, v));
+  return callKernel(b, loc, RuntimeKernel::FloatMatMulC4,
+                    {lhs, createBytes(b, loc, panels), tableConstant},
+                    resultType, sizes, scalars);
+}
+
 FailureOr<Value> qnn_to_linalg::createFloatMatMulS4KernelCall(
     OpBuilder &b, Location loc, Operation *op, Value lhs, Value rhs,
     RankedTensorType resultType) {
+  if (auto codebook = rhs.getDefiningOp<qnn::CodebookConstantOp>())
+    return createCodebookMatMulCall(b, loc, op, lhs, codebook, resultType);
   auto dequantize = rhs.getDefiningOp<qnn::DequantizeOp>();
   auto constant = dequantize
                       ? dequantize.getInput().getDefiningOp<qnn::ConstantOp>()

@@ -13,6 +13,8 @@
 // CHECK: func.func private @quantc_matmul_u8s8_i32(memref<?xi8>, memref<?xi8>, memref<?xi32>, memref<?xi32>, i64, i64, i64, i64) attributes {llvm.emit_c_interface}
 // CHECK: func.func private @quantc_matmul_u8s8_f32(memref<?xi8>, memref<?xi8>, memref<?xi32>, memref<?xi32>, memref<?xf32>, memref<?xi32>, memref<?xf32>, memref<?xf32>, memref<?xf32>, i64, i64, i64, i64, i64, i64) attributes {llvm.emit_c_interface}
 // CHECK: func.func private @quantc_matmul_u8s4_f32(memref<?xi8>, memref<?xf32>, memref<?xi32>, memref<?xi8>, memref<?xf32>, memref<?xf32>, memref<?xf32>, memref<?xf32>, i64, i64, i64, i64, i64) attributes {llvm.emit_c_interface}
+// CHECK: func.func private @quantc_matmul_f32s4_f32(memref<?xf32>, memref<?xi8>, memref<?xf32>, memref<?xf32>, i64, i64, i64, i64) attributes {llvm.emit_c_interface}
+// CHECK: func.func private @quantc_matmul_f32c4_f32(memref<?xf32>, memref<?xi8>, memref<?xf32>, memref<?xf32>, i64, i64, i64) attributes {llvm.emit_c_interface}
 // CHECK-LABEL: func.func @conv(
 func.func @conv(%x: tensor<1x3x4x4x!u>) -> tensor<1x4x4x4x!o> {
   // CHECK: arith.constant dense<"0x{{(01){27}00(01){27}00(01){27}00(01){27}00}}"> : tensor<112xi8>
@@ -223,6 +225,44 @@ func.func @scaled_matmul_generic(%q: tensor<4x40xi8>, %w: tensor<40x16xi8>, %s: 
   %ws = qnn.constant dense<0.5> : tensor<16xf32> -> tensor<16xf32>
   %0 = qnn.scaled_matmul_integer %q, %w, %z, %zw, %s, %ws : (tensor<4x40xi8>, tensor<40x16xi8>, tensor<i8>, tensor<i8>, tensor<f32>, tensor<16xf32>) -> tensor<4x16xf32>
   return %0 : tensor<4x16xf32>
+}
+
+// -----
+
+// Weight-only 4-bit weights (one scale per column and group of 8 rows):
+// a float matmul by their dequantized values calls the kernel for float
+// activations and 4-bit weights, with the weights as nibble panels
+// (ceil(N / 16) * ceil(K / 8) * 64 = 128 bytes: q = 1 is 0x99 in the
+// 16 bytes of the 4 columns of each block, q = 0 is 0x88 in the padding
+// columns), the scales [2, 4] flat, and M, N, K and the group.
+!s4 = !quant.uniform<i4<-7:7>:f32:{0:8, 1:1}, {{0.5, 0.5, 0.5, 0.5}, {0.25, 0.25, 0.25, 0.25}}>
+// CHECK-LABEL: func.func @weight_only_s4(
+func.func @weight_only_s4(%x: tensor<3x16xf32>) -> tensor<3x4xf32> {
+  // CHECK-DAG: arith.constant dense<{{"0x(9{32}8{96}){2}"}}> : tensor<128xi8>
+  // CHECK-DAG: arith.constant dense<[5.000000e-01, 5.000000e-01, 5.000000e-01, 5.000000e-01, 2.500000e-01, 2.500000e-01, 2.500000e-01, 2.500000e-01]> : tensor<8xf32>
+  // CHECK: call @quantc_matmul_f32s4_f32(
+  // CHECK-NOT: linalg.matmul
+  %q = qnn.constant dense<1> : tensor<16x4xi4> -> tensor<16x4x!s4>
+  %w = qnn.dequantize %q : tensor<16x4x!s4> -> tensor<16x4xf32>
+  %y = qnn.matmul %x, %w : (tensor<3x16xf32>, tensor<16x4xf32>) -> tensor<3x4xf32>
+  return %y : tensor<3x4xf32>
+}
+
+// -----
+
+// A 4-bit codebook weight (one codebook per column) calls the codebook
+// kernel: the indices as nibble panels (index 3 in both nibbles: 0x33, and
+// 0x88 in the padding columns),
+// each column's entries in a row of 16, padded with zeros and to a whole
+// panel of 16 rows.
+// CHECK-LABEL: func.func @codebook_c4(
+func.func @codebook_c4(%x: tensor<?x16xf32>) -> tensor<?x2xf32> {
+  // CHECK-DAG: arith.constant dense<{{"0x(3{16}8{112}){2}"}}> : tensor<128xi8>
+  // CHECK-DAG: arith.constant dense<{{"0x000080BF000000BF0000003F0000803F0{96}000000C0000080BF0000803F000000400{96}(0{128}){14}"}}> : tensor<256xf32>
+  // CHECK: call @quantc_matmul_f32c4_f32(
+  %w = qnn.codebook_constant dense<3> : tensor<16x2xui4>, dense<[[-1.0, -0.5, 0.5, 1.0], [-2.0, -1.0, 1.0, 2.0]]> : tensor<2x4xf32> {axis = 1 : i64} -> tensor<16x2xf32>
+  %y = qnn.matmul %x, %w : (tensor<?x16xf32>, tensor<16x2xf32>) -> tensor<?x2xf32>
+  return %y : tensor<?x2xf32>
 }
 
 // -----

@@ -173,6 +173,12 @@ def main():
     calls = open(listing).read().count("llvm.call @quantc_matmul_f32s4_f32(")
     print(f"int4-g32: calls to quantc_matmul_f32s4_f32: {calls}")
     ok = ok and calls == 1
+    # So does the 4-bit codebook MatMul, for codebook weights.
+    subprocess.run([quantc_bin, "compile", model, "--quantize", "codebook", "--bits", "4",
+                    "--emit=mlir", "-o", listing], check=True)
+    calls = open(listing).read().count("llvm.call @quantc_matmul_f32c4_f32(")
+    print(f"codebook-kmeans-4: calls to quantc_matmul_f32c4_f32: {calls}")
+    ok = ok and calls == 1
     float_bytes = 4 * (w_mm.size + w_fc.size + w_conv.size)
     saved = sizes["int8-channel"] - sizes["int4-channel"]
     packed = saved >= 3 * float_bytes // 32
