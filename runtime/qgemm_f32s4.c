@@ -5,8 +5,8 @@
 // 4-bit codebook weights, unpacked in registers, with the exact arithmetic
 // quantc_kernels.h states for quantc_qgemm_f32s4_f32 and
 // quantc_qgemm_f32c4_f32. The portable kernel, the split over threads and
-// the entry point of compiled models; qgemm_f32s4_avx512.c has the
-// AVX-512 kernel.
+// the entry point of compiled models; qgemm_f32s4_avx512.c and
+// qgemm_f32s4_avx2.c have the AVX-512 and the AVX2 kernels.
 //
 //===---------------------------------------------------------------------===*/
 
@@ -50,8 +50,13 @@ static void f32s4_generic(const quantc_f32s4_args *p, int64_t m, int64_t n) {
 
 static void f32s4_range(const quantc_f32s4_args *p, int64_t m, int64_t n) {
 #if defined(__x86_64__)
-  if (quantc_isa_has_vnni(quantc_select_isa())) {
+  int isa = quantc_select_isa();
+  if (quantc_isa_has_vnni(isa)) {
     quantc_qgemm_f32s4_avx512(p, m, n);
+    return;
+  }
+  if (isa == QUANTC_ISA_AVX2 && __builtin_cpu_supports("fma")) {
+    quantc_qgemm_f32s4_avx2(p, m, n);
     return;
   }
 #endif

@@ -198,6 +198,11 @@ quantc_qpanels_s8u8_avx2(int64_t filters, int64_t panels, int64_t groups,
 QUANTC_RUNTIME void quantc_qgemm_u8s4_avx512vnni(const quantc_s4_args *p,
                                                  int64_t m, int64_t n);
 
+/* quantc_qgemm_f32s4_f32 (and f32c4) with AVX2 and FMA, for m rows and n
+ * columns. */
+QUANTC_RUNTIME void quantc_qgemm_f32s4_avx2(const quantc_f32s4_args *p,
+                                            int64_t m, int64_t n);
+
 /* quantc_qgemm_f32s4_f32 with AVX-512, for m rows and n columns. */
 QUANTC_RUNTIME void quantc_qgemm_f32s4_avx512(const quantc_f32s4_args *p,
                                               int64_t m, int64_t n);
