@@ -12,7 +12,8 @@
 // the portable kernel's bit for bit.
 //
 // One row at a time: 8 accumulators (16 columns) and the 16 registers of
-// AVX2 leave no room for a second row.
+// AVX2 leave no room for a second row. With several rows, a panel is
+// unpacked once into binary32 and every row loads its weights from there.
 //
 // This file is compiled with -mavx2 -mfma; qgemm_f32s4.c calls it only on
 // CPUs that have both.
@@ -22,6 +23,7 @@
 #include "qgemm_internal.h"
 
 #include <immintrin.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define ALWAYS_INLINE static inline __attribute__((always_inline))
@@ -52,10 +54,15 @@ ALWAYS_INLINE __m256 unpack(const uint8_t *block, int h, int high,
   return _mm256_i32gather_ps(tables + 32 * h, _mm256_add_epi32(index, rows), 4);
 }
 
-/* Row `a` times one panel (`cols` of its 16 columns). */
-static void f32s4_row(const quantc_f32s4_args *p, const float *a,
-                      const uint8_t *panel, const float *tables,
-                      const float *scale, int64_t cols, float *c) {
+/* Row `a` times one panel (`cols` of its 16 columns): its nibbles
+ * unpacked as the row goes, or, with `from_unpacked`, read from the panel
+ * unpacked beforehand (16 vectors a block: the low and the high nibbles
+ * of h = 0 to 7), the same values. */
+ALWAYS_INLINE void f32s4_row(const int from_unpacked,
+                             const quantc_f32s4_args *p, const float *a,
+                             const uint8_t *panel, const float *unpacked,
+                             const float *tables, const float *scale,
+                             int64_t cols, float *c) {
   float total[64];
   memset(total, 0, sizeof total);
   int64_t k = p->k;
@@ -65,9 +72,20 @@ static void f32s4_row(const quantc_f32s4_args *p, const float *a,
     for (int h = 0; h < 8; ++h)
       part[h] = _mm256_setzero_ps();
     for (int64_t kb = k0; kb < end; kb += 8) {
+      __m256 low_a = row_quad(a, kb, k), high_a = row_quad(a, kb + 4, k);
+      if (from_unpacked) {
+        const float *v = unpacked + (kb / 8) * 128;
+#pragma GCC unroll 8
+        for (int h = 0; h < 8; ++h) {
+          part[h] =
+              _mm256_fmadd_ps(low_a, _mm256_loadu_ps(v + 16 * h), part[h]);
+          part[h] =
+              _mm256_fmadd_ps(high_a, _mm256_loadu_ps(v + 16 * h + 8), part[h]);
+        }
+        continue;
+      }
       const uint8_t *block = panel + (kb / 8) * 64;
       quantc_prefetch_panels(1, block, 0);
-      __m256 low_a = row_quad(a, kb, k), high_a = row_quad(a, kb + 4, k);
 #pragma GCC unroll 8
       for (int h = 0; h < 8; ++h) {
         part[h] = _mm256_fmadd_ps(low_a, unpack(block, h, 0, tables), part[h]);
@@ -93,16 +111,47 @@ static void f32s4_row(const quantc_f32s4_args *p, const float *a,
     c[col] = total[4 * col];
 }
 
+static __attribute__((noinline)) void
+packed_row(const quantc_f32s4_args *p, const float *a, const uint8_t *panel,
+           const float *tables, const float *scale, int64_t cols, float *c) {
+  f32s4_row(0, p, a, panel, NULL, tables, scale, cols, c);
+}
+
+static __attribute__((noinline)) void
+unpacked_row(const quantc_f32s4_args *p, const float *a, const float *unpacked,
+             const float *scale, int64_t cols, float *c) {
+  f32s4_row(1, p, a, NULL, unpacked, NULL, scale, cols, c);
+}
+
+/* Rows of a panel at which unpacking it once beforehand, into binary32
+ * (64 bytes a k), pays. */
+#define UNPACK_ROWS 4
+
 QUANTC_RUNTIME void quantc_qgemm_f32s4_avx2(const quantc_f32s4_args *p,
                                             int64_t m, int64_t n) {
-  int64_t panel_bytes = quantc_ceil_div(p->k, 8) * 64;
+  int64_t blocks = quantc_ceil_div(p->k, 8), panel_bytes = blocks * 64;
+  float *unpacked = NULL;
+  if (m >= UNPACK_ROWS)
+    unpacked = malloc((size_t)blocks * 128 * sizeof(float));
   for (int64_t col0 = 0; col0 < n; col0 += 16) {
     int64_t cols = n - col0 < 16 ? n - col0 : 16;
     const uint8_t *panel = p->b_panels + (col0 / 16) * panel_bytes;
     const float *tables = p->tables ? p->tables + col0 * 16 : NULL;
     const float *scale = p->scale ? p->scale + col0 : NULL;
-    for (int64_t r = 0; r < m; ++r)
-      f32s4_row(p, p->a + r * p->lda, panel, tables, scale, cols,
-                p->c + r * p->ldc + col0);
+    if (unpacked)
+      for (int64_t b = 0; b < blocks; ++b)
+        for (int h = 0; h < 8; ++h)
+          for (int high = 0; high < 2; ++high)
+            _mm256_storeu_ps(unpacked + b * 128 + 16 * h + 8 * high,
+                             unpack(panel + b * 64, h, high, tables));
+    for (int64_t r = 0; r < m; ++r) {
+      if (unpacked)
+        unpacked_row(p, p->a + r * p->lda, unpacked, scale, cols,
+                     p->c + r * p->ldc + col0);
+      else
+        packed_row(p, p->a + r * p->lda, panel, tables, scale, cols,
+                   p->c + r * p->ldc + col0);
+    }
   }
+  free(unpacked);
 }
