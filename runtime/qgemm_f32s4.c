@@ -14,18 +14,26 @@
 
 #include <math.h>
 
-/* The weight element (k, n) of nibble panels with `blocks` blocks stands
- * for: q, or with `tables` its column's entry. */
-static inline float nibble_value(const uint8_t *panels, int64_t blocks,
-                                 const float *tables, int64_t k, int64_t n) {
+/* The weight element (k, n) of the job's panels stands for: q (4 or 8
+ * bits), or with `tables` its column's entry; 0 past the panels' groups
+ * (K padded to 8 is past them for 8 bits when ceil(K / 4) is odd). */
+static inline float weight_value(const quantc_f32s4_args *p, int64_t k,
+                                 int64_t n) {
+  if (p->bits == 8) {
+    int64_t groups = quantc_ceil_div(p->k, 4);
+    if (k / 4 >= groups)
+      return 0.0f;
+    return (float)(int8_t)
+        p->b_panels[((n / 16) * groups + k / 4) * 64 + (n % 16) * 4 + k % 4];
+  }
+  int64_t blocks = quantc_ceil_div(p->k, 8);
   uint8_t byte =
-      panels[((n / 16) * blocks + k / 8) * 64 + (n % 16) * 4 + k % 4];
+      p->b_panels[((n / 16) * blocks + k / 8) * 64 + (n % 16) * 4 + k % 4];
   int nibble = k % 8 < 4 ? byte & 15 : byte >> 4;
-  return tables ? tables[n * 16 + nibble] : (float)(nibble - 8);
+  return p->tables ? p->tables[n * 16 + nibble] : (float)(nibble - 8);
 }
 
 static void f32s4_generic(const quantc_f32s4_args *p, int64_t m, int64_t n) {
-  int64_t blocks = quantc_ceil_div(p->k, 8);
   for (int64_t r = 0; r < m; ++r) {
     const float *a = p->a + r * p->lda;
     for (int64_t col = 0; col < n; ++col) {
@@ -36,9 +44,7 @@ static void f32s4_generic(const quantc_f32s4_args *p, int64_t m, int64_t n) {
         float part[4] = {0.0f, 0.0f, 0.0f, 0.0f};
         for (int64_t kk = k0; kk < padded; ++kk) {
           float av = kk < p->k ? a[kk] : 0.0f;
-          part[kk % 4] =
-              fmaf(av, nibble_value(p->b_panels, blocks, p->tables, kk, col),
-                   part[kk % 4]);
+          part[kk % 4] = fmaf(av, weight_value(p, kk, col), part[kk % 4]);
         }
         float u = (part[0] + part[1]) + (part[2] + part[3]);
         t = p->scale ? fmaf(p->scale[g * p->ldscale + col], u, t) : u;
@@ -73,7 +79,7 @@ static void f32s4_columns(void *argument, int64_t begin, int64_t end) {
   const f32s4_job *j = (const f32s4_job *)argument;
   int64_t first = begin * 64, last = end * 64 < j->n ? end * 64 : j->n;
   quantc_f32s4_args p = j->args;
-  p.b_panels += (first / 16) * quantc_ceil_div(p.k, 8) * 64;
+  p.b_panels += (first / 16) * quantc_f32s4_panel_bytes(p.bits, p.k);
   if (p.scale)
     p.scale += first;
   if (p.tables)
@@ -98,8 +104,23 @@ QUANTC_RUNTIME void quantc_qgemm_f32s4_f32(int64_t m, int64_t n, int64_t k,
                                            int64_t ldc) {
   if (m <= 0 || n <= 0)
     return;
-  f32s4_job job = {{k, group, a, lda, b_panels, scale, n, NULL, c, ldc}, m, n};
+  f32s4_job job = {
+      {k, group, 4, a, lda, b_panels, scale, n, NULL, c, ldc}, m, n};
   quantc_run_product(m, n, k, 32 * k, f32s4_columns, f32s4_rows, &job);
+}
+
+QUANTC_RUNTIME void quantc_qgemm_f32s8_f32(int64_t m, int64_t n, int64_t k,
+                                           int64_t group, const float *a,
+                                           int64_t lda, const int8_t *b_panels,
+                                           const float *scale, float *c,
+                                           int64_t ldc) {
+  if (m <= 0 || n <= 0)
+    return;
+  f32s4_job job = {
+      {k, group, 8, a, lda, (const uint8_t *)b_panels, scale, n, NULL, c, ldc},
+      m,
+      n};
+  quantc_run_product(m, n, k, 64 * k, f32s4_columns, f32s4_rows, &job);
 }
 
 QUANTC_RUNTIME void quantc_qgemm_f32c4_f32(int64_t m, int64_t n, int64_t k,
@@ -110,8 +131,21 @@ QUANTC_RUNTIME void quantc_qgemm_f32c4_f32(int64_t m, int64_t n, int64_t k,
   if (m <= 0 || n <= 0)
     return;
   int64_t whole = quantc_ceil_div(k, 8) * 8;
-  f32s4_job job = {{k, whole, a, lda, b_panels, NULL, n, tables, c, ldc}, m, n};
+  f32s4_job job = {
+      {k, whole, 4, a, lda, b_panels, NULL, n, tables, c, ldc}, m, n};
   quantc_run_product(m, n, k, 32 * k, f32s4_columns, f32s4_rows, &job);
+}
+
+/* The entry point of compiled models for quantc_qgemm_f32s8_f32: a [m, k]
+ * binary32 rows, b 8-bit panels of [k, n], scale [ceil(k / group), n], c
+ * [m, n] binary32. */
+QUANTC_RUNTIME void _mlir_ciface_quantc_matmul_f32s8_f32(
+    quantc_buffer *a, quantc_buffer *b, quantc_buffer *scale, quantc_buffer *c,
+    int64_t m, int64_t n, int64_t k, int64_t group) {
+  quantc_qgemm_f32s8_f32(m, n, k, group, QUANTC_DATA(const float, a), k,
+                         QUANTC_DATA(const int8_t, b),
+                         QUANTC_DATA(const float, scale), QUANTC_DATA(float, c),
+                         n);
 }
 
 /* The entry point of compiled models for quantc_qgemm_f32c4_f32: a [m, k]

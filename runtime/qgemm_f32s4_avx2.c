@@ -1,10 +1,11 @@
 /*===- qgemm_f32s4_avx2.c - Float times 4-bit weights with AVX2 -----------===//
 //
-// quantc_qgemm_f32s4_f32 and quantc_qgemm_f32c4_f32 with AVX2 and FMA, for
-// x86-64 CPUs without AVX-512. The arithmetic and the lanes of
-// qgemm_f32s4_avx512.c at half the width: 8 bytes of a nibble panel's
-// block (2 columns x 4 k) widen to 8 dwords, lane (column, k % 4); the low
-// and the high nibbles become binary32 weights, q - 8 converted exactly,
+// quantc_qgemm_f32s4_f32, quantc_qgemm_f32s8_f32 and quantc_qgemm_f32c4_f32
+// with AVX2 and FMA, for x86-64 CPUs without AVX-512. The arithmetic and the
+// lanes of qgemm_f32s4_avx512.c at half the width: 8 bytes of a nibble
+// panel's block (2 columns x 4 k) widen to 8 dwords, lane (column, k % 4);
+// the low and the high nibbles become binary32 weights, q - 8 converted
+// exactly (8-bit weights: the bytes of two groups of 4 k, sign-extended),
 // or each lane's column's codebook entry (a gather). Fused multiply-adds
 // by the row's 4 activations, broadcast to both 128-bit halves, keep the
 // four sums p_j of each column, which two in-lane permutes add as
@@ -54,17 +55,35 @@ ALWAYS_INLINE __m256 unpack(const uint8_t *block, int h, int high,
   return _mm256_i32gather_ps(tables + 32 * h, _mm256_add_epi32(index, rows), 4);
 }
 
+/* The 8 weights of half h (columns 2h and 2h + 1) of the low (k = kb to
+ * kb + 3) or the high half of the 8-k block at kb of a panel of `bits`-bit
+ * weights with `groups` groups of 4 k (8 bits: a group past them reads as
+ * 0), as binary32, lane (column, k % 4). */
+ALWAYS_INLINE __m256 weights_at(const int bits, const uint8_t *panel,
+                                int64_t groups, int64_t kb, int h, int high,
+                                const float *tables) {
+  if (bits == 8) {
+    int64_t group = kb / 4 + high;
+    if (group >= groups)
+      return _mm256_setzero_ps();
+    return _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(
+        _mm_loadl_epi64((const __m128i *)(panel + group * 64 + 8 * h))));
+  }
+  return unpack(panel + (kb / 8) * 64, h, high, tables);
+}
+
 /* Row `a` times one panel (`cols` of its 16 columns): its nibbles
  * unpacked as the row goes, or, with `from_unpacked`, read from the panel
  * unpacked beforehand (16 vectors a block: the low and the high nibbles
  * of h = 0 to 7), the same values. */
-ALWAYS_INLINE void f32s4_row(const int from_unpacked,
+ALWAYS_INLINE void f32s4_row(const int bits, const int from_unpacked,
                              const quantc_f32s4_args *p, const float *a,
                              const uint8_t *panel, const float *unpacked,
                              const float *tables, const float *scale,
                              int64_t cols, float *c) {
   float total[64];
   memset(total, 0, sizeof total);
+  const int64_t groups = quantc_ceil_div(p->k, 4);
   int64_t k = p->k;
   for (int64_t k0 = 0, g = 0; k0 < k; k0 += p->group, ++g) {
     int64_t end = k0 + p->group < k ? k0 + p->group : k;
@@ -84,12 +103,13 @@ ALWAYS_INLINE void f32s4_row(const int from_unpacked,
         }
         continue;
       }
-      const uint8_t *block = panel + (kb / 8) * 64;
-      quantc_prefetch_panels(1, block, 0);
+      quantc_prefetch_panels(1, panel + (kb / 8) * 64 * (bits / 4), 0);
 #pragma GCC unroll 8
       for (int h = 0; h < 8; ++h) {
-        part[h] = _mm256_fmadd_ps(low_a, unpack(block, h, 0, tables), part[h]);
-        part[h] = _mm256_fmadd_ps(high_a, unpack(block, h, 1, tables), part[h]);
+        part[h] = _mm256_fmadd_ps(
+            low_a, weights_at(bits, panel, groups, kb, h, 0, tables), part[h]);
+        part[h] = _mm256_fmadd_ps(
+            high_a, weights_at(bits, panel, groups, kb, h, 1, tables), part[h]);
       }
     }
     for (int h = 0; h < 8; ++h) {
@@ -114,13 +134,19 @@ ALWAYS_INLINE void f32s4_row(const int from_unpacked,
 static __attribute__((noinline)) void
 packed_row(const quantc_f32s4_args *p, const float *a, const uint8_t *panel,
            const float *tables, const float *scale, int64_t cols, float *c) {
-  f32s4_row(0, p, a, panel, NULL, tables, scale, cols, c);
+  f32s4_row(4, 0, p, a, panel, NULL, tables, scale, cols, c);
+}
+
+static __attribute__((noinline)) void
+packed_row8(const quantc_f32s4_args *p, const float *a, const uint8_t *panel,
+            const float *tables, const float *scale, int64_t cols, float *c) {
+  f32s4_row(8, 0, p, a, panel, NULL, tables, scale, cols, c);
 }
 
 static __attribute__((noinline)) void
 unpacked_row(const quantc_f32s4_args *p, const float *a, const float *unpacked,
              const float *scale, int64_t cols, float *c) {
-  f32s4_row(1, p, a, NULL, unpacked, NULL, scale, cols, c);
+  f32s4_row(4, 1, p, a, NULL, unpacked, NULL, scale, cols, c);
 }
 
 /* Rows of a panel at which unpacking it once beforehand, into binary32
@@ -129,7 +155,9 @@ unpacked_row(const quantc_f32s4_args *p, const float *a, const float *unpacked,
 
 QUANTC_RUNTIME void quantc_qgemm_f32s4_avx2(const quantc_f32s4_args *p,
                                             int64_t m, int64_t n) {
-  int64_t blocks = quantc_ceil_div(p->k, 8), panel_bytes = blocks * 64;
+  int64_t blocks = quantc_ceil_div(p->k, 8);
+  int64_t panel_bytes = quantc_f32s4_panel_bytes(p->bits, p->k);
+  int64_t groups = quantc_ceil_div(p->k, 4);
   float *unpacked = NULL;
   if (m >= UNPACK_ROWS)
     unpacked = malloc((size_t)blocks * 128 * sizeof(float));
@@ -142,12 +170,16 @@ QUANTC_RUNTIME void quantc_qgemm_f32s4_avx2(const quantc_f32s4_args *p,
       for (int64_t b = 0; b < blocks; ++b)
         for (int h = 0; h < 8; ++h)
           for (int high = 0; high < 2; ++high)
-            _mm256_storeu_ps(unpacked + b * 128 + 16 * h + 8 * high,
-                             unpack(panel + b * 64, h, high, tables));
+            _mm256_storeu_ps(
+                unpacked + b * 128 + 16 * h + 8 * high,
+                weights_at(p->bits, panel, groups, 8 * b, h, high, tables));
     for (int64_t r = 0; r < m; ++r) {
       if (unpacked)
         unpacked_row(p, p->a + r * p->lda, unpacked, scale, cols,
                      p->c + r * p->ldc + col0);
+      else if (p->bits == 8)
+        packed_row8(p, p->a + r * p->lda, panel, tables, scale, cols,
+                    p->c + r * p->ldc + col0);
       else
         packed_row(p, p->a + r * p->lda, panel, tables, scale, cols,
                    p->c + r * p->ldc + col0);

@@ -1,6 +1,7 @@
 /*===- qgemm_f32s4_avx512.c - Float times 4-bit weights with AVX-512 ------===//
 //
-// quantc_qgemm_f32s4_f32 and quantc_qgemm_f32c4_f32 with AVX-512. 16
+// quantc_qgemm_f32s4_f32, quantc_qgemm_f32s8_f32 (whose 8-bit weights
+// widen with vpmovsxbd) and quantc_qgemm_f32c4_f32 with AVX-512. 16
 // bytes of a nibble panel's block (4 columns x 4 k, each byte two k four
 // apart) widen to 16 dwords; the low and the high nibbles index a table of
 // the 16 values -8 to 7 (vpermps), or the 4 columns' codebooks (a masked
@@ -64,17 +65,36 @@ ALWAYS_INLINE __m512 unpack(const uint8_t *block, int q, int high,
   return w;
 }
 
+/* The 16 weights of chunk q (columns 4q to 4q + 3) of the low (k = kb to
+ * kb + 3) or the high half of the 8-k block at kb of a panel of `bits`-bit
+ * weights with `groups` groups of 4 k (8 bits: a group past them reads as
+ * 0), as binary32, lane (column, k % 4). */
+ALWAYS_INLINE __m512 weights_at(const int bits, const uint8_t *panel,
+                                int64_t groups, int64_t kb, int q, int high,
+                                const float *tables) {
+  if (bits == 8) {
+    int64_t group = kb / 4 + high;
+    if (group >= groups)
+      return _mm512_setzero_ps();
+    return _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(
+        _mm_loadu_si128((const __m128i *)(panel + group * 64 + 16 * q))));
+  }
+  return unpack(panel + (kb / 8) * 64, q, high, tables);
+}
+
 /* Rows [0, mr) of `a` times one panel (`cols` of its 16 columns): its
  * nibbles unpacked as the tile goes, or, with `unpacked`, read from the
  * panel unpacked beforehand (8 vectors a block: the low and the high
  * nibbles of q = 0 to 3), the same values. */
-ALWAYS_INLINE void f32s4_tile(const int mr, const int from_unpacked,
+ALWAYS_INLINE void f32s4_tile(const int mr, const int bits,
+                              const int from_unpacked,
                               const quantc_f32s4_args *p, const float *a,
                               const uint8_t *panel, const float *unpacked,
                               const float *tables, const float *scale,
                               int64_t cols, float *c) {
   const __mmask16 col_mask =
       cols >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << cols) - 1);
+  const int64_t groups = quantc_ceil_div(p->k, 4);
   /* The sums over groups, in memory: a group's accumulators take the
    * registers. */
   float total[MR][64];
@@ -87,7 +107,8 @@ ALWAYS_INLINE void f32s4_tile(const int mr, const int from_unpacked,
       for (int q = 0; q < 4; ++q)
         part[r][q] = _mm512_setzero_ps();
     for (int64_t kb = k0; kb < end; kb += 8) {
-      const uint8_t *block = from_unpacked ? NULL : panel + (kb / 8) * 64;
+      const uint8_t *block =
+          from_unpacked ? NULL : panel + (kb / 8) * 64 * (bits / 4);
       /* A single row (a GEMV) streams the weights: ask for them ahead. */
       if (!from_unpacked && mr == 1)
         quantc_prefetch_panels(1, block, 0);
@@ -112,8 +133,8 @@ ALWAYS_INLINE void f32s4_tile(const int mr, const int from_unpacked,
           lo = _mm512_loadu_ps(v);
           hi = _mm512_loadu_ps(v + 16);
         } else {
-          lo = unpack(block, q, 0, tables);
-          hi = unpack(block, q, 1, tables);
+          lo = weights_at(bits, panel, groups, kb, q, 0, tables);
+          hi = weights_at(bits, panel, groups, kb, q, 1, tables);
         }
         for (int r = 0; r < mr; ++r) {
           part[r][q] = _mm512_fmadd_ps(low_a[r], lo, part[r][q]);
@@ -154,12 +175,17 @@ ALWAYS_INLINE void f32s4_tile(const int mr, const int from_unpacked,
   static __attribute__((noinline)) void f32s4_##R(                             \
       const quantc_f32s4_args *p, const float *a, const uint8_t *panel,        \
       const float *tables, const float *scale, int64_t cols, float *c) {       \
-    f32s4_tile(R, 0, p, a, panel, NULL, tables, scale, cols, c);               \
+    f32s4_tile(R, 4, 0, p, a, panel, NULL, tables, scale, cols, c);            \
+  }                                                                            \
+  static __attribute__((noinline)) void f32s8_##R(                             \
+      const quantc_f32s4_args *p, const float *a, const uint8_t *panel,        \
+      const float *tables, const float *scale, int64_t cols, float *c) {       \
+    f32s4_tile(R, 8, 0, p, a, panel, NULL, tables, scale, cols, c);            \
   }                                                                            \
   static __attribute__((noinline)) void f32s4_unpacked_##R(                    \
       const quantc_f32s4_args *p, const float *a, const float *unpacked,       \
       const float *scale, int64_t cols, float *c) {                            \
-    f32s4_tile(R, 1, p, a, NULL, unpacked, NULL, scale, cols, c);              \
+    f32s4_tile(R, 4, 1, p, a, NULL, unpacked, NULL, scale, cols, c);           \
   }
 F32S4_TILE(1)
 F32S4_TILE(2)
@@ -178,10 +204,13 @@ QUANTC_RUNTIME void quantc_qgemm_f32s4_avx512(const quantc_f32s4_args *p,
                           int64_t, float *);
   typedef void (*unpacked_fn)(const quantc_f32s4_args *, const float *,
                               const float *, const float *, int64_t, float *);
-  static const tile_fn tiles[MR] = {f32s4_1, f32s4_2, f32s4_3, f32s4_4};
+  static const tile_fn tiles[2][MR] = {{f32s4_1, f32s4_2, f32s4_3, f32s4_4},
+                                       {f32s8_1, f32s8_2, f32s8_3, f32s8_4}};
   static const unpacked_fn unpacked_tiles[MR] = {
       f32s4_unpacked_1, f32s4_unpacked_2, f32s4_unpacked_3, f32s4_unpacked_4};
-  int64_t blocks = quantc_ceil_div(p->k, 8), panel_bytes = blocks * 64;
+  int64_t blocks = quantc_ceil_div(p->k, 8);
+  int64_t panel_bytes = quantc_f32s4_panel_bytes(p->bits, p->k);
+  int64_t groups = quantc_ceil_div(p->k, 4);
   float *unpacked = NULL;
   if (m >= UNPACK_ROWS)
     unpacked = malloc((size_t)blocks * 8 * 16 * sizeof(float));
@@ -194,16 +223,17 @@ QUANTC_RUNTIME void quantc_qgemm_f32s4_avx512(const quantc_f32s4_args *p,
       for (int64_t b = 0; b < blocks; ++b)
         for (int q = 0; q < 4; ++q)
           for (int h = 0; h < 2; ++h)
-            _mm512_storeu_ps(unpacked + (b * 8 + 2 * q + h) * 16,
-                             unpack(panel + b * 64, q, h, tables));
+            _mm512_storeu_ps(
+                unpacked + (b * 8 + 2 * q + h) * 16,
+                weights_at(p->bits, panel, groups, 8 * b, q, h, tables));
     for (int64_t m0 = 0; m0 < m; m0 += MR) {
       int64_t mr = m - m0 < MR ? m - m0 : MR;
       if (unpacked)
         unpacked_tiles[mr - 1](p, p->a + m0 * p->lda, unpacked, scale, cols,
                                p->c + m0 * p->ldc + col0);
       else
-        tiles[mr - 1](p, p->a + m0 * p->lda, panel, tables, scale, cols,
-                      p->c + m0 * p->ldc + col0);
+        tiles[p->bits == 8][mr - 1](p, p->a + m0 * p->lda, panel, tables, scale,
+                                    cols, p->c + m0 * p->ldc + col0);
     }
   }
   free(unpacked);

@@ -164,12 +164,20 @@ typedef struct {
   int64_t ldc;
 } quantc_s4_args;
 
+/* Bytes of one panel (16 columns) of a product `k` deep whose weights have
+ * `bits` bits (quantc_f32s4_args). */
+static inline int64_t quantc_f32s4_panel_bytes(int bits, int64_t k) {
+  return (bits == 8 ? quantc_ceil_div(k, 4) : quantc_ceil_div(k, 8)) * 64;
+}
+
 /* The operands of quantc_qgemm_f32s4_f32 but M and N (see there); `scale`
  * has rows `ldscale` floats apart. With `tables` (quantc_qgemm_f32c4_f32:
  * 16 values a column) a nibble i stands for its column's tables[i] instead
  * of i - 8, and `scale` is null: one group, no scale. */
 typedef struct {
   int64_t k, group;
+  /* 4: nibble panels; 8: the 8-bit panels of quantc_qgemm_f32s8_f32. */
+  int bits;
   const float *a;
   int64_t lda;
   const uint8_t *b_panels;

@@ -198,6 +198,14 @@ void quantc_qgemm_f32s4_f32(int64_t m, int64_t n, int64_t k, int64_t group,
                             const uint8_t *b_panels, const float *scale,
                             float *c, int64_t ldc);
 
+/* Binary32 activations times group-wise 8-bit weights (weight-only int8):
+ * the arithmetic of quantc_qgemm_f32s4_f32 with q the s8 values of
+ * panels (quantc_pack_panels_s8); `group` a multiple of 8 (the last group
+ * may be shorter), each group padded with zeros to a multiple of 8 k. */
+void quantc_qgemm_f32s8_f32(int64_t m, int64_t n, int64_t k, int64_t group,
+                            const float *a, int64_t lda, const int8_t *b_panels,
+                            const float *scale, float *c, int64_t ldc);
+
 /* Binary32 activations times weights from 4-bit codebooks (weight
  * sharing): the weight (k, n) is tables[n * 16 + i] for the index i in
  * [0, 15] held as the nibble panels' value q = i - 8 (pack them with

@@ -331,3 +331,76 @@ INSTANTIATE_TEST_SUITE_P(Shapes, QGemmF32C4Test,
                                            F32C4Matmul{40, 50, 300}));
 
 } // namespace
+
+namespace {
+
+/// quantc_qgemm_f32s8_f32 (float activations, weight-only int8) on every
+/// instruction set, at 1 and 3 threads, against the arithmetic of
+/// quantc_qgemm_f32s4_f32 with q the s8 weights: K past the panels' groups
+/// of 4 (ceil(K / 4) odd) reads as 0.
+struct F32S8Matmul {
+  int64_t m, n, k, group;
+};
+
+class QGemmF32S8Test : public ::testing::TestWithParam<F32S8Matmul> {};
+
+TEST_P(QGemmF32S8Test, MatchesStatedArithmetic) {
+  const F32S8Matmul &s = GetParam();
+  std::mt19937 rng(s.m * 37 + s.n * 11 + s.k + s.group);
+  std::vector<int8_t> q = randomWeights(rng, s.k * s.n);
+  int64_t groups = (s.k + s.group - 1) / s.group;
+  std::uniform_real_distribution<float> unit(-1.0f, 1.0f);
+  std::vector<float> scale(groups * s.n);
+  for (float &v : scale)
+    v = 0.001f + std::abs(unit(rng)) * 0.01f;
+  int64_t lda = s.k + 1;
+  std::vector<float> a(s.m * lda);
+  for (float &v : a)
+    v = unit(rng) * 4.0f;
+  std::vector<int8_t> panels(quantc_panels_size(s.k, s.n));
+  quantc_pack_panels_s8(s.k, s.n, q.data(), s.n, 1, panels.data());
+
+  int64_t ldc = s.n + 2;
+  std::vector<float> want(s.m * ldc, 7.0f);
+  for (int64_t r = 0; r < s.m; ++r)
+    for (int64_t col = 0; col < s.n; ++col) {
+      float t = 0.0f;
+      for (int64_t g = 0; g < groups; ++g) {
+        int64_t k0 = g * s.group, end = std::min(k0 + s.group, s.k);
+        int64_t padded = k0 + (end - k0 + 7) / 8 * 8;
+        float part[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+        for (int64_t kk = k0; kk < padded; ++kk) {
+          float av = kk < s.k ? a[r * lda + kk] : 0.0f;
+          float w = kk < s.k ? float(q[kk * s.n + col]) : 0.0f;
+          part[kk % 4] = std::fma(av, w, part[kk % 4]);
+        }
+        volatile float low = part[0] + part[1], high = part[2] + part[3];
+        volatile float u = low + high;
+        t = std::fma(scale[g * s.n + col], u, t);
+      }
+      want[r * ldc + col] = t;
+    }
+  for (const std::string &isa : getIsas()) {
+    ASSERT_TRUE(quantc_kernels_use(isa.c_str()));
+    for (int threads : {1, 3}) {
+      quantc_set_threads(threads);
+      std::vector<float> c(s.m * ldc, 7.0f);
+      quantc_qgemm_f32s8_f32(s.m, s.n, s.k, s.group, a.data(), lda,
+                             panels.data(), scale.data(), c.data(), ldc);
+      for (int64_t i = 0; i < s.m * ldc; ++i)
+        ASSERT_EQ(std::memcmp(&c[i], &want[i], 4), 0)
+            << isa << " with " << threads << " threads at (" << i / ldc << ", "
+            << i % ldc << "): " << c[i] << " against " << want[i];
+    }
+  }
+  quantc_set_threads(0);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Shapes, QGemmF32S8Test,
+    ::testing::Values(F32S8Matmul{1, 16, 8, 8}, F32S8Matmul{1, 70, 45, 48},
+                      F32S8Matmul{1, 37, 12, 16}, F32S8Matmul{3, 33, 128, 64},
+                      F32S8Matmul{9, 20, 13, 16}, F32S8Matmul{40, 50, 300, 300},
+                      F32S8Matmul{5, 100, 4, 8}));
+
+} // namespace

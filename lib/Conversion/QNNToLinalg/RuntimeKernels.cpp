@@ -61,7 +61,8 @@ FunctionType quantc::getRuntimeKernelType(MLIRContext *context,
     inputs.append(3, i64);
     return FunctionType::get(context, inputs, {});
   }
-  if (kernel == RuntimeKernel::FloatMatMulS4) {
+  if (kernel == RuntimeKernel::FloatMatMulS4 ||
+      kernel == RuntimeKernel::FloatMatMulS8) {
     SmallVector<Type> inputs = {getFlatBuffer(f32), getFlatBuffer(i8),
                                 getFlatBuffer(f32), getFlatBuffer(f32)};
     // m, n, k, group.
@@ -99,6 +100,8 @@ StringRef quantc::getRuntimeKernelName(RuntimeKernel kernel) {
     return "quantc_matmul_u8s4_f32";
   case RuntimeKernel::FloatMatMulS4:
     return "quantc_matmul_f32s4_f32";
+  case RuntimeKernel::FloatMatMulS8:
+    return "quantc_matmul_f32s8_f32";
   case RuntimeKernel::FloatMatMulC4:
     return "quantc_matmul_f32c4_f32";
   }
@@ -596,16 +599,19 @@ FailureOr<Value> qnn_to_linalg::createFloatMatMulS4KernelCall(
                       ? dequantize.getInput().getDefiningOp<qnn::ConstantOp>()
                       : qnn::ConstantOp();
   auto lhsType = cast<RankedTensorType>(lhs.getType());
-  if (!constant || !isDeclared(op, RuntimeKernel::FloatMatMulS4) ||
-      !lhsType.getElementType().isF32() || lhsType.getRank() < 2 ||
+  if (!constant || !lhsType.getElementType().isF32() || lhsType.getRank() < 2 ||
       lhsType.isDynamicDim(lhsType.getRank() - 1) ||
       !resultType.getElementType().isF32())
     return failure();
   auto weightType = cast<RankedTensorType>(constant.getType());
   auto quantized = dyn_cast<quant::QuantizedType>(weightType.getElementType());
   auto values = dyn_cast<DenseIntElementsAttr>(constant.getValue());
+  unsigned width = quantized ? quantized.getStorageTypeIntegralWidth() : 0;
+  RuntimeKernel kernel =
+      width == 8 ? RuntimeKernel::FloatMatMulS8 : RuntimeKernel::FloatMatMulS4;
   if (!quantized || !values || weightType.getRank() != 2 ||
-      !quantized.isSigned() || quantized.getStorageTypeIntegralWidth() != 4 ||
+      !quantized.isSigned() || (width != 4 && width != 8) ||
+      !isDeclared(op, kernel) ||
       weightType.getDimSize(0) != lhsType.getShape().back())
     return failure();
   FailureOr<qnn::ElementQuantParams> params =
@@ -625,9 +631,15 @@ FailureOr<Value> qnn_to_linalg::createFloatMatMulS4KernelCall(
   stored.reserve(k * n);
   for (const APInt &v : values.getValues<APInt>())
     stored.push_back(int8_t(v.getSExtValue()));
-  SmallVector<int8_t> panels(quantc_panels_s4_size(k, n));
-  quantc_pack_panels_s4(k, n, stored.data(), n, 1,
-                        reinterpret_cast<uint8_t *>(panels.data()));
+  SmallVector<int8_t> panels;
+  if (width == 8) {
+    panels.resize(quantc_panels_size(k, n));
+    quantc_pack_panels_s8(k, n, stored.data(), n, 1, panels.data());
+  } else {
+    panels.resize(quantc_panels_s4_size(k, n));
+    quantc_pack_panels_s4(k, n, stored.data(), n, 1,
+                          reinterpret_cast<uint8_t *>(panels.data()));
+  }
   ArrayRef<float> scales = params->getScales();
   Value scaleConstant = arith::ConstantOp::create(
       b, loc,
@@ -639,7 +651,7 @@ FailureOr<Value> qnn_to_linalg::createFloatMatMulS4KernelCall(
   SmallVector<Value> scalars = {getRows(b, loc, lhs, resultType, sizes)};
   for (int64_t v : {n, k, group})
     scalars.push_back(index64(b, loc, v));
-  return callKernel(b, loc, RuntimeKernel::FloatMatMulS4,
+  return callKernel(b, loc, kernel,
                     {lhs, createBytes(b, loc, panels), scaleConstant},
                     resultType, sizes, scalars);
 }

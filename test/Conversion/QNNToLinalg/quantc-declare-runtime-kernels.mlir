@@ -14,6 +14,7 @@
 // CHECK: func.func private @quantc_matmul_u8s8_f32(memref<?xi8>, memref<?xi8>, memref<?xi32>, memref<?xi32>, memref<?xf32>, memref<?xi32>, memref<?xf32>, memref<?xf32>, memref<?xf32>, i64, i64, i64, i64, i64, i64) attributes {llvm.emit_c_interface}
 // CHECK: func.func private @quantc_matmul_u8s4_f32(memref<?xi8>, memref<?xf32>, memref<?xi32>, memref<?xi8>, memref<?xf32>, memref<?xf32>, memref<?xf32>, memref<?xf32>, i64, i64, i64, i64, i64) attributes {llvm.emit_c_interface}
 // CHECK: func.func private @quantc_matmul_f32s4_f32(memref<?xf32>, memref<?xi8>, memref<?xf32>, memref<?xf32>, i64, i64, i64, i64) attributes {llvm.emit_c_interface}
+// CHECK: func.func private @quantc_matmul_f32s8_f32(memref<?xf32>, memref<?xi8>, memref<?xf32>, memref<?xf32>, i64, i64, i64, i64) attributes {llvm.emit_c_interface}
 // CHECK: func.func private @quantc_matmul_f32c4_f32(memref<?xf32>, memref<?xi8>, memref<?xf32>, memref<?xf32>, i64, i64, i64) attributes {llvm.emit_c_interface}
 // CHECK-LABEL: func.func @conv(
 func.func @conv(%x: tensor<1x3x4x4x!u>) -> tensor<1x4x4x4x!o> {

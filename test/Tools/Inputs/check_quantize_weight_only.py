@@ -173,6 +173,12 @@ def main():
     calls = open(listing).read().count("llvm.call @quantc_matmul_f32s4_f32(")
     print(f"int4-g32: calls to quantc_matmul_f32s4_f32: {calls}")
     ok = ok and calls == 1
+    # So does the 8-bit one, with 8-bit panels.
+    subprocess.run([quantc_bin, "compile", model, "--quantize", "weight-only", "--bits", "8",
+                    "--group-size", "64", "--emit=mlir", "-o", listing], check=True)
+    calls = open(listing).read().count("llvm.call @quantc_matmul_f32s8_f32(")
+    print(f"int8-g64: calls to quantc_matmul_f32s8_f32: {calls}")
+    ok = ok and calls == 1
     # So does the 4-bit codebook MatMul, for codebook weights.
     subprocess.run([quantc_bin, "compile", model, "--quantize", "codebook", "--bits", "4",
                     "--emit=mlir", "-o", listing], check=True)

@@ -24,6 +24,7 @@ enum class RuntimeKernel {
   ScaledMatMul,
   GroupedMatMulS4,
   FloatMatMulS4,
+  FloatMatMulS8,
   FloatMatMulC4
 };
 
@@ -32,7 +33,7 @@ inline constexpr RuntimeKernel kRuntimeKernels[] = {
     RuntimeKernel::Conv2D,          RuntimeKernel::Depthwise2D,
     RuntimeKernel::MatMul,          RuntimeKernel::ScaledMatMul,
     RuntimeKernel::GroupedMatMulS4, RuntimeKernel::FloatMatMulS4,
-    RuntimeKernel::FloatMatMulC4};
+    RuntimeKernel::FloatMatMulS8,   RuntimeKernel::FloatMatMulC4};
 
 /// The kernel's function name (its C entry point is `_mlir_ciface_` and the
 /// name, through `llvm.emit_c_interface`).
@@ -45,10 +46,10 @@ llvm::StringRef getRuntimeKernelName(RuntimeKernel kernel);
 /// output (f32);
 /// for GroupedMatMulS4 input (i8), its scales (f32) and zero points (i32),
 /// weights (i8), their scales, column sums and bias (f32) and output (f32);
-/// for FloatMatMulS4 input (f32), weights (i8), their scales and output
-/// (f32); for FloatMatMulC4 input, weights, their codebooks and output; then
-/// i64 scalars (runtime/qgemm.c, runtime/qgemm_s4.c and runtime/qgemm_f32s4.c
-/// document them).
+/// for FloatMatMulS4 and FloatMatMulS8 input (f32), weights (i8), their
+/// scales and output (f32); for FloatMatMulC4 input, weights, their codebooks
+/// and output; then i64 scalars (runtime/qgemm.c, runtime/qgemm_s4.c and
+/// runtime/qgemm_f32s4.c document them).
 mlir::FunctionType getRuntimeKernelType(mlir::MLIRContext *context,
                                         RuntimeKernel kernel);
 
@@ -108,9 +109,10 @@ mlir::FailureOr<mlir::Value> createGroupedMatMulKernelCall(
     mlir::Value bias, int64_t group, mlir::RankedTensorType resultType);
 
 /// A float qnn.matmul of `lhs` (f32, rank 2 or more, K static) by `rhs`,
-/// the qnn.dequantize of a constant 4-bit weight [K, N] with zero point 0
-/// and one scale per column (or per column and group of a multiple of 8
-/// rows), as weight-only quantization writes it, or a qnn.codebook_constant
+/// the qnn.dequantize of a constant 4- or 8-bit weight [K, N] with zero
+/// point 0 and one scale per column (or per column and group of a multiple
+/// of 8 rows), as weight-only quantization writes it, or a
+/// qnn.codebook_constant
 /// [K, N] of 4-bit indices with one codebook per column (or one for all),
 /// as a call to the runtime's kernel that unpacks the weights in
 /// registers. Fails, creating nothing, otherwise or if the module does not
