@@ -97,16 +97,23 @@ static void f32s4_rows(void *argument, int64_t begin, int64_t end) {
   f32s4_range(&p, end - begin, j->n);
 }
 
+/* Runs the product `p` of m rows and n columns on the threads; a block of
+ * 64 columns holds 8 * bits * K weight bytes. */
+static void run_f32s4(quantc_f32s4_args p, int64_t m, int64_t n) {
+  if (m <= 0 || n <= 0)
+    return;
+  f32s4_job job = {p, m, n};
+  quantc_run_product(m, n, p.k, 8 * p.bits * p.k, f32s4_columns, f32s4_rows,
+                     &job);
+}
+
 QUANTC_RUNTIME void quantc_qgemm_f32s4_f32(int64_t m, int64_t n, int64_t k,
                                            int64_t group, const float *a,
                                            int64_t lda, const uint8_t *b_panels,
                                            const float *scale, float *c,
                                            int64_t ldc) {
-  if (m <= 0 || n <= 0)
-    return;
-  f32s4_job job = {
-      {k, group, 4, a, lda, b_panels, scale, n, NULL, c, ldc}, m, n};
-  quantc_run_product(m, n, k, 32 * k, f32s4_columns, f32s4_rows, &job);
+  quantc_f32s4_args p = {k, group, 4, a, lda, b_panels, scale, n, NULL, c, ldc};
+  run_f32s4(p, m, n);
 }
 
 QUANTC_RUNTIME void quantc_qgemm_f32s8_f32(int64_t m, int64_t n, int64_t k,
@@ -114,13 +121,9 @@ QUANTC_RUNTIME void quantc_qgemm_f32s8_f32(int64_t m, int64_t n, int64_t k,
                                            int64_t lda, const int8_t *b_panels,
                                            const float *scale, float *c,
                                            int64_t ldc) {
-  if (m <= 0 || n <= 0)
-    return;
-  f32s4_job job = {
-      {k, group, 8, a, lda, (const uint8_t *)b_panels, scale, n, NULL, c, ldc},
-      m,
-      n};
-  quantc_run_product(m, n, k, 64 * k, f32s4_columns, f32s4_rows, &job);
+  quantc_f32s4_args p = {k,     group, 8,    a, lda, (const uint8_t *)b_panels,
+                         scale, n,     NULL, c, ldc};
+  run_f32s4(p, m, n);
 }
 
 QUANTC_RUNTIME void quantc_qgemm_f32c4_f32(int64_t m, int64_t n, int64_t k,
@@ -128,12 +131,11 @@ QUANTC_RUNTIME void quantc_qgemm_f32c4_f32(int64_t m, int64_t n, int64_t k,
                                            const uint8_t *b_panels,
                                            const float *tables, float *c,
                                            int64_t ldc) {
-  if (m <= 0 || n <= 0)
-    return;
-  int64_t whole = quantc_ceil_div(k, 8) * 8;
-  f32s4_job job = {
-      {k, whole, 4, a, lda, b_panels, NULL, n, tables, c, ldc}, m, n};
-  quantc_run_product(m, n, k, 32 * k, f32s4_columns, f32s4_rows, &job);
+  /* One group of all K, padded to 8. */
+  quantc_f32s4_args p = {
+      k,  quantc_ceil_div(k, 8) * 8, 4, a, lda, b_panels, NULL, n, tables, c,
+      ldc};
+  run_f32s4(p, m, n);
 }
 
 /* The entry point of compiled models for quantc_qgemm_f32s8_f32: a [m, k]
