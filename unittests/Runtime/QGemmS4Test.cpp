@@ -19,6 +19,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <vector>
 
 using namespace quantc::test;
@@ -184,6 +185,59 @@ TEST(QGemmS4Threads, SameResultsForEveryThreadCount) {
 
 namespace {
 
+/// The arithmetic quantc_kernels.h states for float activations times
+/// packed weights, evaluated here: per group of `group` k, padded to whole
+/// blocks of 8, four fused multiply-add chains by k mod 4 of a(k) (0 past
+/// K) times weight(k, col) (asked for every padded k), their sum as
+/// (p0 + p1) + (p2 + p3), then t = fma(scale, u, t) over the groups, or
+/// without `scale` (one group) u itself. C is m rows `ldc` apart, 7 in
+/// the gaps.
+std::vector<float>
+floatWeightReference(const std::vector<float> &a, int64_t lda, int64_t m,
+                     int64_t n, int64_t k, int64_t group, const float *scale,
+                     int64_t ldc,
+                     const std::function<float(int64_t, int64_t)> &weight) {
+  int64_t groups = (k + group - 1) / group;
+  std::vector<float> want(m * ldc, 7.0f);
+  for (int64_t r = 0; r < m; ++r)
+    for (int64_t col = 0; col < n; ++col) {
+      float t = 0.0f;
+      for (int64_t g = 0; g < groups; ++g) {
+        int64_t k0 = g * group, end = std::min(k0 + group, k);
+        int64_t padded = k0 + (end - k0 + 7) / 8 * 8;
+        float part[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+        for (int64_t kk = k0; kk < padded; ++kk) {
+          float av = kk < k ? a[r * lda + kk] : 0.0f;
+          part[kk % 4] = std::fma(av, weight(kk, col), part[kk % 4]);
+        }
+        volatile float low = part[0] + part[1], high = part[2] + part[3];
+        volatile float u = low + high;
+        t = scale ? std::fma(scale[g * n + col], u, t) : u;
+      }
+      want[r * ldc + col] = t;
+    }
+  return want;
+}
+
+/// Runs `run` (writing C, `ldc` apart, filled with 7 first) on every
+/// instruction set at 1 and 3 threads and expects `want` bit for bit.
+void expectOnEveryIsa(const std::vector<float> &want, int64_t ldc,
+                      const std::function<void(float *)> &run) {
+  for (const std::string &isa : getIsas()) {
+    ASSERT_TRUE(quantc_kernels_use(isa.c_str()));
+    for (int threads : {1, 3}) {
+      quantc_set_threads(threads);
+      std::vector<float> c(want.size(), 7.0f);
+      run(c.data());
+      for (size_t i = 0; i < want.size(); ++i)
+        ASSERT_EQ(std::memcmp(&c[i], &want[i], 4), 0)
+            << isa << " with " << threads << " threads at (" << i / ldc << ", "
+            << i % ldc << "): " << c[i] << " against " << want[i];
+    }
+  }
+  quantc_set_threads(0);
+}
+
 /// quantc_qgemm_f32s4_f32 (float activations, weight-only 4-bit weights)
 /// on every instruction set, at 1 and 3 threads, against the arithmetic
 /// quantc_kernels.h states evaluated here: per group four fused
@@ -214,39 +268,15 @@ TEST_P(QGemmF32S4Test, MatchesStatedArithmetic) {
   quantc_pack_panels_s4(s.k, s.n, q.data(), s.n, 1, panels.data());
 
   int64_t ldc = s.n + 3;
-  std::vector<float> want(s.m * ldc, 7.0f);
-  for (int64_t r = 0; r < s.m; ++r)
-    for (int64_t col = 0; col < s.n; ++col) {
-      float t = 0.0f;
-      for (int64_t g = 0; g < groups; ++g) {
-        int64_t k0 = g * s.group, end = std::min(k0 + s.group, s.k);
-        int64_t padded = k0 + (end - k0 + 7) / 8 * 8;
-        float part[4] = {0.0f, 0.0f, 0.0f, 0.0f};
-        for (int64_t kk = k0; kk < padded; ++kk) {
-          float av = kk < s.k ? a[r * lda + kk] : 0.0f;
-          float w = kk < s.k ? float(q[kk * s.n + col]) : 0.0f;
-          part[kk % 4] = std::fma(av, w, part[kk % 4]);
-        }
-        volatile float low = part[0] + part[1], high = part[2] + part[3];
-        volatile float u = low + high;
-        t = std::fma(scale[g * s.n + col], u, t);
-      }
-      want[r * ldc + col] = t;
-    }
-  for (const std::string &isa : getIsas()) {
-    ASSERT_TRUE(quantc_kernels_use(isa.c_str()));
-    for (int threads : {1, 3}) {
-      quantc_set_threads(threads);
-      std::vector<float> c(s.m * ldc, 7.0f);
-      quantc_qgemm_f32s4_f32(s.m, s.n, s.k, s.group, a.data(), lda,
-                             panels.data(), scale.data(), c.data(), ldc);
-      for (int64_t i = 0; i < s.m * ldc; ++i)
-        ASSERT_EQ(std::memcmp(&c[i], &want[i], 4), 0)
-            << isa << " with " << threads << " threads at (" << i / ldc << ", "
-            << i % ldc << "): " << c[i] << " against " << want[i];
-    }
-  }
-  quantc_set_threads(0);
+  std::vector<float> want =
+      floatWeightReference(a, lda, s.m, s.n, s.k, s.group, scale.data(), ldc,
+                           [&](int64_t kk, int64_t col) {
+                             return kk < s.k ? float(q[kk * s.n + col]) : 0.0f;
+                           });
+  expectOnEveryIsa(want, ldc, [&](float *c) {
+    quantc_qgemm_f32s4_f32(s.m, s.n, s.k, s.group, a.data(), lda, panels.data(),
+                           scale.data(), c, ldc);
+  });
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -293,34 +323,18 @@ TEST_P(QGemmF32C4Test, MatchesStatedArithmetic) {
   std::vector<uint8_t> panels(quantc_panels_s4_size(s.k, s.n));
   quantc_pack_panels_s4(s.k, s.n, stored.data(), s.n, 1, panels.data());
 
+  // One group of all K, no scale. Past K the panels hold index 8 (q = 0):
+  // its entry, times an activation of 0.
   int64_t ldc = s.n + 1, padded = (s.k + 7) / 8 * 8;
-  std::vector<float> want(s.m * ldc, 7.0f);
-  for (int64_t r = 0; r < s.m; ++r)
-    for (int64_t col = 0; col < s.n; ++col) {
-      float part[4] = {0.0f, 0.0f, 0.0f, 0.0f};
-      for (int64_t kk = 0; kk < padded; ++kk) {
-        float av = kk < s.k ? a[r * lda + kk] : 0.0f;
-        // Past K the panels hold index 8 (q = 0); its entry times 0.
-        float w = tables[col * 16 + (kk < s.k ? index[kk * s.n + col] : 8)];
-        part[kk % 4] = std::fma(av, w, part[kk % 4]);
-      }
-      volatile float low = part[0] + part[1], high = part[2] + part[3];
-      want[r * ldc + col] = low + high;
-    }
-  for (const std::string &isa : getIsas()) {
-    ASSERT_TRUE(quantc_kernels_use(isa.c_str()));
-    for (int threads : {1, 3}) {
-      quantc_set_threads(threads);
-      std::vector<float> c(s.m * ldc, 7.0f);
-      quantc_qgemm_f32c4_f32(s.m, s.n, s.k, a.data(), lda, panels.data(),
-                             tables.data(), c.data(), ldc);
-      for (int64_t i = 0; i < s.m * ldc; ++i)
-        ASSERT_EQ(std::memcmp(&c[i], &want[i], 4), 0)
-            << isa << " with " << threads << " threads at (" << i / ldc << ", "
-            << i % ldc << "): " << c[i] << " against " << want[i];
-    }
-  }
-  quantc_set_threads(0);
+  std::vector<float> want = floatWeightReference(
+      a, lda, s.m, s.n, s.k, padded, nullptr, ldc,
+      [&](int64_t kk, int64_t col) {
+        return tables[col * 16 + (kk < s.k ? index[kk * s.n + col] : 8)];
+      });
+  expectOnEveryIsa(want, ldc, [&](float *c) {
+    quantc_qgemm_f32c4_f32(s.m, s.n, s.k, a.data(), lda, panels.data(),
+                           tables.data(), c, ldc);
+  });
 }
 
 INSTANTIATE_TEST_SUITE_P(Shapes, QGemmF32C4Test,
@@ -361,39 +375,15 @@ TEST_P(QGemmF32S8Test, MatchesStatedArithmetic) {
   quantc_pack_panels_s8(s.k, s.n, q.data(), s.n, 1, panels.data());
 
   int64_t ldc = s.n + 2;
-  std::vector<float> want(s.m * ldc, 7.0f);
-  for (int64_t r = 0; r < s.m; ++r)
-    for (int64_t col = 0; col < s.n; ++col) {
-      float t = 0.0f;
-      for (int64_t g = 0; g < groups; ++g) {
-        int64_t k0 = g * s.group, end = std::min(k0 + s.group, s.k);
-        int64_t padded = k0 + (end - k0 + 7) / 8 * 8;
-        float part[4] = {0.0f, 0.0f, 0.0f, 0.0f};
-        for (int64_t kk = k0; kk < padded; ++kk) {
-          float av = kk < s.k ? a[r * lda + kk] : 0.0f;
-          float w = kk < s.k ? float(q[kk * s.n + col]) : 0.0f;
-          part[kk % 4] = std::fma(av, w, part[kk % 4]);
-        }
-        volatile float low = part[0] + part[1], high = part[2] + part[3];
-        volatile float u = low + high;
-        t = std::fma(scale[g * s.n + col], u, t);
-      }
-      want[r * ldc + col] = t;
-    }
-  for (const std::string &isa : getIsas()) {
-    ASSERT_TRUE(quantc_kernels_use(isa.c_str()));
-    for (int threads : {1, 3}) {
-      quantc_set_threads(threads);
-      std::vector<float> c(s.m * ldc, 7.0f);
-      quantc_qgemm_f32s8_f32(s.m, s.n, s.k, s.group, a.data(), lda,
-                             panels.data(), scale.data(), c.data(), ldc);
-      for (int64_t i = 0; i < s.m * ldc; ++i)
-        ASSERT_EQ(std::memcmp(&c[i], &want[i], 4), 0)
-            << isa << " with " << threads << " threads at (" << i / ldc << ", "
-            << i % ldc << "): " << c[i] << " against " << want[i];
-    }
-  }
-  quantc_set_threads(0);
+  std::vector<float> want =
+      floatWeightReference(a, lda, s.m, s.n, s.k, s.group, scale.data(), ldc,
+                           [&](int64_t kk, int64_t col) {
+                             return kk < s.k ? float(q[kk * s.n + col]) : 0.0f;
+                           });
+  expectOnEveryIsa(want, ldc, [&](float *c) {
+    quantc_qgemm_f32s8_f32(s.m, s.n, s.k, s.group, a.data(), lda, panels.data(),
+                           scale.data(), c, ldc);
+  });
 }
 
 INSTANTIATE_TEST_SUITE_P(
