@@ -418,7 +418,8 @@ struct MatMulLowering final : OpRewritePattern<qnn::MatMulOp> {
     // 4-bit weights of weight-only quantization: the runtime's kernel
     // unpacks them in registers, instead of a float copy of the weight.
     FailureOr<Value> call = createFloatMatMulS4KernelCall(
-        rewriter, op.getLoc(), op, op.getLhs(), op.getRhs(), op.getType());
+        rewriter, op.getLoc(), op, op.getLhs(), op.getRhs(),
+        /*transposed=*/false, op.getType());
     if (succeeded(call)) {
       rewriter.replaceOp(op, *call);
       return success();
@@ -443,8 +444,16 @@ struct GemmLowering final : OpRewritePattern<qnn::GemmOp> {
     Location loc = op.getLoc();
     bool transA = op.getTransA(), transB = op.getTransB();
     RankedTensorType resultType = op.getType();
-    Value product = createGemmProduct(rewriter, loc, op.getA(), op.getB(),
-                                      transA, transB, resultType);
+    // Weight-only or codebook weights: the runtime's kernel unpacks them in
+    // registers, instead of a float copy of the weight.
+    FailureOr<Value> call =
+        transA ? FailureOr<Value>(failure())
+               : createFloatMatMulS4KernelCall(rewriter, loc, op, op.getA(),
+                                               op.getB(), transB, resultType);
+    Value product = succeeded(call)
+                        ? *call
+                        : createGemmProduct(rewriter, loc, op.getA(), op.getB(),
+                                            transA, transB, resultType);
 
     // Y = alpha * A B + beta * C.
     double alpha = op.getAlpha().convertToDouble();

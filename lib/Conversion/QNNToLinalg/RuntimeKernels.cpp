@@ -534,13 +534,14 @@ FailureOr<Value> qnn_to_linalg::createScaledMatMulKernelCall(
       resultType, sizes, scalars);
 }
 
-/// `lhs` times the 4-bit codebook weight `codebook` ([K, N], one codebook
-/// per column or one for all) as a call to quantc_matmul_f32c4_f32: the
-/// indices as nibble panels, each column's entries as a row of 16 (zeros
-/// past the codebook's), in rows up to a whole panel.
+/// `lhs` times the 4-bit codebook weight `codebook` ([K, N] with one
+/// codebook per column, or [N, K] when `transposed` with one per row, or
+/// one for all) as a call to quantc_matmul_f32c4_f32: the indices as nibble
+/// panels, each column's entries as a row of 16 (zeros past the
+/// codebook's), in rows up to a whole panel.
 static FailureOr<Value>
 createCodebookMatMulCall(OpBuilder &b, Location loc, Operation *op, Value lhs,
-                         qnn::CodebookConstantOp codebook,
+                         qnn::CodebookConstantOp codebook, bool transposed,
                          RankedTensorType resultType) {
   auto lhsType = cast<RankedTensorType>(lhs.getType());
   auto weightType = cast<RankedTensorType>(codebook.getType());
@@ -553,10 +554,11 @@ createCodebookMatMulCall(OpBuilder &b, Location loc, Operation *op, Value lhs,
       !resultType.getElementType().isF32() || weightType.getRank() != 2 ||
       !weightType.getElementType().isF32() ||
       indices.getElementType().getIntOrFloatBitWidth() != 4 ||
-      (axis && *axis != 1) ||
-      weightType.getDimSize(0) != lhsType.getShape().back())
+      (axis && *axis != (transposed ? 0 : 1)) ||
+      weightType.getDimSize(transposed ? 1 : 0) != lhsType.getShape().back())
     return failure();
-  int64_t k = weightType.getDimSize(0), n = weightType.getDimSize(1);
+  int64_t k = weightType.getDimSize(transposed ? 1 : 0),
+          n = weightType.getDimSize(transposed ? 0 : 1);
   auto entryType = cast<RankedTensorType>(entries.getType());
   int64_t count = entryType.getShape().back();
   if (count > 16)
@@ -567,7 +569,8 @@ createCodebookMatMulCall(OpBuilder &b, Location loc, Operation *op, Value lhs,
   for (const APInt &v : indices.getValues<APInt>())
     stored.push_back(int8_t(int64_t(v.getZExtValue()) - 8));
   SmallVector<int8_t> panels(quantc_panels_s4_size(k, n));
-  quantc_pack_panels_s4(k, n, stored.data(), n, 1,
+  quantc_pack_panels_s4(k, n, stored.data(), transposed ? 1 : n,
+                        transposed ? k : 1,
                         reinterpret_cast<uint8_t *>(panels.data()));
   SmallVector<float> values(entries.getValues<float>());
   SmallVector<float> tables((n + 15) / 16 * 16 * 16, 0.0f);
@@ -591,9 +594,10 @@ createCodebookMatMulCall(OpBuilder &b, Location loc, Operation *op, Value lhs,
 
 FailureOr<Value> qnn_to_linalg::createFloatMatMulS4KernelCall(
     OpBuilder &b, Location loc, Operation *op, Value lhs, Value rhs,
-    RankedTensorType resultType) {
+    bool transposed, RankedTensorType resultType) {
   if (auto codebook = rhs.getDefiningOp<qnn::CodebookConstantOp>())
-    return createCodebookMatMulCall(b, loc, op, lhs, codebook, resultType);
+    return createCodebookMatMulCall(b, loc, op, lhs, codebook, transposed,
+                                    resultType);
   auto dequantize = rhs.getDefiningOp<qnn::DequantizeOp>();
   auto constant = dequantize
                       ? dequantize.getInput().getDefiningOp<qnn::ConstantOp>()
@@ -612,16 +616,18 @@ FailureOr<Value> qnn_to_linalg::createFloatMatMulS4KernelCall(
   if (!quantized || !values || weightType.getRank() != 2 ||
       !quantized.isSigned() || (width != 4 && width != 8) ||
       !isDeclared(op, kernel) ||
-      weightType.getDimSize(0) != lhsType.getShape().back())
+      weightType.getDimSize(transposed ? 1 : 0) != lhsType.getShape().back())
     return failure();
+  // The weight's K and N axes.
+  unsigned kAxis = transposed ? 1 : 0, nAxis = transposed ? 0 : 1;
   FailureOr<qnn::ElementQuantParams> params =
       qnn::ElementQuantParams::get(weightType);
-  if (failed(params) || params->getBlockSizes()[1] != 1 ||
+  if (failed(params) || params->getBlockSizes()[nAxis] != 1 ||
       llvm::any_of(params->getZeroPoints(), [](int64_t z) { return z != 0; }))
     return failure();
-  int64_t k = weightType.getDimSize(0), n = weightType.getDimSize(1);
+  int64_t k = weightType.getDimSize(kAxis), n = weightType.getDimSize(nAxis);
   // One group of all K is one group of K rounded up to 8.
-  int64_t group = params->getBlockSizes()[0];
+  int64_t group = params->getBlockSizes()[kAxis];
   if (group >= k)
     group = (k + 7) / 8 * 8;
   if (group % 8 != 0)
@@ -632,20 +638,29 @@ FailureOr<Value> qnn_to_linalg::createFloatMatMulS4KernelCall(
   for (const APInt &v : values.getValues<APInt>())
     stored.push_back(int8_t(v.getSExtValue()));
   SmallVector<int8_t> panels;
+  int64_t strideK = transposed ? 1 : n, strideN = transposed ? k : 1;
   if (width == 8) {
     panels.resize(quantc_panels_size(k, n));
-    quantc_pack_panels_s8(k, n, stored.data(), n, 1, panels.data());
+    quantc_pack_panels_s8(k, n, stored.data(), strideK, strideN, panels.data());
   } else {
     panels.resize(quantc_panels_s4_size(k, n));
-    quantc_pack_panels_s4(k, n, stored.data(), n, 1,
+    quantc_pack_panels_s4(k, n, stored.data(), strideK, strideN,
                           reinterpret_cast<uint8_t *>(panels.data()));
   }
-  ArrayRef<float> scales = params->getScales();
+  // The kernel reads the scale of group g and column n at g * N + n; a
+  // transposed weight's scales are [N, groups].
+  SmallVector<float> scales(params->getScales());
+  if (transposed) {
+    int64_t groups = int64_t(scales.size()) / n;
+    for (int64_t col = 0; col < n; ++col)
+      for (int64_t g = 0; g < groups; ++g)
+        scales[g * n + col] = params->getScales()[col * groups + g];
+  }
   Value scaleConstant = arith::ConstantOp::create(
       b, loc,
       DenseElementsAttr::get(
           RankedTensorType::get({int64_t(scales.size())}, b.getF32Type()),
-          scales));
+          ArrayRef<float>(scales)));
 
   SmallVector<Value> sizes;
   SmallVector<Value> scalars = {getRows(b, loc, lhs, resultType, sizes)};

@@ -251,6 +251,27 @@ func.func @weight_only_s4(%x: tensor<3x16xf32>) -> tensor<3x4xf32> {
 
 // -----
 
+// A gemm with trans_b reads its [N, K] weight transposed: the same nibble
+// panels as the [K, N] weight above, its scales [N, 2] (one per row and
+// group of 8 columns) flat in the kernel's order [2, N], and C added to
+// the kernel's product.
+!t4 = !quant.uniform<i4<-7:7>:f32:{0:1, 1:8}, {{0.5, 0.25}, {1.0, 0.125}, {2.0, 8.0}, {4.0, 16.0}}>
+// CHECK-LABEL: func.func @weight_only_s4_gemm(
+func.func @weight_only_s4_gemm(%x: tensor<3x16xf32>) -> tensor<3x4xf32> {
+  // CHECK-DAG: arith.constant dense<{{"0x(9{32}8{96}){2}"}}> : tensor<128xi8>
+  // CHECK-DAG: arith.constant dense<[5.000000e-01, 1.000000e+00, 2.000000e+00, 4.000000e+00, 2.500000e-01, 1.250000e-01, 8.000000e+00, 1.600000e+01]> : tensor<8xf32>
+  // CHECK: call @quantc_matmul_f32s4_f32(
+  // CHECK-NOT: linalg.matmul
+  // CHECK: arith.addf
+  %q = qnn.constant dense<1> : tensor<4x16xi4> -> tensor<4x16x!t4>
+  %w = qnn.dequantize %q : tensor<4x16x!t4> -> tensor<4x16xf32>
+  %c = qnn.constant dense<[1.0, 2.0, 3.0, 4.0]> : tensor<4xf32> -> tensor<4xf32>
+  %y = qnn.gemm %x, %w, %c {trans_b = true} : (tensor<3x16xf32>, tensor<4x16xf32>, tensor<4xf32>) -> tensor<3x4xf32>
+  return %y : tensor<3x4xf32>
+}
+
+// -----
+
 // A 4-bit codebook weight (one codebook per column) calls the codebook
 // kernel: the indices as nibble panels (index 3 in both nibbles: 0x33, and
 // 0x88 in the padding columns),
@@ -263,6 +284,20 @@ func.func @codebook_c4(%x: tensor<?x16xf32>) -> tensor<?x2xf32> {
   // CHECK: call @quantc_matmul_f32c4_f32(
   %w = qnn.codebook_constant dense<3> : tensor<16x2xui4>, dense<[[-1.0, -0.5, 0.5, 1.0], [-2.0, -1.0, 1.0, 2.0]]> : tensor<2x4xf32> {axis = 1 : i64} -> tensor<16x2xf32>
   %y = qnn.matmul %x, %w : (tensor<?x16xf32>, tensor<16x2xf32>) -> tensor<?x2xf32>
+  return %y : tensor<?x2xf32>
+}
+
+// -----
+
+// A gemm with trans_b and one codebook per row of its [N, K] weight calls
+// the codebook kernel with the tables of the matmul above.
+// CHECK-LABEL: func.func @codebook_c4_gemm(
+func.func @codebook_c4_gemm(%x: tensor<?x16xf32>) -> tensor<?x2xf32> {
+  // CHECK-DAG: arith.constant dense<{{"0x(3{16}8{112}){2}"}}> : tensor<128xi8>
+  // CHECK-DAG: arith.constant dense<{{"0x000080BF000000BF0000003F0000803F0{96}000000C0000080BF0000803F000000400{96}(0{128}){14}"}}> : tensor<256xf32>
+  // CHECK: call @quantc_matmul_f32c4_f32(
+  %w = qnn.codebook_constant dense<3> : tensor<2x16xui4>, dense<[[-1.0, -0.5, 0.5, 1.0], [-2.0, -1.0, 1.0, 2.0]]> : tensor<2x4xf32> {axis = 0 : i64} -> tensor<2x16xf32>
+  %y = qnn.gemm %x, %w {trans_b = true} : (tensor<?x16xf32>, tensor<2x16xf32>) -> tensor<?x2xf32>
   return %y : tensor<?x2xf32>
 }
 

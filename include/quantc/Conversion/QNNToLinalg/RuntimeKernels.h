@@ -108,18 +108,22 @@ mlir::FailureOr<mlir::Value> createGroupedMatMulKernelCall(
     mlir::DenseElementsAttr weight, mlir::Value rhsScale, mlir::Value columnSum,
     mlir::Value bias, int64_t group, mlir::RankedTensorType resultType);
 
-/// A float qnn.matmul of `lhs` (f32, rank 2 or more, K static) by `rhs`,
+/// A float product of `lhs` (f32, rank 2 or more, K static) by `rhs`,
 /// the qnn.dequantize of a constant 4- or 8-bit weight [K, N] with zero
 /// point 0 and one scale per column (or per column and group of a multiple
 /// of 8 rows), as weight-only quantization writes it, or a
 /// qnn.codebook_constant
 /// [K, N] of 4-bit indices with one codebook per column (or one for all),
 /// as a call to the runtime's kernel that unpacks the weights in
-/// registers. Fails, creating nothing, otherwise or if the module does not
-/// declare the kernel.
-mlir::FailureOr<mlir::Value> createFloatMatMulS4KernelCall(
-    mlir::OpBuilder &b, mlir::Location loc, mlir::Operation *op,
-    mlir::Value lhs, mlir::Value rhs, mlir::RankedTensorType resultType);
+/// registers. With `transposed` the weight is [N, K] (a gemm's trans_b):
+/// its scales or codebooks are per row, its groups along its rows, and the
+/// packing reads it transposed. Fails, creating nothing, otherwise or if
+/// the module does not declare the kernel.
+mlir::FailureOr<mlir::Value>
+createFloatMatMulS4KernelCall(mlir::OpBuilder &b, mlir::Location loc,
+                              mlir::Operation *op, mlir::Value lhs,
+                              mlir::Value rhs, bool transposed,
+                              mlir::RankedTensorType resultType);
 
 } // namespace qnn_to_linalg
 } // namespace quantc
