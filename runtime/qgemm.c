@@ -444,6 +444,13 @@ static void qconv_blocks(void *argument, int64_t begin, int64_t end) {
                                j->offset, block, columns, j->y + first, pixels);
       continue;
     }
+#elif defined(__aarch64__)
+    if (isa == QUANTC_ISA_NEON_DOTPROD || isa == QUANTC_ISA_NEON_I8MM) {
+      quantc_qpanels_s8u8_neon(isa == QUANTC_ISA_NEON_I8MM, shape->filters,
+                               panels, groups, j->w_rows, j->offset, block,
+                               columns, j->y + first, pixels);
+      continue;
+    }
 #endif
     (void)isa;
     qpanels_generic(shape->filters, panels, groups, j->w_rows, j->offset, block,

@@ -272,6 +272,14 @@ QUANTC_RUNTIME void quantc_qgemm_u8s8_i8mm(int64_t m, int64_t n, int64_t k,
                                            int a_signed, const int8_t *b_panels,
                                            const int32_t *col_offset,
                                            int32_t *c, int64_t ldc);
+/* The convolution's product of quantc_qpanels_s8u8_avx2 (filters' rows by
+ * an im2col block of panels) with sdot, or with usdot if `use_usdot`
+ * (i8mm). */
+QUANTC_RUNTIME void
+quantc_qpanels_s8u8_neon(int use_usdot, int64_t filters, int64_t panels,
+                         int64_t groups, const int8_t *w_rows,
+                         const int32_t *row_offset, const uint8_t *x_panels,
+                         int64_t columns, int32_t *y, int64_t ldy);
 #endif
 
 #endif /* QUANTC_QGEMM_INTERNAL_H */

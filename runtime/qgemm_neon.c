@@ -26,6 +26,12 @@
 // compiled with -march=armv8.2-a+dotprod+i8mm and qgemm.c calls each
 // variant only when the CPU reports it.
 //
+// The convolution's product (quantc_qpanels_s8u8_neon) swaps the roles:
+// the filters' rows (s8) are broadcast and the im2col panel holds the
+// activations (u8). With sdot the activation byte enters as u - 128 and
+// the kernel adds 128 * sum_k w(f, k), one sum per filter; with usdot it
+// enters as it is.
+//
 //===---------------------------------------------------------------------===*/
 
 #include "qgemm_internal.h"
@@ -231,4 +237,103 @@ QUANTC_RUNTIME void quantc_qgemm_u8s8_i8mm(int64_t m, int64_t n, int64_t k,
                                            const int32_t *col_offset,
                                            int32_t *c, int64_t ldc) {
   qgemm_neon(1, m, n, k, a, lda, a_signed, b_panels, col_offset, c, ldc);
+}
+
+/*===- Convolution --------------------------------------------------------===*/
+
+/* Filters f0..f0+fr of y over one im2col panel of 16 output pixels (its
+ * `groups` groups of 16 pixels x 4 k), the first `last` pixels stored. */
+ALWAYS_INLINE void conv_tile(const int fr, const int use_usdot, int64_t groups,
+                             const int8_t *w, int64_t ldw,
+                             const int32_t *offset, const uint8_t *panel,
+                             int32_t *y, int64_t ldy, int64_t last) {
+#if !defined(__ARM_FEATURE_MATMUL_INT8)
+  (void)use_usdot;
+  const int usdot = 0;
+#else
+  const int usdot = use_usdot;
+#endif
+  int32x4_t acc[MR][4];
+  for (int r = 0; r < fr; ++r)
+    for (int j = 0; j < 4; ++j)
+      acc[r][j] = vdupq_n_s32(0);
+  const uint8x16_t flip = vdupq_n_u8(0x80);
+  for (int64_t g = 0; g < groups; ++g) {
+    uint8x16_t x[4];
+    for (int j = 0; j < 4; ++j)
+      x[j] = vld1q_u8(panel + g * 64 + 16 * j);
+    for (int r = 0; r < fr; ++r) {
+      uint32_t word;
+      memcpy(&word, w + r * ldw + 4 * g, 4);
+      int8x16_t wv = vreinterpretq_s8_u32(vdupq_n_u32(word));
+      for (int j = 0; j < 4; ++j) {
+#if defined(__ARM_FEATURE_MATMUL_INT8)
+        if (usdot) {
+          acc[r][j] = vusdotq_s32(acc[r][j], x[j], wv);
+          continue;
+        }
+#endif
+        acc[r][j] =
+            vdotq_s32(acc[r][j], vreinterpretq_s8_u8(veorq_u8(x[j], flip)), wv);
+      }
+    }
+  }
+  for (int r = 0; r < fr; ++r) {
+    /* + 128 * the filter's weight sum with sdot, all wrapping as the
+     * portable kernel's sums. */
+    uint32_t add = (uint32_t)offset[r];
+    if (!usdot) {
+      uint32_t sum = 0;
+      for (int64_t i = 0; i < groups * 4; ++i)
+        sum += (uint32_t)(int32_t)w[r * ldw + i];
+      add += sum << 7;
+    }
+    int32_t out[16];
+    for (int j = 0; j < 4; ++j)
+      vst1q_s32(out + 4 * j,
+                vreinterpretq_s32_u32(vaddq_u32(
+                    vreinterpretq_u32_s32(acc[r][j]), vdupq_n_u32(add))));
+    for (int64_t p = 0; p < last; ++p)
+      y[r * ldy + p] = out[p];
+  }
+}
+
+#define CONV_TILE(FR, USDOT)                                                   \
+  static void conv_##FR##_##USDOT(                                             \
+      int64_t groups, const int8_t *w, int64_t ldw, const int32_t *offset,     \
+      const uint8_t *panel, int32_t *y, int64_t ldy, int64_t last) {           \
+    conv_tile(FR, USDOT, groups, w, ldw, offset, panel, y, ldy, last);         \
+  }
+CONV_TILE(1, 0)
+CONV_TILE(2, 0)
+CONV_TILE(3, 0)
+CONV_TILE(4, 0)
+CONV_TILE(1, 1)
+CONV_TILE(2, 1)
+CONV_TILE(3, 1)
+CONV_TILE(4, 1)
+
+typedef void (*conv_tile_fn)(int64_t groups, const int8_t *w, int64_t ldw,
+                             const int32_t *offset, const uint8_t *panel,
+                             int32_t *y, int64_t ldy, int64_t last);
+static const conv_tile_fn conv_tiles[2][MR] = {
+    {conv_1_0, conv_2_0, conv_3_0, conv_4_0},
+    {conv_1_1, conv_2_1, conv_3_1, conv_4_1},
+};
+
+QUANTC_RUNTIME void
+quantc_qpanels_s8u8_neon(int use_usdot, int64_t filters, int64_t panels,
+                         int64_t groups, const int8_t *w_rows,
+                         const int32_t *row_offset, const uint8_t *x_panels,
+                         int64_t columns, int32_t *y, int64_t ldy) {
+  int64_t ldw = groups * 4, panel_bytes = groups * 64;
+  for (int64_t f0 = 0; f0 < filters; f0 += MR) {
+    int64_t fr = filters - f0 < MR ? filters - f0 : MR;
+    for (int64_t p = 0; p < panels; ++p) {
+      int64_t last = columns - p * 16 < 16 ? columns - p * 16 : 16;
+      conv_tiles[use_usdot][fr - 1](groups, w_rows + f0 * ldw, ldw,
+                                    row_offset + f0, x_panels + p * panel_bytes,
+                                    y + f0 * ldy + p * 16, ldy, last);
+    }
+  }
 }

@@ -1,11 +1,13 @@
 /*===- kernel_check.c - The runtime's int8 matmul on another machine ------===//
 //
 // A plain C check of quantc_qgemm_u8s8 (and the float epilogue of
-// quantc_qgemm_u8s8_f32) on every instruction set of the runtime that the
-// CPU has, against direct sums in 64-bit integers, over shapes with every
-// kind of edge: one to nine rows (whole and partial register tiles and
-// pairs of rows), columns past a panel, K not a multiple of 4 or 8, u8 and
-// s8 activations. The AArch64 build runs under qemu-aarch64
+// quantc_qgemm_u8s8_f32) and of the convolution quantc_qconv_s8u8 on every
+// instruction set of the runtime that the CPU has, against direct sums in
+// 64-bit integers, over shapes with every kind of edge: one to nine rows
+// or filters (whole and partial register tiles and pairs of rows), columns
+// or pixels past a panel and a block, K not a multiple of 4 or 8, padding,
+// strides and dilations, u8 and s8 activations. The AArch64 build runs under
+qemu-aarch64
 // (test/Runtime/aarch64-kernels.test), where the gtest suite does not.
 // Prints one line per instruction set; exits 1 on any difference.
 //
@@ -133,6 +135,70 @@ static int check_scaled(int64_t m, int64_t n, int64_t k) {
   return failures;
 }
 
+/* quantc_qconv_s8u8 on one image of `channels` x h x w against the direct
+ * sums of its definition (pad_value outside the input). */
+static int check_conv(int64_t channels, int64_t h, int64_t w, int64_t filters,
+                      int64_t kernel, int64_t stride, int64_t pad,
+                      int64_t dilation, int x_signed) {
+  int64_t reach = (kernel - 1) * dilation + 1;
+  int64_t out_h = (h + 2 * pad - reach) / stride + 1;
+  int64_t out_w = (w + 2 * pad - reach) / stride + 1;
+  if (out_h <= 0 || out_w <= 0)
+    return 0;
+  int64_t k = channels * kernel * kernel, pixels = out_h * out_w;
+  int64_t stride_c = h * w + 5; /* a gap between channels */
+  uint8_t *x = malloc((size_t)(channels * stride_c));
+  int8_t *weights = malloc((size_t)(filters * k));
+  int8_t *rows = malloc(quantc_rows_size(filters, k));
+  int32_t *offset = malloc((size_t)filters * 4);
+  int32_t *y = malloc((size_t)(filters * pixels) * 4);
+  for (int64_t i = 0; i < channels * stride_c; ++i)
+    x[i] = (uint8_t)next_random();
+  for (int64_t i = 0; i < filters * k; ++i)
+    weights[i] = (int8_t)next_random();
+  for (int64_t f = 0; f < filters; ++f)
+    offset[f] = (int32_t)(next_random() % 200001) - 100000;
+  quantc_pack_rows_s8(filters, k, weights, k, 1, rows);
+  int32_t pad_value = x_signed ? -5 : 133;
+  quantc_conv_shape shape = {
+      channels, h,        w,   filters, kernel, kernel, stride,    stride,
+      dilation, dilation, pad, pad,     out_h,  out_w,  pad_value, x_signed};
+  quantc_qconv_s8u8(&shape, rows, offset, x, stride_c, y);
+  /* The byte a tap reads, as an unsigned value (s8 shifted by +128). */
+  int failures = 0;
+  for (int64_t f = 0; f < filters; ++f)
+    for (int64_t p = 0; p < pixels; ++p) {
+      int64_t want = offset[f];
+      for (int64_t c = 0; c < channels; ++c)
+        for (int64_t i = 0; i < kernel; ++i)
+          for (int64_t j = 0; j < kernel; ++j) {
+            int64_t ih = (p / out_w) * stride - pad + i * dilation;
+            int64_t iw = (p % out_w) * stride - pad + j * dilation;
+            int64_t v = ih >= 0 && ih < h && iw >= 0 && iw < w
+                            ? (x_signed ? (int8_t)x[c * stride_c + ih * w + iw]
+                                        : x[c * stride_c + ih * w + iw])
+                            : pad_value;
+            if (x_signed)
+              v += 128;
+            want += v * weights[f * k + (c * kernel + i) * kernel + j];
+          }
+      failures += y[f * pixels + p] != (int32_t)want;
+    }
+  if (failures)
+    printf("  conv %lld x %lld x %lld, %lld filters of %lldx%lld, stride "
+           "%lld, pad %lld, dilation %lld (%s): %d differences\n",
+           (long long)channels, (long long)h, (long long)w, (long long)filters,
+           (long long)kernel, (long long)kernel, (long long)stride,
+           (long long)pad, (long long)dilation, x_signed ? "s8" : "u8",
+           failures);
+  free(x);
+  free(weights);
+  free(rows);
+  free(offset);
+  free(y);
+  return failures;
+}
+
 int main(void) {
   const char *isas[] = {"generic", "avx2",         "avx512-vnni",
                         "amx",     "neon-dotprod", "neon-i8mm"};
@@ -151,7 +217,25 @@ int main(void) {
     failures += check_scaled(1, 70, 38) != 0;
     failures += check_scaled(5, 33, 64) != 0;
     count += 2;
-    printf("%s: %d matmuls, %s\n", isas[t], count,
+    /* Convolutions: 1x1 (the pointwise packing), 3x3 and 5x5, pixels
+     * within a panel, past it and past a block of 64, 1 to 9 filters. */
+    int convs = 0;
+    const int64_t sizes[][2] = {{3, 5}, {7, 9}, {9, 20}};
+    const int64_t channel_counts[] = {1, 3, 16};
+    const int64_t filter_counts[] = {1, 4, 5, 9};
+    for (size_t is = 0; is < sizeof sizes / sizeof sizes[0]; ++is)
+      for (size_t ic = 0; ic < 3; ++ic)
+        for (size_t iff = 0; iff < 4; ++iff)
+          for (int64_t kernel = 1; kernel <= 5; kernel += 2)
+            for (int64_t stride = 1; stride <= 2; ++stride)
+              for (int x_signed = 0; x_signed < 2; ++x_signed, ++convs) {
+                int64_t pad = kernel == 1 ? 0 : kernel / 2 + (stride - 1);
+                int64_t dilation = kernel == 3 && stride == 1 ? 2 : 1;
+                failures += check_conv(channel_counts[ic], sizes[is][0],
+                                       sizes[is][1], filter_counts[iff], kernel,
+                                       stride, pad, dilation, x_signed) != 0;
+              }
+    printf("%s: %d matmuls, %d convolutions, %s\n", isas[t], count, convs,
            failures ? "DIFFERENT from the direct sums"
                     : "identical to the direct sums");
     total += failures;
