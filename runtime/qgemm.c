@@ -544,6 +544,8 @@ static void qdepthwise_channels(void *argument, int64_t begin, int64_t end) {
            (s->stride_w == 1 || s->stride_w == 2) &&
            s->kernel_h * quantc_ceil_div(s->kernel_w, 4) <= 16;
   int vbmi = vector && quantc_isa_has_vbmi(quantc_select_isa());
+  int avx2 =
+      quantc_select_isa() == QUANTC_ISA_AVX2 && quantc_depthwise_fits_avx2(s);
 #endif
   /* The padding around the input stays; only the input's part of the
    * plane changes from channel to channel. */
@@ -565,6 +567,12 @@ static void qdepthwise_channels(void *argument, int64_t begin, int64_t end) {
         quantc_depthwise_plane_avx512vnni(
             s, plane, row_bytes, job->w_rows + f * filter_bytes, job->offset[f],
             job->y + f * pixels, vbmi);
+        continue;
+      }
+      if (avx2) {
+        quantc_depthwise_plane_avx2(s, plane, row_bytes,
+                                    job->w_rows + f * filter_bytes,
+                                    job->offset[f], job->y + f * pixels);
         continue;
       }
 #endif

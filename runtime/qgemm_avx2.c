@@ -20,6 +20,12 @@
 // broadcast). This file is compiled with -mavx2; isa.c chooses it only on
 // CPUs that have AVX2.
 //
+// The depthwise convolution (quantc_depthwise_plane_avx2) multiplies pairs
+// of taps the same way: lane p of a vector holds the two input bytes that
+// taps j and j + 1 of a kernel row read for output pixel p, widened to
+// i16, and vpmaddwd by the two weights adds both products exactly into
+// pixel p's i32 sum.
+//
 //===---------------------------------------------------------------------===*/
 
 #include "qgemm_internal.h"
@@ -143,4 +149,93 @@ quantc_qpanels_s8u8_avx2(int64_t filters, int64_t panels, int64_t groups,
                  y + f0 * ldy + p * 16, ldy, last);
     }
   }
+}
+
+/*===- Depthwise convolution ----------------------------------------------===*/
+
+/* Most pairs of taps a filter has: kernel rows times pairs of its row
+ * padded to a multiple of 4 taps (7x7 has 28). */
+#define DEPTHWISE_MAX_PAIRS 32
+
+/* The pairs of taps j, j + 1 of 16 pixels of a row whose first reads
+ * `base`, as two vectors of 8 pixels x 2 u8 widened to i16: with stride 1
+ * pixel p reads bytes p + j and p + j + 1 (the bytes of two loads one
+ * apart, interleaved), with stride 2 bytes 2p + j and 2p + j + 1 (one
+ * load's bytes, in order). */
+ALWAYS_INLINE void depthwise_pairs(const int stride, const uint8_t *base,
+                                   __m256i *lo, __m256i *hi) {
+  __m128i a = _mm_loadu_si128((const __m128i *)base);
+  if (stride == 1) {
+    __m128i b = _mm_loadu_si128((const __m128i *)(base + 1));
+    *lo = _mm256_cvtepu8_epi16(_mm_unpacklo_epi8(a, b));
+    *hi = _mm256_cvtepu8_epi16(_mm_unpackhi_epi8(a, b));
+  } else {
+    *lo = _mm256_cvtepu8_epi16(a);
+    *hi = _mm256_cvtepu8_epi16(_mm_loadu_si128((const __m128i *)(base + 16)));
+  }
+}
+
+/* A depthwise filter over a padded plane, 16 output pixels of a row at a
+ * time in two accumulators of 8 (see depthwise_pairs): every pair of taps
+ * of every kernel row is one vpmaddwd per 8 pixels. Taps past the kernel's
+ * width have zero weights. Needs unit dilation along the width and a
+ * stride of 1 or 2 there (qgemm.c checks); reads at most 48 bytes past a
+ * row's last output's taps, within the plane's margin. */
+ALWAYS_INLINE void depthwise_plane(const int stride, const quantc_conv_shape *s,
+                                   const uint8_t *plane, int64_t row_bytes,
+                                   const int8_t *w, int32_t offset,
+                                   int32_t *y) {
+  int64_t row = quantc_ceil_div(s->kernel_w, 4) * 4;
+  int64_t pairs = row / 2;
+  int32_t words[DEPTHWISE_MAX_PAIRS];
+  for (int64_t i = 0; i < s->kernel_h; ++i)
+    for (int64_t t = 0; t < pairs; ++t)
+      words[i * pairs + t] =
+          (int32_t)((uint32_t)(uint16_t)(int16_t)w[i * row + 2 * t] |
+                    (uint32_t)(uint16_t)(int16_t)w[i * row + 2 * t + 1] << 16);
+  __m256i start = _mm256_set1_epi32(offset);
+  for (int64_t oh = 0; oh < s->out_h; ++oh) {
+    const uint8_t *top = plane + oh * s->stride_h * row_bytes;
+    int32_t *out = y + oh * s->out_w;
+    for (int64_t ow = 0; ow < s->out_w; ow += 16) {
+      __m256i acc0 = start, acc1 = start;
+      for (int64_t i = 0; i < s->kernel_h; ++i) {
+        const uint8_t *taps = top + i * s->dilation_h * row_bytes + ow * stride;
+        for (int64_t t = 0; t < pairs; ++t) {
+          __m256i wv = _mm256_set1_epi32(words[i * pairs + t]);
+          __m256i lo, hi;
+          depthwise_pairs(stride, taps + 2 * t, &lo, &hi);
+          acc0 = _mm256_add_epi32(acc0, _mm256_madd_epi16(lo, wv));
+          acc1 = _mm256_add_epi32(acc1, _mm256_madd_epi16(hi, wv));
+        }
+      }
+      int64_t left = s->out_w - ow;
+      if (left >= 16) {
+        _mm256_storeu_si256((__m256i *)(out + ow), acc0);
+        _mm256_storeu_si256((__m256i *)(out + ow + 8), acc1);
+      } else {
+        int32_t lanes[16];
+        _mm256_storeu_si256((__m256i *)lanes, acc0);
+        _mm256_storeu_si256((__m256i *)(lanes + 8), acc1);
+        memcpy(out + ow, lanes, (size_t)left * 4);
+      }
+    }
+  }
+}
+
+QUANTC_RUNTIME int quantc_depthwise_fits_avx2(const quantc_conv_shape *s) {
+  return s->dilation_w == 1 && (s->stride_w == 1 || s->stride_w == 2) &&
+         s->kernel_h * quantc_ceil_div(s->kernel_w, 4) * 2 <=
+             DEPTHWISE_MAX_PAIRS;
+}
+
+QUANTC_RUNTIME void quantc_depthwise_plane_avx2(const quantc_conv_shape *s,
+                                                const uint8_t *plane,
+                                                int64_t row_bytes,
+                                                const int8_t *w, int32_t offset,
+                                                int32_t *y) {
+  if (s->stride_w == 1)
+    depthwise_plane(1, s, plane, row_bytes, w, offset, y);
+  else
+    depthwise_plane(2, s, plane, row_bytes, w, offset, y);
 }

@@ -196,6 +196,16 @@ QUANTC_RUNTIME void quantc_qgemm_u8s8_avx2(int64_t m, int64_t n, int64_t k,
                                            int a_signed, const int8_t *b_panels,
                                            const int32_t *col_offset,
                                            int32_t *c, int64_t ldc);
+/* Whether quantc_depthwise_plane_avx2 takes the convolution `s`: unit
+ * dilation and a stride of 1 or 2 along the width, at most 32 pairs of
+ * taps. */
+QUANTC_RUNTIME int quantc_depthwise_fits_avx2(const quantc_conv_shape *s);
+/* quantc_depthwise_plane_avx512vnni with AVX2 (see qgemm_avx2.c). */
+QUANTC_RUNTIME void quantc_depthwise_plane_avx2(const quantc_conv_shape *s,
+                                                const uint8_t *plane,
+                                                int64_t row_bytes,
+                                                const int8_t *w, int32_t offset,
+                                                int32_t *y);
 QUANTC_RUNTIME void
 quantc_qpanels_s8u8_avx2(int64_t filters, int64_t panels, int64_t groups,
                          const int8_t *w_rows, const int32_t *row_offset,

@@ -224,8 +224,8 @@ void quantc_qgemm_f32c4_f32(int64_t m, int64_t n, int64_t k, const float *a,
  * AVX-512 VNNI with VBMI for the rest), "avx512-vbmi" (AVX-512 VNNI, and
  * vpermb for the depthwise convolution's taps), "avx512-vnni" or "avx2"
  * (x86-64;
- * with AVX2 the matmul and the convolution's panels, the depthwise
- * convolution portable),
+ * with AVX2 the matmul, the convolution's panels and the depthwise
+ * convolution),
  * "neon-dotprod" or "neon-i8mm" (AArch64, the matmul and the
  * convolution's panels, the depthwise convolution portable), or
  * "generic". Set QUANTC_KERNELS to one of these names in the environment

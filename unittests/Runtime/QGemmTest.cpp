@@ -369,6 +369,9 @@ INSTANTIATE_TEST_SUITE_P(
         // rows of 64 pixels and more (four accumulators), stride 2 too
         Depthwise{3, 1, 5, 150, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, false},
         Depthwise{2, 1, 6, 260, 5, 5, 2, 2, 1, 1, 2, 2, 2, 2, true},
+        // 7x7 (AVX2's most pairs of taps, 28) and a 1x5 row filter
+        Depthwise{3, 1, 10, 37, 7, 7, 1, 1, 1, 1, 3, 3, 3, 3, true},
+        Depthwise{2, 1, 4, 23, 1, 5, 1, 2, 1, 1, 0, 2, 0, 2, false},
         // width dilation and stride 3: the portable plane code
         Depthwise{2, 1, 8, 17, 3, 3, 1, 3, 1, 2, 0, 1, 2, 0, false}));
 
