@@ -647,6 +647,70 @@ QUANTC_RUNTIME void _mlir_ciface_quantc_matmul_u8s8_i32(
                     QUANTC_DATA(int32_t, c), n);
 }
 
+/*===- Products of two activations ----------------------------------------===*/
+
+QUANTC_RUNTIME void quantc_qbatch_matmul_8(int64_t batch, int64_t m, int64_t n,
+                                           int64_t k, const uint8_t *a,
+                                           int a_signed, int32_t a_zero,
+                                           const uint8_t *b, int b_signed,
+                                           int32_t b_zero, int32_t *c) {
+  if (batch <= 0 || m <= 0 || n <= 0)
+    return;
+  /* With a(t, i, k) = u - (a_signed ? 128 : 0) for the unsigned byte u the
+   * kernel reads, and b = s + (b_signed ? 0 : 128) for the packed s8 byte
+   * s: (a - a_zero) (b - b_zero) = (u - a0) (s - b0), summed
+   * sum u s - a0 sum s - b0 sum u + k a0 b0. */
+  uint32_t a0 = (uint32_t)a_zero + (a_signed ? 128u : 0u);
+  uint32_t b0 = (uint32_t)b_zero - (b_signed ? 0u : 128u);
+  uint8_t b_flip = b_signed ? 0 : 0x80, a_flip = a_signed ? 0x80 : 0;
+  size_t panel_bytes = quantc_panels_size(k, n);
+  int8_t *panels = (int8_t *)aligned_alloc(64, (panel_bytes + 63) / 64 * 64);
+  uint32_t *offset = (uint32_t *)malloc((size_t)n * sizeof(uint32_t));
+  if (!panels || !offset)
+    abort();
+  int64_t groups = quantc_ceil_div(k, 4);
+  for (int64_t t = 0; t < batch; ++t) {
+    const uint8_t *at = a + t * m * k, *bt = b + t * k * n;
+    int32_t *ct = c + t * m * n;
+    memset(panels, 0, panel_bytes);
+    for (int64_t j = 0; j < n; ++j)
+      offset[j] = 0;
+    for (int64_t kk = 0; kk < k; ++kk)
+      for (int64_t j = 0; j < n; ++j) {
+        int8_t s = (int8_t)(bt[kk * n + j] ^ b_flip);
+        panels[((j / 16) * groups + kk / 4) * 64 + (j % 16) * 4 + kk % 4] = s;
+        offset[j] += (uint32_t)(int32_t)s;
+      }
+    for (int64_t j = 0; j < n; ++j)
+      offset[j] = (uint32_t)k * a0 * b0 - a0 * offset[j];
+    quantc_qgemm_u8s8(m, n, k, at, k, a_signed, panels, (const int32_t *)offset,
+                      ct, n);
+    if (b0 == 0)
+      continue;
+    for (int64_t i = 0; i < m; ++i) {
+      uint32_t row = 0;
+      for (int64_t kk = 0; kk < k; ++kk)
+        row += (uint8_t)(at[i * k + kk] ^ a_flip);
+      for (int64_t j = 0; j < n; ++j)
+        ct[i * n + j] = (int32_t)((uint32_t)ct[i * n + j] - b0 * row);
+    }
+  }
+  free(panels);
+  free(offset);
+}
+
+/* a [batch, m, k] and b [batch, k, n], each u8 or s8 with its zero point,
+ * c [batch, m, n] i32: quantc_qbatch_matmul_8. */
+QUANTC_RUNTIME void _mlir_ciface_quantc_batch_matmul_q8_i32(
+    quantc_buffer *a, quantc_buffer *b, quantc_buffer *c, int64_t batch,
+    int64_t m, int64_t n, int64_t k, int64_t a_zero, int64_t b_zero,
+    int64_t a_signed, int64_t b_signed) {
+  quantc_qbatch_matmul_8(batch, m, n, k, QUANTC_DATA(const uint8_t, a),
+                         (int)a_signed, (int32_t)a_zero,
+                         QUANTC_DATA(const uint8_t, b), (int)b_signed,
+                         (int32_t)b_zero, QUANTC_DATA(int32_t, c));
+}
+
 /* a [m, k] u8 or s8 rows, b packed panels of [k, n], offsets and col_sum
  * (i32) and b_scale [n], a_scale and a_zero one per row (a_step 1) or one
  * (a_step 0), bias [n] if has_bias, c [m, n] binary32. */

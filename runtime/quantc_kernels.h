@@ -80,6 +80,21 @@ void quantc_qgemm_u8s8_f32(int64_t m, int64_t n, int64_t k, const uint8_t *a,
                            int64_t a_step, const float *b_scale,
                            const float *bias, float *c, int64_t ldc);
 
+/* Products of two activations (attention's), `batch` of them:
+ *
+ *   C[t, i, j] = sum_k (a(t, i, k) - a_zero) * (b(t, k, j) - b_zero)
+ *
+ * in i32 (wrapping, as two's complement sums do), with A [batch, m, k] and
+ * B [batch, k, n] contiguous, each u8, or s8 if `a_signed` / `b_signed`,
+ * and C [batch, m, n]. Each B is packed into panels as it comes (its bytes
+ * as s8: b - 128 for u8), multiplied by quantc_qgemm_u8s8, and the zero
+ * points' terms added through the column offsets and the rows' sums, so
+ * the result is the direct sum's, bit for bit. */
+void quantc_qbatch_matmul_8(int64_t batch, int64_t m, int64_t n, int64_t k,
+                            const uint8_t *a, int a_signed, int32_t a_zero,
+                            const uint8_t *b, int b_signed, int32_t b_zero,
+                            int32_t *c);
+
 /* A 2-D convolution of one image and one group, NCHW: */
 typedef struct {
   int64_t channels;      /* input channels C (of the group) */

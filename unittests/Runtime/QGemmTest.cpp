@@ -381,6 +381,52 @@ namespace {
 
 /// The kernels split large jobs over threads; every thread count gives the
 /// same integers.
+// Products of two activations: every signedness of either operand, zero
+// points at the ends of their ranges and in between, batches of shapes
+// with partial panels and register tiles, K not a multiple of 4.
+TEST(QBatchMatMulTest, MatchesDirectSum) {
+  struct Case {
+    int64_t batch, m, n, k;
+  };
+  const Case cases[] = {
+      {1, 1, 1, 1}, {3, 5, 17, 7}, {2, 9, 40, 64}, {4, 16, 8, 33}};
+  std::mt19937 rng(17);
+  for (const Case &s : cases)
+    for (int aSigned = 0; aSigned < 2; ++aSigned)
+      for (int bSigned = 0; bSigned < 2; ++bSigned) {
+        std::vector<uint8_t> a = randomBytes(rng, s.batch * s.m * s.k);
+        std::vector<uint8_t> b = randomBytes(rng, s.batch * s.k * s.n);
+        const int32_t aZeros[2][3] = {{0, 255, 131}, {-128, 127, -3}};
+        const int32_t bZeros[2][3] = {{128, 0, 255}, {0, -128, 101}};
+        for (int z = 0; z < 3; ++z) {
+          int32_t aZero = aZeros[aSigned][z], bZero = bZeros[bSigned][z];
+          for (const std::string &isa : getIsas()) {
+            ASSERT_TRUE(quantc_kernels_use(isa.c_str()));
+            std::vector<int32_t> c(s.batch * s.m * s.n, 0x5a5a5a5a);
+            quantc_qbatch_matmul_8(s.batch, s.m, s.n, s.k, a.data(), aSigned,
+                                   aZero, b.data(), bSigned, bZero, c.data());
+            for (int64_t t = 0; t < s.batch; ++t)
+              for (int64_t i = 0; i < s.m; ++i)
+                for (int64_t j = 0; j < s.n; ++j) {
+                  int64_t want = 0;
+                  for (int64_t kk = 0; kk < s.k; ++kk) {
+                    uint8_t x = a[(t * s.m + i) * s.k + kk];
+                    uint8_t y = b[(t * s.k + kk) * s.n + j];
+                    int64_t xv = aSigned ? int8_t(x) : x;
+                    int64_t yv = bSigned ? int8_t(y) : y;
+                    want += (xv - aZero) * (yv - bZero);
+                  }
+                  ASSERT_EQ(c[(t * s.m + i) * s.n + j], int32_t(want))
+                      << isa << " batch " << t << " at " << i << ", " << j
+                      << " (a " << (aSigned ? "s8" : "u8") << " zero " << aZero
+                      << ", b " << (bSigned ? "s8" : "u8") << " zero " << bZero
+                      << ")";
+                }
+          }
+        }
+      }
+}
+
 TEST(QKernelThreads, SameResultsForEveryThreadCount) {
   std::mt19937 rng(99);
   auto bytes = [&](size_t count) { return randomBytes(rng, count); };

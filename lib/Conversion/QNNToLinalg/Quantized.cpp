@@ -1043,6 +1043,13 @@ struct QuantizedMatMulLowering final : OpConversionPattern<qnn::MatMulOp> {
       call = createMatMulKernelCall(rewriter, loc, op, adaptor.getLhs(), weight,
                                     /*transposed=*/false, DenseElementsAttr(),
                                     in.zeroPoint(0), in.isSigned, accType);
+    else if (in.width == 8 && w.width == 8 && in.isPerTensor() &&
+             w.isPerTensor())
+      // A product of two activations (attention's), or by a constant the
+      // kernels above do not take: packed at run time.
+      call = createActivationMatMulKernelCall(
+          rewriter, loc, op, adaptor.getLhs(), adaptor.getRhs(),
+          in.zeroPoint(0), in.isSigned, w.zeroPoint(0), w.isSigned, accType);
     Value acc = succeeded(call) ? *call
                                 : createMatMul(rewriter, loc, adaptor.getLhs(),
                                                adaptor.getRhs(), accType,

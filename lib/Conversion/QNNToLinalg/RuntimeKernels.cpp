@@ -69,6 +69,13 @@ FunctionType quantc::getRuntimeKernelType(MLIRContext *context,
     inputs.append(4, i64);
     return FunctionType::get(context, inputs, {});
   }
+  if (kernel == RuntimeKernel::BatchMatMul8) {
+    SmallVector<Type> inputs = {getFlatBuffer(i8), getFlatBuffer(i8),
+                                getFlatBuffer(i32)};
+    // batch, m, n, k, a_zero, b_zero, a_signed, b_signed.
+    inputs.append(8, i64);
+    return FunctionType::get(context, inputs, {});
+  }
   if (kernel == RuntimeKernel::ScaledMatMul) {
     SmallVector<Type> inputs = {
         getFlatBuffer(i8),  getFlatBuffer(i8),  getFlatBuffer(i32),
@@ -104,6 +111,8 @@ StringRef quantc::getRuntimeKernelName(RuntimeKernel kernel) {
     return "quantc_matmul_f32s8_f32";
   case RuntimeKernel::FloatMatMulC4:
     return "quantc_matmul_f32c4_f32";
+  case RuntimeKernel::BatchMatMul8:
+    return "quantc_batch_matmul_q8_i32";
   }
   llvm_unreachable("unknown runtime kernel");
 }
@@ -407,6 +416,50 @@ FailureOr<Value> qnn_to_linalg::createMatMulKernelCall(
     return acc;
   return subtractZeroPointTerm(b, loc, acc, runtimeZeroPoint, sums, {n},
                                inputSigned);
+}
+
+FailureOr<Value> qnn_to_linalg::createActivationMatMulKernelCall(
+    OpBuilder &b, Location loc, Operation *op, Value lhs, Value rhs,
+    int64_t lhsZeroPoint, bool lhsSigned, int64_t rhsZeroPoint, bool rhsSigned,
+    RankedTensorType accType) {
+  auto lhsType = cast<RankedTensorType>(lhs.getType());
+  auto rhsType = cast<RankedTensorType>(rhs.getType());
+  int64_t rank = lhsType.getRank();
+  if (!isDeclared(op, RuntimeKernel::BatchMatMul8) || rank < 2 ||
+      rhsType.getRank() != rank || accType.getRank() != rank ||
+      !lhsType.getElementType().isInteger(8) ||
+      !rhsType.getElementType().isInteger(8) ||
+      lhsType.isDynamicDim(rank - 1) ||
+      rhsType.getDimSize(rank - 2) != lhsType.getDimSize(rank - 1))
+    return failure();
+  int64_t batch = 1;
+  for (int64_t d = 0; d + 2 < rank; ++d) {
+    if (lhsType.isDynamicDim(d) ||
+        rhsType.getDimSize(d) != lhsType.getDimSize(d))
+      return failure();
+    batch *= lhsType.getDimSize(d);
+  }
+  auto dimension = [&](Value value, int64_t d) -> Value {
+    return tensor::DimOp::create(b, loc, value, d);
+  };
+  // The accumulator's dynamic sizes: M from lhs, N from rhs.
+  SmallVector<Value> sizes;
+  if (accType.isDynamicDim(rank - 2))
+    sizes.push_back(dimension(lhs, rank - 2));
+  if (accType.isDynamicDim(rank - 1))
+    sizes.push_back(dimension(rhs, rank - 1));
+  auto asI64 = [&](Value index) -> Value {
+    return arith::IndexCastOp::create(b, loc, b.getI64Type(), index);
+  };
+  SmallVector<Value> scalars = {index64(b, loc, batch),
+                                asI64(dimension(lhs, rank - 2)),
+                                asI64(dimension(rhs, rank - 1)),
+                                index64(b, loc, lhsType.getDimSize(rank - 1))};
+  for (int64_t v :
+       {lhsZeroPoint, rhsZeroPoint, int64_t(lhsSigned), int64_t(rhsSigned)})
+    scalars.push_back(index64(b, loc, v));
+  return callKernel(b, loc, RuntimeKernel::BatchMatMul8, {lhs, rhs}, accType,
+                    sizes, scalars);
 }
 
 FailureOr<Value> qnn_to_linalg::createGroupedMatMulKernelCall(

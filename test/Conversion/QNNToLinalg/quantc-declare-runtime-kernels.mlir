@@ -16,6 +16,7 @@
 // CHECK: func.func private @quantc_matmul_f32s4_f32(memref<?xf32>, memref<?xi8>, memref<?xf32>, memref<?xf32>, i64, i64, i64, i64) attributes {llvm.emit_c_interface}
 // CHECK: func.func private @quantc_matmul_f32s8_f32(memref<?xf32>, memref<?xi8>, memref<?xf32>, memref<?xf32>, i64, i64, i64, i64) attributes {llvm.emit_c_interface}
 // CHECK: func.func private @quantc_matmul_f32c4_f32(memref<?xf32>, memref<?xi8>, memref<?xf32>, memref<?xf32>, i64, i64, i64) attributes {llvm.emit_c_interface}
+// CHECK: func.func private @quantc_batch_matmul_q8_i32(memref<?xi8>, memref<?xi8>, memref<?xi32>, i64, i64, i64, i64, i64, i64, i64, i64) attributes {llvm.emit_c_interface}
 // CHECK-LABEL: func.func @conv(
 func.func @conv(%x: tensor<1x3x4x4x!u>) -> tensor<1x4x4x4x!o> {
   // CHECK: arith.constant dense<"0x{{(01){27}00(01){27}00(01){27}00(01){27}00}}"> : tensor<112xi8>
@@ -299,6 +300,28 @@ func.func @codebook_c4_gemm(%x: tensor<?x16xf32>) -> tensor<?x2xf32> {
   %w = qnn.codebook_constant dense<3> : tensor<2x16xui4>, dense<[[-1.0, -0.5, 0.5, 1.0], [-2.0, -1.0, 1.0, 2.0]]> : tensor<2x4xf32> {axis = 0 : i64} -> tensor<2x16xf32>
   %y = qnn.gemm %x, %w {trans_b = true} : (tensor<?x16xf32>, tensor<2x16xf32>) -> tensor<?x2xf32>
   return %y : tensor<?x2xf32>
+}
+
+// -----
+
+// A product of two activations (per tensor, 8-bit) calls the kernel that
+// packs its right operand at run time: batch 2, M 4 and N (known at run
+// time) from the operands, K 8, the zero points 128 and -3, u8 by s8.
+!a = !quant.uniform<u8:f32, 0.05:128>
+!b = !quant.uniform<i8:f32, 0.1:-3>
+!s = !quant.uniform<u8:f32, 0.2:10>
+// CHECK-LABEL: func.func @activation_product(
+func.func @activation_product(%x: tensor<2x4x8x!a>, %y: tensor<2x8x?x!b>) -> tensor<2x4x?x!s> {
+  // CHECK-DAG: %[[BATCH:.*]] = arith.constant 2 : i64
+  // CHECK-DAG: %[[K:.*]] = arith.constant 8 : i64
+  // CHECK-DAG: %[[ZA:.*]] = arith.constant 128 : i64
+  // CHECK-DAG: %[[ZB:.*]] = arith.constant -3 : i64
+  // CHECK-DAG: %[[UNSIGNED:.*]] = arith.constant 0 : i64
+  // CHECK-DAG: %[[SIGNED:.*]] = arith.constant 1 : i64
+  // CHECK: call @quantc_batch_matmul_q8_i32(%{{.*}}, %{{.*}}, %{{.*}}, %[[BATCH]], %{{.*}}, %{{.*}}, %[[K]], %[[ZA]], %[[ZB]], %[[UNSIGNED]], %[[SIGNED]])
+  // CHECK-NOT: linalg.batch_matmul
+  %0 = qnn.matmul %x, %y : (tensor<2x4x8x!a>, tensor<2x8x?x!b>) -> tensor<2x4x?x!s>
+  return %0 : tensor<2x4x?x!s>
 }
 
 // -----

@@ -3,11 +3,13 @@ int8 kernels give the integers of the generic loops, bit for bit.
 
 The model has every shape the kernels take: a grouped 3x3 convolution with
 stride 2 and padding, a 1x1 convolution, a 5x5 one whose taps are not a
-multiple of 4, a depthwise one, a MatMul over a batch of rows and a Gemm
-with a transposed weight.
+multiple of 4, a depthwise one, a MatMul over a batch of rows, a Gemm
+with a transposed weight, and a MatMul of two activations (the MatMul's
+result by its transpose, as attention's scores are), quantized only on the
+integer-only path.
 quantc compiles it with static int8 quantization (u8, then s8
-activations) twice: with the kernels (the default) and with
---generic-kernels. Both run on random inputs, the kernel library once with
+activations, then u8 with --integer-only) twice: with the kernels (the
+default) and with --generic-kernels. Both run on random inputs, the kernel library once with
 the best kernels of this CPU and once with QUANTC_KERNELS=generic (the
 portable C kernels); every output must be identical.
 
@@ -29,7 +31,10 @@ import sys, numpy as np, quantc
 library, inputs, output = sys.argv[1:4]
 data = np.load(inputs)
 with quantc.load(library) as m:
-    results = [m.run({"x": data[i]})["y"] for i in range(data.shape[0])]
+    results = []
+    for i in range(data.shape[0]):
+        out = m.run({"x": data[i]})
+        results.append(np.concatenate([out["y"].ravel(), out["z"].ravel()]))
 np.save(output, np.stack(results))
 """
 
@@ -58,11 +63,14 @@ def build_model(path, rng):
         helper.make_node("MatMul", ["rows", "wm"], ["m1"], name="matmul"),
         helper.make_node("Reshape", ["m1", "shape2"], ["flat"]),
         helper.make_node("Gemm", ["flat", "wg", "bg"], ["y"], name="gemm", transB=1),
+        helper.make_node("Transpose", ["m1"], ["m1t"], perm=[0, 2, 1]),
+        helper.make_node("MatMul", ["m1", "m1t"], ["z"], name="scores"),
     ]
     inits.append(numpy_helper.from_array(np.array([8, 20], np.int64), "shape2"))
     graph = helper.make_graph(
         nodes, "kernels", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 8, 12, 8])],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [8, 7])], inits)
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [8, 7]),
+         helper.make_tensor_value_info("z", TensorProto.FLOAT, [1, 8, 8])], inits)
     onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]), path)
 
 
@@ -85,26 +93,29 @@ def main():
     np.save(inputs, rng.normal(0.2, 1.2, (4, 1, 8, 12, 8)).astype(F))
 
     ok = True
-    for activation in ["u8", "s8"]:
+    for activation, options in [("u8", ["--activation-type", "u8"]),
+                                ("s8", ["--activation-type", "s8"]),
+                                ("integer-only", ["--integer-only"])]:
         libraries = {}
         for name, extra in [("kernels", []), ("generic", ["--generic-kernels"])]:
             library = os.path.join(work, f"lib{activation}-{name}.so")
             subprocess.run([quantc_bin, "compile", model, "--quantize", "static",
                             "--calibration", os.path.join(work, "calibration"),
-                            "--activation-type", activation, "-o", library] + extra,
+                            "-o", library] + options + extra,
                            check=True)
             libraries[name] = library
         # The calls in the LLVM dialect: every kernel in one, none in the
         # other.
         kernels = ["quantc_conv2d_u8s8_i32", "quantc_depthwise2d_u8s8_i32",
                    "quantc_matmul_u8s8_i32"]
+        if activation == "integer-only":
+            kernels.append("quantc_batch_matmul_q8_i32")
         listings = {}
         for name, extra in [("kernels", []), ("generic", ["--generic-kernels"])]:
             listing = os.path.join(work, f"{activation}-{name}.mlir")
             subprocess.run([quantc_bin, "compile", model, "--quantize", "static",
                             "--calibration", os.path.join(work, "calibration"),
-                            "--activation-type", activation, "--emit=mlir", "-o",
-                            listing] + extra, check=True)
+                            "--emit=mlir", "-o", listing] + options + extra, check=True)
             listings[name] = open(listing).read()
         calls = (all(f"llvm.call @{k}(" in listings["kernels"] for k in kernels)
                  and not any(k in listings["generic"] for k in kernels))

@@ -25,7 +25,8 @@ enum class RuntimeKernel {
   GroupedMatMulS4,
   FloatMatMulS4,
   FloatMatMulS8,
-  FloatMatMulC4
+  FloatMatMulC4,
+  BatchMatMul8
 };
 
 /// Every kernel, in the order their declarations are added.
@@ -33,7 +34,8 @@ inline constexpr RuntimeKernel kRuntimeKernels[] = {
     RuntimeKernel::Conv2D,          RuntimeKernel::Depthwise2D,
     RuntimeKernel::MatMul,          RuntimeKernel::ScaledMatMul,
     RuntimeKernel::GroupedMatMulS4, RuntimeKernel::FloatMatMulS4,
-    RuntimeKernel::FloatMatMulS8,   RuntimeKernel::FloatMatMulC4};
+    RuntimeKernel::FloatMatMulS8,   RuntimeKernel::FloatMatMulC4,
+    RuntimeKernel::BatchMatMul8};
 
 /// The kernel's function name (its C entry point is `_mlir_ciface_` and the
 /// name, through `llvm.emit_c_interface`).
@@ -107,6 +109,18 @@ mlir::FailureOr<mlir::Value> createGroupedMatMulKernelCall(
     mlir::Value lhs, mlir::Value lhsScale, mlir::Value lhsZeroPoint,
     mlir::DenseElementsAttr weight, mlir::Value rhsScale, mlir::Value columnSum,
     mlir::Value bias, int64_t group, mlir::RankedTensorType resultType);
+
+/// The i32 accumulator of a product of two 8-bit activations (stored
+/// integers), per tensor with zero points `lhsZeroPoint` and
+/// `rhsZeroPoint`: sum (lhs - zl) * (rhs - zr), as a call to the runtime's
+/// kernel for products of two activations. Both of the same rank (2 or
+/// more) with static, equal batch dimensions and a static K. Fails,
+/// creating nothing, otherwise or if the module does not declare the
+/// kernel.
+mlir::FailureOr<mlir::Value> createActivationMatMulKernelCall(
+    mlir::OpBuilder &b, mlir::Location loc, mlir::Operation *op,
+    mlir::Value lhs, mlir::Value rhs, int64_t lhsZeroPoint, bool lhsSigned,
+    int64_t rhsZeroPoint, bool rhsSigned, mlir::RankedTensorType accType);
 
 /// A float product of `lhs` (f32, rank 2 or more, K static) by `rhs`,
 /// the qnn.dequantize of a constant 4- or 8-bit weight [K, N] with zero
