@@ -546,6 +546,10 @@ static void qdepthwise_channels(void *argument, int64_t begin, int64_t end) {
   int vbmi = vector && quantc_isa_has_vbmi(quantc_select_isa());
   int avx2 =
       quantc_select_isa() == QUANTC_ISA_AVX2 && quantc_depthwise_fits_avx2(s);
+#elif defined(__aarch64__)
+  int isa = quantc_select_isa();
+  int neon = (isa == QUANTC_ISA_NEON_DOTPROD || isa == QUANTC_ISA_NEON_I8MM) &&
+             quantc_depthwise_fits_neon(s);
 #endif
   /* The padding around the input stays; only the input's part of the
    * plane changes from channel to channel. */
@@ -572,6 +576,13 @@ static void qdepthwise_channels(void *argument, int64_t begin, int64_t end) {
       if (avx2) {
         quantc_depthwise_plane_avx2(s, plane, row_bytes,
                                     job->w_rows + f * filter_bytes,
+                                    job->offset[f], job->y + f * pixels);
+        continue;
+      }
+#elif defined(__aarch64__)
+      if (neon) {
+        quantc_depthwise_plane_neon(isa == QUANTC_ISA_NEON_I8MM, s, plane,
+                                    row_bytes, job->w_rows + f * filter_bytes,
                                     job->offset[f], job->y + f * pixels);
         continue;
       }

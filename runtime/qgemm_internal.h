@@ -282,6 +282,16 @@ QUANTC_RUNTIME void quantc_qgemm_u8s8_i8mm(int64_t m, int64_t n, int64_t k,
                                            int a_signed, const int8_t *b_panels,
                                            const int32_t *col_offset,
                                            int32_t *c, int64_t ldc);
+/* Whether quantc_depthwise_plane_neon takes the convolution `s`: unit
+ * dilation and a stride of 1 or 2 along the width, at most 16 groups of
+ * 4 taps. */
+QUANTC_RUNTIME int quantc_depthwise_fits_neon(const quantc_conv_shape *s);
+/* quantc_depthwise_plane_avx512vnni with sdot, or usdot if `use_usdot`
+ * (see qgemm_neon.c). */
+QUANTC_RUNTIME void
+quantc_depthwise_plane_neon(int use_usdot, const quantc_conv_shape *s,
+                            const uint8_t *plane, int64_t row_bytes,
+                            const int8_t *w, int32_t offset, int32_t *y);
 /* The convolution's product of quantc_qpanels_s8u8_avx2 (filters' rows by
  * an im2col block of panels) with sdot, or with usdot if `use_usdot`
  * (i8mm). */

@@ -32,6 +32,12 @@
 // the kernel adds 128 * sum_k w(f, k), one sum per filter; with usdot it
 // enters as it is.
 //
+// The depthwise convolution (quantc_depthwise_plane_neon) takes a kernel
+// row's taps 4 at a time: lane p of a register holds the 4 input bytes
+// those taps read for output pixel p, gathered from one 16-byte load by a
+// table lookup (tbl), and one sdot or usdot by the 4 broadcast weights
+// adds their products to the pixel's sum.
+//
 //===---------------------------------------------------------------------===*/
 
 #include "qgemm_internal.h"
@@ -336,4 +342,109 @@ quantc_qpanels_s8u8_neon(int use_usdot, int64_t filters, int64_t panels,
                                     y + f0 * ldy + p * 16, ldy, last);
     }
   }
+}
+
+/*===- Depthwise convolution ----------------------------------------------===*/
+
+/* Most groups of 4 taps a filter has: kernel rows times groups (7x7 has
+ * 14). */
+#define DEPTHWISE_MAX_GROUPS 16
+
+/* The taps 4g to 4g + 3 of 4 pixels of a row whose first reads `base`:
+ * pixel p's 4 bytes start at stride * p (stride 1: bytes 0 to 6, stride 2:
+ * bytes 0 to 9 of the load). */
+ALWAYS_INLINE uint8x16_t depthwise_taps(const uint8_t *base,
+                                        uint8x16_t pattern) {
+  return vqtbl1q_u8(vld1q_u8(base), pattern);
+}
+
+/* A depthwise filter over a padded plane, 16 output pixels of a row at a
+ * time in four accumulators of 4. Taps past the kernel's width have zero
+ * weights. Needs unit dilation along the width, a stride of 1 or 2 there
+ * and at most DEPTHWISE_MAX_GROUPS groups of taps (qgemm.c checks); reads
+ * at most 16 bytes past a row's last output's taps, within the plane's
+ * margin. */
+ALWAYS_INLINE void depthwise_plane(const int use_usdot,
+                                   const quantc_conv_shape *s,
+                                   const uint8_t *plane, int64_t row_bytes,
+                                   const int8_t *w, int32_t offset,
+                                   int32_t *y) {
+#if !defined(__ARM_FEATURE_MATMUL_INT8)
+  (void)use_usdot;
+  const int usdot = 0;
+#else
+  const int usdot = use_usdot;
+#endif
+  int64_t stride = s->stride_w;
+  int64_t groups = quantc_ceil_div(s->kernel_w, 4);
+  int64_t vectors = s->kernel_h * groups;
+  uint8_t lanes[16];
+  for (int p = 0; p < 4; ++p)
+    for (int j = 0; j < 4; ++j)
+      lanes[4 * p + j] = (uint8_t)(stride * p + j);
+  uint8x16_t pattern = vld1q_u8(lanes);
+  int8x16_t weights[DEPTHWISE_MAX_GROUPS];
+  /* With sdot every byte enters as u - 128: 128 * the sum of the weights
+   * goes back into the start, wrapping as the portable sum. */
+  uint32_t start_value = (uint32_t)offset;
+  for (int64_t v = 0; v < vectors; ++v) {
+    uint32_t word;
+    memcpy(&word, w + v * 4, 4);
+    weights[v] = vreinterpretq_s8_u32(vdupq_n_u32(word));
+    if (!usdot)
+      for (int j = 0; j < 4; ++j)
+        start_value += (uint32_t)(int32_t)w[v * 4 + j] << 7;
+  }
+  const uint8x16_t flip = vdupq_n_u8(0x80);
+  int32x4_t start = vreinterpretq_s32_u32(vdupq_n_u32(start_value));
+  for (int64_t oh = 0; oh < s->out_h; ++oh) {
+    const uint8_t *top = plane + oh * s->stride_h * row_bytes;
+    int32_t *out = y + oh * s->out_w;
+    for (int64_t ow = 0; ow < s->out_w; ow += 16) {
+      int32x4_t acc[4] = {start, start, start, start};
+      for (int64_t i = 0; i < s->kernel_h; ++i) {
+        const uint8_t *row = top + i * s->dilation_h * row_bytes + ow * stride;
+        for (int64_t g = 0; g < groups; ++g) {
+          int8x16_t wv = weights[i * groups + g];
+          for (int q = 0; q < 4; ++q) {
+            uint8x16_t taps =
+                depthwise_taps(row + 4 * g + 4 * q * stride, pattern);
+#if defined(__ARM_FEATURE_MATMUL_INT8)
+            if (usdot) {
+              acc[q] = vusdotq_s32(acc[q], taps, wv);
+              continue;
+            }
+#endif
+            acc[q] = vdotq_s32(acc[q],
+                               vreinterpretq_s8_u8(veorq_u8(taps, flip)), wv);
+          }
+        }
+      }
+      int64_t left = s->out_w - ow;
+      if (left >= 16) {
+        for (int q = 0; q < 4; ++q)
+          vst1q_s32(out + ow + 4 * q, acc[q]);
+      } else {
+        int32_t sums[16];
+        for (int q = 0; q < 4; ++q)
+          vst1q_s32(sums + 4 * q, acc[q]);
+        memcpy(out + ow, sums, (size_t)left * 4);
+      }
+    }
+  }
+}
+
+QUANTC_RUNTIME int quantc_depthwise_fits_neon(const quantc_conv_shape *s) {
+  return s->dilation_w == 1 && (s->stride_w == 1 || s->stride_w == 2) &&
+         s->kernel_h * quantc_ceil_div(s->kernel_w, 4) <= DEPTHWISE_MAX_GROUPS;
+}
+
+QUANTC_RUNTIME void
+quantc_depthwise_plane_neon(int use_usdot, const quantc_conv_shape *s,
+                            const uint8_t *plane, int64_t row_bytes,
+                            const int8_t *w, int32_t offset, int32_t *y) {
+  if (use_usdot)
+    depthwise_plane(1, s, plane, row_bytes, w, offset, y);
+  else
+    depthwise_plane(0, s, plane, row_bytes, w, offset, y);
 }

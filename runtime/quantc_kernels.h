@@ -241,8 +241,7 @@ void quantc_qgemm_f32c4_f32(int64_t m, int64_t n, int64_t k, const float *a,
  * (x86-64;
  * with AVX2 the matmul, the convolution's panels and the depthwise
  * convolution),
- * "neon-dotprod" or "neon-i8mm" (AArch64, the matmul and the
- * convolution's panels, the depthwise convolution portable), or
+ * "neon-dotprod" or "neon-i8mm" (AArch64), or
  * "generic". Set QUANTC_KERNELS to one of these names in the environment
  * to use that set instead, if the CPU has it (generic: the portable code). */
 const char *quantc_kernels_isa(void);

@@ -1,7 +1,8 @@
 /*===- kernel_check.c - The runtime's int8 matmul on another machine ------===//
 //
 // A plain C check of quantc_qgemm_u8s8 (and the float epilogue of
-// quantc_qgemm_u8s8_f32) and of the convolution quantc_qconv_s8u8 on every
+// quantc_qgemm_u8s8_f32), of the convolution quantc_qconv_s8u8 and of the
+// depthwise convolution quantc_qdepthwise_s8u8 on every
 // instruction set of the runtime that the CPU has, against direct sums in
 // 64-bit integers, over shapes with every kind of edge: one to nine rows
 // or filters (whole and partial register tiles and pairs of rows), columns
@@ -199,6 +200,69 @@ static int check_conv(int64_t channels, int64_t h, int64_t w, int64_t filters,
   return failures;
 }
 
+/* quantc_qdepthwise_s8u8 (`multiplier` filters per channel, kernel_h x
+ * kernel_w) against the direct sums of its definition. */
+static int check_depthwise(int64_t channels, int64_t multiplier, int64_t h,
+                           int64_t w, int64_t kernel_h, int64_t kernel_w,
+                           int64_t stride, int64_t pad, int64_t dilation,
+                           int x_signed) {
+  int64_t out_h = (h + 2 * pad - (kernel_h - 1) * dilation - 1) / stride + 1;
+  int64_t out_w = (w + 2 * pad - (kernel_w - 1) * dilation - 1) / stride + 1;
+  if (out_h <= 0 || out_w <= 0)
+    return 0;
+  int64_t filters = channels * multiplier, taps = kernel_h * kernel_w;
+  int64_t pixels = out_h * out_w, stride_c = h * w + 3;
+  uint8_t *x = malloc((size_t)(channels * stride_c));
+  int8_t *weights = malloc((size_t)(filters * taps));
+  int8_t *rows = malloc(quantc_depthwise_size(filters, kernel_h, kernel_w));
+  int32_t *offset = malloc((size_t)filters * 4);
+  int32_t *y = malloc((size_t)(filters * pixels) * 4);
+  for (int64_t i = 0; i < channels * stride_c; ++i)
+    x[i] = (uint8_t)next_random();
+  for (int64_t i = 0; i < filters * taps; ++i)
+    weights[i] = (int8_t)next_random();
+  for (int64_t f = 0; f < filters; ++f)
+    offset[f] = (int32_t)(next_random() % 200001) - 100000;
+  quantc_pack_depthwise_s8(filters, kernel_h, kernel_w, weights, rows);
+  int32_t pad_value = x_signed ? 11 : 70;
+  quantc_conv_shape shape = {channels, h,        w,         filters,
+                             kernel_h, kernel_w, stride,    stride,
+                             dilation, dilation, pad,       pad,
+                             out_h,    out_w,    pad_value, x_signed};
+  quantc_qdepthwise_s8u8(&shape, rows, offset, x, stride_c, y);
+  int failures = 0;
+  for (int64_t f = 0; f < filters; ++f)
+    for (int64_t p = 0; p < pixels; ++p) {
+      int64_t c = f / multiplier, want = offset[f];
+      for (int64_t i = 0; i < kernel_h; ++i)
+        for (int64_t j = 0; j < kernel_w; ++j) {
+          int64_t ih = (p / out_w) * stride - pad + i * dilation;
+          int64_t iw = (p % out_w) * stride - pad + j * dilation;
+          int64_t v = ih >= 0 && ih < h && iw >= 0 && iw < w
+                          ? (x_signed ? (int8_t)x[c * stride_c + ih * w + iw]
+                                      : x[c * stride_c + ih * w + iw])
+                          : pad_value;
+          if (x_signed)
+            v += 128;
+          want += v * weights[f * taps + i * kernel_w + j];
+        }
+      failures += y[f * pixels + p] != (int32_t)want;
+    }
+  if (failures)
+    printf("  depthwise %lld x %lld x %lld (x%lld), %lldx%lld, stride %lld, "
+           "pad %lld, dilation %lld (%s): %d differences\n",
+           (long long)channels, (long long)h, (long long)w,
+           (long long)multiplier, (long long)kernel_h, (long long)kernel_w,
+           (long long)stride, (long long)pad, (long long)dilation,
+           x_signed ? "s8" : "u8", failures);
+  free(x);
+  free(weights);
+  free(rows);
+  free(offset);
+  free(y);
+  return failures;
+}
+
 int main(void) {
   const char *isas[] = {"generic", "avx2",         "avx512-vnni",
                         "amx",     "neon-dotprod", "neon-i8mm"};
@@ -235,7 +299,22 @@ int main(void) {
                                        sizes[is][1], filter_counts[iff], kernel,
                                        stride, pad, dilation, x_signed) != 0;
               }
-    printf("%s: %d matmuls, %d convolutions, %s\n", isas[t], count, convs,
+    /* Depthwise: 3x3, 5x5, 7x7 and 1x5, stride 1 and 2, a dilation (the
+     * portable code), widths within, at and past 16 pixels. */
+    int depthwise = 0;
+    const int64_t widths[] = {5, 16, 37};
+    const int64_t kernels[][2] = {{3, 3}, {5, 5}, {7, 7}, {1, 5}};
+    for (size_t iw = 0; iw < 3; ++iw)
+      for (size_t ik = 0; ik < 4; ++ik)
+        for (int64_t stride = 1; stride <= 2; ++stride)
+          for (int64_t dilation = 1; dilation <= 2; ++dilation)
+            for (int x_signed = 0; x_signed < 2; ++x_signed, ++depthwise)
+              failures +=
+                  check_depthwise(3, 1 + (int64_t)(ik % 2), 9, widths[iw],
+                                  kernels[ik][0], kernels[ik][1], stride,
+                                  kernels[ik][1] / 2, dilation, x_signed) != 0;
+    printf("%s: %d matmuls, %d convolutions, %d depthwise, %s\n", isas[t],
+           count, convs, depthwise,
            failures ? "DIFFERENT from the direct sums"
                     : "identical to the direct sums");
     total += failures;
