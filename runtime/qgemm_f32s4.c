@@ -23,8 +23,10 @@ static inline float weight_value(const quantc_f32s4_args *p, int64_t k,
     int64_t groups = quantc_ceil_div(p->k, 4);
     if (k / 4 >= groups)
       return 0.0f;
-    return (float)(int8_t)
-        p->b_panels[((n / 16) * groups + k / 4) * 64 + (n % 16) * 4 + k % 4];
+    int8_t q =
+        (int8_t)p
+            ->b_panels[((n / 16) * groups + k / 4) * 64 + (n % 16) * 4 + k % 4];
+    return p->tables ? p->tables[n * p->table_step + q + 128] : (float)q;
   }
   int64_t blocks = quantc_ceil_div(p->k, 8);
   uint8_t byte =
@@ -83,7 +85,7 @@ static void f32s4_columns(void *argument, int64_t begin, int64_t end) {
   if (p.scale)
     p.scale += first;
   if (p.tables)
-    p.tables += first * 16;
+    p.tables += first * p.table_step;
   p.c += first;
   f32s4_range(&p, j->m, last - first);
 }
@@ -112,7 +114,8 @@ QUANTC_RUNTIME void quantc_qgemm_f32s4_f32(int64_t m, int64_t n, int64_t k,
                                            int64_t lda, const uint8_t *b_panels,
                                            const float *scale, float *c,
                                            int64_t ldc) {
-  quantc_f32s4_args p = {k, group, 4, a, lda, b_panels, scale, n, NULL, c, ldc};
+  quantc_f32s4_args p = {k,     group, 4,    a, lda, b_panels,
+                         scale, n,     NULL, 0, c,   ldc};
   run_f32s4(p, m, n);
 }
 
@@ -122,7 +125,7 @@ QUANTC_RUNTIME void quantc_qgemm_f32s8_f32(int64_t m, int64_t n, int64_t k,
                                            const float *scale, float *c,
                                            int64_t ldc) {
   quantc_f32s4_args p = {k,     group, 8,    a, lda, (const uint8_t *)b_panels,
-                         scale, n,     NULL, c, ldc};
+                         scale, n,     NULL, 0, c,   ldc};
   run_f32s4(p, m, n);
 }
 
@@ -132,10 +135,37 @@ QUANTC_RUNTIME void quantc_qgemm_f32c4_f32(int64_t m, int64_t n, int64_t k,
                                            const float *tables, float *c,
                                            int64_t ldc) {
   /* One group of all K, padded to 8. */
-  quantc_f32s4_args p = {
-      k,  quantc_ceil_div(k, 8) * 8, 4, a, lda, b_panels, NULL, n, tables, c,
-      ldc};
+  quantc_f32s4_args p = {k,      quantc_ceil_div(k, 8) * 8,
+                         4,      a,
+                         lda,    b_panels,
+                         NULL,   n,
+                         tables, 16,
+                         c,      ldc};
   run_f32s4(p, m, n);
+}
+
+QUANTC_RUNTIME void quantc_qgemm_f32c8_f32(int64_t m, int64_t n, int64_t k,
+                                           const float *a, int64_t lda,
+                                           const int8_t *b_panels,
+                                           const float *tables, int per_column,
+                                           float *c, int64_t ldc) {
+  /* One group of all K, padded to 8. */
+  quantc_f32s4_args p = {k,      quantc_ceil_div(k, 8) * 8, 8,    a,
+                         lda,    (const uint8_t *)b_panels, NULL, n,
+                         tables, per_column ? 256 : 0,      c,    ldc};
+  run_f32s4(p, m, n);
+}
+
+/* The entry point of compiled models for quantc_qgemm_f32c8_f32: a [m, k]
+ * binary32 rows, b 8-bit panels of [k, n] (index - 128), tables
+ * [ceil(n / 16) * 16, 256] if per_column, else [256], c [m, n] binary32. */
+QUANTC_RUNTIME void _mlir_ciface_quantc_matmul_f32c8_f32(
+    quantc_buffer *a, quantc_buffer *b, quantc_buffer *tables, quantc_buffer *c,
+    int64_t m, int64_t n, int64_t k, int64_t per_column) {
+  quantc_qgemm_f32c8_f32(m, n, k, QUANTC_DATA(const float, a), k,
+                         QUANTC_DATA(const int8_t, b),
+                         QUANTC_DATA(const float, tables), (int)per_column,
+                         QUANTC_DATA(float, c), n);
 }
 
 /* The entry point of compiled models for quantc_qgemm_f32s8_f32: a [m, k]

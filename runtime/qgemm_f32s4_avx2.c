@@ -61,13 +61,23 @@ ALWAYS_INLINE __m256 unpack(const uint8_t *block, int h, int high,
  * 0), as binary32, lane (column, k % 4). */
 ALWAYS_INLINE __m256 weights_at(const int bits, const uint8_t *panel,
                                 int64_t groups, int64_t kb, int h, int high,
-                                const float *tables) {
+                                const float *tables, int64_t step) {
   if (bits == 8) {
     int64_t group = kb / 4 + high;
     if (group >= groups)
       return _mm256_setzero_ps();
-    return _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(
-        _mm_loadl_epi64((const __m128i *)(panel + group * 64 + 8 * h))));
+    __m256i v = _mm256_cvtepi8_epi32(
+        _mm_loadl_epi64((const __m128i *)(panel + group * 64 + 8 * h)));
+    if (!tables)
+      return _mm256_cvtepi32_ps(v);
+    /* Lanes 0-3 read column 2h's table at q + 128, lanes 4-7 column
+     * 2h + 1's. */
+    __m256i column = _mm256_setr_epi32(2 * h, 2 * h, 2 * h, 2 * h, 2 * h + 1,
+                                       2 * h + 1, 2 * h + 1, 2 * h + 1);
+    __m256i index = _mm256_add_epi32(
+        _mm256_add_epi32(v, _mm256_set1_epi32(128)),
+        _mm256_mullo_epi32(column, _mm256_set1_epi32((int)step)));
+    return _mm256_i32gather_ps(tables, index, 4);
   }
   return unpack(panel + (kb / 8) * 64, h, high, tables);
 }
@@ -107,9 +117,13 @@ ALWAYS_INLINE void f32s4_row(const int bits, const int from_unpacked,
 #pragma GCC unroll 8
       for (int h = 0; h < 8; ++h) {
         part[h] = _mm256_fmadd_ps(
-            low_a, weights_at(bits, panel, groups, kb, h, 0, tables), part[h]);
+            low_a,
+            weights_at(bits, panel, groups, kb, h, 0, tables, p->table_step),
+            part[h]);
         part[h] = _mm256_fmadd_ps(
-            high_a, weights_at(bits, panel, groups, kb, h, 1, tables), part[h]);
+            high_a,
+            weights_at(bits, panel, groups, kb, h, 1, tables, p->table_step),
+            part[h]);
       }
     }
     for (int h = 0; h < 8; ++h) {
@@ -164,15 +178,15 @@ QUANTC_RUNTIME void quantc_qgemm_f32s4_avx2(const quantc_f32s4_args *p,
   for (int64_t col0 = 0; col0 < n; col0 += 16) {
     int64_t cols = n - col0 < 16 ? n - col0 : 16;
     const uint8_t *panel = p->b_panels + (col0 / 16) * panel_bytes;
-    const float *tables = p->tables ? p->tables + col0 * 16 : NULL;
+    const float *tables = p->tables ? p->tables + col0 * p->table_step : NULL;
     const float *scale = p->scale ? p->scale + col0 : NULL;
     if (unpacked)
       for (int64_t b = 0; b < blocks; ++b)
         for (int h = 0; h < 8; ++h)
           for (int high = 0; high < 2; ++high)
-            _mm256_storeu_ps(
-                unpacked + b * 128 + 16 * h + 8 * high,
-                weights_at(p->bits, panel, groups, 8 * b, h, high, tables));
+            _mm256_storeu_ps(unpacked + b * 128 + 16 * h + 8 * high,
+                             weights_at(p->bits, panel, groups, 8 * b, h, high,
+                                        tables, p->table_step));
     for (int64_t r = 0; r < m; ++r) {
       if (unpacked)
         unpacked_row(p, p->a + r * p->lda, unpacked, scale, cols,

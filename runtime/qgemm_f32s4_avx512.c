@@ -68,16 +68,27 @@ ALWAYS_INLINE __m512 unpack(const uint8_t *block, int q, int high,
 /* The 16 weights of chunk q (columns 4q to 4q + 3) of the low (k = kb to
  * kb + 3) or the high half of the 8-k block at kb of a panel of `bits`-bit
  * weights with `groups` groups of 4 k (8 bits: a group past them reads as
- * 0), as binary32, lane (column, k % 4). */
+ * 0), as binary32, lane (column, k % 4). 8 bits with `tables` (the panel's
+ * tables, `step` entries apart): each lane's entry, gathered. */
 ALWAYS_INLINE __m512 weights_at(const int bits, const uint8_t *panel,
                                 int64_t groups, int64_t kb, int q, int high,
-                                const float *tables) {
+                                const float *tables, int64_t step) {
   if (bits == 8) {
     int64_t group = kb / 4 + high;
     if (group >= groups)
       return _mm512_setzero_ps();
-    return _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(
-        _mm_loadu_si128((const __m128i *)(panel + group * 64 + 16 * q))));
+    __m512i v = _mm512_cvtepi8_epi32(
+        _mm_loadu_si128((const __m128i *)(panel + group * 64 + 16 * q)));
+    if (!tables)
+      return _mm512_cvtepi32_ps(v);
+    /* Lane l reads column 4q + l / 4's table at q + 128. */
+    __m512i column = _mm512_add_epi32(
+        _mm512_set1_epi32(4 * q),
+        _mm512_setr_epi32(0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3));
+    __m512i index = _mm512_add_epi32(
+        _mm512_add_epi32(v, _mm512_set1_epi32(128)),
+        _mm512_mullo_epi32(column, _mm512_set1_epi32((int)step)));
+    return _mm512_i32gather_ps(index, tables, 4);
   }
   return unpack(panel + (kb / 8) * 64, q, high, tables);
 }
@@ -133,8 +144,8 @@ ALWAYS_INLINE void f32s4_tile(const int mr, const int bits,
           lo = _mm512_loadu_ps(v);
           hi = _mm512_loadu_ps(v + 16);
         } else {
-          lo = weights_at(bits, panel, groups, kb, q, 0, tables);
-          hi = weights_at(bits, panel, groups, kb, q, 1, tables);
+          lo = weights_at(bits, panel, groups, kb, q, 0, tables, p->table_step);
+          hi = weights_at(bits, panel, groups, kb, q, 1, tables, p->table_step);
         }
         for (int r = 0; r < mr; ++r) {
           part[r][q] = _mm512_fmadd_ps(low_a[r], lo, part[r][q]);
@@ -217,15 +228,15 @@ QUANTC_RUNTIME void quantc_qgemm_f32s4_avx512(const quantc_f32s4_args *p,
   for (int64_t col0 = 0; col0 < n; col0 += 16) {
     int64_t cols = n - col0 < 16 ? n - col0 : 16;
     const uint8_t *panel = p->b_panels + (col0 / 16) * panel_bytes;
-    const float *tables = p->tables ? p->tables + col0 * 16 : NULL;
+    const float *tables = p->tables ? p->tables + col0 * p->table_step : NULL;
     const float *scale = p->scale ? p->scale + col0 : NULL;
     if (unpacked)
       for (int64_t b = 0; b < blocks; ++b)
         for (int q = 0; q < 4; ++q)
           for (int h = 0; h < 2; ++h)
-            _mm512_storeu_ps(
-                unpacked + (b * 8 + 2 * q + h) * 16,
-                weights_at(p->bits, panel, groups, 8 * b, q, h, tables));
+            _mm512_storeu_ps(unpacked + (b * 8 + 2 * q + h) * 16,
+                             weights_at(p->bits, panel, groups, 8 * b, q, h,
+                                        tables, p->table_step));
     for (int64_t m0 = 0; m0 < m; m0 += MR) {
       int64_t mr = m - m0 < MR ? m - m0 : MR;
       if (unpacked)

@@ -171,9 +171,12 @@ static inline int64_t quantc_f32s4_panel_bytes(int bits, int64_t k) {
 }
 
 /* The operands of quantc_qgemm_f32s4_f32 but M and N (see there); `scale`
- * has rows `ldscale` floats apart. With `tables` (quantc_qgemm_f32c4_f32:
- * 16 values a column) a nibble i stands for its column's tables[i] instead
- * of i - 8, and `scale` is null: one group, no scale. */
+ * has rows `ldscale` floats apart. With `tables` a weight stands for an
+ * entry of its column's table, and `scale` is null: one group, no scale.
+ * 4 bits (quantc_qgemm_f32c4_f32): a nibble i is tables[16 n + i];
+ * 8 bits (quantc_qgemm_f32c8_f32): an s8 q is
+ * tables[n * table_step + q + 128], table_step 256 (a table per column) or
+ * 0 (one for all). */
 typedef struct {
   int64_t k, group;
   /* 4: nibble panels; 8: the 8-bit panels of quantc_qgemm_f32s8_f32. */
@@ -184,6 +187,7 @@ typedef struct {
   const float *scale;
   int64_t ldscale;
   const float *tables;
+  int64_t table_step;
   float *c;
   int64_t ldc;
 } quantc_f32s4_args;

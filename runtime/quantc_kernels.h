@@ -235,6 +235,18 @@ void quantc_qgemm_f32c4_f32(int64_t m, int64_t n, int64_t k, const float *a,
                             int64_t lda, const uint8_t *b_panels,
                             const float *tables, float *c, int64_t ldc);
 
+/* Binary32 activations times weights from 8-bit codebooks: the weight
+ * (k, n) is tables[n * 256 + i] (`per_column`: a table per column, with
+ * ceil(N / 16) * 16 rows, those past N unread but there) or tables[i] (one
+ * table of 256 for all) for the index i in [0, 255], held in 8-bit panels
+ * (quantc_pack_panels_s8) as q = i - 128. The arithmetic of
+ * quantc_qgemm_f32c4_f32 with that weight, one group of all K padded to a
+ * multiple of 8 (k past the panels' groups of 4 reads as 0). */
+void quantc_qgemm_f32c8_f32(int64_t m, int64_t n, int64_t k, const float *a,
+                            int64_t lda, const int8_t *b_panels,
+                            const float *tables, int per_column, float *c,
+                            int64_t ldc);
+
 /* The instruction set the kernels use: "amx" (AMX tiles for the matmul,
  * AVX-512 VNNI with VBMI for the rest), "avx512-vbmi" (AVX-512 VNNI, and
  * vpermb for the depthwise convolution's taps), "avx512-vnni" or "avx2"

@@ -348,6 +348,71 @@ INSTANTIATE_TEST_SUITE_P(Shapes, QGemmF32C4Test,
 
 namespace {
 
+/// quantc_qgemm_f32c8_f32 (float activations, 8-bit codebook indices) on
+/// every instruction set, at 1 and 3 threads, against the arithmetic of
+/// quantc_qgemm_f32c4_f32 with each weight its table's entry: a table per
+/// column, or one for all.
+struct F32C8Matmul {
+  int64_t m, n, k;
+  bool perColumn;
+};
+
+class QGemmF32C8Test : public ::testing::TestWithParam<F32C8Matmul> {};
+
+TEST_P(QGemmF32C8Test, MatchesStatedArithmetic) {
+  const F32C8Matmul &s = GetParam();
+  std::mt19937 rng(s.m * 71 + s.n * 3 + s.k + s.perColumn);
+  std::uniform_int_distribution<int> entry(0, 255);
+  std::vector<int> index(s.k * s.n);
+  std::vector<int8_t> stored(s.k * s.n);
+  for (size_t i = 0; i < index.size(); ++i) {
+    index[i] = entry(rng);
+    stored[i] = int8_t(index[i] - 128);
+  }
+  std::uniform_real_distribution<float> unit(-1.0f, 1.0f);
+  // Rows up to a whole panel; those past N are never read.
+  int64_t rows = s.perColumn ? (s.n + 15) / 16 * 16 : 1;
+  std::vector<float> tables(rows * 256, 1e30f);
+  for (int64_t i = 0; i < (s.perColumn ? s.n : 1) * 256; ++i)
+    tables[i] = unit(rng) * 0.3f;
+  int64_t lda = s.k + 3;
+  std::vector<float> a(s.m * lda);
+  for (float &v : a)
+    v = unit(rng) * 4.0f;
+  std::vector<int8_t> panels(quantc_panels_size(s.k, s.n));
+  quantc_pack_panels_s8(s.k, s.n, stored.data(), s.n, 1, panels.data());
+
+  // One group of all K padded to 8, no scale. Past K the panels' groups
+  // hold q = 0 (index 128): its entry, times an activation of 0; past the
+  // groups the weight is 0.
+  int64_t ldc = s.n + 1, padded = (s.k + 7) / 8 * 8, groups = (s.k + 3) / 4;
+  std::vector<float> want =
+      floatWeightReference(a, lda, s.m, s.n, s.k, padded, nullptr, ldc,
+                           [&](int64_t kk, int64_t col) {
+                             if (kk / 4 >= groups)
+                               return 0.0f;
+                             int i = kk < s.k ? index[kk * s.n + col] : 128;
+                             return tables[(s.perColumn ? col * 256 : 0) + i];
+                           });
+  expectOnEveryIsa(want, ldc, [&](float *c) {
+    quantc_qgemm_f32c8_f32(s.m, s.n, s.k, a.data(), lda, panels.data(),
+                           tables.data(), s.perColumn, c, ldc);
+  });
+}
+
+INSTANTIATE_TEST_SUITE_P(Shapes, QGemmF32C8Test,
+                         ::testing::Values(F32C8Matmul{1, 16, 8, true},
+                                           F32C8Matmul{1, 70, 45, false},
+                                           F32C8Matmul{1, 37, 12, true},
+                                           F32C8Matmul{3, 33, 128, false},
+                                           F32C8Matmul{9, 20, 13, true},
+                                           F32C8Matmul{40, 50, 300, true},
+                                           F32C8Matmul{10, 17, 4, false}));
+
+} // namespace
+
+namespace {
+
 /// quantc_qgemm_f32s8_f32 (float activations, weight-only int8) on every
 /// instruction set, at 1 and 3 threads, against the arithmetic of
 /// quantc_qgemm_f32s4_f32 with q the s8 weights: K past the panels' groups

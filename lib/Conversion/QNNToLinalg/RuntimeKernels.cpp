@@ -69,6 +69,13 @@ FunctionType quantc::getRuntimeKernelType(MLIRContext *context,
     inputs.append(4, i64);
     return FunctionType::get(context, inputs, {});
   }
+  if (kernel == RuntimeKernel::FloatMatMulC8) {
+    SmallVector<Type> inputs = {getFlatBuffer(f32), getFlatBuffer(i8),
+                                getFlatBuffer(f32), getFlatBuffer(f32)};
+    // m, n, k, per_column.
+    inputs.append(4, i64);
+    return FunctionType::get(context, inputs, {});
+  }
   if (kernel == RuntimeKernel::BatchMatMul8) {
     SmallVector<Type> inputs = {getFlatBuffer(i8), getFlatBuffer(i8),
                                 getFlatBuffer(i32)};
@@ -111,6 +118,8 @@ StringRef quantc::getRuntimeKernelName(RuntimeKernel kernel) {
     return "quantc_matmul_f32s8_f32";
   case RuntimeKernel::FloatMatMulC4:
     return "quantc_matmul_f32c4_f32";
+  case RuntimeKernel::FloatMatMulC8:
+    return "quantc_matmul_f32c8_f32";
   case RuntimeKernel::BatchMatMul8:
     return "quantc_batch_matmul_q8_i32";
   }
@@ -587,11 +596,13 @@ FailureOr<Value> qnn_to_linalg::createScaledMatMulKernelCall(
       resultType, sizes, scalars);
 }
 
-/// `lhs` times the 4-bit codebook weight `codebook` ([K, N] with one
-/// codebook per column, or [N, K] when `transposed` with one per row, or
-/// one for all) as a call to quantc_matmul_f32c4_f32: the indices as nibble
-/// panels, each column's entries as a row of 16 (zeros past the
-/// codebook's), in rows up to a whole panel.
+/// `lhs` times the codebook weight `codebook` ([K, N] with one codebook
+/// per column, or [N, K] when `transposed` with one per row, or one for
+/// all) as a call to the runtime's codebook kernel. 4-bit indices
+/// (quantc_matmul_f32c4_f32): nibble panels, each column's entries as a row
+/// of 16 (zeros past the codebook's), in rows up to a whole panel. 8-bit
+/// indices (quantc_matmul_f32c8_f32): 8-bit panels of index - 128, and
+/// rows of 256 entries, one per column up to a whole panel or one for all.
 static FailureOr<Value>
 createCodebookMatMulCall(OpBuilder &b, Location loc, Operation *op, Value lhs,
                          qnn::CodebookConstantOp codebook, bool transposed,
@@ -601,12 +612,14 @@ createCodebookMatMulCall(OpBuilder &b, Location loc, Operation *op, Value lhs,
   DenseIntElementsAttr indices = codebook.getIndices();
   DenseFPElementsAttr entries = codebook.getCodebook();
   std::optional<uint64_t> axis = codebook.getAxis();
-  if (!isDeclared(op, RuntimeKernel::FloatMatMulC4) ||
+  unsigned width = indices.getElementType().getIntOrFloatBitWidth();
+  RuntimeKernel kernel =
+      width == 8 ? RuntimeKernel::FloatMatMulC8 : RuntimeKernel::FloatMatMulC4;
+  if ((width != 4 && width != 8) || !isDeclared(op, kernel) ||
       !lhsType.getElementType().isF32() || lhsType.getRank() < 2 ||
       lhsType.isDynamicDim(lhsType.getRank() - 1) ||
       !resultType.getElementType().isF32() || weightType.getRank() != 2 ||
       !weightType.getElementType().isF32() ||
-      indices.getElementType().getIntOrFloatBitWidth() != 4 ||
       (axis && *axis != (transposed ? 0 : 1)) ||
       weightType.getDimSize(transposed ? 1 : 0) != lhsType.getShape().back())
     return failure();
@@ -614,22 +627,35 @@ createCodebookMatMulCall(OpBuilder &b, Location loc, Operation *op, Value lhs,
           n = weightType.getDimSize(transposed ? 0 : 1);
   auto entryType = cast<RankedTensorType>(entries.getType());
   int64_t count = entryType.getShape().back();
-  if (count > 16)
+  // Entries a table holds: 16 (4 bits) or 256 (8 bits).
+  int64_t row = int64_t(1) << width;
+  if (count > row)
     return failure();
 
+  // The panels hold index - 8 (4 bits) or index - 128 (8 bits).
   SmallVector<int8_t> stored;
   stored.reserve(k * n);
   for (const APInt &v : indices.getValues<APInt>())
-    stored.push_back(int8_t(int64_t(v.getZExtValue()) - 8));
-  SmallVector<int8_t> panels(quantc_panels_s4_size(k, n));
-  quantc_pack_panels_s4(k, n, stored.data(), transposed ? 1 : n,
-                        transposed ? k : 1,
-                        reinterpret_cast<uint8_t *>(panels.data()));
+    stored.push_back(int8_t(int64_t(v.getZExtValue()) - row / 2));
+  int64_t strideK = transposed ? 1 : n, strideN = transposed ? k : 1;
+  SmallVector<int8_t> panels;
+  if (width == 8) {
+    panels.resize(quantc_panels_size(k, n));
+    quantc_pack_panels_s8(k, n, stored.data(), strideK, strideN, panels.data());
+  } else {
+    panels.resize(quantc_panels_s4_size(k, n));
+    quantc_pack_panels_s4(k, n, stored.data(), strideK, strideN,
+                          reinterpret_cast<uint8_t *>(panels.data()));
+  }
+  // A row of `row` entries per column up to a whole panel (4 bits always,
+  // 8 bits with a codebook per column), or one row for all.
+  bool perColumn = width == 4 || axis;
+  int64_t rows = perColumn ? (n + 15) / 16 * 16 : 1;
   SmallVector<float> values(entries.getValues<float>());
-  SmallVector<float> tables((n + 15) / 16 * 16 * 16, 0.0f);
-  for (int64_t col = 0; col < n; ++col)
+  SmallVector<float> tables(rows * row, 0.0f);
+  for (int64_t col = 0; col < (perColumn ? n : 1); ++col)
     for (int64_t e = 0; e < count; ++e)
-      tables[col * 16 + e] = values[(axis ? col * count : 0) + e];
+      tables[col * row + e] = values[(axis ? col * count : 0) + e];
   Value tableConstant = arith::ConstantOp::create(
       b, loc,
       DenseElementsAttr::get(
@@ -640,7 +666,9 @@ createCodebookMatMulCall(OpBuilder &b, Location loc, Operation *op, Value lhs,
   SmallVector<Value> scalars = {getRows(b, loc, lhs, resultType, sizes)};
   for (int64_t v : {n, k})
     scalars.push_back(index64(b, loc, v));
-  return callKernel(b, loc, RuntimeKernel::FloatMatMulC4,
+  if (width == 8)
+    scalars.push_back(index64(b, loc, int64_t(perColumn)));
+  return callKernel(b, loc, kernel,
                     {lhs, createBytes(b, loc, panels), tableConstant},
                     resultType, sizes, scalars);
 }

@@ -16,6 +16,7 @@
 // CHECK: func.func private @quantc_matmul_f32s4_f32(memref<?xf32>, memref<?xi8>, memref<?xf32>, memref<?xf32>, i64, i64, i64, i64) attributes {llvm.emit_c_interface}
 // CHECK: func.func private @quantc_matmul_f32s8_f32(memref<?xf32>, memref<?xi8>, memref<?xf32>, memref<?xf32>, i64, i64, i64, i64) attributes {llvm.emit_c_interface}
 // CHECK: func.func private @quantc_matmul_f32c4_f32(memref<?xf32>, memref<?xi8>, memref<?xf32>, memref<?xf32>, i64, i64, i64) attributes {llvm.emit_c_interface}
+// CHECK: func.func private @quantc_matmul_f32c8_f32(memref<?xf32>, memref<?xi8>, memref<?xf32>, memref<?xf32>, i64, i64, i64, i64) attributes {llvm.emit_c_interface}
 // CHECK: func.func private @quantc_batch_matmul_q8_i32(memref<?xi8>, memref<?xi8>, memref<?xi32>, i64, i64, i64, i64, i64, i64, i64, i64) attributes {llvm.emit_c_interface}
 // CHECK-LABEL: func.func @conv(
 func.func @conv(%x: tensor<1x3x4x4x!u>) -> tensor<1x4x4x4x!o> {
@@ -322,6 +323,30 @@ func.func @activation_product(%x: tensor<2x4x8x!a>, %y: tensor<2x8x?x!b>) -> ten
   // CHECK-NOT: linalg.batch_matmul
   %0 = qnn.matmul %x, %y : (tensor<2x4x8x!a>, tensor<2x8x?x!b>) -> tensor<2x4x?x!s>
   return %0 : tensor<2x4x?x!s>
+}
+
+// -----
+
+// 8-bit codebook indices call the 8-bit codebook kernel: the indices as
+// 8-bit panels of index - 128 (3 is 0x83 in the 8 bytes of the 2 columns
+// of each group, the padding columns 0), and with
+// one codebook per column a row of 256 entries for each column up to a
+// whole panel of 16 (per_column 1); with one codebook for all, one row
+// (per_column 0).
+// CHECK-LABEL: func.func @codebook_c8(
+func.func @codebook_c8(%x: tensor<?x16xf32>) -> (tensor<?x2xf32>, tensor<?x2xf32>) {
+  // CHECK: arith.constant dense<{{.*}}> : tensor<4096xf32>
+  // CHECK: %[[ONE:.*]] = arith.constant 1 : i64
+  // CHECK: arith.constant dense<{{"0x((83){8}0{112}){4}"}}> : tensor<256xi8>
+  // CHECK: call @quantc_matmul_f32c8_f32({{.*}}, %[[ONE]])
+  // CHECK: arith.constant dense<{{.*}}> : tensor<256xf32>
+  // CHECK: %[[ZERO:.*]] = arith.constant 0 : i64
+  // CHECK: call @quantc_matmul_f32c8_f32({{.*}}, %[[ZERO]])
+  %w = qnn.codebook_constant dense<3> : tensor<16x2xui8>, dense<[[-1.0, -0.5, 0.5, 1.0], [-2.0, -1.0, 1.0, 2.0]]> : tensor<2x4xf32> {axis = 1 : i64} -> tensor<16x2xf32>
+  %y = qnn.matmul %x, %w : (tensor<?x16xf32>, tensor<16x2xf32>) -> tensor<?x2xf32>
+  %v = qnn.codebook_constant dense<3> : tensor<16x2xui8>, dense<[-1.0, -0.5, 0.5, 1.0]> : tensor<4xf32> -> tensor<16x2xf32>
+  %z = qnn.matmul %x, %v : (tensor<?x16xf32>, tensor<16x2xf32>) -> tensor<?x2xf32>
+  return %y, %z : tensor<?x2xf32>, tensor<?x2xf32>
 }
 
 // -----

@@ -26,6 +26,7 @@ enum class RuntimeKernel {
   FloatMatMulS4,
   FloatMatMulS8,
   FloatMatMulC4,
+  FloatMatMulC8,
   BatchMatMul8
 };
 
@@ -35,7 +36,7 @@ inline constexpr RuntimeKernel kRuntimeKernels[] = {
     RuntimeKernel::MatMul,          RuntimeKernel::ScaledMatMul,
     RuntimeKernel::GroupedMatMulS4, RuntimeKernel::FloatMatMulS4,
     RuntimeKernel::FloatMatMulS8,   RuntimeKernel::FloatMatMulC4,
-    RuntimeKernel::BatchMatMul8};
+    RuntimeKernel::FloatMatMulC8,   RuntimeKernel::BatchMatMul8};
 
 /// The kernel's function name (its C entry point is `_mlir_ciface_` and the
 /// name, through `llvm.emit_c_interface`).
@@ -127,7 +128,8 @@ mlir::FailureOr<mlir::Value> createActivationMatMulKernelCall(
 /// point 0 and one scale per column (or per column and group of a multiple
 /// of 8 rows), as weight-only quantization writes it, or a
 /// qnn.codebook_constant
-/// [K, N] of 4-bit indices with one codebook per column (or one for all),
+/// [K, N] of 4- or 8-bit indices with one codebook per column (or one for
+/// all),
 /// as a call to the runtime's kernel that unpacks the weights in
 /// registers. With `transposed` the weight is [N, K] (a gemm's trans_b):
 /// its scales or codebooks are per row, its groups along its rows, and the
