@@ -247,18 +247,23 @@ QUANTC_RUNTIME void quantc_qgemm_u8s8_i8mm(int64_t m, int64_t n, int64_t k,
 
 /*===- Convolution --------------------------------------------------------===*/
 
+/* `use_usdot`, if this build has usdot (i8mm); else 0: sdot. */
+ALWAYS_INLINE int usdot_available(int use_usdot) {
+#if defined(__ARM_FEATURE_MATMUL_INT8)
+  return use_usdot;
+#else
+  (void)use_usdot;
+  return 0;
+#endif
+}
+
 /* Filters f0..f0+fr of y over one im2col panel of 16 output pixels (its
  * `groups` groups of 16 pixels x 4 k), the first `last` pixels stored. */
 ALWAYS_INLINE void conv_tile(const int fr, const int use_usdot, int64_t groups,
                              const int8_t *w, int64_t ldw,
                              const int32_t *offset, const uint8_t *panel,
                              int32_t *y, int64_t ldy, int64_t last) {
-#if !defined(__ARM_FEATURE_MATMUL_INT8)
-  (void)use_usdot;
-  const int usdot = 0;
-#else
-  const int usdot = use_usdot;
-#endif
+  const int usdot = usdot_available(use_usdot);
   int32x4_t acc[MR][4];
   for (int r = 0; r < fr; ++r)
     for (int j = 0; j < 4; ++j)
@@ -369,12 +374,7 @@ ALWAYS_INLINE void depthwise_plane(const int use_usdot,
                                    const uint8_t *plane, int64_t row_bytes,
                                    const int8_t *w, int32_t offset,
                                    int32_t *y) {
-#if !defined(__ARM_FEATURE_MATMUL_INT8)
-  (void)use_usdot;
-  const int usdot = 0;
-#else
-  const int usdot = use_usdot;
-#endif
+  const int usdot = usdot_available(use_usdot);
   int64_t stride = s->stride_w;
   int64_t groups = quantc_ceil_div(s->kernel_w, 4);
   int64_t vectors = s->kernel_h * groups;

@@ -596,6 +596,25 @@ FailureOr<Value> qnn_to_linalg::createScaledMatMulKernelCall(
       resultType, sizes, scalars);
 }
 
+/// The K x N matrix `stored` (row-major, or N x K if `transposed`) as the
+/// 8-bit panels (quantc_pack_panels_s8) or, `width` 4, the nibble panels
+/// (quantc_pack_panels_s4) of the float-activation kernels.
+static SmallVector<int8_t> packPanels(ArrayRef<int8_t> stored, int64_t k,
+                                      int64_t n, unsigned width,
+                                      bool transposed) {
+  int64_t strideK = transposed ? 1 : n, strideN = transposed ? k : 1;
+  SmallVector<int8_t> panels;
+  if (width == 8) {
+    panels.resize(quantc_panels_size(k, n));
+    quantc_pack_panels_s8(k, n, stored.data(), strideK, strideN, panels.data());
+  } else {
+    panels.resize(quantc_panels_s4_size(k, n));
+    quantc_pack_panels_s4(k, n, stored.data(), strideK, strideN,
+                          reinterpret_cast<uint8_t *>(panels.data()));
+  }
+  return panels;
+}
+
 /// `lhs` times the codebook weight `codebook` ([K, N] with one codebook
 /// per column, or [N, K] when `transposed` with one per row, or one for
 /// all) as a call to the runtime's codebook kernel. 4-bit indices
@@ -637,16 +656,7 @@ createCodebookMatMulCall(OpBuilder &b, Location loc, Operation *op, Value lhs,
   stored.reserve(k * n);
   for (const APInt &v : indices.getValues<APInt>())
     stored.push_back(int8_t(int64_t(v.getZExtValue()) - row / 2));
-  int64_t strideK = transposed ? 1 : n, strideN = transposed ? k : 1;
-  SmallVector<int8_t> panels;
-  if (width == 8) {
-    panels.resize(quantc_panels_size(k, n));
-    quantc_pack_panels_s8(k, n, stored.data(), strideK, strideN, panels.data());
-  } else {
-    panels.resize(quantc_panels_s4_size(k, n));
-    quantc_pack_panels_s4(k, n, stored.data(), strideK, strideN,
-                          reinterpret_cast<uint8_t *>(panels.data()));
-  }
+  SmallVector<int8_t> panels = packPanels(stored, k, n, width, transposed);
   // A row of `row` entries per column up to a whole panel (4 bits always,
   // 8 bits with a codebook per column), or one row for all.
   bool perColumn = width == 4 || axis;
@@ -718,16 +728,7 @@ FailureOr<Value> qnn_to_linalg::createFloatMatMulS4KernelCall(
   stored.reserve(k * n);
   for (const APInt &v : values.getValues<APInt>())
     stored.push_back(int8_t(v.getSExtValue()));
-  SmallVector<int8_t> panels;
-  int64_t strideK = transposed ? 1 : n, strideN = transposed ? k : 1;
-  if (width == 8) {
-    panels.resize(quantc_panels_size(k, n));
-    quantc_pack_panels_s8(k, n, stored.data(), strideK, strideN, panels.data());
-  } else {
-    panels.resize(quantc_panels_s4_size(k, n));
-    quantc_pack_panels_s4(k, n, stored.data(), strideK, strideN,
-                          reinterpret_cast<uint8_t *>(panels.data()));
-  }
+  SmallVector<int8_t> panels = packPanels(stored, k, n, width, transposed);
   // The kernel reads the scale of group g and column n at g * N + n; a
   // transposed weight's scales are [N, groups].
   SmallVector<float> scales(params->getScales());
