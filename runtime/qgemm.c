@@ -667,6 +667,10 @@ QUANTC_RUNTIME void quantc_qbatch_matmul_8(int64_t batch, int64_t m, int64_t n,
                                            int32_t b_zero, int32_t *c) {
   if (batch <= 0 || m <= 0 || n <= 0)
     return;
+  if (k <= 0) { /* empty sums */
+    memset(c, 0, (size_t)(batch * m * n) * sizeof(int32_t));
+    return;
+  }
   /* With a(t, i, k) = u - (a_signed ? 128 : 0) for the unsigned byte u the
    * kernel reads, and b = s + (b_signed ? 0 : 128) for the packed s8 byte
    * s: (a - a_zero) (b - b_zero) = (u - a0) (s - b0), summed

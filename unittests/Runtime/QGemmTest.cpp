@@ -383,13 +383,17 @@ namespace {
 /// same integers.
 // Products of two activations: every signedness of either operand, zero
 // points at the ends of their ranges and in between, batches of shapes
-// with partial panels and register tiles, K not a multiple of 4.
+// with partial panels and register tiles, K not a multiple of 4, and K 0
+// (empty sums).
 TEST(QBatchMatMulTest, MatchesDirectSum) {
   struct Case {
     int64_t batch, m, n, k;
   };
-  const Case cases[] = {
-      {1, 1, 1, 1}, {3, 5, 17, 7}, {2, 9, 40, 64}, {4, 16, 8, 33}};
+  const Case cases[] = {{1, 1, 1, 1},
+                        {3, 5, 17, 7},
+                        {2, 9, 40, 64},
+                        {4, 16, 8, 33},
+                        {2, 3, 5, 0}};
   std::mt19937 rng(17);
   for (const Case &s : cases)
     for (int aSigned = 0; aSigned < 2; ++aSigned)
