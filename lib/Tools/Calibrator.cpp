@@ -137,6 +137,25 @@ quantc::calibrate(LoadedModel &model, size_t numOutputs,
     return llvm::Error::success();
   };
 
+  // The outputs of the previous run: the next run writes into their buffers
+  // (NAME_run), which spares the instrumented model's many large outputs an
+  // allocation and a copy per sample. An output that no longer fits (other
+  // input shapes) makes it run once more into buffers of its own.
+  std::vector<HostTensor> ran;
+  auto runSample = [&](const std::vector<HostTensor> &given) -> llvm::Error {
+    if (!ran.empty()) {
+      if (llvm::Error error = model.runInto(given, ran))
+        llvm::consumeError(std::move(error));
+      else
+        return llvm::Error::success();
+    }
+    Expected<std::vector<HostTensor>> fresh = model.run(given);
+    if (!fresh)
+      return fresh.takeError();
+    ran = std::move(*fresh);
+    return llvm::Error::success();
+  };
+
   for (int pass = 1; pass <= 2; ++pass) {
     for (auto [index, sample] : llvm::enumerate(samples)) {
       Expected<std::vector<HostTensor>> given =
@@ -160,12 +179,11 @@ quantc::calibrate(LoadedModel &model, size_t numOutputs,
         if (llvm::Error error = addChannels(k, input, sample))
           return error;
       }
-      Expected<std::vector<HostTensor>> ran = model.run(*given);
-      if (!ran)
+      if (llvm::Error error = runSample(*given))
         return createStringError("%s: %s", sample.c_str(),
-                                 llvm::toString(ran.takeError()).c_str());
-      for (size_t i = numOutputs; i < ran->size(); ++i) {
-        const HostTensor &activation = (*ran)[i];
+                                 llvm::toString(std::move(error)).c_str());
+      for (size_t i = numOutputs; i < ran.size(); ++i) {
+        const HostTensor &activation = ran[i];
         if (activation.dtype != 1)
           continue;
         const float *values =

@@ -69,7 +69,7 @@ std::optional<Smoothable> getSmoothable(Operation *op, bool depthwise) {
   auto shape = cast<ShapedType>(weight.getType()).getShape();
   if (auto conv = dyn_cast<qnn::ConvOp>(op)) {
     if (!depthwise || input.getRank() < 3 || input.isDynamicDim(1) ||
-        conv.getGroup() != input.getDimSize(1) || shape[1] != 1 ||
+        int64_t(conv.getGroup()) != input.getDimSize(1) || shape[1] != 1 ||
         shape[0] % input.getDimSize(1) != 0)
       return std::nullopt;
     return Smoothable{op, weight, /*depthwise=*/true};
