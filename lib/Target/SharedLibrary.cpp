@@ -723,7 +723,8 @@ LogicalResult quantc::linkSharedLibrary(
                                  "-o", outputPath, gluePath, objectPath};
   for (const std::string &source : extraSources)
     args.push_back(source);
-  args.append({runtimeLibrary, "-lm", "-Wl,--no-undefined"});
+  args.append(
+      {runtimeLibrary, "-lm", "-Wl,--no-undefined", "-Wl,--gc-sections"});
   std::optional<StringRef> redirects[] = {std::nullopt, StringRef(log),
                                           StringRef(log)};
   int status = llvm::sys::ExecuteAndWait(*cc, args, std::nullopt, redirects, 0,
