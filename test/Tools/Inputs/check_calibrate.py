@@ -53,6 +53,19 @@ def calibrate(quantc, model, data, out):
                           capture_output=True, text=True)
 
 
+def calibrate_samples(quantc, model, xs, folder, out):
+    """The statistics of samples `xs`, saved as .npy files in `folder`, or
+    None when quantc calibrate fails."""
+    os.makedirs(folder)
+    for i, x in enumerate(xs):
+        np.save(os.path.join(folder, f"sample{i}.npy"), x)
+    run = calibrate(quantc, model, folder, out)
+    if run.returncode:
+        print("calibrate failed:", run.stderr)
+        return None
+    return json.load(open(out))
+
+
 def main():
     quantc, work = sys.argv[1:3]
     shutil.rmtree(work, ignore_errors=True)
@@ -64,34 +77,24 @@ def main():
     build_model(model, w, b)
 
     # Five samples as .npy files; one as an ONNX test-layout folder elsewhere.
-    data = os.path.join(work, "data")
-    os.makedirs(data)
     xs = [rng.uniform(-3, 3, (2, 6)).astype(np.float32) for _ in range(5)]
-    for i, x in enumerate(xs):
-        np.save(os.path.join(data, f"sample{i}.npy"), x)
-    out = os.path.join(work, "stats.json")
-    run = calibrate(quantc, model, data, out)
-    if run.returncode:
-        print("calibrate failed:", run.stderr)
+    stats = calibrate_samples(quantc, model, xs, os.path.join(work, "data"),
+                              os.path.join(work, "stats.json"))
+    if stats is None:
         return 1
-    ok = check_stats(json.load(open(out)), xs, w, b, "")
+    ok = check_stats(stats, xs, w, b, "")
 
     # A dynamic batch: samples of 1, 3, 2 and 3 rows. Each run writes into
     # the buffers of the one before, so the 3 rows after 1 need new ones
     # and the 2 rows after 3 fill part of theirs.
     dynamic = os.path.join(work, "dynamic.onnx")
     build_model(dynamic, w, b, rows="N")
-    data = os.path.join(work, "rows")
-    os.makedirs(data)
     xs = [rng.uniform(-3, 3, (n, 6)).astype(np.float32) for n in [1, 3, 2, 3]]
-    for i, x in enumerate(xs):
-        np.save(os.path.join(data, f"sample{i}.npy"), x)
-    out = os.path.join(work, "rows.json")
-    run = calibrate(quantc, dynamic, data, out)
-    if run.returncode:
-        print("calibrate failed:", run.stderr)
+    stats = calibrate_samples(quantc, dynamic, xs, os.path.join(work, "rows"),
+                              os.path.join(work, "rows.json"))
+    if stats is None:
         return 1
-    ok &= check_stats(json.load(open(out)), xs, w, b, "rows ")
+    ok &= check_stats(stats, xs, w, b, "rows ")
 
     # Bad calibration data: each gives an error naming the file.
     def bad(case, make):
