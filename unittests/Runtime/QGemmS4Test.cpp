@@ -40,6 +40,26 @@ std::vector<int8_t> randomNibbles(std::mt19937 &rng, size_t count) {
   return v;
 }
 
+/// `count` random activations in [-4, 4].
+std::vector<float> randomActivations(std::mt19937 &rng, size_t count) {
+  std::uniform_real_distribution<float> unit(-1.0f, 1.0f);
+  std::vector<float> v(count);
+  for (float &x : v)
+    x = unit(rng) * 4.0f;
+  return v;
+}
+
+/// `count` codebook entries, the first `filled` random in [-0.3, 0.3] and
+/// the rest 1e30, which a kernel reading them would make visible.
+std::vector<float> randomTables(std::mt19937 &rng, size_t count,
+                                size_t filled) {
+  std::uniform_real_distribution<float> unit(-1.0f, 1.0f);
+  std::vector<float> v(count, 1e30f);
+  for (size_t i = 0; i < filled; ++i)
+    v[i] = unit(rng) * 0.3f;
+  return v;
+}
+
 /// The operands of one matmul and the expected result.
 struct S4Case {
   int64_t m, n, k, group, lda, groups;
@@ -260,9 +280,7 @@ TEST_P(QGemmF32S4Test, MatchesStatedArithmetic) {
   for (float &v : scale)
     v = 0.01f + std::abs(unit(rng)) * 0.1f;
   int64_t lda = s.k + 3;
-  std::vector<float> a(s.m * lda);
-  for (float &v : a)
-    v = unit(rng) * 4.0f;
+  std::vector<float> a = randomActivations(rng, s.m * lda);
   a[0] = -0.0f;
   std::vector<uint8_t> panels(quantc_panels_s4_size(s.k, s.n));
   quantc_pack_panels_s4(s.k, s.n, q.data(), s.n, 1, panels.data());
@@ -311,15 +329,11 @@ TEST_P(QGemmF32C4Test, MatchesStatedArithmetic) {
     index[i] = int8_t(entry(rng));
     stored[i] = int8_t(index[i] - 8);
   }
-  std::uniform_real_distribution<float> unit(-1.0f, 1.0f);
   // Rows up to a whole panel; those past N are never read.
-  std::vector<float> tables((s.n + 15) / 16 * 16 * 16, 1e30f);
-  for (int64_t i = 0; i < s.n * 16; ++i)
-    tables[i] = unit(rng) * 0.3f;
+  std::vector<float> tables =
+      randomTables(rng, (s.n + 15) / 16 * 16 * 16, s.n * 16);
   int64_t lda = s.k + 2;
-  std::vector<float> a(s.m * lda);
-  for (float &v : a)
-    v = unit(rng) * 4.0f;
+  std::vector<float> a = randomActivations(rng, s.m * lda);
   std::vector<uint8_t> panels(quantc_panels_s4_size(s.k, s.n));
   quantc_pack_panels_s4(s.k, s.n, stored.data(), s.n, 1, panels.data());
 
@@ -369,16 +383,12 @@ TEST_P(QGemmF32C8Test, MatchesStatedArithmetic) {
     index[i] = entry(rng);
     stored[i] = int8_t(index[i] - 128);
   }
-  std::uniform_real_distribution<float> unit(-1.0f, 1.0f);
   // Rows up to a whole panel; those past N are never read.
   int64_t rows = s.perColumn ? (s.n + 15) / 16 * 16 : 1;
-  std::vector<float> tables(rows * 256, 1e30f);
-  for (int64_t i = 0; i < (s.perColumn ? s.n : 1) * 256; ++i)
-    tables[i] = unit(rng) * 0.3f;
+  std::vector<float> tables =
+      randomTables(rng, rows * 256, (s.perColumn ? s.n : 1) * 256);
   int64_t lda = s.k + 3;
-  std::vector<float> a(s.m * lda);
-  for (float &v : a)
-    v = unit(rng) * 4.0f;
+  std::vector<float> a = randomActivations(rng, s.m * lda);
   std::vector<int8_t> panels(quantc_panels_size(s.k, s.n));
   quantc_pack_panels_s8(s.k, s.n, stored.data(), s.n, 1, panels.data());
 
@@ -433,9 +443,7 @@ TEST_P(QGemmF32S8Test, MatchesStatedArithmetic) {
   for (float &v : scale)
     v = 0.001f + std::abs(unit(rng)) * 0.01f;
   int64_t lda = s.k + 1;
-  std::vector<float> a(s.m * lda);
-  for (float &v : a)
-    v = unit(rng) * 4.0f;
+  std::vector<float> a = randomActivations(rng, s.m * lda);
   std::vector<int8_t> panels(quantc_panels_size(s.k, s.n));
   quantc_pack_panels_s8(s.k, s.n, q.data(), s.n, 1, panels.data());
 
