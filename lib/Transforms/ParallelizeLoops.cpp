@@ -194,13 +194,28 @@ bool isPlainLoopBody(Region &body) {
   return !result.wasInterrupted();
 }
 
+/// Whether `value` is only computed with: every use, directly or through a
+/// vector broadcast, is a float add, subtract, multiply, divide or fma.
+bool isOnlyComputedWith(Value value) {
+  return llvm::all_of(value.getUsers(), [](Operation *user) {
+    if (isa<vector::BroadcastOp>(user))
+      return isOnlyComputedWith(user->getResult(0));
+    return isa<arith::AddFOp, arith::SubFOp, arith::MulFOp, arith::DivFOp,
+               math::FmaOp, vector::FMAOp>(user);
+  });
+}
+
 /// Whether `value` is recomputed in the outlined function instead of being
-/// passed: constants and references to globals.
+/// passed: constants, except float scalars that are only computed with.
+/// Those (a layer's learned scale) and references to globals (its bias) are
+/// passed, so that the loops of repeated blocks, which differ only in them,
+/// share one function. Other constants (a clamp's bound, a stored zero) stay
+/// where the compiler can fold them.
 bool isRematerialized(Value value) {
   Operation *def = value.getDefiningOp();
   return def && def->getNumOperands() == 0 && def->getNumRegions() == 0 &&
-         (def->hasTrait<OpTrait::ConstantLike>() ||
-          isa<memref::GetGlobalOp>(def));
+         def->hasTrait<OpTrait::ConstantLike>() &&
+         !(isa<FloatType>(value.getType()) && isOnlyComputedWith(value));
 }
 
 struct ParallelizeLoopsPass final
@@ -224,6 +239,7 @@ struct ParallelizeLoopsPass final
     });
     // The functions go into the symbol table (module) of the loop's function.
     SymbolTableCollection tables;
+    outlinedFunctions.clear();
     for (scf::ParallelOp loop : loops) {
       Operation *scope = loop->getParentOfType<func::FuncOp>()->getParentOp();
       outline(loop, tables.getSymbolTable(scope));
@@ -257,6 +273,22 @@ struct ParallelizeLoopsPass final
     Region &body = symbols.getOp()->getRegion(0);
     symbols.insert(decl, body.front().begin());
     return decl;
+  }
+
+  /// The functions outlined so far, each different from the others.
+  SmallVector<func::FuncOp> outlinedFunctions;
+
+  /// An outlined function whose body is the same as `outlined`'s (operations,
+  /// types, attributes; not locations), or null.
+  func::FuncOp findEquivalent(func::FuncOp outlined) {
+    for (func::FuncOp other : outlinedFunctions)
+      if (other->getParentOp() == outlined->getParentOp() &&
+          other.getFunctionType() == outlined.getFunctionType() &&
+          OperationEquivalence::isRegionEquivalentTo(
+              &other.getBody(), &outlined.getBody(),
+              OperationEquivalence::IgnoreLocations))
+        return other;
+    return nullptr;
   }
 
   void outline(scf::ParallelOp loop, SymbolTable &symbols) {
@@ -434,6 +466,15 @@ struct ParallelizeLoopsPass final
       part->setOperand(rank + dim, bounds.second);
     }
     func::ReturnOp::create(builder, loc);
+
+    // Loops of the same shape and constants (the repeated blocks of a
+    // network) share one function.
+    if (func::FuncOp same = findEquivalent(outlined)) {
+      symbols.erase(outlined);
+      outlined = same;
+    } else {
+      outlinedFunctions.push_back(outlined);
+    }
 
     // At the loop's place: fill the record, hand the loop to the threads.
     builder.setInsertionPointToStart(&func.getBody().front());

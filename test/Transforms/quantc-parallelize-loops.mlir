@@ -60,13 +60,13 @@ func.func @epilogue(%a: memref<1x64x1024xi32>, %s: f32, %out: memref<1x64x1024xi
 // -----
 
 // Rows normalized by their sums: the loops inside count once per
-// iteration of the row loop; a reference to a constant table is recreated
-// in the outlined function, a value loaded from it is passed.
+// iteration of the row loop; a constant table travels in the record like
+// any buffer, and so does a value loaded from it.
 // CHECK-LABEL: func.func @rows
-// CHECK: llvm.alloca %{{.*}} x !llvm.struct<(struct<(ptr, ptr, i64, array<2 x i64>, array<2 x i64>)>, f32, struct<(ptr, ptr, i64, array<2 x i64>, array<2 x i64>)>)>
+// CHECK: llvm.alloca %{{.*}} x !llvm.struct<(struct<(ptr, ptr, i64, array<2 x i64>, array<2 x i64>)>, f32, struct<(ptr, ptr, i64, array<1 x i64>, array<1 x i64>)>, struct<(ptr, ptr, i64, array<2 x i64>, array<2 x i64>)>)>
 // CHECK: call @quantc_parallel_for
 // CHECK: func.func private @rows_parallel
-// CHECK: memref.get_global @table
+// CHECK-NOT: memref.get_global
 // CHECK: scf.parallel
 // CHECK: scf.for
 memref.global "private" constant @table : memref<4xf32> = dense<[1.0, 2.0, 3.0, 4.0]>
@@ -306,6 +306,59 @@ func.func @beside_kernel(%a: memref<1x64x1024xi32>, %out: memref<1x64x1024xf32>)
     %f = arith.sitofp %x : i32 to f32
     %e = math.exp %f : f32
     memref.store %e, %out[%n, %c, %w] : memref<1x64x1024xf32>
+    scf.reduce
+  }
+  return
+}
+
+// -----
+
+// Two blocks of the same shape that differ only in a learned scale and a
+// bias table: the scale and the table travel in the records, and both loops
+// run one outlined function. The clamp's bound stays a constant in it.
+// CHECK-LABEL: func.func @blocks
+// CHECK-DAG: %[[S1:.*]] = arith.constant 2.500000e-01 : f32
+// CHECK-DAG: %[[S2:.*]] = arith.constant 7.500000e-01 : f32
+// CHECK-DAG: %[[B1:.*]] = memref.get_global @bias1
+// CHECK-DAG: %[[B2:.*]] = memref.get_global @bias2
+// CHECK: llvm.store %[[S1]]
+// CHECK: constant @blocks_parallel :
+// CHECK: call @quantc_parallel_for({{.*}}
+// CHECK: llvm.store %[[S2]]
+// CHECK: constant @blocks_parallel :
+// CHECK: call @quantc_parallel_for({{.*}}
+// CHECK: func.func private @blocks_parallel(
+// CHECK: arith.constant 6.000000e+00 : f32
+// CHECK-NOT: func.func private @blocks_parallel_
+memref.global "private" constant @bias1 : memref<64xf32> = dense<1.0>
+memref.global "private" constant @bias2 : memref<64xf32> = dense<2.0>
+func.func @blocks(%a: memref<64x1024xf32>, %b: memref<64x1024xf32>,
+                  %c: memref<64x1024xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  %c1024 = arith.constant 1024 : index
+  %s1 = arith.constant 0.25 : f32
+  %s2 = arith.constant 0.75 : f32
+  %six = arith.constant 6.0 : f32
+  %bias1 = memref.get_global @bias1 : memref<64xf32>
+  %bias2 = memref.get_global @bias2 : memref<64xf32>
+  scf.parallel (%i, %j) = (%c0, %c0) to (%c64, %c1024) step (%c1, %c1) {
+    %x = memref.load %a[%i, %j] : memref<64x1024xf32>
+    %t = memref.load %bias1[%i] : memref<64xf32>
+    %y = arith.mulf %x, %s1 : f32
+    %z = arith.addf %y, %t : f32
+    %w = arith.minimumf %z, %six : f32
+    memref.store %w, %b[%i, %j] : memref<64x1024xf32>
+    scf.reduce
+  }
+  scf.parallel (%i, %j) = (%c0, %c0) to (%c64, %c1024) step (%c1, %c1) {
+    %x = memref.load %b[%i, %j] : memref<64x1024xf32>
+    %t = memref.load %bias2[%i] : memref<64xf32>
+    %y = arith.mulf %x, %s2 : f32
+    %z = arith.addf %y, %t : f32
+    %w = arith.minimumf %z, %six : f32
+    memref.store %w, %c[%i, %j] : memref<64x1024xf32>
     scf.reduce
   }
   return

@@ -111,6 +111,14 @@ def ParallelizeLoops : Pass<"quantc-parallelize-loops", "mlir::ModuleOp"> {
     Iterations are independent (the loop is parallel), so results do not
     depend on the number of threads. Other loops are left alone.
 
+    Constants are recreated in the outlined function, except float scalars
+    used only in arithmetic (add, subtract, multiply, divide, fma): those,
+    like references to globals, travel in the record. The loops of a
+    network's repeated blocks then differ only in their records, and loops
+    whose outlined functions come out the same (operations, types and
+    attributes) share one function. Constants that are compared (a clamp's
+    bound) or stored stay, where LLVM folds them.
+
     With `threaded-callees`, only functions that call one of the named
     functions are changed. `quantc-lower-to-llvm` names the runtime's int8
     kernels: where the heavy work runs on one thread (a float model), the
