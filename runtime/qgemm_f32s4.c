@@ -56,7 +56,13 @@ static void f32s4_generic(const quantc_f32s4_args *p, int64_t m, int64_t n) {
   }
 }
 
-static void f32s4_range(const quantc_f32s4_args *p, int64_t m, int64_t n) {
+/* A product of m rows and n columns on this thread, with the kernel of the
+ * CPU, for the nibble panels (4) or the 8-bit ones (8). Each width has its
+ * own function, which only its entry points below name, so that a library
+ * keeps the kernels of the widths it multiplies by. */
+typedef void (*f32s4_range_fn)(const quantc_f32s4_args *, int64_t, int64_t);
+
+static void f32s4_range4(const quantc_f32s4_args *p, int64_t m, int64_t n) {
 #if defined(__x86_64__)
   int isa = quantc_select_isa();
   if (quantc_isa_has_vnni(isa)) {
@@ -71,9 +77,25 @@ static void f32s4_range(const quantc_f32s4_args *p, int64_t m, int64_t n) {
   f32s4_generic(p, m, n);
 }
 
+static void f32s4_range8(const quantc_f32s4_args *p, int64_t m, int64_t n) {
+#if defined(__x86_64__)
+  int isa = quantc_select_isa();
+  if (quantc_isa_has_vnni(isa)) {
+    quantc_qgemm_f32s8_avx512(p, m, n);
+    return;
+  }
+  if (isa == QUANTC_ISA_AVX2 && __builtin_cpu_supports("fma")) {
+    quantc_qgemm_f32s8_avx2(p, m, n);
+    return;
+  }
+#endif
+  f32s4_generic(p, m, n);
+}
+
 typedef struct {
   quantc_f32s4_args args;
   int64_t m, n;
+  f32s4_range_fn range;
 } f32s4_job;
 
 /* Columns [64 * begin, 64 * end). */
@@ -87,7 +109,7 @@ static void f32s4_columns(void *argument, int64_t begin, int64_t end) {
   if (p.tables)
     p.tables += first * p.table_step;
   p.c += first;
-  f32s4_range(&p, j->m, last - first);
+  j->range(&p, j->m, last - first);
 }
 
 /* Rows [begin, end). */
@@ -96,15 +118,17 @@ static void f32s4_rows(void *argument, int64_t begin, int64_t end) {
   quantc_f32s4_args p = j->args;
   p.a += begin * p.lda;
   p.c += begin * p.ldc;
-  f32s4_range(&p, end - begin, j->n);
+  j->range(&p, end - begin, j->n);
 }
 
-/* Runs the product `p` of m rows and n columns on the threads; a block of
- * 64 columns holds 8 * bits * K weight bytes. */
-static void run_f32s4(quantc_f32s4_args p, int64_t m, int64_t n) {
+/* Runs the product `p` of m rows and n columns on the threads, each part
+ * with `range` (the width's); a block of 64 columns holds 8 * bits * K
+ * weight bytes. */
+static void run_f32s4(quantc_f32s4_args p, int64_t m, int64_t n,
+                      f32s4_range_fn range) {
   if (m <= 0 || n <= 0)
     return;
-  f32s4_job job = {p, m, n};
+  f32s4_job job = {p, m, n, range};
   quantc_run_product(m, n, p.k, 8 * p.bits * p.k, f32s4_columns, f32s4_rows,
                      &job);
 }
@@ -116,7 +140,7 @@ QUANTC_RUNTIME void quantc_qgemm_f32s4_f32(int64_t m, int64_t n, int64_t k,
                                            int64_t ldc) {
   quantc_f32s4_args p = {k,     group, 4,    a, lda, b_panels,
                          scale, n,     NULL, 0, c,   ldc};
-  run_f32s4(p, m, n);
+  run_f32s4(p, m, n, f32s4_range4);
 }
 
 QUANTC_RUNTIME void quantc_qgemm_f32s8_f32(int64_t m, int64_t n, int64_t k,
@@ -126,7 +150,7 @@ QUANTC_RUNTIME void quantc_qgemm_f32s8_f32(int64_t m, int64_t n, int64_t k,
                                            int64_t ldc) {
   quantc_f32s4_args p = {k,     group, 8,    a, lda, (const uint8_t *)b_panels,
                          scale, n,     NULL, 0, c,   ldc};
-  run_f32s4(p, m, n);
+  run_f32s4(p, m, n, f32s4_range8);
 }
 
 QUANTC_RUNTIME void quantc_qgemm_f32c4_f32(int64_t m, int64_t n, int64_t k,
@@ -141,7 +165,7 @@ QUANTC_RUNTIME void quantc_qgemm_f32c4_f32(int64_t m, int64_t n, int64_t k,
                          NULL,   n,
                          tables, 16,
                          c,      ldc};
-  run_f32s4(p, m, n);
+  run_f32s4(p, m, n, f32s4_range4);
 }
 
 QUANTC_RUNTIME void quantc_qgemm_f32c8_f32(int64_t m, int64_t n, int64_t k,
@@ -153,7 +177,7 @@ QUANTC_RUNTIME void quantc_qgemm_f32c8_f32(int64_t m, int64_t n, int64_t k,
   quantc_f32s4_args p = {k,      quantc_ceil_div(k, 8) * 8, 8,    a,
                          lda,    (const uint8_t *)b_panels, NULL, n,
                          tables, per_column ? 256 : 0,      c,    ldc};
-  run_f32s4(p, m, n);
+  run_f32s4(p, m, n, f32s4_range8);
 }
 
 /* The entry point of compiled models for quantc_qgemm_f32c8_f32: a [m, k]

@@ -167,10 +167,13 @@ unpacked_row(const quantc_f32s4_args *p, const float *a, const float *unpacked,
  * (64 bytes a k), pays. */
 #define UNPACK_ROWS 4
 
-QUANTC_RUNTIME void quantc_qgemm_f32s4_avx2(const quantc_f32s4_args *p,
-                                            int64_t m, int64_t n) {
+/* The driver for `bits` (4 or 8, a constant where it is inlined), so that
+ * each entry point below refers to its own packed kernel only and a library
+ * that multiplies by one width keeps only that one's code. */
+static inline __attribute__((always_inline)) void
+f32s4_driver(const int bits, const quantc_f32s4_args *p, int64_t m, int64_t n) {
   int64_t blocks = quantc_ceil_div(p->k, 8);
-  int64_t panel_bytes = quantc_f32s4_panel_bytes(p->bits, p->k);
+  int64_t panel_bytes = quantc_f32s4_panel_bytes(bits, p->k);
   int64_t groups = quantc_ceil_div(p->k, 4);
   float *unpacked = NULL;
   if (m >= UNPACK_ROWS)
@@ -185,13 +188,13 @@ QUANTC_RUNTIME void quantc_qgemm_f32s4_avx2(const quantc_f32s4_args *p,
         for (int h = 0; h < 8; ++h)
           for (int high = 0; high < 2; ++high)
             _mm256_storeu_ps(unpacked + b * 128 + 16 * h + 8 * high,
-                             weights_at(p->bits, panel, groups, 8 * b, h, high,
+                             weights_at(bits, panel, groups, 8 * b, h, high,
                                         tables, p->table_step));
     for (int64_t r = 0; r < m; ++r) {
       if (unpacked)
         unpacked_row(p, p->a + r * p->lda, unpacked, scale, cols,
                      p->c + r * p->ldc + col0);
-      else if (p->bits == 8)
+      else if (bits == 8)
         packed_row8(p, p->a + r * p->lda, panel, tables, scale, cols,
                     p->c + r * p->ldc + col0);
       else
@@ -200,4 +203,14 @@ QUANTC_RUNTIME void quantc_qgemm_f32s4_avx2(const quantc_f32s4_args *p,
     }
   }
   free(unpacked);
+}
+
+QUANTC_RUNTIME void quantc_qgemm_f32s4_avx2(const quantc_f32s4_args *p,
+                                            int64_t m, int64_t n) {
+  f32s4_driver(4, p, m, n);
+}
+
+QUANTC_RUNTIME void quantc_qgemm_f32s8_avx2(const quantc_f32s4_args *p,
+                                            int64_t m, int64_t n) {
+  f32s4_driver(8, p, m, n);
 }

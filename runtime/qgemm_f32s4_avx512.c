@@ -208,19 +208,23 @@ F32S4_TILE(4)
  * unpacking them again. */
 #define UNPACK_ROWS 8
 
-QUANTC_RUNTIME void quantc_qgemm_f32s4_avx512(const quantc_f32s4_args *p,
-                                              int64_t m, int64_t n) {
+/* The driver for `bits` (4 or 8, a constant where it is inlined), so that
+ * each entry point below refers to its own packed tiles only and a library
+ * that multiplies by one width keeps only that one's code. */
+ALWAYS_INLINE void f32s4_driver(const int bits, const quantc_f32s4_args *p,
+                                int64_t m, int64_t n) {
   typedef void (*tile_fn)(const quantc_f32s4_args *, const float *,
                           const uint8_t *, const float *, const float *,
                           int64_t, float *);
   typedef void (*unpacked_fn)(const quantc_f32s4_args *, const float *,
                               const float *, const float *, int64_t, float *);
-  static const tile_fn tiles[2][MR] = {{f32s4_1, f32s4_2, f32s4_3, f32s4_4},
-                                       {f32s8_1, f32s8_2, f32s8_3, f32s8_4}};
+  static const tile_fn tiles4[MR] = {f32s4_1, f32s4_2, f32s4_3, f32s4_4};
+  static const tile_fn tiles8[MR] = {f32s8_1, f32s8_2, f32s8_3, f32s8_4};
+  const tile_fn *tiles = bits == 8 ? tiles8 : tiles4;
   static const unpacked_fn unpacked_tiles[MR] = {
       f32s4_unpacked_1, f32s4_unpacked_2, f32s4_unpacked_3, f32s4_unpacked_4};
   int64_t blocks = quantc_ceil_div(p->k, 8);
-  int64_t panel_bytes = quantc_f32s4_panel_bytes(p->bits, p->k);
+  int64_t panel_bytes = quantc_f32s4_panel_bytes(bits, p->k);
   int64_t groups = quantc_ceil_div(p->k, 4);
   float *unpacked = NULL;
   if (m >= UNPACK_ROWS)
@@ -235,7 +239,7 @@ QUANTC_RUNTIME void quantc_qgemm_f32s4_avx512(const quantc_f32s4_args *p,
         for (int q = 0; q < 4; ++q)
           for (int h = 0; h < 2; ++h)
             _mm512_storeu_ps(unpacked + (b * 8 + 2 * q + h) * 16,
-                             weights_at(p->bits, panel, groups, 8 * b, q, h,
+                             weights_at(bits, panel, groups, 8 * b, q, h,
                                         tables, p->table_step));
     for (int64_t m0 = 0; m0 < m; m0 += MR) {
       int64_t mr = m - m0 < MR ? m - m0 : MR;
@@ -243,9 +247,19 @@ QUANTC_RUNTIME void quantc_qgemm_f32s4_avx512(const quantc_f32s4_args *p,
         unpacked_tiles[mr - 1](p, p->a + m0 * p->lda, unpacked, scale, cols,
                                p->c + m0 * p->ldc + col0);
       else
-        tiles[p->bits == 8][mr - 1](p, p->a + m0 * p->lda, panel, tables, scale,
-                                    cols, p->c + m0 * p->ldc + col0);
+        tiles[mr - 1](p, p->a + m0 * p->lda, panel, tables, scale, cols,
+                      p->c + m0 * p->ldc + col0);
     }
   }
   free(unpacked);
+}
+
+QUANTC_RUNTIME void quantc_qgemm_f32s4_avx512(const quantc_f32s4_args *p,
+                                              int64_t m, int64_t n) {
+  f32s4_driver(4, p, m, n);
+}
+
+QUANTC_RUNTIME void quantc_qgemm_f32s8_avx512(const quantc_f32s4_args *p,
+                                              int64_t m, int64_t n) {
+  f32s4_driver(8, p, m, n);
 }

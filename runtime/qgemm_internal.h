@@ -221,12 +221,16 @@ QUANTC_RUNTIME void quantc_qgemm_u8s4_avx512vnni(const quantc_s4_args *p,
                                                  int64_t m, int64_t n);
 
 /* quantc_qgemm_f32s4_f32 (and f32c4) with AVX2 and FMA, for m rows and n
- * columns. */
+ * columns; f32s8 for the 8-bit panels (quantc_qgemm_f32s8_f32, f32c8). */
 QUANTC_RUNTIME void quantc_qgemm_f32s4_avx2(const quantc_f32s4_args *p,
                                             int64_t m, int64_t n);
+QUANTC_RUNTIME void quantc_qgemm_f32s8_avx2(const quantc_f32s4_args *p,
+                                            int64_t m, int64_t n);
 
-/* quantc_qgemm_f32s4_f32 with AVX-512, for m rows and n columns. */
+/* The same with AVX-512. */
 QUANTC_RUNTIME void quantc_qgemm_f32s4_avx512(const quantc_f32s4_args *p,
+                                              int64_t m, int64_t n);
+QUANTC_RUNTIME void quantc_qgemm_f32s8_avx512(const quantc_f32s4_args *p,
                                               int64_t m, int64_t n);
 
 /* quantc_qgemm_u8s8 with AVX-512 VNNI (vpdpbusd). */
