@@ -30,7 +30,7 @@ QUANTC_RUNTIME void quantc_pack_panels_s8(int64_t k, int64_t n,
   memset(dst, 0, quantc_panels_size(k, n));
   for (int64_t kk = 0; kk < k; ++kk)
     for (int64_t nn = 0; nn < n; ++nn)
-      dst[((nn / 16) * groups + kk / 4) * 64 + (nn % 16) * 4 + kk % 4] =
+      dst[quantc_panel_byte(groups, 4, kk, nn)] =
           src[kk * stride_k + nn * stride_n];
 }
 
@@ -693,7 +693,7 @@ QUANTC_RUNTIME void quantc_qbatch_matmul_8(int64_t batch, int64_t m, int64_t n,
     for (int64_t kk = 0; kk < k; ++kk)
       for (int64_t j = 0; j < n; ++j) {
         int8_t s = (int8_t)(bt[kk * n + j] ^ b_flip);
-        panels[((j / 16) * groups + kk / 4) * 64 + (j % 16) * 4 + kk % 4] = s;
+        panels[quantc_panel_byte(groups, 4, kk, j)] = s;
         offset[j] += (uint32_t)(int32_t)s;
       }
     for (int64_t j = 0; j < n; ++j)

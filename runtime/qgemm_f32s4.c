@@ -23,14 +23,11 @@ static inline float weight_value(const quantc_f32s4_args *p, int64_t k,
     int64_t groups = quantc_ceil_div(p->k, 4);
     if (k / 4 >= groups)
       return 0.0f;
-    int8_t q =
-        (int8_t)p
-            ->b_panels[((n / 16) * groups + k / 4) * 64 + (n % 16) * 4 + k % 4];
+    int8_t q = (int8_t)p->b_panels[quantc_panel_byte(groups, 4, k, n)];
     return p->tables ? p->tables[n * p->table_step + q + 128] : (float)q;
   }
   int64_t blocks = quantc_ceil_div(p->k, 8);
-  uint8_t byte =
-      p->b_panels[((n / 16) * blocks + k / 8) * 64 + (n % 16) * 4 + k % 4];
+  uint8_t byte = p->b_panels[quantc_panel_byte(blocks, 8, k, n)];
   int nibble = k % 8 < 4 ? byte & 15 : byte >> 4;
   return p->tables ? p->tables[n * 16 + nibble] : (float)(nibble - 8);
 }

@@ -82,6 +82,14 @@ static inline int64_t quantc_ceil_div(int64_t a, int64_t b) {
   return (a + b - 1) / b;
 }
 
+/* The byte of packed panels (quantc_kernels.h) that holds element (k, n):
+ * `blocks` blocks of `per_block` k to a panel of 16 columns, 4 for 8-bit
+ * panels (a byte each) and 8 for nibble panels (k and k + 4 share a byte). */
+static inline int64_t quantc_panel_byte(int64_t blocks, int per_block,
+                                        int64_t k, int64_t n) {
+  return ((n / 16) * blocks + k / per_block) * 64 + (n % 16) * 4 + k % 4;
+}
+
 /* Multiply-adds a part of a job should have at least: waking a worker
  * costs a few microseconds. */
 #define QUANTC_MIN_PART_WORK ((int64_t)1 << 20)

@@ -24,8 +24,7 @@ QUANTC_RUNTIME void quantc_pack_panels_s4(int64_t k, int64_t n,
   memset(dst, 0x88, quantc_panels_s4_size(k, n));
   for (int64_t kk = 0; kk < k; ++kk)
     for (int64_t nn = 0; nn < n; ++nn) {
-      uint8_t *byte =
-          dst + ((nn / 16) * blocks + kk / 8) * 64 + (nn % 16) * 4 + kk % 4;
+      uint8_t *byte = dst + quantc_panel_byte(blocks, 8, kk, nn);
       uint8_t nibble = (uint8_t)(src[kk * stride_k + nn * stride_n] + 8) & 15;
       *byte = kk % 8 < 4 ? (uint8_t)((*byte & 0xF0) | nibble)
                          : (uint8_t)((*byte & 0x0F) | (nibble << 4));
@@ -35,8 +34,7 @@ QUANTC_RUNTIME void quantc_pack_panels_s4(int64_t k, int64_t n,
 /* The value q of element (k, n) of nibble panels with `blocks` blocks. */
 static inline int32_t nibble_at(const uint8_t *panels, int64_t blocks,
                                 int64_t k, int64_t n) {
-  uint8_t byte =
-      panels[((n / 16) * blocks + k / 8) * 64 + (n % 16) * 4 + k % 4];
+  uint8_t byte = panels[quantc_panel_byte(blocks, 8, k, n)];
   return (int32_t)(k % 8 < 4 ? byte & 15 : byte >> 4) - 8;
 }
 
