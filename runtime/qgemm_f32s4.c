@@ -59,34 +59,41 @@ static void f32s4_generic(const quantc_f32s4_args *p, int64_t m, int64_t n) {
  * keeps the kernels of the widths it multiplies by. */
 typedef void (*f32s4_range_fn)(const quantc_f32s4_args *, int64_t, int64_t);
 
-static void f32s4_range4(const quantc_f32s4_args *p, int64_t m, int64_t n) {
+/* Runs on the CPU's kernel: `avx512` or `avx2` (x86-64), else portable
+ * code. */
+static inline void f32s4_dispatch(const quantc_f32s4_args *p, int64_t m,
+                                  int64_t n, f32s4_range_fn avx512,
+                                  f32s4_range_fn avx2) {
 #if defined(__x86_64__)
   int isa = quantc_select_isa();
   if (quantc_isa_has_vnni(isa)) {
-    quantc_qgemm_f32s4_avx512(p, m, n);
+    avx512(p, m, n);
     return;
   }
   if (isa == QUANTC_ISA_AVX2 && __builtin_cpu_supports("fma")) {
-    quantc_qgemm_f32s4_avx2(p, m, n);
+    avx2(p, m, n);
     return;
   }
+#else
+  (void)avx512;
+  (void)avx2;
 #endif
   f32s4_generic(p, m, n);
 }
 
-static void f32s4_range8(const quantc_f32s4_args *p, int64_t m, int64_t n) {
 #if defined(__x86_64__)
-  int isa = quantc_select_isa();
-  if (quantc_isa_has_vnni(isa)) {
-    quantc_qgemm_f32s8_avx512(p, m, n);
-    return;
-  }
-  if (isa == QUANTC_ISA_AVX2 && __builtin_cpu_supports("fma")) {
-    quantc_qgemm_f32s8_avx2(p, m, n);
-    return;
-  }
+#define F32S4_KERNELS(BITS)                                                    \
+  quantc_qgemm_f32s##BITS##_avx512, quantc_qgemm_f32s##BITS##_avx2
+#else
+#define F32S4_KERNELS(BITS) NULL, NULL
 #endif
-  f32s4_generic(p, m, n);
+
+static void f32s4_range4(const quantc_f32s4_args *p, int64_t m, int64_t n) {
+  f32s4_dispatch(p, m, n, F32S4_KERNELS(4));
+}
+
+static void f32s4_range8(const quantc_f32s4_args *p, int64_t m, int64_t n) {
+  f32s4_dispatch(p, m, n, F32S4_KERNELS(8));
 }
 
 typedef struct {
